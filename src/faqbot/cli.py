@@ -1,0 +1,130 @@
+"""The `faqbot` command: build, search, ask, eval. Errors go to stderr with exit code 1."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from dataclasses import asdict
+from pathlib import Path
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="faqbot", description="Answers questions with cited quotes from the clinic's articles."
+    )
+    parser.add_argument("--corpus", type=Path, help="folder of articles (default: ./corpus)")
+    parser.add_argument("--index", type=Path, help="index folder (default: ./index)")
+    parser.add_argument("--model", help="path of another sentence-transformers model")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="(re)build the index from the corpus")
+    search = sub.add_parser("search", help="list the passages that match a question")
+    search.add_argument("question")
+    search.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
+    search.add_argument("--retriever", choices=("hybrid", "dense", "lexical"), default=None)
+    search.add_argument("--json", action="store_true", help="machine-readable output")
+    ask = sub.add_parser("ask", help="answer a question with cited quotes")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def _settings(args):
+    from .config import Settings
+
+    return Settings(model=args.model) if args.model else Settings()
+
+
+def _load(args, rebuild=True):
+    from .bot import FAQBot
+
+    return FAQBot.load(args.corpus, args.index, _settings(args), rebuild=rebuild)
+
+
+def cmd_build(args) -> int:
+    from .bot import build, project_root
+    from .corpus import load_corpus
+    from .embedding import SentenceTransformerEncoder
+
+    root = project_root()
+    corpus = load_corpus(args.corpus or root / "corpus")
+    for problem in corpus.problems:
+        print(f"Corpus: {problem}", file=sys.stderr)
+    settings = _settings(args)
+    path = build(
+        corpus,
+        settings,
+        SentenceTransformerEncoder(settings.model, settings.threads),
+        args.index or root / "index",
+    )
+    manifest = json.loads((path / "manifest.json").read_text())
+    print(
+        f"Built {manifest['n_chunks']} passages from {len(corpus.documents)} documents "
+        f"({manifest['index_type']} index, {manifest['model_id']}) in {path}"
+    )
+    return 0
+
+
+def _wrap(text: str, indent: str = "   ") -> str:
+    return "\n".join(
+        textwrap.fill(line, width=88, initial_indent=indent, subsequent_indent=indent)
+        if line.strip()
+        else ""
+        for line in text.splitlines()
+    )
+
+
+def cmd_search(args) -> int:
+    bot = _load(args)
+    hits = bot.search(args.question, k=args.k, retriever=args.retriever)
+    if args.json:
+        print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print("No passage matches.")
+    for h in hits:
+        source = f"{h.title} ({h.publisher})" if h.publisher else h.title
+        print(f"{h.rank}. {source} — {h.section}   [score {h.score:.4f}, id {h.chunk_id}]")
+        print(_wrap(h.text) + "\n")
+    return 0
+
+
+def cmd_ask(args) -> int:
+    bot = _load(args)
+    reply = bot.ask(args.question)
+    if args.json:
+        print(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(reply.text())
+    return 0
+
+
+def cmd_eval(argv: list[str]) -> int:
+    from .evaluate import main as eval_main
+
+    return eval_main(argv)
+
+
+COMMANDS = {"build": cmd_build, "search": cmd_search, "ask": cmd_ask}
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if argv[:1] == ["eval"]:
+            return cmd_eval(argv[1:])
+        args = _parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except (ValueError, OSError) as exc:
+        print(f"faqbot: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("faqbot: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Load the clinic's articles (Markdown with front matter, or plain text) into Documents."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+SUPPORTED_SUFFIXES = (".md", ".txt")
+MAX_FILE_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article. `text` is the body that chunk offsets point into."""
+
+    doc_id: str
+    title: str
+    publisher: str
+    text: str
+    path: str
+    markdown: bool
+    meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def citation(self) -> str:
+        return f"{self.title} ({self.publisher})" if self.publisher else self.title
+
+
+@dataclass(frozen=True)
+class CorpusProblem:
+    """A file that was skipped, with the reason a person can act on."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    documents: tuple[Document, ...]
+    problems: tuple[CorpusProblem, ...]
+    fingerprint: (
+        str  # hash of every loaded file's name and bytes: a changed corpus means a stale index
+    )
+
+    def by_id(self, doc_id: str) -> Document:
+        for doc in self.documents:
+            if doc.doc_id == doc_id:
+                return doc
+        raise KeyError(f"No document {doc_id!r} in the corpus")
+
+
+def _split_front_matter(raw: str) -> tuple[dict, str]:
+    if not raw.startswith("---\n"):
+        return {}, raw
+    end = raw.find("\n---\n", 4)
+    if end < 0:
+        raise ValueError("front matter opened with '---' is never closed by a '---' line")
+    meta = yaml.safe_load(raw[4:end]) or {}
+    if not isinstance(meta, dict):
+        raise ValueError("front matter is not a 'key: value' mapping")
+    return meta, raw[end + 5 :]
+
+
+def parse_document(path: Path, raw: str) -> Document:
+    """Build a Document from a file's text. Raises ValueError with the reason when unusable."""
+    if "\x00" in raw:
+        raise ValueError("looks like a binary file (contains NUL bytes)")
+    markdown = path.suffix.lower() == ".md"
+    meta, body = _split_front_matter(raw) if markdown else ({}, raw)
+    body = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n") + "\n"
+    if not body.strip():
+        raise ValueError("has no text")
+    title = str(meta.get("title") or "").strip()
+    if not title:
+        first = next(line for line in body.splitlines() if line.strip())
+        title = first.lstrip("# ").strip()[:120]
+    meta = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in meta.items()}
+    return Document(
+        doc_id=path.stem,
+        title=title,
+        publisher=str(meta.get("publisher") or "").strip(),
+        text=body,
+        path=str(path),
+        markdown=markdown,
+        meta=meta,
+    )
+
+
+def corpus_files(directory: Path) -> list[Path]:
+    return sorted(
+        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+    )
+
+
+def load_corpus(directory: str | Path) -> Corpus:
+    """Load every .md and .txt file; a file that cannot be used is reported, the rest still load.
+
+    Raises:
+        ValueError: the folder is missing or holds no usable document.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ValueError(f"Corpus folder {directory} does not exist. Create it and add .md files.")
+    docs: list[Document] = []
+    problems: list[CorpusProblem] = []
+    seen_bodies: dict[str, str] = {}
+    digest = hashlib.sha256()
+    for path in corpus_files(directory):
+        try:
+            data = path.read_bytes()
+            if len(data) > MAX_FILE_BYTES:
+                raise ValueError(f"is {len(data):,} bytes, over the {MAX_FILE_BYTES:,} limit")
+            try:
+                raw = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise ValueError(
+                    f"is not UTF-8 ({exc.reason} at byte {exc.start}); re-save it as UTF-8"
+                ) from None
+            doc = parse_document(path, raw)
+        except (OSError, ValueError, yaml.YAMLError, StopIteration) as exc:
+            problems.append(CorpusProblem(path.name, f"skipped: {str(exc).splitlines()[0]}"))
+            continue
+        body_hash = hashlib.sha256(doc.text.encode()).hexdigest()
+        if body_hash in seen_bodies:
+            problems.append(
+                CorpusProblem(path.name, f"skipped: duplicate of {seen_bodies[body_hash]}")
+            )
+            continue
+        seen_bodies[body_hash] = path.name
+        digest.update(path.name.encode() + b"\x00" + data + b"\x00")
+        docs.append(doc)
+    if not docs:
+        found = ", ".join(str(p) for p in problems) or "no .md or .txt files"
+        raise ValueError(f"No usable document in {directory} ({found}). Add .md files and rebuild.")
+    return Corpus(tuple(docs), tuple(problems), digest.hexdigest())

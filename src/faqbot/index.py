@@ -1,0 +1,205 @@
+"""Build, persist and load the FAISS + BM25 index under index/, atomically, with a manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import Chunk, Span, chunk_corpus
+from .config import Settings
+from .corpus import Corpus
+from .lexical import LexicalIndex
+
+FORMAT_VERSION = 1
+POINTER = "CURRENT"
+FILES = ("chunks.jsonl", "vectors.faiss")
+
+
+class StaleIndexError(ValueError):
+    """The index on disk is missing, broken or built from something else; the message says why."""
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    chunks: tuple[Chunk, ...]
+    vectors: object  # faiss.Index
+    lexical: LexicalIndex
+    manifest: dict
+    path: Path
+
+
+def passage_for_embedding(chunk: Chunk, with_context: bool) -> str:
+    return f"{chunk.title}. {chunk.section}. {chunk.text}" if with_context else chunk.text
+
+
+def passage_for_lexical(chunk: Chunk) -> str:
+    return f"{chunk.section}\n{chunk.text}"
+
+
+def choose_index_type(n_passages: int, exact_max: int) -> str:
+    """Exact search while a flat scan is cheap; HNSW beyond (see docs/BENCHMARKS.md)."""
+    return "flat" if n_passages <= exact_max else "hnsw"
+
+
+def make_faiss_index(vectors: np.ndarray, kind: str):
+    import faiss
+
+    dim = vectors.shape[1]
+    if kind == "flat":
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 64
+    index.add(vectors)
+    return index
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _versions() -> dict:
+    out = {}
+    for pkg in ("faqbot", "faiss-cpu", "bm25s", "sentence-transformers", "torch", "numpy"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def expected_manifest(corpus: Corpus, settings: Settings, model_id: str) -> dict:
+    return {
+        "format_version": FORMAT_VERSION,
+        "model_id": model_id,
+        "chunking": settings.chunking(),
+        "corpus_fingerprint": corpus.fingerprint,
+    }
+
+
+def build_index(
+    corpus: Corpus, settings: Settings, encoder, index_dir: Path, progress=None
+) -> Path:
+    """Chunk, embed and write a new build beside the live one, then switch CURRENT atomically."""
+    import faiss
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    chunks = chunk_corpus(corpus.documents, settings.chunk_words)
+    staging = index_dir / f".build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    staging.mkdir()
+    try:
+        texts = [passage_for_embedding(c, settings.embed_context) for c in chunks]
+        vectors = _encode_batched(encoder, texts, progress)
+        kind = choose_index_type(len(chunks), settings.exact_index_max)
+        faiss.write_index(make_faiss_index(vectors, kind), str(staging / "vectors.faiss"))
+        LexicalIndex.build([passage_for_lexical(c) for c in chunks]).save(staging / "lexical")
+        with open(staging / "chunks.jsonl", "w", encoding="utf-8") as fh:
+            for c in chunks:
+                fh.write(json.dumps(asdict(c), ensure_ascii=False) + "\n")
+        manifest = expected_manifest(corpus, settings, encoder.model_id) | {
+            "dimension": int(vectors.shape[1]),
+            "n_chunks": len(chunks),
+            "index_type": kind,
+            "documents": [d.doc_id for d in corpus.documents],
+            "versions": _versions(),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "checksums": {name: _sha256(staging / name) for name in FILES},
+        }
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        final = index_dir / staging.name.lstrip(".")
+        os.replace(staging, final)
+        _switch_pointer(index_dir, final.name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _remove_old_builds(index_dir, keep=final.name)
+    return final
+
+
+def _encode_batched(encoder, texts: list[str], progress, batch: int = 64) -> np.ndarray:
+    parts = []
+    for i in range(0, len(texts), batch):
+        parts.append(encoder.encode(texts[i : i + batch]))
+        if progress:
+            progress(min(i + batch, len(texts)), len(texts))
+    vectors = np.vstack(parts) if parts else np.zeros((0, encoder.dimension), np.float32)
+    return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _switch_pointer(index_dir: Path, name: str) -> None:
+    tmp = index_dir / f".{POINTER}.{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(name + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / POINTER)
+
+
+def _remove_old_builds(index_dir: Path, keep: str) -> None:
+    for path in index_dir.glob("build-*"):
+        if path.name != keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def current_build(index_dir: Path) -> Path:
+    pointer = index_dir / POINTER
+    if not pointer.is_file():
+        raise StaleIndexError(f"no index has been built in {index_dir}")
+    build = index_dir / pointer.read_text(encoding="utf-8").strip()
+    if not build.is_dir():
+        raise StaleIndexError(f"{pointer} names {build.name}, which is missing")
+    return build
+
+
+def check_manifest(build: Path, expected: dict) -> dict:
+    """Return the manifest, or raise StaleIndexError saying what differs or is damaged."""
+    try:
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise StaleIndexError(f"the manifest in {build} is missing or unreadable") from None
+    for key, want in expected.items():
+        if manifest.get(key) != want:
+            what = {"corpus_fingerprint": "the corpus changed since the build"}.get(
+                key, f"{key} differs (index has {manifest.get(key)!r}, settings want {want!r})"
+            )
+            raise StaleIndexError(what)
+    for name, digest in manifest.get("checksums", {}).items():
+        path = build / name
+        if not path.is_file() or _sha256(path) != digest:
+            raise StaleIndexError(f"{name} in {build} is missing or damaged (checksum mismatch)")
+    return manifest
+
+
+def load_index(index_dir: Path, corpus: Corpus, settings: Settings, model_id: str) -> LoadedIndex:
+    import faiss
+
+    build = current_build(index_dir)
+    manifest = check_manifest(build, expected_manifest(corpus, settings, model_id))
+    try:
+        vectors = faiss.read_index(str(build / "vectors.faiss"))
+        lexical = LexicalIndex.load(build / "lexical")
+        with open(build / "chunks.jsonl", encoding="utf-8") as fh:
+            chunks = tuple(_chunk_from_json(json.loads(line)) for line in fh)
+    except Exception as exc:  # any damage the checksums could not see
+        raise StaleIndexError(f"the index in {build} could not be read ({exc})") from None
+    if vectors.ntotal != len(chunks):
+        raise StaleIndexError(f"{build} holds {vectors.ntotal} vectors for {len(chunks)} passages")
+    return LoadedIndex(chunks, vectors, lexical, manifest, build)
+
+
+def _chunk_from_json(row: dict) -> Chunk:
+    row["units"] = tuple(Span(**u) for u in row["units"])
+    return Chunk(**row)
