@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
+from . import safety
+from .answer import (
+    AnswerSettings,
+    Candidate,
+    Evidence,
+    abstention_reason,
+    highlights,
+    load_calibration,
+    make_quote_hit,
+    select,
+    trim_window,
+)
 from .config import RETRIEVERS, Settings
 from .corpus import Corpus, load_corpus
 from .embedding import model_fingerprint
 from .index import LoadedIndex, StaleIndexError, build_index, load_index
+from .reply import Citation, Quote, Reply
 from .retrieval import Hit, Retriever
 
 
@@ -47,13 +63,30 @@ class _LazyEncoder:
 
 
 class FAQBot:
-    def __init__(self, corpus: Corpus, index: LoadedIndex, encoder, settings: Settings):
+    def __init__(
+        self,
+        corpus: Corpus,
+        index: LoadedIndex,
+        encoder,
+        settings: Settings,
+        answer_settings: AnswerSettings | None = None,
+        calibration=None,
+    ):
         self.corpus = corpus
+        self.answer_settings = answer_settings or AnswerSettings()
+        self.calibration = calibration or load_calibration()
+        self._docs = {d.doc_id: d for d in corpus.documents}
         self.index = index
         self.settings = settings
         self.encoder = encoder
         self.retriever = Retriever(
-            index.chunks, index.vectors, index.lexical, encoder, settings.rrf_k, settings.candidates
+            index.chunks,
+            index.vectors,
+            index.units,
+            index.lexical,
+            encoder,
+            settings.rrf_k,
+            settings.candidates,
         )
 
     @classmethod
@@ -117,6 +150,130 @@ class FAQBot:
         if mode not in RETRIEVERS:
             raise ValueError(f"retriever must be one of {', '.join(RETRIEVERS)}, got {mode!r}")
         return self.retriever.search(question, k, mode)
+
+    def ask(self, question: str) -> Reply:
+        """A reply made only of cited verbatim quotes, or an honest abstention; safety text always.
+
+        Raises:
+            ValueError: the question is empty (nothing to answer or assess).
+        """
+        if not isinstance(question, str) or not question.strip():
+            self.validate_question(question)
+        check = safety.assess(question)
+        try:
+            question = self.validate_question(question)
+        except ValueError as too_long:
+            return self._with_safety(
+                Reply(
+                    question[:200],
+                    (),
+                    True,
+                    abstain_reason="question too long",
+                    notes=(str(too_long),),
+                ),
+                check,
+            )
+        candidates, evidence = self.candidates(question)
+        reason = abstention_reason(evidence, self.calibration)
+        if reason:
+            reply = Reply(question, (), True, reason, suggestions=self._topics(candidates, ()))
+        else:
+            chosen = select(candidates, self.answer_settings, self._passage_vector)
+            quotes = tuple(self._quote(c, n) for n, c in enumerate(chosen, start=1))
+            reply = Reply(question, quotes, False, followups=self._topics(candidates, chosen))
+        return self._with_safety(reply, check)
+
+    def candidates(self, question: str) -> tuple[list[Candidate], Evidence]:
+        """Top hybrid passages with per-sentence scores, plus the evidence abstention weighs."""
+        hits = self.retriever.search(
+            question, self.answer_settings.candidates, self.settings.retriever
+        )
+        query = self.retriever.query_vector(question)
+        out = []
+        for hit in hits:
+            row = self.retriever.row(hit.chunk_id)
+            units = np.asarray(
+                self.index.units[self._unit_offset[row] : self._unit_offset[row + 1]],
+                dtype=np.float32,
+            )
+            out.append(
+                Candidate(
+                    hit,
+                    self.index.chunks[row],
+                    units @ query,
+                    float(self._passage_vector_row(row) @ query),
+                )
+            )
+        known, unknown = self.index.lexical.known_terms(question)
+        best = max((c.relevance for c in out), default=0.0)
+        return out, Evidence(best, tuple(unknown), tuple(known))
+
+    def _passage_vector_row(self, row: int) -> np.ndarray:
+        return self.index.vectors.reconstruct(row)
+
+    def _passage_vector(self, candidate: Candidate) -> np.ndarray:
+        return self._passage_vector_row(self.retriever.row(candidate.hit.chunk_id))
+
+    def _quote(self, candidate: Candidate, number: int) -> Quote:
+        text = self._docs[candidate.hit.doc_id].text
+        lo, hi = trim_window(
+            candidate.chunk, candidate.unit_scores, self.answer_settings.quote_words, text
+        )
+        hit = make_quote_hit(candidate, lo, hi, text)
+        citation = Citation(
+            number,
+            hit.title,
+            hit.publisher,
+            hit.section,
+            hit.doc_id,
+            hit.chunk_id,
+            hit.start,
+            hit.end,
+        )
+        return Quote(
+            hit,
+            citation,
+            highlights(candidate, lo, hi, self.answer_settings.highlight_margin),
+            lo > 0,
+            hi < len(candidate.chunk.units),
+            float(candidate.relevance),
+        )
+
+    @staticmethod
+    def _topics(candidates: list[Candidate], shown, limit: int = 3) -> tuple[str, ...]:
+        taken = {c.hit.section for c in shown}
+        topics: list[str] = []
+        for c in sorted(candidates, key=lambda c: -c.relevance):
+            if c.hit.section not in taken and c.hit.section not in topics:
+                topics.append(c.hit.section)
+        return tuple(topics[:limit])
+
+    def _with_safety(self, reply: Reply, check) -> Reply:
+        """Safety wraps every reply; no setting turns it off."""
+        quotes, notes = reply.quotes, reply.notes
+        if check.level == "acute":
+            kept = tuple(q for q in quotes if not safety.describes_dose_or_method(q.hit.text))
+            if len(kept) < len(quotes):
+                notes += ("Some passages were left out of this reply.",)
+            quotes = tuple(_renumber(q, n) for n, q in enumerate(kept, start=1))
+        level = check.level
+        if level == "none" and any(safety.passage_mentions_suicide(q.hit.text) for q in quotes):
+            text = safety.safety_text("mention")
+        else:
+            text = safety.safety_text(level)
+        return replace(
+            reply,
+            quotes=quotes,
+            notes=notes,
+            crisis=check.crisis,
+            crisis_level=level,
+            crisis_rule=check.rule,
+            safety_text=text,
+        )
+
+
+def _renumber(quote: Quote, number: int) -> Quote:
+    return replace(quote, citation=replace(quote.citation, number=number))
 
 
 def build(corpus: Corpus, settings: Settings, encoder, index_dir: Path) -> Path:

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -20,7 +21,7 @@ from .lexical import LexicalIndex
 
 FORMAT_VERSION = 1
 POINTER = "CURRENT"
-FILES = ("chunks.jsonl", "vectors.faiss")
+FILES = ("chunks.jsonl", "vectors.faiss", "units.npy")
 
 
 class StaleIndexError(ValueError):
@@ -32,12 +33,13 @@ class LoadedIndex:
     chunks: tuple[Chunk, ...]
     vectors: object  # faiss.Index
     lexical: LexicalIndex
+    units: np.ndarray  # one float16 row per sentence or list item, in chunk order (mmap)
     manifest: dict
     path: Path
 
 
 def passage_for_embedding(chunk: Chunk, with_context: bool) -> str:
-    return f"{chunk.title}. {chunk.section}. {chunk.text}" if with_context else chunk.text
+    return f"{chunk.section}. {chunk.text}" if with_context else chunk.text
 
 
 def passage_for_lexical(chunk: Chunk) -> str:
@@ -98,11 +100,17 @@ def build_index(
 
     index_dir.mkdir(parents=True, exist_ok=True)
     chunks = chunk_corpus(corpus.documents, settings.chunk_words)
-    staging = index_dir / f".build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    staging = (
+        index_dir / f".build-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}-{os.getpid()}"
+    )
     staging.mkdir()
     try:
         texts = [passage_for_embedding(c, settings.embed_context) for c in chunks]
-        vectors = _encode_batched(encoder, texts, progress)
+        unit_texts = [chunk_unit_text(c, u) for c in chunks for u in c.units]
+        total = len(texts) + len(unit_texts)
+        vectors = _encode_batched(encoder, texts, progress, total)
+        units = _encode_batched(encoder, unit_texts, progress, total, done=len(texts))
+        np.save(staging / "units.npy", units.astype(np.float16))
         kind = choose_index_type(len(chunks), settings.exact_index_max)
         faiss.write_index(make_faiss_index(vectors, kind), str(staging / "vectors.faiss"))
         LexicalIndex.build([passage_for_lexical(c) for c in chunks]).save(staging / "lexical")
@@ -129,12 +137,16 @@ def build_index(
     return final
 
 
-def _encode_batched(encoder, texts: list[str], progress, batch: int = 64) -> np.ndarray:
+def chunk_unit_text(chunk: Chunk, unit: Span) -> str:
+    return chunk.text[unit.start - chunk.start : unit.end - chunk.start]
+
+
+def _encode_batched(encoder, texts, progress, total, done=0, batch=64) -> np.ndarray:
     parts = []
     for i in range(0, len(texts), batch):
         parts.append(encoder.encode(texts[i : i + batch]))
         if progress:
-            progress(min(i + batch, len(texts)), len(texts))
+            progress(done + min(i + batch, len(texts)), total)
     vectors = np.vstack(parts) if parts else np.zeros((0, encoder.dimension), np.float32)
     return np.ascontiguousarray(vectors, dtype=np.float32)
 
@@ -152,6 +164,20 @@ def _remove_old_builds(index_dir: Path, keep: str) -> None:
     for path in index_dir.glob("build-*"):
         if path.name != keep:
             shutil.rmtree(path, ignore_errors=True)
+    for path in index_dir.glob(".build-*"):  # left by a build that was killed
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def current_build(index_dir: Path) -> Path:
@@ -191,13 +217,15 @@ def load_index(index_dir: Path, corpus: Corpus, settings: Settings, model_id: st
     try:
         vectors = faiss.read_index(str(build / "vectors.faiss"))
         lexical = LexicalIndex.load(build / "lexical")
+        units = np.load(build / "units.npy", mmap_mode="r")
         with open(build / "chunks.jsonl", encoding="utf-8") as fh:
             chunks = tuple(_chunk_from_json(json.loads(line)) for line in fh)
     except Exception as exc:  # any damage the checksums could not see
         raise StaleIndexError(f"the index in {build} could not be read ({exc})") from None
-    if vectors.ntotal != len(chunks):
+    n_units = sum(len(c.units) for c in chunks)
+    if vectors.ntotal != len(chunks) or len(units) != n_units:
         raise StaleIndexError(f"{build} holds {vectors.ntotal} vectors for {len(chunks)} passages")
-    return LoadedIndex(chunks, vectors, lexical, manifest, build)
+    return LoadedIndex(chunks, vectors, lexical, units, manifest, build)
 
 
 def _chunk_from_json(row: dict) -> Chunk:

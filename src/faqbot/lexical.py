@@ -20,9 +20,9 @@ def _stemmer():
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-    return frozenset(STOPWORDS_EN) | {"ketamine"}  # in nearly every passage: no signal
+    return frozenset(STOPWORDS_EN_PLUS) | {"ketamine"}  # in nearly every passage: no signal
 
 
 def tokenize(text: str) -> list[str]:

@@ -42,19 +42,48 @@ def reciprocal_rank_fusion(rankings: list[list[int]], k: int = 60) -> list[tuple
 class Retriever:
     """Runs the three rankings over one set of chunks; the encoder is injected."""
 
-    def __init__(self, chunks, vectors, lexical: LexicalIndex, encoder, rrf_k=60, candidates=50):
+    def __init__(
+        self, chunks, vectors, units, lexical: LexicalIndex, encoder, rrf_k=60, candidates=50
+    ):
         self.chunks: tuple[Chunk, ...] = tuple(chunks)
+        self._units = units  # one row per sentence / list item, chunk by chunk
+        self._unit_offset = np.cumsum([0] + [len(c.units) for c in self.chunks])
+        self._row_of = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        self._cached: tuple[str, np.ndarray] | None = None
         self._vectors = vectors
         self._lexical = lexical
         self._encoder = encoder
         self._rrf_k = rrf_k
         self._candidates = candidates
 
+    def query_vector(self, question: str) -> np.ndarray:
+        """The question's embedding, shape (dim,); the last one is cached for ask()'s reuse."""
+        if self._cached is None or self._cached[0] != question:
+            vector = np.ascontiguousarray(self._encoder.encode([question])[0], dtype=np.float32)
+            self._cached = (question, vector)
+        return self._cached[1]
+
+    def row(self, chunk_id: str) -> int:
+        return self._row_of[chunk_id]
+
+    def unit_scores(self, row: int, query: np.ndarray) -> np.ndarray:
+        """Cosine of each sentence / list item of passage `row` with the query."""
+        units = self._units[self._unit_offset[row] : self._unit_offset[row + 1]]
+        return np.asarray(units, dtype=np.float32) @ query
+
     def dense(self, question: str, n: int) -> list[tuple[int, float]]:
-        query = self._encoder.encode([question])
-        n = min(n, self._vectors.ntotal)
-        scores, rows = self._vectors.search(np.ascontiguousarray(query, dtype=np.float32), n)
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+        """FAISS finds candidates by passage vector; each is rescored as passage cosine plus its
+        best sentence's cosine, so one sentence that answers lifts a passage that wanders."""
+        query = self.query_vector(question)
+        pool = min(max(n, self._candidates), self._vectors.ntotal)
+        scores, rows = self._vectors.search(query[None, :], pool)
+        rescored = [
+            (int(r), float(s) + float(self.unit_scores(int(r), query).max()))
+            for r, s in zip(rows[0], scores[0], strict=True)
+            if r >= 0
+        ]
+        rescored.sort(key=lambda item: (-item[1], item[0]))
+        return rescored[:n]
 
     def lexical(self, question: str, n: int) -> list[tuple[int, float]]:
         return self._lexical.search(question, n)

@@ -1,0 +1,135 @@
+"""Turn retrieved passages into cited, verbatim quotes: highlight, trim, select, or abstain."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import Chunk, Span
+from .retrieval import Hit
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    max_quotes: int = 3
+    quote_words: int = 60  # a longer passage is trimmed to whole sentences around the answer
+    weak_margin: float = 0.15  # drop passages whose relevance is this far below the best one
+    duplicate_cosine: float = 0.92
+    highlight_margin: float = 0.04  # also bold sentences this close to the best one
+    candidates: int = 8
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Abstention thresholds, fitted on the dev set by benchmarks/calibrate_abstention.py."""
+
+    min_relevance: float  # below this the best passage does not answer: abstain
+    unknown_term_relevance: float  # stricter bar when the question has terms the corpus lacks
+    source: str = "built-in"
+
+
+@lru_cache(maxsize=4)
+def load_calibration(path: str | None = None) -> Calibration:
+    text = (
+        Path(path).read_text()
+        if path
+        else (resources.files("faqbot").joinpath("data/abstention.json").read_text())
+    )
+    data = json.loads(text)
+    return Calibration(
+        float(data["min_relevance"]),
+        float(data["unknown_term_relevance"]),
+        path or "faqbot/data/abstention.json",
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A retrieved passage with its sentence scores against the question."""
+
+    hit: Hit
+    chunk: Chunk
+    unit_scores: np.ndarray  # cosine of each unit (sentence or list item) with the question
+    passage_cosine: float
+
+    @property
+    def relevance(self) -> float:
+        return 0.5 * self.passage_cosine + 0.5 * float(self.unit_scores.max())
+
+
+@dataclass(frozen=True)
+class Evidence:
+    best_relevance: float
+    unknown_terms: tuple[str, ...]
+    known_terms: tuple[str, ...]
+
+
+def abstention_reason(evidence: Evidence, calibration: Calibration) -> str:
+    """Empty string when the question is answered; else why not, for the staff view."""
+    if evidence.best_relevance < calibration.min_relevance:
+        return (
+            f"best passage relevance {evidence.best_relevance:.3f} is below "
+            f"{calibration.min_relevance:.3f}"
+        )
+    if evidence.unknown_terms and evidence.best_relevance < calibration.unknown_term_relevance:
+        return (
+            f"terms not in any article ({', '.join(evidence.unknown_terms)}) and relevance "
+            f"{evidence.best_relevance:.3f} is below {calibration.unknown_term_relevance:.3f}"
+        )
+    return ""
+
+
+def trim_window(chunk: Chunk, scores: np.ndarray, max_words: int, doc_text: str) -> tuple[int, int]:
+    """Indices [lo, hi) of whole units around the best one, at most max_words (best always kept)."""
+    words = [len(doc_text[u.start : u.end].split()) for u in chunk.units]
+    lo = hi = int(np.argmax(scores))
+    hi += 1
+    total = words[lo]
+    while True:
+        options = [i for i in (hi, lo - 1) if 0 <= i < len(words) and total + words[i] <= max_words]
+        if not options:
+            return lo, hi
+        # grow towards the neighbour that scores higher (a sentence after the answer first on ties)
+        pick = max(options, key=lambda i: (scores[i], i == hi))
+        total += words[pick]
+        lo, hi = (pick, hi) if pick < lo else (lo, hi + 1)
+
+
+def make_quote_hit(candidate: Candidate, lo: int, hi: int, doc_text: str) -> Hit:
+    units = candidate.chunk.units
+    start, end = units[lo].start, units[hi - 1].end
+    return replace(candidate.hit, text=doc_text[start:end], start=start, end=end)
+
+
+def highlights(candidate: Candidate, lo: int, hi: int, margin: float) -> tuple[Span, ...]:
+    scores = candidate.unit_scores[lo:hi]
+    best = float(scores.max())
+    return tuple(
+        u for u, s in zip(candidate.chunk.units[lo:hi], scores, strict=True) if s >= best - margin
+    )
+
+
+def select(candidates: list[Candidate], settings: AnswerSettings, vectors) -> list[Candidate]:
+    """Best first; drop far-weaker and near-duplicate passages; prefer a second source on ties.
+
+    `vectors(candidate)` gives the passage embedding used for the duplicate check.
+    """
+    if not candidates:
+        return []
+    best = max(c.relevance for c in candidates)
+    pool = [c for c in candidates if c.relevance >= best - settings.weak_margin]
+    chosen: list[Candidate] = []
+    while pool and len(chosen) < settings.max_quotes:
+        shown_docs = {c.hit.doc_id for c in chosen}
+        # another article saying nearly the same thing beats a second quote from the same one
+        pick = max(pool, key=lambda c: c.relevance - (0.03 if c.hit.doc_id in shown_docs else 0))
+        pool.remove(pick)
+        if any(float(vectors(pick) @ vectors(c)) >= settings.duplicate_cosine for c in chosen):
+            continue
+        chosen.append(pick)
+    return chosen

@@ -1,0 +1,104 @@
+"""Shared fixtures: a tiny corpus with a fake encoder for unit tests, the real bot for e2e tests."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+
+
+class FakeEncoder:
+    """Bag of concept words -> unit vector; an extra constant axis keeps every norm above zero."""
+
+    model_id = "fake-encoder@1"
+    CONCEPTS = ("drive", "car", "price", "cost", "sleep", "dose", "fast", "hours")
+
+    def __init__(self):
+        self.dimension = len(self.CONCEPTS) + 1
+        self.calls = 0
+
+    def encode(self, texts):
+        self.calls += 1
+        rows = []
+        for text in texts:
+            words = re.findall(r"[a-z]+", text.lower())
+            row = [sum(w.startswith(c) for w in words) for c in self.CONCEPTS] + [0.1]
+            rows.append(row)
+        vectors = np.asarray(rows, dtype=np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+TINY_DOCS = {
+    "alpha.md": """---
+title: Alpha Guide
+publisher: Alpha Clinic
+---
+
+## Driving
+
+You should not drive after a session. Ask a friend to take you home by car.
+
+## Costs
+
+The price is 50 dollars per session. Insurance may cover the cost:
+
+- Plan A covers it
+- Plan B does not
+""",
+    "beta.md": """---
+title: Beta Notes
+publisher: Beta Health
+---
+
+## Speed
+
+Relief can come within hours. Many feel it fast.
+
+## Rest
+
+Sleep well the night before. A good sleep helps.
+""",
+}
+
+
+def write_corpus(folder: Path, docs: dict[str, str] = TINY_DOCS) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in docs.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def tiny_corpus(tmp_path) -> Path:
+    return write_corpus(tmp_path / "corpus")
+
+
+@pytest.fixture
+def fake_encoder() -> FakeEncoder:
+    return FakeEncoder()
+
+
+@pytest.fixture
+def tiny_bot(tiny_corpus, tmp_path, fake_encoder):
+    from faqbot import FAQBot, Settings
+
+    return FAQBot.load(
+        tiny_corpus, tmp_path / "index", Settings(chunk_words=20), fake_encoder, log=lambda m: None
+    )
+
+
+@pytest.fixture(scope="session")
+def real_bot():
+    """The bundled model and corpus, loaded once (builds index/ on first use)."""
+    from faqbot import FAQBot
+
+    return FAQBot.load()

@@ -1,0 +1,83 @@
+import pytest
+
+from faqbot.retrieval import reciprocal_rank_fusion
+
+
+def test_rrf_arithmetic():
+    # row 7: 1/(60+1) + 1/(60+2) = 0.032522; row 3: 1/(60+2) + 1/(60+1) the same -> first seen wins;
+    # row 9: only in the second list at rank 3: 1/63 = 0.015873
+    fused = reciprocal_rank_fusion([[7, 3], [3, 7, 9]], k=60)
+    assert [row for row, _ in fused] == [7, 3, 9]
+    assert fused[0][1] == pytest.approx(1 / 61 + 1 / 62)
+    assert fused[2][1] == pytest.approx(1 / 63)
+
+
+# Tiny corpus at chunk_words=20 gives 5 passages (ids by position):
+# 0 "You should not drive after a session. Ask a friend to take you home by car."
+# 1 "The price is 50 dollars per session."   2 "Insurance may cover the cost: ... Plan B does not"
+# 3 "Relief can come within hours. Many feel it fast."
+# 4 "Sleep well the night before. A good sleep helps."
+def _texts(hits):
+    return [h.text.split(".")[0][:20] for h in hits]
+
+
+def test_passages_of_the_tiny_corpus(tiny_bot):
+    assert [c.text[:20] for c in tiny_bot.index.chunks] == [
+        "You should not drive",
+        "The price is 50 doll",
+        "Insurance may cover ",
+        "Relief can come with",
+        "Sleep well the night",
+    ]
+
+
+def test_dense_order_with_fake_encoder(tiny_bot):
+    # question = (drive 1, car 1, bias 0.1); passage 0 has exactly drive + car: cosine 1.0; its
+    # best sentence has one of the two: (1 + 0.01) / (sqrt(2.01) * sqrt(1.01)) = 0.7089 -> 1.7089.
+    # Others share only the bias axis: cosines near 0.005 each.
+    hits = tiny_bot.search("drive my car", k=5, retriever="dense")
+    assert _texts(hits)[0] == "You should not drive"
+    assert hits[0].dense_score == pytest.approx(
+        1 + (1.01 / 2.01) ** 0.5, abs=1e-3
+    )  # units are float16
+    scores = [h.dense_score for h in hits]
+    assert scores == sorted(scores, reverse=True) and scores[1] < 0.1
+    assert hits[0].dense_rank == 1 and hits[0].lexical_rank is None
+
+
+def test_lexical_order(tiny_bot):
+    # "sleep" appears twice in passage 4 (plus its section "Rest" has none), nowhere else
+    hits = tiny_bot.search("sleeping", k=5, retriever="lexical")
+    assert _texts(hits) == ["Sleep well the night"]
+
+
+def test_hybrid_fuses_both(tiny_bot):
+    # dense ranks the price passage 1st and the insurance passage 2nd; BM25 the other way round
+    # ("insurance" and "cost" both hit passage 2). Each gets 1/61 + 1/62 = 0.032522; the tie
+    # keeps the dense order; the drive passage follows with dense rank 3 only: 1/63.
+    hits = tiny_bot.search("price insurance cost", k=3)
+    assert _texts(hits) == ["The price is 50 doll", "Insurance may cover ", "You should not drive"]
+    assert [(h.dense_rank, h.lexical_rank) for h in hits] == [(1, 2), (2, 1), (3, None)]
+    assert [h.score for h in hits] == pytest.approx([1 / 61 + 1 / 62, 1 / 61 + 1 / 62, 1 / 63])
+
+
+@pytest.mark.parametrize("k", [0, -1, 101, "3", 2.5, True])
+def test_bad_k_is_refused(tiny_bot, k):
+    with pytest.raises(ValueError, match="k must be a whole number from 1 to 100"):
+        tiny_bot.search("cost", k=k)
+
+
+@pytest.mark.parametrize("question", ["", "   \n", None])
+def test_empty_question_is_refused(tiny_bot, question):
+    with pytest.raises(ValueError, match="The question is empty"):
+        tiny_bot.search(question)
+
+
+def test_overlong_question_is_refused(tiny_bot):
+    with pytest.raises(ValueError, match="1,001 characters long; the limit is 1,000"):
+        tiny_bot.search("a" * 1001)
+
+
+def test_unknown_retriever_is_refused(tiny_bot):
+    with pytest.raises(ValueError, match="retriever must be one of hybrid, dense, lexical"):
+        tiny_bot.search("cost", retriever="magic")
