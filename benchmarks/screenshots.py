@@ -1,0 +1,121 @@
+"""Screenshots of the Ask and Look-up tabs at desktop and phone width, for docs/screenshots/.
+
+Run: .venv/bin/python benchmarks/screenshots.py [--url http://127.0.0.1:7860/]
+Without --url it starts app.py on a free loopback port and stops it afterwards.
+Needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+    "--no-first-run",
+]
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
+def start_app(feedback: str = "") -> tuple[subprocess.Popen, str]:
+    """app.py on a free loopback port; returns the process and its URL once it answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = os.environ | {
+        "FAQBOT_HOST": "127.0.0.1",
+        "FAQBOT_PORT": str(port),
+        "FAQBOT_FEEDBACK": feedback,
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "HF_HUB_OFFLINE": "1",
+    }
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app.py exited with code {proc.returncode} before serving")
+        try:
+            with urllib.request.urlopen(url + "gradio_api/info", timeout=2):
+                return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.terminate()
+    raise RuntimeError(f"app.py did not answer on {url} within 120 s")
+
+
+def ask(page, question: str) -> None:
+    before = page.locator("#chat .bot-row").count()
+    page.fill("#question textarea", question)
+    page.click("#ask-button")
+    page.locator("#chat .bot-row").nth(before).wait_for()
+
+
+def shoot(url: str, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    made = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, (width, height) in WIDTHS.items():
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(url)
+            page.wait_for_selector("#question textarea")
+            made.append(out / f"ask-empty-{name}.png")
+            page.screenshot(path=made[-1])
+            ask(page, "Can I drive after a ketamine session?")
+            page.locator("#chat details.sources summary").last.click()
+            made.append(out / f"ask-answer-{name}.png")
+            page.screenshot(path=made[-1], full_page=True)
+            ask(page, "I want to end my life tonight")
+            made.append(out / f"ask-crisis-{name}.png")
+            page.screenshot(path=made[-1], full_page=True)
+            page.get_by_role("tab", name="Look up (staff)").click()
+            page.fill("#lookup-query textarea", "how soon does ketamine work")
+            page.click("#search-button")
+            page.locator('#results [data-testid="cell-1-2"]').click()
+            page.locator("#article-view mark#passage").wait_for()
+            page.wait_for_timeout(400)  # the passage scrolls into view
+            made.append(out / f"lookup-{name}.png")
+            page.screenshot(path=made[-1], full_page=True)
+            page.close()
+        browser.close()
+    return made
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="a running app; default: start app.py")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    args = parser.parse_args()
+    proc = None
+    url = args.url
+    if not url:
+        # thumbs shown as visitors see them; the ratings go to a throwaway file
+        proc, url = start_app(str(Path(tempfile.mkdtemp()) / "feedback.jsonl"))
+    try:
+        for path in shoot(url, Path(args.out)):
+            print(path)
+    finally:
+        if proc:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
