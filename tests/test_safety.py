@@ -1,0 +1,231 @@
+"""The crisis layer: recall on must-trigger phrasings, quiet on benign questions, crisis text."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from faqbot import safety
+from faqbot.safety import (
+    CrisisText,
+    SafetyAssessment,
+    assess,
+    describes_dose_or_method,
+    load_crisis_text,
+    normalise,
+    passage_mentions_suicide,
+    safety_text,
+)
+
+DATA = Path(__file__).parent / "data"
+CATEGORIES = {
+    "intent", "plan", "means", "wish_to_die", "burden", "indirect", "self_injury", "case",
+    "curly_quotes", "diacritics", "unicode", "elongation", "leetspeak", "algospeak", "misspelling",
+    "negation", "spanish", "topic_question", "third_person",
+}  # fmt: skip
+
+
+def _tsv(name: str) -> list[list[str]]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines[1:] if line.strip()]
+
+
+MUST_TRIGGER = _tsv("safety_must_trigger.tsv")  # expected_level, category, text
+IDIOMS = _tsv("safety_idioms.tsv")  # expected_level, text
+BENIGN = [line for line in (DATA / "safety_benign.txt").read_text("utf-8").splitlines() if line]
+ACUTE_PHRASES = [text for level, _, text in MUST_TRIGGER if level == "acute"]
+
+
+def _meets(expected: str, got: str) -> bool:
+    # an "acute" row must be acute; a "mention" row is met by mention or by acute (the safer side)
+    return got == "acute" if expected == "acute" else got in ("mention", "acute")
+
+
+def test_must_trigger_file_covers_every_category_several_times():
+    counts = Counter(category for _, category, _ in MUST_TRIGGER)
+    assert set(counts) == CATEGORIES
+    assert min(counts.values()) >= 5, counts
+    assert len(MUST_TRIGGER) >= 150
+    assert {level for level, _, _ in MUST_TRIGGER} == {"acute", "mention"}
+
+
+def test_every_must_trigger_phrasing_triggers_at_its_level():
+    misses = [
+        (lvl, text, assess(text))
+        for lvl, _, text in MUST_TRIGGER
+        if not _meets(lvl, assess(text).level)
+    ]
+    assert misses == [], "\n".join(
+        map(str, misses)
+    )  # recall 100%: missing a crisis is the worst failure
+
+
+def test_only_negated_rows_go_above_mention():
+    # "I'm not suicidal" stays at mention; a denial beside an acute phrase ("...but what's the
+    # point of living") is acute, because negation never switches detection off.
+    raised = {
+        cat for lvl, cat, text in MUST_TRIGGER if lvl == "mention" and assess(text).level == "acute"
+    }
+    assert raised == {"negation"}
+    assert assess("I'm not suicidal").level == "mention"
+
+
+def test_benign_questions_stay_quiet():
+    assert len(BENIGN) >= 100 and len(set(BENIGN)) == len(BENIGN)
+    false_positives = [(text, assess(text)) for text in BENIGN if assess(text).crisis]
+    # measured: 0 of 138; a banner on price questions teaches people to ignore the banner
+    assert len(false_positives) <= 0.02 * len(BENIGN)
+    assert false_positives == [], "\n".join(map(str, false_positives))
+
+
+@pytest.mark.parametrize(("expected", "text"), IDIOMS, ids=[text for _, text in IDIOMS])
+def test_idiom_decisions(expected, text):
+    assert assess(text).level == expected
+
+
+def test_every_rule_is_exercised_by_the_data_files():
+    names = {name for rules in (safety.ACUTE_RULES, safety.MENTION_RULES) for name, _ in rules}
+    seen = {assess(text).rule for *_, text in MUST_TRIGGER + IDIOMS}
+    assert names - seen == set()
+    assert all(name.split(".")[0] in ("acute", "mention") for name in names)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Are your staff skilled?", "Skillet recipes", "What diet do you suggest?", "The studies agree",
+     "My anxiety died down", "What's the deadline?", "Can I take painkillers?", "Don't overdo it",
+     "An analysis of outcomes", "I love sudoku", "It is 5 kms away", "cut back on coffee",
+     "a kill switch", "die-hard fan", "overkill", "killer results", "dead battery", "Skillman Ave"],
+)  # fmt: skip
+def test_words_inside_words_and_harmless_senses_do_not_trigger(text):
+    assert assess(text) == SafetyAssessment("none")
+
+
+def test_assessment_names_rule_and_normalised_fragment():
+    got = assess("Honestly… I ’m gonna KiLL mys3lf")
+    assert got == SafetyAssessment("acute", "acute.self_act", "kill myself")
+    assert got.crisis and not SafetyAssessment("none").crisis
+    assert assess("#SuicidePrevention month") == SafetyAssessment(
+        "mention", "mention.suicide_term", "suicide"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("I’m  NOT\u200b ok", "i am not ok"), ("k!ll 5u1c1d3", "kill suicide"),
+     ("ｉ ｗａｎｔ", "i want"), ("Ｉ won’t", "i will not"), ("sui\u00adcídio", "suicidio"),
+     ("d13\n\n  x", "die\nx"), ("\ud800\x00 i’d", "i would")],
+)  # fmt: skip
+def test_normalise(raw, expected):
+    assert normalise(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "odd",
+    ["", " ", "\x00", "\ud800", "\udfff\ud800", "x" * 100_000, "שלום עולם", "مرحبا \u202e",
+     "😀" * 500, "\u0301\u0301e", "\ufeff\u200d", "\\1 (?: [a-z]", "İ ǅ ß ﬁ"],
+)  # fmt: skip
+def test_odd_input_never_raises(odd):
+    assert assess(odd) == SafetyAssessment("none")
+
+
+def test_a_phrase_at_the_end_of_a_huge_message_is_found():
+    text = "How much does it cost? " * 5_000 + "I want to die"
+    assert len(text) > 100_000
+    assert assess(text) == SafetyAssessment("acute", "acute.wish_to_die", "want to die")
+
+
+# any code point, with surrogates, marks, controls and the normaliser's own characters made common
+ANY_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(exclude_categories=()),
+        st.characters(categories=["Cs", "Cf", "Cc", "Mn", "Zs"]),
+        st.sampled_from("\n'’*#!13@$ ikmsl"),
+    ),
+    max_size=300,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_assess_never_raises_and_returns_a_valid_level(text):
+    got = assess(text)
+    assert got.level in safety.LEVELS
+    assert (got.rule is None) == (got.matched is None) == (got.level == "none")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(ANY_TEXT, st.sampled_from(BENIGN)), st.sampled_from(ACUTE_PHRASES))
+def test_an_acute_phrase_is_found_whatever_surrounds_it(text, phrase):
+    assert assess(f"{text}\n{phrase}").level == "acute"
+    assert assess(f"{phrase}\n{text}").level == "acute"
+
+
+def test_passage_mentions_suicide():
+    assert passage_mentions_suicide("Ketamine can quiet suicidal ideation.")
+    assert passage_mentions_suicide("typically presents itself as thoughts of self-harm.")
+    assert not passage_mentions_suicide("Better sleep quality")
+    assert not passage_mentions_suicide("Ketamine can be a literal lifesaver.")
+
+
+@pytest.mark.parametrize(
+    ("passage", "expected"),
+    [("Low-dose ketamine infusions may reduce obsessive-compulsive symptoms", True),
+     ("Some maintain these improvements for a week or longer with regular dosing.", True),
+     ("A typical infusion is 0.5 mg/kg over 40 minutes.", True),
+     ("cycling through pills and talk therapy", True),
+     ("After six infusions many patients maintain relief.", True),
+     ("Better sleep quality", False), ("Ketamine can quiet suicidal ideation", False),
+     ("Repeated infusions can reduce overall trauma severity.", False)],
+)  # fmt: skip
+def test_describes_dose_or_method(passage, expected):
+    assert describes_dose_or_method(passage) is expected
+
+
+def test_packaged_crisis_text_lists_the_resources():
+    crisis = load_crisis_text()
+    assert crisis.source == str(safety.DEFAULT_CRISIS_PATH)
+    for needle in (
+        "988",
+        "988lifeline.org",
+        "741741",
+        "911",
+        "emergency room",
+        "findahelpline.com",
+    ):
+        assert needle in crisis.acute_message
+    assert crisis.acute_message.startswith("**You don't have to go through this alone.**")
+    assert "988" in crisis.resources_line and "\n" not in crisis.resources_line
+    assert len(crisis.resources_line) < 160 and len(crisis.acute_message) < 1000
+    assert load_crisis_text() is crisis  # cached
+
+
+def test_safety_text_per_level():
+    crisis = CrisisText("ACUTE", "LINE", "inline")
+    assert [safety_text(level, crisis) for level in safety.LEVELS] == ["", "LINE", "ACUTE"]
+    assert safety_text("mention") == load_crisis_text().resources_line
+    with pytest.raises(ValueError, match="level must be one of none, mention, acute, got 'high'"):
+        safety_text("high")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "does not exist"), ("[acute\nmessage = 1", "is not valid TOML"),
+     ('[acute]\nmessage = "Call 988"\n', r'needs a non-empty text: \[mention\] line = "..."'),
+     ('[acute]\nmessage = " "\n[mention]\nline = "x"\n', r"\[acute\] message"),
+     ('acute = "flat"\n[mention]\nline = "x"\n', r"\[acute\] message"),
+     (b"\xff\xfe", "cannot be read")],
+)  # fmt: skip
+def test_broken_crisis_file_names_the_file_and_the_fix(tmp_path, content, message):
+    path = tmp_path / "crisis.toml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=message) as error:
+        load_crisis_text(path)
+    assert str(path) in str(error.value) and "copy the packaged template" in str(error.value)
