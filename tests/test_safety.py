@@ -180,7 +180,8 @@ def test_passage_mentions_suicide():
      ("cycling through pills and talk therapy", True),
      ("After six infusions many patients maintain relief.", True),
      ("Better sleep quality", False), ("Ketamine can quiet suicidal ideation", False),
-     ("Repeated infusions can reduce overall trauma severity.", False)],
+     ("Repeated infusions can reduce overall trauma severity.", True),  # a route: left out of acute replies
+        ("call the National Suicide Prevention Line at +1 (800) 273-8255", True)],
 )  # fmt: skip
 def test_describes_dose_or_method(passage, expected):
     assert describes_dose_or_method(passage) is expected

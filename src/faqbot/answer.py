@@ -26,26 +26,34 @@ class AnswerSettings:
 
 @dataclass(frozen=True)
 class Calibration:
-    """Abstention thresholds, fitted on the dev set by benchmarks/calibrate_abstention.py."""
+    """Abstention thresholds, chosen on the dev set by benchmarks/calibrate_abstention.py."""
 
     min_relevance: float  # below this the best passage does not answer: abstain
-    unknown_term_relevance: float  # stricter bar when the question has terms the corpus lacks
+    rare_term_relevance: float  # stricter bar when the question has uncommon words no article uses
     source: str = "built-in"
 
 
 @lru_cache(maxsize=4)
 def load_calibration(path: str | None = None) -> Calibration:
+    """Load abstention.json (the packaged one by default).
+
+    Raises:
+        ValueError: the file lacks the thresholds; re-run benchmarks/calibrate_abstention.py.
+    """
+    where = path or "faqbot/data/abstention.json"
     text = (
         Path(path).read_text()
         if path
         else (resources.files("faqbot").joinpath("data/abstention.json").read_text())
     )
-    data = json.loads(text)
-    return Calibration(
-        float(data["min_relevance"]),
-        float(data["unknown_term_relevance"]),
-        path or "faqbot/data/abstention.json",
-    )
+    try:
+        data = json.loads(text)
+        return Calibration(float(data["min_relevance"]), float(data["rare_term_relevance"]), where)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{where} is not a usable calibration ({exc}). "
+            "Run: python benchmarks/calibrate_abstention.py --write"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -64,38 +72,55 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Evidence:
-    best_relevance: float
-    unknown_terms: tuple[str, ...]
-    known_terms: tuple[str, ...]
+    """What abstention weighs, also shown in the staff view."""
+
+    relevance: float  # best passage: mean of passage cosine and best-sentence cosine
+    rare_unknown: tuple[str, ...]  # uncommon words no article uses (and not typos of one)
+    searched: str  # the question after typo correction
 
 
 def abstention_reason(evidence: Evidence, calibration: Calibration) -> str:
     """Empty string when the question is answered; else why not, for the staff view."""
-    if evidence.best_relevance < calibration.min_relevance:
+    if evidence.relevance < calibration.min_relevance:
         return (
-            f"best passage relevance {evidence.best_relevance:.3f} is below "
+            f"best passage relevance {evidence.relevance:.3f} is below "
             f"{calibration.min_relevance:.3f}"
         )
-    if evidence.unknown_terms and evidence.best_relevance < calibration.unknown_term_relevance:
+    if evidence.rare_unknown and evidence.relevance < calibration.rare_term_relevance:
         return (
-            f"terms not in any article ({', '.join(evidence.unknown_terms)}) and relevance "
-            f"{evidence.best_relevance:.3f} is below {calibration.unknown_term_relevance:.3f}"
+            f"words no article uses ({', '.join(evidence.rare_unknown)}) and relevance "
+            f"{evidence.relevance:.3f} is below {calibration.rare_term_relevance:.3f}"
         )
     return ""
 
 
+def _joined(doc_text: str, left: Span, right: Span) -> bool:
+    """Same paragraph, or a list continuing from its lead-in: a quote may span the gap."""
+    gap = doc_text[left.end : right.start]
+    return "\n\n" not in gap or doc_text[right.start : right.start + 2] in ("- ", "* ")
+
+
 def trim_window(chunk: Chunk, scores: np.ndarray, max_words: int, doc_text: str) -> tuple[int, int]:
-    """Indices [lo, hi) of whole units around the best one, at most max_words (best always kept)."""
-    words = [len(doc_text[u.start : u.end].split()) for u in chunk.units]
+    """Indices [lo, hi) of whole units around the best one, at most max_words (best always kept).
+
+    The window grows towards the better-scoring neighbour and does not leave the best unit's
+    paragraph (a list counts as part of the paragraph that introduces it).
+    """
+    units = chunk.units
+    words = [len(doc_text[u.start : u.end].split()) for u in units]
     lo = hi = int(np.argmax(scores))
     hi += 1
     total = words[lo]
     while True:
-        options = [i for i in (hi, lo - 1) if 0 <= i < len(words) and total + words[i] <= max_words]
+        options = []
+        if hi < len(units) and _joined(doc_text, units[hi - 1], units[hi]):
+            options.append(hi)
+        if lo > 0 and _joined(doc_text, units[lo - 1], units[lo]):
+            options.append(lo - 1)
+        options = [i for i in options if total + words[i] <= max_words]
         if not options:
             return lo, hi
-        # grow towards the neighbour that scores higher (a sentence after the answer first on ties)
-        pick = max(options, key=lambda i: (scores[i], i == hi))
+        pick = max(options, key=lambda i: (scores[i], i == hi))  # ties: the sentence after
         total += words[pick]
         lo, hi = (pick, hi) if pick < lo else (lo, hi + 1)
 

@@ -25,8 +25,10 @@ from .config import RETRIEVERS, Settings
 from .corpus import Corpus, load_corpus
 from .embedding import model_fingerprint
 from .index import LoadedIndex, StaleIndexError, build_index, load_index
+from .lexical import stem
 from .reply import Citation, Quote, Reply
 from .retrieval import Hit, Retriever
+from .spelling import Speller
 
 
 def project_root() -> Path:
@@ -76,6 +78,7 @@ class FAQBot:
         self.answer_settings = answer_settings or AnswerSettings()
         self.calibration = calibration or load_calibration()
         self._docs = {d.doc_id: d for d in corpus.documents}
+        self.speller = Speller(index.vocabulary, stem=stem)
         self.index = index
         self.settings = settings
         self.encoder = encoder
@@ -149,7 +152,7 @@ class FAQBot:
         mode = retriever or self.settings.retriever
         if mode not in RETRIEVERS:
             raise ValueError(f"retriever must be one of {', '.join(RETRIEVERS)}, got {mode!r}")
-        return self.retriever.search(question, k, mode)
+        return self.retriever.search(self.speller.correct(question), k, mode)
 
     def ask(self, question: str) -> Reply:
         """A reply made only of cited verbatim quotes, or an honest abstention; safety text always.
@@ -185,28 +188,27 @@ class FAQBot:
 
     def candidates(self, question: str) -> tuple[list[Candidate], Evidence]:
         """Top hybrid passages with per-sentence scores, plus the evidence abstention weighs."""
+        searched = self.speller.correct(question)
         hits = self.retriever.search(
-            question, self.answer_settings.candidates, self.settings.retriever
+            searched, self.answer_settings.candidates, self.settings.retriever
         )
-        query = self.retriever.query_vector(question)
+        query = self.retriever.query_vector(searched)
         out = []
         for hit in hits:
             row = self.retriever.row(hit.chunk_id)
-            units = np.asarray(
-                self.index.units[self._unit_offset[row] : self._unit_offset[row + 1]],
-                dtype=np.float32,
-            )
             out.append(
                 Candidate(
                     hit,
                     self.index.chunks[row],
-                    units @ query,
+                    self.retriever.unit_scores(row, query),
                     float(self._passage_vector_row(row) @ query),
                 )
             )
-        known, unknown = self.index.lexical.known_terms(question)
-        best = max((c.relevance for c in out), default=0.0)
-        return out, Evidence(best, tuple(unknown), tuple(known))
+        return out, self._evidence(question, searched, out)
+
+    def _evidence(self, question: str, searched: str, candidates: list[Candidate]) -> Evidence:
+        best = max((c.relevance for c in candidates), default=0.0)
+        return Evidence(best, self.speller.rare_unknown(question), searched)
 
     def _passage_vector_row(self, row: int) -> np.ndarray:
         return self.index.vectors.reconstruct(row)

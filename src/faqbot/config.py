@@ -1,4 +1,4 @@
-"""All tunable settings in one frozen dataclass; environment variables are read only at the edges."""
+"""All tunable settings in one frozen dataclass; environment variables are read at the edges."""
 
 from __future__ import annotations
 

@@ -18,10 +18,11 @@ from .chunking import Chunk, Span, chunk_corpus
 from .config import Settings
 from .corpus import Corpus
 from .lexical import LexicalIndex
+from .spelling import corpus_vocabulary
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 POINTER = "CURRENT"
-FILES = ("chunks.jsonl", "vectors.faiss", "units.npy")
+FILES = ("chunks.jsonl", "vectors.faiss", "units.npy", "vocabulary.json")
 
 
 class StaleIndexError(ValueError):
@@ -34,6 +35,7 @@ class LoadedIndex:
     vectors: object  # faiss.Index
     lexical: LexicalIndex
     units: np.ndarray  # one float16 row per sentence or list item, in chunk order (mmap)
+    vocabulary: list[str]  # every word of the corpus, lower-cased, for typo correction
     manifest: dict
     path: Path
 
@@ -114,6 +116,8 @@ def build_index(
         kind = choose_index_type(len(chunks), settings.exact_index_max)
         faiss.write_index(make_faiss_index(vectors, kind), str(staging / "vectors.faiss"))
         LexicalIndex.build([passage_for_lexical(c) for c in chunks]).save(staging / "lexical")
+        vocabulary = corpus_vocabulary(f"{c.section}\n{c.text}" for c in chunks)
+        (staging / "vocabulary.json").write_text(json.dumps(vocabulary), encoding="utf-8")
         with open(staging / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for c in chunks:
                 fh.write(json.dumps(asdict(c), ensure_ascii=False) + "\n")
@@ -218,6 +222,7 @@ def load_index(index_dir: Path, corpus: Corpus, settings: Settings, model_id: st
         vectors = faiss.read_index(str(build / "vectors.faiss"))
         lexical = LexicalIndex.load(build / "lexical")
         units = np.load(build / "units.npy", mmap_mode="r")
+        vocabulary = json.loads((build / "vocabulary.json").read_text(encoding="utf-8"))
         with open(build / "chunks.jsonl", encoding="utf-8") as fh:
             chunks = tuple(_chunk_from_json(json.loads(line)) for line in fh)
     except Exception as exc:  # any damage the checksums could not see
@@ -225,7 +230,7 @@ def load_index(index_dir: Path, corpus: Corpus, settings: Settings, model_id: st
     n_units = sum(len(c.units) for c in chunks)
     if vectors.ntotal != len(chunks) or len(units) != n_units:
         raise StaleIndexError(f"{build} holds {vectors.ntotal} vectors for {len(chunks)} passages")
-    return LoadedIndex(chunks, vectors, lexical, units, manifest, build)
+    return LoadedIndex(chunks, vectors, lexical, units, vocabulary, manifest, build)
 
 
 def _chunk_from_json(row: dict) -> Chunk:

@@ -25,6 +25,10 @@ def _stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_EN_PLUS) | {"ketamine"}  # in nearly every passage: no signal
 
 
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
 def tokenize(text: str) -> list[str]:
     words = [w for w in _WORD.findall(text.casefold()) if w not in _stopwords()]
     return _stemmer().stemWords(words)

@@ -74,7 +74,8 @@ class Reply:
         return render_markdown(self)
 
     def text(self) -> str:
-        return self.markdown
+        """The same reply for a terminal: Markdown layout without HTML escaping."""
+        return render_markdown(self, html_escape=False)
 
     def to_dict(self) -> dict:
         return {
@@ -107,21 +108,23 @@ class Reply:
         }
 
 
-def escape_markdown(text: str) -> str:
+def escape_markdown(text: str, html_escape: bool = True) -> str:
     """Make corpus text inert: HTML-escaped, Markdown specials backslashed; list markers kept."""
+    if not html_escape:
+        return text
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def _line_markdown(line: str, bold: bool) -> str:
+def _line_markdown(line: str, bold: bool, html_escape: bool = True) -> str:
     marker = _LIST_MARKER.match(line)
     head, body = (marker.group(1), line[marker.end() :]) if marker else ("", line)
-    body = escape_markdown(body)
+    body = escape_markdown(body, html_escape)
     if bold and body.strip():
         body = f"**{body}**"
     return (head.strip() + " " if head else "") + body
 
 
-def quote_markdown(quote: Quote) -> str:
+def quote_markdown(quote: Quote, html_escape: bool = True) -> str:
     """The quote as a Markdown blockquote, answer sentences bold, ellipses where trimmed."""
     hit, pieces, pos = quote.hit, [], quote.hit.start
     for span in sorted(quote.highlights, key=lambda s: s.start):
@@ -136,7 +139,7 @@ def quote_markdown(quote: Quote) -> str:
         for i, part in enumerate(text.split("\n")):
             if i:
                 lines.append("")
-            lines[-1] += _line_markdown(part, bold) if part else ""
+            lines[-1] += _line_markdown(part, bold, html_escape) if part else ""
     if quote.trimmed_before:
         lines[0] = "… " + lines[0]
     if quote.trimmed_after:
@@ -145,7 +148,10 @@ def quote_markdown(quote: Quote) -> str:
     return "\n".join("> " + line if line else ">" for line in lines)
 
 
-def render_markdown(reply: Reply) -> str:
+def render_markdown(reply: Reply, html_escape: bool = True) -> str:
+    def esc(text: str) -> str:
+        return escape_markdown(text, html_escape)
+
     parts: list[str] = []
     if reply.crisis_level == "acute" and reply.safety_text:
         parts.append(reply.safety_text)
@@ -154,21 +160,19 @@ def render_markdown(reply: Reply) -> str:
         if reply.suggestions:
             parts.append(
                 "Closest topics in the articles:\n"
-                + "\n".join(f"- {escape_markdown(s)}" for s in reply.suggestions)
+                + "\n".join(f"- {esc(s)}" for s in reply.suggestions)
             )
-    else:
-        parts += [quote_markdown(q) for q in reply.quotes]
+    elif reply.quotes:
+        parts += [quote_markdown(q, html_escape) for q in reply.quotes]
         parts.append(
-            "**Sources**\n"
-            + "\n".join(f"{c.number}. {escape_markdown(c.label())}" for c in reply.citations)
+            "**Sources**\n" + "\n".join(f"{c.number}. {esc(c.label())}" for c in reply.citations)
         )
-    parts += [f"_{escape_markdown(n)}_" for n in reply.notes]
+    parts += [f"_{esc(n)}_" for n in reply.notes]
     if reply.safety_text and reply.crisis_level != "acute":
         parts.append(reply.safety_text)
     if reply.followups:
         parts.append(
-            "**You may also want to read:**\n"
-            + "\n".join(f"- {escape_markdown(f)}" for f in reply.followups)
+            "**You may also want to read:**\n" + "\n".join(f"- {esc(f)}" for f in reply.followups)
         )
     parts.append(f"_{reply.disclaimer}_")
     return "\n\n".join(parts)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
-
-import tomllib
 
 Level = Literal["none", "mention", "acute"]
 LEVELS: tuple[Level, ...] = ("none", "mention", "acute")
@@ -316,6 +315,10 @@ _DOSE_OR_METHOD = re.compile(
     r"seven|eight|nine|ten|twelve|single|series of) (?:iv |ketamine )?infusions?\b|\bmethods?\b"
     r"|\bmeans of\b|\b(?:hanging|noose|rope|firearms?|guns?|jump(?:ed|ing)? (?:off|from)|poison\w*"
     r"|razors?|blades?|wrists?|carbon monoxide|stockpil\w*)\b"
+    # routes of administration: in an acute reply even "repeated infusions" reads as a method
+    r"|\b(?:infusions?|injections?|intranasal|intramuscular|sublingual|nasal sprays?|iv)\b"
+    # a phone number: the articles quote an outdated hotline; the crisis text has current ones
+    r"|\+?\d[\d ()-]{7,}\d"
 )
 
 

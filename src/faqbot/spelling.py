@@ -1,0 +1,70 @@
+"""Typo tolerance and unknown-term evidence: map misspelt question words to corpus words."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import distance, process
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _zipf():
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency
+
+
+def english_frequency(word: str) -> float:
+    """Zipf frequency of a word in general English (0 for unknown, ~7 for 'the')."""
+    return _zipf()(word, "en")
+
+
+def corpus_vocabulary(texts) -> list[str]:
+    words = {w.casefold() for text in texts for w in _WORD.findall(text)}
+    return sorted(words | {part for w in words if "-" in w for part in w.split("-") if part})
+
+
+class Speller:
+    """Corrects words found in neither the corpus nor common English to the closest corpus word."""
+
+    def __init__(self, vocabulary: list[str], max_common_zipf: float = 3.0, stem=None):
+        self.vocabulary = list(vocabulary)
+        self._known = frozenset(self.vocabulary)
+        self._stem = stem or (lambda word: word)
+        self._known_stems = frozenset(self._stem(w) for w in self.vocabulary)
+        self._max_common_zipf = max_common_zipf
+
+    def correct_word(self, word: str) -> str | None:
+        lower = word.casefold()
+        if (
+            len(lower) < 3
+            or lower in self._known
+            or english_frequency(lower) >= self._max_common_zipf
+        ):
+            return None
+        limit = 1 if len(lower) <= 5 else 2
+        match = process.extractOne(
+            lower, self.vocabulary, scorer=distance.OSA.distance, score_cutoff=limit
+        )
+        return match[0] if match else None
+
+    def correct(self, text: str) -> str:
+        """The text with misspelt words replaced; everything else kept as typed."""
+        return _WORD.sub(lambda m: self.correct_word(m.group(0)) or m.group(0), text)
+
+    def rare_unknown(self, text: str, max_zipf: float = 4.0) -> tuple[str, ...]:
+        """Uncommon words the corpus never uses (after typo correction): e.g. 'sertraline'."""
+        out = []
+        for word in _WORD.findall(text):
+            lower = word.casefold()
+            if (
+                lower not in self._known
+                and self._stem(lower) not in self._known_stems
+                and self.correct_word(lower) is None
+                and english_frequency(lower) < max_zipf
+            ):
+                out.append(lower)
+        return tuple(out)
