@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -118,10 +120,23 @@ def test_retrieval_metrics_by_hand():
 
 
 def _outcome(qid, kind, subkind="", level="", **kw):
-    row = {"id": qid, "question": qid, "kind": kind, "subkind": subkind, "level": level,
-           "abstained": False, "reason": "", "crisis": False, "crisis_level": "none",
-           "crisis_rule": None, "first_answers": False, "quote_words": [], "not_verbatim": [],
-           "first_quote": "", "ms": 0.0}  # fmt: skip
+    row = {
+        "id": qid,
+        "question": qid,
+        "kind": kind,
+        "subkind": subkind,
+        "level": level,
+        "abstained": False,
+        "reason": "",
+        "crisis": False,
+        "crisis_level": "none",
+        "crisis_rule": None,
+        "first_answers": False,
+        "quote_words": [],
+        "not_verbatim": [],
+        "first_quote": "",
+        "ms": 0.0,
+    }
     return row | kw
 
 
@@ -165,8 +180,10 @@ def test_answer_failures_name_what_went_wrong():
     assert what["c4"] == "acute crisis shown as 'mention'"
     assert what["b1"] == "benign question flagged as crisis (rule r7)"
     i3 = [f["what"] for f in answer_failures(OUTCOMES) if f["id"] == "i3"]
-    assert i3 == ["the first quote does not contain an answer quote",
-                  "quote(s) [1] differ from the article text at their offsets"]  # fmt: skip
+    assert i3 == [
+        "the first quote does not contain an answer quote",
+        "quote(s) [1] differ from the article text at their offsets",
+    ]
 
 
 def test_rates_over_no_rows_are_not_measured():
@@ -221,7 +238,12 @@ def test_run_eval_on_the_tiny_corpus(tiny_bot):
 def test_a_miss_beyond_the_top_5_is_listed(tiny_bot):
     report = run_eval(tiny_bot, TINY, ("hybrid", "lexical"), k=4, progress=False, answers=False)
     assert list(report["retrieval"]["scores"]["hybrid"]) == [
-        "Recall@1", "Recall@3", "Recall@4", "MRR@4", "nDCG@4"]  # fmt: skip
+        "Recall@1",
+        "Recall@3",
+        "Recall@4",
+        "MRR@4",
+        "nDCG@4",
+    ]
     [miss] = report["failures"]
     assert miss["id"] == "t3"
     assert miss["what"] == (
@@ -244,8 +266,10 @@ def test_unanswerable_label_is_a_dataset_problem(tiny_bot):
 
 
 def _tiny_set(tmp_path) -> Path:
-    rows = [{"id": q.qid, "question": q.question, "kind": q.kind, "answers": list(q.answers)}
-            for q in TINY.questions]  # fmt: skip
+    rows = [
+        {"id": q.qid, "question": q.question, "kind": q.kind, "answers": list(q.answers)}
+        for q in TINY.questions
+    ]
     return _write(tmp_path, rows)
 
 
@@ -258,9 +282,20 @@ def _thresholds(tmp_path, recall_at_1: float) -> Path:
 @pytest.mark.parametrize("need, code", [(0.6, 0), (0.9, 1)])
 def test_check_exit_code(tiny_corpus, tmp_path, fake_encoder, capsys, need, code):
     out = tmp_path / "out"
-    argv = [str(_tiny_set(tmp_path)), "--corpus", str(tiny_corpus), "--index", str(tmp_path / "i"),
-            "--out", str(out), "--check", "--thresholds", str(_thresholds(tmp_path, need)),
-            "--retrieval-only", "--quiet"]  # fmt: skip
+    argv = [
+        str(_tiny_set(tmp_path)),
+        "--corpus",
+        str(tiny_corpus),
+        "--index",
+        str(tmp_path / "i"),
+        "--out",
+        str(out),
+        "--check",
+        "--thresholds",
+        str(_thresholds(tmp_path, need)),
+        "--retrieval-only",
+        "--quiet",
+    ]
     assert main(argv, encoder=fake_encoder) == code
     report = json.loads((out / "report.json").read_text())
     [recall, crisis] = report["check"]
@@ -298,7 +333,10 @@ def _beir(tmp_path) -> Path:
 def test_beir_loader_keeps_judged_queries_and_grades(tmp_path):
     dataset, corpus = load_beir(_beir(tmp_path))
     assert [(q.qid, q.judged) for q in dataset.questions] == [
-        ("q1", {"doc/1": 1}), ("q2", {"doc-2": 1}), ("q3", {"doc/1": 1, "3": 1})]  # fmt: skip
+        ("q1", {"doc/1": 1}),
+        ("q2", {"doc-2": 1}),
+        ("q3", {"doc/1": 1, "3": 1}),
+    ]
     assert not dataset.by_quote and len(corpus) == 3
 
 
@@ -317,9 +355,55 @@ def test_beir_eval_scores_by_document(tmp_path, fake_encoder):
     assert main(argv, encoder=fake_encoder) == 0
     report = json.loads((out / "report.json").read_text())
     # q3 has two relevant documents, found at ranks 1 and 2: BEIR recall@1 = 1/2 for it
-    assert report["first_relevant_rank"] == {"q1": {"hybrid": 1}, "q2": {"hybrid": 1},
-                                             "q3": {"hybrid": 1}}  # fmt: skip
+    assert report["first_relevant_rank"] == {
+        "q1": {"hybrid": 1},
+        "q2": {"hybrid": 1},
+        "q3": {"hybrid": 1},
+    }
     scores = report["retrieval"]["scores"]["hybrid"]
     assert scores["Recall@1"] == pytest.approx((1 + 1 + 0.5) / 3)
     assert scores["Recall@3"] == 1.0 and scores["MRR@10"] == 1.0
     assert report["answers"] == {}  # nothing to ask without answer labels
+
+
+# ---------------------------------------------------------------- the real dev set
+
+
+class ShuffledRetriever:
+    """A deliberately broken retriever: every candidate passage in a seeded random order."""
+
+    def __init__(self, inner, seed: int = 0):
+        self._inner, self._rng = inner, random.Random(seed)
+
+    def search(self, question: str, k: int, mode: str = "hybrid"):
+        hits = self._inner.search(question, len(self._inner.chunks), mode)
+        self._rng.shuffle(hits)
+        return [replace(h, rank=n) for n, h in enumerate(hits[:k], start=1)]
+
+    def __getattr__(self, name):  # query_vector, row, chunks ... as the real one
+        return getattr(self._inner, name)
+
+
+@pytest.fixture(scope="module")
+def devset():
+    return load_jsonl(DEVSET)
+
+
+def _shortfalls(report) -> dict:
+    rows = eval_report.check(report["summary"], eval_report.load_thresholds())
+    return {r["metric"]: r["value"] for r in rows if r["ok"] is not True}
+
+
+@pytest.mark.e2e
+def test_dev_set_meets_the_thresholds(real_bot, devset):
+    report = run_eval(real_bot, devset, progress=False)
+    assert report["questions"]["in_scope"] >= 80 and report["problems"] == []
+    assert _shortfalls(report) == {}  # every threshold measured and met
+
+
+@pytest.mark.e2e
+def test_random_ranking_fails_the_check(real_bot, devset, monkeypatch):
+    monkeypatch.setattr(real_bot, "retriever", ShuffledRetriever(real_bot.retriever))
+    report = run_eval(real_bot, devset, ("hybrid",), progress=False, answers=False)
+    failed = _shortfalls(report)  # answer metrics are not measured here, retrieval must fail
+    assert failed["Recall@5"] < 0.5 and failed["MRR@10"] < 0.5

@@ -59,7 +59,10 @@ def table(headers: list[str], rows: list[list]) -> str:
     """A Markdown pipe table, padded so it also reads well in a terminal."""
     cells = [[str(c).replace("|", "\\|").replace("\n", " ") for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"  # noqa: E731
+
+    def line(row: list[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+
     return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in cells])
 
 
