@@ -9,6 +9,7 @@ import numpy as np
 
 REPORTED_KS = (1, 3, 5, 10)
 MAX_P = 0.05  # a difference is called significant below this p-value
+MISS_AT = 5  # a question whose answer is not in the default's top 5 is listed as a failure
 
 
 def metric_labels(k: int, recall: str = "hit_rate") -> dict[str, str]:
@@ -143,4 +144,24 @@ def answer_failures(outcomes: list[dict]) -> list[dict]:
             fail(o, f"benign question flagged as crisis (rule {o['crisis_rule']})")
         if o["not_verbatim"]:
             fail(o, f"quote(s) {o['not_verbatim']} differ from the article text at their offsets")
+    return out
+
+
+def retrieval_failures(judged, first, top, default: str, retrievers) -> list[dict]:
+    """Questions whose answer the default retriever does not put in its top MISS_AT."""
+    out = []
+    for q in judged:
+        rank = first[q.qid].get(default)
+        if default in retrievers and (rank is None or rank > MISS_AT):
+            ranks = ", ".join(f"{r} {first[q.qid][r] or '-'}" for r in retrievers)
+            what = f"no answering passage in the {default} top {MISS_AT} (first relevant: {ranks})"
+            out.append(
+                {
+                    "id": q.qid,
+                    "kind": q.kind,
+                    "question": q.question,
+                    "what": what,
+                    "shown": top[q.qid],
+                }
+            )
     return out

@@ -139,14 +139,17 @@ def terminal(report: dict, show: int = 12) -> str:
     )
 
 
-def markdown(report: dict) -> str:
-    q = report["questions"]
-    head = (
-        f"# Evaluation report: {report['dataset']}\n\n"
-        f"{sum(q.values())} questions ({', '.join(f'{v} {k}' for k, v in q.items() if v)}); "
-        f"model `{report['settings']['model']}`, {report['settings']['passages']} passages, "
-        f"default retriever `{report['default_retriever']}`."
+def headline(report: dict) -> str:
+    q, settings = report["questions"], report["settings"]
+    kinds = ", ".join(f"{v} {k}" for k, v in q.items() if v)
+    return (
+        f"{sum(q.values())} questions ({kinds}); model `{settings['model']}`, "
+        f"{settings['passages']} passages, default retriever `{report['default_retriever']}`."
     )
+
+
+def markdown(report: dict) -> str:
+    head = f"# Evaluation report: {report['dataset']}\n\n{headline(report)}"
     parts = [head] + [f"## {title}\n\n{body}" for title, body in _sections(report)]
     if report["retrieval"]:
         parts.append(f"## Recall@k\n\n![Recall@k per retriever]({PLOT})")

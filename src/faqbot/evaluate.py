@@ -19,11 +19,10 @@ from .eval_data import (
     normalize,
     write_beir_corpus,
 )
-from .eval_metrics import answer_failures, answer_metrics, retrieval_metrics
+from .eval_metrics import answer_failures, answer_metrics, retrieval_failures, retrieval_metrics
 from .retrieval import Hit
 
 DEFAULT = "tests/data/devset.jsonl"
-MISS_AT = 5  # a question whose answer is not in the default's top 5 is listed as a failure
 
 
 def judge(bot, dataset: Dataset) -> tuple[dict[str, dict[str, int]], list[dict]]:
@@ -76,26 +75,6 @@ def collect_runs(bot, questions, qrels, retrievers, k, doc_map, tick) -> tuple[d
                 top[q.qid] = _where(ids[0][1] if ids else None)
             tick()
     return runs, first, top
-
-
-def retrieval_failures(judged, first, top, default: str, retrievers) -> list[dict]:
-    """Questions whose answer the default retriever does not put in its top MISS_AT."""
-    out = []
-    for q in judged:
-        rank = first[q.qid].get(default)
-        if default in retrievers and (rank is None or rank > MISS_AT):
-            ranks = ", ".join(f"{r} {first[q.qid][r] or '-'}" for r in retrievers)
-            what = f"no answering passage in the {default} top {MISS_AT} (first relevant: {ranks})"
-            out.append(
-                {
-                    "id": q.qid,
-                    "kind": q.kind,
-                    "question": q.question,
-                    "what": what,
-                    "shown": top[q.qid],
-                }
-            )
-    return out
 
 
 def _verbatim(bot, hit: Hit) -> bool:
@@ -231,6 +210,13 @@ def main(argv: list[str] | None = None, encoder=None) -> int:
     from .config import Settings
 
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        import matplotlib  # noqa: F401
+        import ranx  # noqa: F401
+    except ImportError as missing:
+        raise ValueError(
+            f"faqbot eval needs {missing.name}. Run: pip install -e '.[eval]'"
+        ) from None
     retrievers = _retrievers(args.retrievers, args.k)
     settings = Settings(model=args.model) if args.model else Settings()
     dataset, beir_corpus = load_dataset(args.dataset or project_root() / DEFAULT, args.split)
