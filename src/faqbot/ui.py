@@ -184,7 +184,9 @@ def _lookup_tab(h: Handlers, docs) -> None:
         label="Results: select a row to open the article",
     )
     hits = gr.State([])
-    citation = gr.Textbox(label="Citation (copy)", buttons=["copy"], interactive=False, lines=2)
+    citation = gr.Textbox(
+        label="Citation (copy)", buttons=["copy"], interactive=False, lines=2, elem_id="citation"
+    )
     view = gr.HTML(elem_id="article-view", label="Article")
     with gr.Accordion("Why this answer? (ranks, scores, abstention, safety rule)", open=False):
         why_q = gr.Textbox(label="Question the bot was asked", max_length=h.limit)

@@ -1,0 +1,181 @@
+"""End-to-end: app.py on a free loopback port, driven through Debian's Chromium with Playwright."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+    "--no-first-run",
+]
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """(url, feedback file) of app.py running in a subprocess, stopped after the module."""
+    feedback = tmp_path_factory.mktemp("app") / "feedback.jsonl"
+    port = _free_port()
+    env = os.environ | {
+        "FAQBOT_HOST": "127.0.0.1",
+        "FAQBOT_PORT": str(port),
+        "FAQBOT_FEEDBACK": str(feedback),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "HF_HUB_OFFLINE": "1",
+    }
+    log = tmp_path_factory.mktemp("log") / "app.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"app.py exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url + "gradio_api/info", timeout=2):
+                break
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"app.py did not answer on {url} in 120 s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+    yield url, feedback
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(app, browser):
+    """A fresh page on the app; afterwards: no dialog fired, nothing requested off loopback."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    dialogs, outside = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on(
+        "request",
+        lambda r: urlparse(r.url).hostname not in ("127.0.0.1", None) and outside.append(r.url),
+    )
+    page.goto(app[0])
+    page.wait_for_selector("#question textarea")
+    yield page
+    page.close()
+    assert dialogs == [], "a script from a message ran"
+    assert outside == [], "the page called out beyond loopback"
+
+
+def ask(page, question: str):
+    """Type a question, press Ask, return the new bot message."""
+    bots = page.locator("#chat .bot-row")
+    before = bots.count()
+    page.fill("#question textarea", question)
+    page.click("#ask-button")
+    expect(bots).to_have_count(before + 1, timeout=30_000)
+    return bots.nth(before)
+
+
+def test_question_gets_a_quote_and_its_citation(page):
+    answer = ask(page, "Can I drive after a ketamine session?")
+    expect(answer.locator("blockquote", has_text="drive").first).to_be_visible()
+    expect(answer).to_contain_text("[1]")
+    expect(answer.locator("ol li").first).to_contain_text("section")
+    answer.locator("details.sources summary").click()  # sources one click away
+    expect(answer.locator("details.sources mark").first).to_be_visible()
+
+
+def test_acute_crisis_shows_988_before_any_quote(page):
+    answer = ask(page, "I want to end my life tonight")
+    banner = answer.locator(".crisis-banner")
+    expect(banner).to_contain_text("988")
+    expect(banner).to_be_in_viewport()
+    text = answer.inner_text()
+    quotes = answer.locator("blockquote")
+    if quotes.count():
+        assert text.index("988") < text.index(quotes.first.inner_text()[:40])
+
+
+def test_off_topic_question_abstains_with_clickable_topics(page):
+    answer = ask(page, "what time is the next train to Boston?")
+    expect(answer).to_contain_text("I couldn't find this in the clinic's articles.")
+    topic = page.locator("#chat button.option").first
+    expect(topic).to_be_visible()
+    before = page.locator("#chat .bot-row").count()
+    topic.click()
+    expect(page.locator("#chat .bot-row")).to_have_count(before + 1, timeout=30_000)
+
+
+def test_html_in_a_question_shows_as_text(page):
+    question = "<img src=x onerror=alert(1)>"
+    ask(page, question)
+    expect(page.locator("#chat .user-row").last).to_contain_text(question)
+    assert page.locator("#chat img[src='x']").count() == 0
+    page.wait_for_timeout(500)  # give a would-be onerror handler time to fire
+
+
+def test_example_question_and_thumbs_up_feedback(page, app):
+    page.locator("#chat button.example", has_text="Can I drive after a ketamine session?").click()
+    expect(page.locator("#chat .bot-row")).to_have_count(1, timeout=30_000)
+    page.locator("#chat button[aria-label='Like']").last.click()
+    feedback = app[1]
+    deadline = time.monotonic() + 10
+    while not feedback.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    entry = json.loads(feedback.read_text().splitlines()[-1])
+    assert entry["rating"] == "up" and entry["passages"]
+    assert "drive" not in feedback.read_text().lower()
+
+
+def test_staff_search_shows_ranked_rows_and_opens_the_article(page):
+    page.get_by_role("tab", name="Look up (staff)").click()
+    page.fill("#lookup-query textarea", "how soon does ketamine work")
+    page.click("#search-button")
+    for rank in range(3):
+        expect(page.locator(f'#results [data-testid="cell-{rank}-0"]')).to_have_text(str(rank + 1))
+    page.locator('#results [data-testid="cell-1-4"]').click()
+    expect(page.locator("#article-view mark#passage")).to_be_visible()
+    expect(page.locator("#citation textarea")).to_have_value(re.compile("section"))
+
+
+def test_chat_fits_a_phone_screen(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    ask(page, "How fast does ketamine work for depression?")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(page.locator("#ask-button")).to_be_in_viewport()

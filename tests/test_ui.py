@@ -1,0 +1,196 @@
+"""The UI's server functions, called directly: limits, escaping, feedback file, API structure."""
+
+from __future__ import annotations
+
+import json
+
+import gradio as gr
+import pytest
+
+from faqbot.chunking import Span
+from faqbot.reply import NOT_FOUND, Citation, Quote, Reply
+from faqbot.retrieval import Hit
+from faqbot.ui import QUEUE_SIZE, _api, build_ui
+from faqbot.ui_render import article_html, citation_text, reply_markdown, user_markdown
+from faqbot.ui_server import WHY_K, FeedbackLog, Handlers, UserError
+
+DRIVE = "Can I drive after a ketamine session?"
+ACUTE = "I want to end my life tonight"
+OFF_TOPIC = "what time is the next train to Boston?"
+XSS = "<img src=x onerror=alert(1)>"
+
+
+class _Doc:
+    def __init__(self, doc_id, title, text):
+        self.doc_id, self.title, self.text = doc_id, title, text
+
+
+# A document whose text is hostile: the quote [10, 48) holds a script tag and Markdown.
+EVIL_TEXT = "## Intro\n\n<script>alert(1)</script> **hi** [x](javascript:y)\n\nEnd.\n"
+EVIL_DOC = _Doc("evil", "Evil <b>Title</b>", EVIL_TEXT)
+
+
+def _evil_reply(level: str = "none", safety_text: str = "") -> Reply:
+    start, end = 10, EVIL_TEXT.index("\n\nEnd")
+    hit = Hit(
+        "c1", EVIL_TEXT[start:end], 1.0, "evil", EVIL_DOC.title, "Pub", "Intro", start, end, 1
+    )
+    citation = Citation(1, hit.title, "Pub", "Intro", "evil", "c1", start, end)
+    quote = Quote(hit, citation, (Span(start, end),), False, False, 0.9)
+    return Reply("q", (quote,), False, crisis_level=level, safety_text=safety_text)
+
+
+@pytest.fixture(scope="module")
+def handlers(real_bot, tmp_path_factory):
+    return Handlers(real_bot, FeedbackLog(tmp_path_factory.mktemp("fb") / "feedback.jsonl"))
+
+
+def test_corpus_html_and_markdown_in_a_quote_render_as_text():
+    md = reply_markdown(_evil_reply(), {"evil": EVIL_DOC})
+    assert "<script" not in md and "<b>Title" not in md
+    assert "&lt;script&gt;" in md  # in the blockquote and in the sources panel
+    assert md.count("&lt;script&gt;") == 2
+    quote_part = md.split("<details")[0]  # the sources panel below is a raw HTML block
+    assert "[x](javascript" not in quote_part and r"\[x\](javascript" in quote_part
+
+
+def test_article_view_escapes_the_document_and_marks_the_passage():
+    page = article_html(EVIL_DOC.title, EVIL_TEXT, 10, 35)
+    assert "<script" not in page and "Evil &lt;b&gt;Title&lt;/b&gt;" in page
+    assert '<mark id="passage">&lt;script&gt;alert(1)&lt;/script&gt;</mark>' in page
+    assert "<h4>Intro</h4>" in page and "\n" not in page
+
+
+def test_acute_safety_text_comes_first_in_a_banner():
+    md = reply_markdown(_evil_reply("acute", "Call or text **988**."), {"evil": EVIL_DOC})
+    assert md.startswith('<div class="crisis-banner" role="alert">\n\nCall or text **988**.')
+    assert md.index("988") < md.index("> ")
+
+
+def test_visitors_own_message_is_escaped():
+    assert user_markdown(XSS) == "&lt;img src=x onerror=alert(1)&gt;"
+    assert user_markdown("**bold** _it_") == r"\*\*bold\*\* \_it\_"
+
+
+def test_chat_appends_question_and_cited_answer(handlers):
+    history, turns, reply = handlers.chat(DRIVE, [], {})
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    assert not reply.abstained
+    answer = history[1]["content"]
+    assert "> " in answer and "[1]" in answer and reply.citations[0].title in answer
+    assert '<details class="sources">' in answer
+    assert [o["value"] for o in history[1]["options"]] == list(reply.followups)
+    assert turns == {1: {"passages": [q.hit.chunk_id for q in reply.quotes], "question": ""}}
+
+
+def test_chat_abstains_off_topic_with_topics_as_buttons(handlers):
+    history, _, reply = handlers.chat(OFF_TOPIC, [], {})
+    assert reply.abstained and reply.suggestions
+    assert NOT_FOUND in history[1]["content"]
+    assert [o["value"] for o in history[1]["options"]] == list(reply.suggestions)
+
+
+def test_chat_puts_crisis_text_before_anything_else(handlers):
+    history, _, reply = handlers.chat(ACUTE, [], {})
+    assert reply.crisis_level == "acute"
+    assert history[1]["content"].startswith('<div class="crisis-banner"')
+    assert "988" in history[1]["content"].split("</div>")[0]
+
+
+def test_chat_ignores_an_empty_question(handlers):
+    assert handlers.chat("   ", [], {}) == ([], {}, None)
+
+
+def test_over_long_question_gets_a_friendly_note_and_keeps_safety(handlers):
+    limit = handlers.limit
+    history, _, reply = handlers.chat("a" * (limit + 1), [], {})
+    assert reply.abstain_reason == "question too long"
+    assert f"the limit is {limit:,}" in history[1]["content"]
+    assert NOT_FOUND not in history[1]["content"]
+    data = handlers.api_ask(ACUTE + " " + "a" * limit)
+    assert data["abstained"] and data["crisis_level"] == "acute" and "988" in data["safety_text"]
+    assert any(f"the limit is {limit:,}" in n for n in data["notes"])
+
+
+def test_search_api_enforces_the_limit_with_a_message_not_a_trace(handlers):
+    limit = handlers.limit
+    with pytest.raises(UserError, match=f"the limit is {limit:,}"):
+        handlers.api_search("a" * (limit + 1))
+    with pytest.raises(gr.Error, match="k must be a whole number from 1 to 100, got 0"):
+        _api(handlers.api_search)("drive", 0)
+    with pytest.raises(gr.Error, match="The question is empty"):
+        _api(handlers.api_ask)("  ")
+    with pytest.raises(gr.Error, match="No article 'nope'"):
+        _api(handlers.api_search)("drive", 3, "hybrid", "nope")
+
+
+def test_ask_api_returns_structured_verbatim_passages(handlers, real_bot):
+    data = handlers.api_ask(DRIVE)
+    json.dumps(data)  # plain JSON all the way down
+    assert data["abstained"] is False and data["crisis"] is False
+    assert [c["number"] for c in data["citations"]] == list(range(1, len(data["passages"]) + 1))
+    for passage in data["passages"]:
+        text = real_bot.corpus.by_id(passage["doc_id"]).text
+        assert text[passage["start"] : passage["end"]] == passage["text"]
+    assert data["markdown"] and data["disclaimer"] and data["notes"] == []
+
+
+def test_search_api_ranks_and_filters_by_article(handlers):
+    hits = handlers.api_search("drive home after treatment", 4)
+    assert [h["rank"] for h in hits] == [1, 2, 3, 4]
+    assert {"chunk_id", "dense_rank", "lexical_score", "section"} <= set(hits[0])
+    doc = "mindbloom-5-benefits"
+    only = handlers.api_search("drive home after treatment", 3, "hybrid", doc)
+    assert len(only) == 3 and {h["doc_id"] for h in only} == {doc}
+    assert [h["rank"] for h in only] == sorted(h["rank"] for h in only)
+
+
+def test_feedback_records_rating_and_passage_ids_but_not_the_question(real_bot, tmp_path):
+    path = tmp_path / "fb.jsonl"
+    h = Handlers(real_bot, FeedbackLog(path))
+    history, turns, reply = h.chat(DRIVE, [], {})
+    assert h.rate(turns, 1, True) is not None
+    assert h.rate(turns, 1, False) is not None
+    assert h.rate(turns, 0, True) is None  # the visitor's own message
+    assert h.rate(turns, 1, "Other") is None
+    raw = path.read_text()
+    assert "drive" not in raw.lower()
+    lines = [json.loads(line) for line in raw.splitlines()]
+    ids = [q.hit.chunk_id for q in reply.quotes]
+    assert [(e["rating"], e["passages"]) for e in lines] == [("up", ids), ("down", ids)]
+    assert set(lines[0]) == {"time", "rating", "passages"}
+
+
+def test_feedback_keeps_the_question_only_on_opt_in(real_bot, tmp_path):
+    h = Handlers(real_bot, FeedbackLog(tmp_path / "fb.jsonl", log_questions=True))
+    _, turns, _ = h.chat(DRIVE, [], {})
+    h.rate(turns, 1, False)
+    assert json.loads((tmp_path / "fb.jsonl").read_text())["question"] == DRIVE
+    assert FeedbackLog(None).record(True, ["x"]) is None
+
+
+def test_lookup_opens_the_article_at_the_passage(handlers):
+    rows, hits = handlers.lookup("how soon does ketamine work", 3, "")
+    assert [r[0] for r in rows] == [1, 2, 3] and len(hits) == 3
+    page, citation = handlers.show(hits, 1)
+    assert '<mark id="passage">' in page
+    assert hits[1].doc_id in citation and hits[1].section in citation
+    assert citation == citation_text(hits[1])
+    assert handlers.show(hits, 7) == ("", "")
+
+
+def test_why_explains_ranks_abstention_and_safety_rule(handlers):
+    md, rows = handlers.why(OFF_TOPIC)
+    assert md.startswith("**Abstained**: best passage relevance")
+    assert len(rows) == WHY_K and [r[0] for r in rows] == list(range(1, WHY_K + 1))
+    md, rows = handlers.why(ACUTE)
+    assert "level `acute`, rule matched: acute" in md
+    md, rows = handlers.why(DRIVE)
+    assert md.startswith("**Answered**") and "yes" in [r[6] for r in rows]
+
+
+def test_app_exposes_only_the_ask_and_search_endpoints(real_bot):
+    demo = build_ui(real_bot)
+    assert set(demo.get_api_info()["named_endpoints"]) == {"/ask", "/search"}
+    assert demo._queue.max_size == QUEUE_SIZE
+    assert demo.analytics_enabled is False
