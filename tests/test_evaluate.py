@@ -132,6 +132,7 @@ def _outcome(qid, kind, subkind="", level="", **kw):
         "crisis_level": "none",
         "crisis_rule": None,
         "first_answers": False,
+        "any_answers": False,
         "quote_words": [],
         "not_verbatim": [],
         "first_quote": "",
@@ -141,9 +142,10 @@ def _outcome(qid, kind, subkind="", level="", **kw):
 
 
 OUTCOMES = [
-    _outcome("i1", "in_scope", first_answers=True, quote_words=[10, 20], ms=10.0),
-    _outcome("i2", "in_scope", first_answers=True, quote_words=[30], ms=20.0),
-    _outcome("i3", "in_scope", quote_words=[40], not_verbatim=[1], ms=30.0),  # wrong first quote
+    _outcome("i1", "in_scope", first_answers=True, any_answers=True, quote_words=[10, 20], ms=10.0),
+    _outcome("i2", "in_scope", first_answers=True, any_answers=True, quote_words=[30], ms=20.0),
+    # i3: the first quote misses and is not verbatim, its second quote answers
+    _outcome("i3", "in_scope", any_answers=True, quote_words=[40, 8], not_verbatim=[1], ms=30.0),
     _outcome("i4", "in_scope", abstained=True, reason="weak", ms=40.0),
     _outcome("o1", "out_of_scope", "off_topic", abstained=True, ms=50.0),
     _outcome("o2", "out_of_scope", "off_topic", abstained=True, ms=60.0),
@@ -162,8 +164,9 @@ def test_answer_metrics_by_hand():
     m = answer_metrics(OUTCOMES)
     assert m["answered_in_scope"] == 0.75  # i4 abstained: 3 of 4
     assert m["first_quote_answers"] == pytest.approx(2 / 3)  # of the answered i1-i3, i3 misses
-    assert m["median_quote_words"] == 25.0  # answered in-scope quotes 10, 20, 30, 40
-    assert m["quotes_verbatim"] == 0.8  # 5 quotes shown (incl. o4's), i3's first is not verbatim
+    assert m["any_quote_answers"] == 1.0  # i3's second quote answers
+    assert m["median_quote_words"] == 20.0  # answered in-scope quotes 8, 10, 20, 30, 40
+    assert m["quotes_verbatim"] == 5 / 6  # 6 quotes shown (incl. o4's), i3's first is not verbatim
     assert m["abstain_off_topic"] == 1.0 and m["abstain_near_domain"] == 0.5
     assert m["crisis_recall"] == 0.75  # c3 missed
     assert m["crisis_acute_recall"] == pytest.approx(1 / 3)  # acute c1 yes; c3 missed, c4 mention

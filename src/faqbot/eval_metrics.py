@@ -104,6 +104,7 @@ def answer_metrics(outcomes: list[dict]) -> dict:
         "answered_in_scope": _rate(in_scope, lambda o: not o["abstained"]),
         # of the answered in-scope questions: is the first quote shown an answering passage?
         "first_quote_answers": _rate(answered, lambda o: o["first_answers"]),
+        "any_quote_answers": _rate(answered, lambda o: o["any_answers"]),
         "median_quote_words": float(statistics.median(words)) if words else None,
         "quotes_verbatim": (n_quotes - n_bad) / n_quotes if n_quotes else None,
         "abstain_off_topic": _rate(kind("out_of_scope", "off_topic"), lambda o: o["abstained"]),

@@ -10,6 +10,7 @@ PLOT = "recall_at_k.png"
 ANSWER_LABELS = {
     "answered_in_scope": "Answered (in-scope)",
     "first_quote_answers": "First quote answers (answered in-scope)",
+    "any_quote_answers": "Some quote answers (answered in-scope)",
     "median_quote_words": "Median quote length (words)",
     "quotes_verbatim": "Quotes verbatim",
     "abstain_off_topic": "Abstained (out-of-scope, off-topic)",
@@ -134,9 +135,9 @@ def terminal(report: dict, show: int = 12) -> str:
     lines = [f"Failures: {len(failures)}{more}"]
     lines += [f"  {f['id']} [{f['kind']}] {f['what']}" for f in failures[:show]]
     lines += [f"Dataset problem: {p['id']}: {p['problem']}" for p in report["problems"]]
-    return "\n\n".join(
-        [f"{title}\n{body}" for title, body in _sections(report)] + ["\n".join(lines)]
-    )
+    blocks = [f"{title}\n{body}" for title, body in _sections(report)]
+    head = f"Dataset {report['dataset']}: {headline(report)}"
+    return "\n\n".join([head, *blocks, "\n".join(lines)])
 
 
 def headline(report: dict) -> str:

@@ -100,6 +100,7 @@ def outcome(bot, q: Question, reply, ms: float) -> dict:
         "crisis_level": reply.crisis_level,
         "crisis_rule": reply.crisis_rule,
         "first_answers": bool(first and q.answers and is_relevant(first.text, q.answers)),
+        "any_answers": any(q.answers and is_relevant(p.text, q.answers) for p in passages),
         "quote_words": [len(p.text.split()) for p in passages],
         "not_verbatim": [n for n, p in enumerate(passages, start=1) if not _verbatim(bot, p)],
         "first_quote": _where(first),
