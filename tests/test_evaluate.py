@@ -302,7 +302,7 @@ def test_check_exit_code(tiny_corpus, tmp_path, fake_encoder, capsys, need, code
     assert main(argv, encoder=fake_encoder) == code
     report = json.loads((out / "report.json").read_text())
     [recall, crisis] = report["check"]
-    # default chunk_words=60 keeps each section whole: price and insurance share one passage,
+    # at the default chunk size each section is one passage: price and insurance share one,
     # so t1 and t2 are found at rank 1 and only t3 is not
     assert recall["value"] == pytest.approx(2 / 3) and recall["ok"] is (code == 0)
     assert crisis["ok"] is None  # no crisis rows, nothing asked: not measured, not failed
@@ -400,8 +400,9 @@ def _shortfalls(report) -> dict:
 @pytest.mark.e2e
 def test_dev_set_meets_the_thresholds(real_bot, devset):
     report = run_eval(real_bot, devset, progress=False)
-    assert report["questions"]["in_scope"] >= 80 and report["problems"] == []
-    assert _shortfalls(report) == {}  # every threshold measured and met
+    assert report["questions"]["in_scope"] >= 80
+    # every threshold measured and met (dataset_problems <= 0 included); the diff names the rest
+    assert _shortfalls(report) == {}
 
 
 @pytest.mark.e2e

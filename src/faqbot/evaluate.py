@@ -171,6 +171,7 @@ def run_eval(
         "failures": misses + answer_failures(outcomes),
         "problems": problems,
         "first_relevant_rank": first,
+        "outcomes": outcomes,
     }
 
 
