@@ -53,12 +53,14 @@ def test_lexical_order(tiny_bot):
 
 def test_hybrid_fuses_both(tiny_bot):
     # dense ranks the price passage 1st and the insurance passage 2nd; BM25 the other way round
-    # ("insurance" and "cost" both hit passage 2). Each gets 1/61 + 1/62 = 0.032522; the tie
-    # keeps the dense order; the drive passage follows with dense rank 3 only: 1/63.
+    # ("insurance" and "cost" both hit passage 2). With RRF k each gets 1/(k+1) + 1/(k+2); the
+    # tie keeps the dense order; the drive passage follows with dense rank 3 only: 1/(k+3).
     hits = tiny_bot.search("price insurance cost", k=3)
     assert _texts(hits) == ["The price is 50 doll", "Insurance may cover ", "You should not drive"]
     assert [(h.dense_rank, h.lexical_rank) for h in hits] == [(1, 2), (2, 1), (3, None)]
-    assert [h.score for h in hits] == pytest.approx([1 / 61 + 1 / 62, 1 / 61 + 1 / 62, 1 / 63])
+    k = tiny_bot.settings.rrf_k
+    both = 1 / (k + 1) + 1 / (k + 2)
+    assert [h.score for h in hits] == pytest.approx([both, both, 1 / (k + 3)])
 
 
 @pytest.mark.parametrize("k", [0, -1, 101, "3", 2.5, True])

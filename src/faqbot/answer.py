@@ -21,6 +21,7 @@ class AnswerSettings:
     weak_margin: float = 0.15  # drop passages whose relevance is this far below the best one
     duplicate_cosine: float = 0.92
     highlight_margin: float = 0.04  # also bold sentences this close to the best one
+    other_source_jump: float = 1.5  # ranks a second article's passage may skip ahead
     candidates: int = 8
 
 
@@ -132,16 +133,21 @@ def make_quote_hit(candidate: Candidate, lo: int, hi: int, doc_text: str) -> Hit
 
 
 def highlights(candidate: Candidate, lo: int, hi: int, margin: float) -> tuple[Span, ...]:
-    scores = candidate.unit_scores[lo:hi]
-    best = float(scores.max())
-    return tuple(
-        u for u, s in zip(candidate.chunk.units[lo:hi], scores, strict=True) if s >= best - margin
-    )
+    """The answering sentence(s): the best unit and any within `margin` of it.
+
+    A very short sentence right before a highlighted one ("No.") is part of the answer too.
+    """
+    units, scores = candidate.chunk.units, candidate.unit_scores
+    best = float(scores[lo:hi].max())
+    keep = {i for i in range(lo, hi) if scores[i] >= best - margin}
+    keep |= {i - 1 for i in keep if i - 1 >= lo and units[i - 1].end - units[i - 1].start <= 12}
+    return tuple(units[i] for i in sorted(keep))
 
 
 def select(candidates: list[Candidate], settings: AnswerSettings, vectors) -> list[Candidate]:
-    """Best first; drop far-weaker and near-duplicate passages; prefer a second source on ties.
+    """In hybrid rank order; drop far-weaker and near-duplicate passages; prefer a second source.
 
+    A passage from an article not yet shown may jump up to `other_source_jump` ranks ahead.
     `vectors(candidate)` gives the passage embedding used for the duplicate check.
     """
     if not candidates:
@@ -152,7 +158,12 @@ def select(candidates: list[Candidate], settings: AnswerSettings, vectors) -> li
     while pool and len(chosen) < settings.max_quotes:
         shown_docs = {c.hit.doc_id for c in chosen}
         # another article saying nearly the same thing beats a second quote from the same one
-        pick = max(pool, key=lambda c: c.relevance - (0.03 if c.hit.doc_id in shown_docs else 0))
+        pick = min(
+            pool,
+            key=lambda c: (
+                c.hit.rank + (settings.other_source_jump if c.hit.doc_id in shown_docs else 0)
+            ),
+        )
         pool.remove(pick)
         if any(float(vectors(pick) @ vectors(c)) >= settings.duplicate_cosine for c in chosen):
             continue

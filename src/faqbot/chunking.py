@@ -14,7 +14,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital,
 # digit or opening quote. Abbreviations such as "Dr." are rejoined afterwards.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[A-Z0-9\"'“‘(\[$])")
-_ABBREVIATIONS = ("Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "St.", "vs.", "e.g.", "i.e.", "etc.", "No.")
+_ABBREVIATIONS = ("Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "St.", "vs.", "e.g.", "i.e.", "etc.")
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
         head = text[start : match.start() + 1]
-        if head.endswith(_ABBREVIATIONS) and not head.endswith(" No."):
+        if head.endswith(_ABBREVIATIONS):
             continue
         spans.append((start, match.start() + len(match.group(0).rstrip())))
         start = match.end()

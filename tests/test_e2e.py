@@ -1,0 +1,127 @@
+"""End-to-end: the bundled model, the bundled corpus, the dev set, the CLI."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from faqbot.reply import DISCLAIMER, NOT_FOUND
+from tests.conftest import DATA, ROOT
+
+pytestmark = pytest.mark.e2e
+DEVSET = [json.loads(line) for line in (DATA / "devset.jsonl").read_text().splitlines() if line]
+
+
+def test_search_finds_the_driving_answer_first(real_bot):
+    hits = real_bot.search("Can I drive after a session?", k=3)
+    assert hits[0].section == "Can I drive after a ketamine therapy session?"
+    assert hits[0].text.startswith("No. You should not drive or operate machinery")
+    assert hits[0].title == "8 Key Benefits of Ketamine Therapy for Mental Health"
+
+
+def test_every_quote_on_the_dev_set_is_verbatim_and_cited_in_order(real_bot):
+    quotes = 0
+    for row in DEVSET:
+        reply = real_bot.ask(row["question"])
+        assert reply.markdown.rstrip().endswith(f"_{DISCLAIMER}_")
+        for n, quote in enumerate(reply.quotes, start=1):
+            source = real_bot.corpus.by_id(quote.hit.doc_id).text
+            assert source[quote.hit.start : quote.hit.end] == quote.hit.text
+            assert quote.citation.number == n and f"[{n}]" in reply.markdown
+            assert all(
+                quote.hit.start <= s.start < s.end <= quote.hit.end for s in quote.highlights
+            )
+            quotes += 1
+    assert quotes > 300
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's Tesla's stock price today?",
+        "when is the next train from Zurich to Geneva",
+        "easy lasagna recipe for 6 people",
+        "where do I park when I come to the Newport Beach office?",
+    ],
+)
+def test_abstains_off_topic_and_near_domain(real_bot, question):
+    reply = real_bot.ask(question)
+    assert reply.abstained and reply.passages == []
+    assert reply.markdown.startswith(NOT_FOUND) and reply.suggestions
+
+
+@pytest.mark.parametrize(
+    "question,section",
+    [
+        ("Can I drive home after my session?", "Can I drive after a ketamine therapy session?"),
+        ("how many sesions do i need", "How many ketamine therapy sessions will I need?"),
+        (
+            "Will it interact with my blood pressure meds?",
+            "Will ketamine therapy interact with my current medications?",
+        ),
+        (
+            "I have bipolar disorder, can I get ketamine?",
+            "Who Is (and Isn't) a Good Candidate for Ketamine Therapy?",
+        ),
+    ],
+)
+def test_answers_real_questions_with_the_right_section_quoted(real_bot, question, section):
+    reply = real_bot.ask(question)
+    assert not reply.abstained
+    assert section in [p.section for p in reply.passages]
+
+
+def test_acute_crisis_reply_puts_988_first_and_quotes_no_dosing(real_bot):
+    reply = real_bot.ask("I've been saving up pills, how many infusions would it take to end it")
+    assert reply.crisis and reply.crisis_level == "acute"
+    assert reply.markdown.index("988") < min(
+        [reply.markdown.index(f"[{q.citation.number}]") for q in reply.quotes] or [10**9]
+    )
+    from faqbot.safety import describes_dose_or_method
+
+    assert not any(describes_dose_or_method(q.hit.text) for q in reply.quotes)
+
+
+def run_cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "faqbot", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+
+def test_cli_ask_json_parses_and_carries_the_safety_fields():
+    out = run_cli("ask", "does ketamine help suicidal thoughts?", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert (
+        data["crisis"] is True
+        and data["crisis_level"] == "mention"
+        and "988" in data["safety_text"]
+    )
+    assert data["passages"] and data["citations"][0]["number"] == 1
+
+
+def test_cli_search_prints_the_passage_with_its_article_and_section():
+    out = run_cli("search", "Can I drive after a session?", "-k", "2")
+    assert out.returncode == 0, out.stderr
+    assert "You should not drive or operate machinery" in out.stdout
+    assert (
+        "Innerwell" in out.stdout and "Can I drive after a ketamine therapy session?" in out.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (("search", ""), "The question is empty"),
+        (("search", "x", "-k", "0"), "k must be a whole number from 1 to 100"),
+        (("--corpus", "/nonexistent", "search", "x"), "does not exist"),
+    ],
+)
+def test_cli_errors_go_to_stderr_without_traceback(args, message):
+    out = run_cli(*args)
+    assert out.returncode == 1 and message in out.stderr and "Traceback" not in out.stderr
