@@ -125,3 +125,13 @@ def test_cli_search_prints_the_passage_with_its_article_and_section():
 def test_cli_errors_go_to_stderr_without_traceback(args, message):
     out = run_cli(*args)
     assert out.returncode == 1 and message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_queries_use_the_onnx_export_with_the_same_vectors(real_bot):
+    from faqbot.embedding import OnnxEncoder, SentenceTransformerEncoder
+
+    assert real_bot.index.manifest["query_encoder"] == "onnx"
+    assert isinstance(real_bot.encoder, OnnxEncoder)
+    questions = ["Can I drive after a session?", "ketamin for ocd??", "¿Cuánto cuesta? 😊"]
+    reference = SentenceTransformerEncoder().encode(questions)
+    assert abs(real_bot.encoder.encode(questions) - reference).max() < 1e-4

@@ -63,6 +63,9 @@ class _LazyEncoder:
     def encode(self, texts):
         return self._get().encode(texts)
 
+    def export_onnx(self, folder: Path) -> bool:
+        return self._get().export_onnx(folder)
+
 
 class FAQBot:
     def __init__(
@@ -126,6 +129,8 @@ class FAQBot:
             log(f"Building the index in {index_dir} because {why}.")
             build(corpus, settings, encoder, index_dir)
             index = load_index(index_dir, corpus, settings, encoder.model_id)
+        if isinstance(encoder, _LazyEncoder):
+            encoder = _query_encoder(index, settings) or encoder
         return cls(corpus, index, encoder, settings)
 
     def validate_question(self, question: object) -> str:
@@ -276,6 +281,18 @@ class FAQBot:
 
 def _renumber(quote: Quote, number: int) -> Quote:
     return replace(quote, citation=replace(quote.citation, number=number))
+
+
+def _query_encoder(index: LoadedIndex, settings: Settings):
+    """The build's ONNX export when there is one: same vectors, no torch import at start-up."""
+    if index.manifest.get("query_encoder") != "onnx":
+        return None
+    try:
+        from .embedding import OnnxEncoder
+
+        return OnnxEncoder(index.path, index.manifest["model_id"], threads=settings.threads)
+    except ImportError:
+        return None
 
 
 def build(corpus: Corpus, settings: Settings, encoder, index_dir: Path) -> Path:

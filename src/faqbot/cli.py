@@ -121,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as exc:
         print(f"faqbot: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("faqbot: interrupted", file=sys.stderr)
         return 130

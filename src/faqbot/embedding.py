@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -75,12 +76,17 @@ class SentenceTransformerEncoder:
         if threads:
             torch.set_num_threads(threads)
         self.model_id = model_fingerprint(model)
-        self._model = SentenceTransformer(str(resolve_model_path(model)), device="cpu")
+        self.model_path = resolve_model_path(model)
+        self._model = SentenceTransformer(str(self.model_path), device="cpu")
+        self.max_tokens = int(self._model.max_seq_length)
         get_dim = getattr(self._model, "get_embedding_dimension", None) or (
             self._model.get_sentence_embedding_dimension
         )
         self.dimension = int(get_dim())
         self.batch_size = batch_size
+
+    def export_onnx(self, folder: Path) -> bool:
+        return export_onnx(self, folder)
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         vectors = self._model.encode(
@@ -91,3 +97,95 @@ class SentenceTransformerEncoder:
             show_progress_bar=show_progress,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+ONNX_FILE = "encoder.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+
+
+def export_onnx(encoder: SentenceTransformerEncoder, folder: Path) -> bool:
+    """Export the model (mean pooling and normalisation included) for fast query encoding.
+
+    Returns False, leaving nothing behind, when the exporter is unavailable or the exported
+    model does not reproduce sentence-transformers' vectors to 1e-4.
+    """
+    try:
+        import onnx  # noqa: F401  (the exporter needs it)
+        import torch
+    except ImportError:
+        return False
+    module = encoder._model[0].auto_model.eval()
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, bert):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            hidden = self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, dim=-1)
+
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    sample = encoder._model.tokenizer(
+        ["a question", "a longer passage of text"], padding=True, return_tensors="pt"
+    )
+    tokenizer = Path(encoder.model_path) / TOKENIZER_FILE
+    if not tokenizer.is_file():
+        return False
+    try:
+        with torch.inference_mode(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tracer chatter about shapes that are dynamic axes
+            torch.onnx.export(
+                Pooled(module),
+                tuple(sample[n] for n in names),
+                str(folder / ONNX_FILE),
+                input_names=names,
+                output_names=["embedding"],
+                opset_version=17,
+                dynamo=False,
+                dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names}
+                | {"embedding": {0: "batch"}},
+            )
+        (folder / TOKENIZER_FILE).write_bytes(tokenizer.read_bytes())
+        onnx_encoder = OnnxEncoder(folder, encoder.model_id, encoder.max_tokens)
+        probe = ["How soon does it work?", "Ketamine " * 300, "é ✓ 😊"]
+        if float(np.abs(onnx_encoder.encode(probe) - encoder.encode(probe)).max()) > 1e-4:
+            raise ValueError("ONNX vectors differ from sentence-transformers'")
+        return True
+    except Exception:  # any exporter failure: fall back to sentence-transformers for queries
+        for name in (ONNX_FILE, TOKENIZER_FILE):
+            (folder / name).unlink(missing_ok=True)
+        return False
+
+
+class OnnxEncoder:
+    """Query encoder on onnxruntime: the exported model, no torch import (fast cold start)."""
+
+    def __init__(self, folder: Path, model_id: str, max_tokens: int = 256, threads: int = 2):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(
+            str(Path(folder) / ONNX_FILE), options, providers=["CPUExecutionProvider"]
+        )
+        self._tokenizer = Tokenizer.from_file(str(Path(folder) / TOKENIZER_FILE))
+        self._tokenizer.enable_truncation(max_tokens)
+        self._tokenizer.enable_padding()
+        self.model_id = model_id
+        self.dimension = int(self._session.get_outputs()[0].shape[-1])
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        batch = self._tokenizer.encode_batch(list(texts))
+        feeds = {
+            "input_ids": np.array([e.ids for e in batch], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in batch], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in batch], dtype=np.int64),
+        }
+        return np.ascontiguousarray(self._session.run(None, feeds)[0], dtype=np.float32)

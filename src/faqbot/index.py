@@ -17,10 +17,11 @@ import numpy as np
 from .chunking import Chunk, Span, chunk_corpus
 from .config import Settings
 from .corpus import Corpus
+from .embedding import ONNX_FILE, TOKENIZER_FILE
 from .lexical import LexicalIndex
 from .spelling import corpus_vocabulary
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 POINTER = "CURRENT"
 FILES = ("chunks.jsonl", "vectors.faiss", "units.npy", "vocabulary.json")
 
@@ -121,14 +122,18 @@ def build_index(
         with open(staging / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for c in chunks:
                 fh.write(json.dumps(asdict(c), ensure_ascii=False) + "\n")
+        exporter = getattr(encoder, "export_onnx", None)
+        query_encoder = "onnx" if exporter and exporter(staging) else "same as passages"
+        checksummed = [*FILES, *(n for n in (ONNX_FILE, TOKENIZER_FILE) if (staging / n).is_file())]
         manifest = expected_manifest(corpus, settings, encoder.model_id) | {
+            "query_encoder": query_encoder,
             "dimension": int(vectors.shape[1]),
             "n_chunks": len(chunks),
             "index_type": kind,
             "documents": [d.doc_id for d in corpus.documents],
             "versions": _versions(),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "checksums": {name: _sha256(staging / name) for name in FILES},
+            "checksums": {name: _sha256(staging / name) for name in checksummed},
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         final = index_dir / staging.name.lstrip(".")
