@@ -248,8 +248,7 @@ def main(argv: list[str] | None = None, encoder=None) -> int:
     if args.check and shortfalls:
         print("\nBelow threshold:", file=sys.stderr)
         for c in shortfalls:
-            print(
-                f"  {c['metric']} = {c['value']:.3f}, needs {c['op']} {c['limit']}", file=sys.stderr
-            )
+            value = eval_report.fmt(c["value"])
+            print(f"  {c['metric']} = {value}, needs {c['op']} {c['limit']}", file=sys.stderr)
         return 1
     return 0
