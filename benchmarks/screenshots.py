@@ -65,6 +65,7 @@ def ask(page, question: str) -> None:
     page.fill("#question textarea", question)
     page.click("#ask-button")
     page.locator("#chat .bot-row").nth(before).wait_for()
+    page.wait_for_timeout(1200)  # the page scrolls a crisis banner into view after autoscroll
 
 
 def shoot(url: str, out: Path) -> list[Path]:
@@ -80,6 +81,8 @@ def shoot(url: str, out: Path) -> list[Path]:
             page.screenshot(path=made[-1])
             ask(page, "Can I drive after a ketamine session?")
             page.locator("#chat details.sources summary").last.click()
+            # show the question and the start of its answer, as a visitor reads them
+            page.locator("#chat .user-row").last.evaluate("e => e.scrollIntoView({block: 'start'})")
             made.append(out / f"ask-answer-{name}.png")
             page.screenshot(path=made[-1], full_page=True)
             ask(page, "I want to end my life tonight")

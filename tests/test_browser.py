@@ -125,7 +125,14 @@ def test_acute_crisis_shows_988_before_any_quote(page):
     answer = ask(page, "I want to end my life tonight")
     banner = answer.locator(".crisis-banner")
     expect(banner).to_contain_text("988")
-    expect(banner).to_be_in_viewport()
+    # the banner's top (where 988 is) scrolls into view even though the chat autoscrolls down
+    page.wait_for_function(
+        """() => { const rows = document.querySelectorAll('#chat .bot-row');
+          const b = rows[rows.length - 1].querySelector('.crisis-banner').getBoundingClientRect();
+          const chat = document.querySelector('#chat').getBoundingClientRect();
+          return b.top >= chat.top - 1 && b.top < chat.top + 80; }""",
+        timeout=5_000,
+    )
     text = answer.inner_text()
     quotes = answer.locator("blockquote")
     if quotes.count():
@@ -179,3 +186,12 @@ def test_chat_fits_a_phone_screen(page):
     ask(page, "How fast does ketamine work for depression?")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     expect(page.locator("#ask-button")).to_be_in_viewport()
+
+
+def test_why_this_answer_shows_ranks_abstention_and_safety_rule(page):
+    page.get_by_role("tab", name="Look up (staff)").click()
+    page.get_by_text("Why this answer?").click()
+    page.fill("#why-question textarea", "I want to end my life tonight")
+    page.click("#why-button")
+    expect(page.locator("#why-verdict")).to_contain_text("rule matched: acute")
+    expect(page.locator('#why-table [data-testid="cell-0-0"]')).to_have_text("1")

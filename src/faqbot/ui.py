@@ -31,10 +31,11 @@ mark { background: #fde68a; color: inherit; padding: 0 1px; }
 @media (max-width: 480px) { .gradio-container { padding: 4px !important; } }
 """
 # After Gradio's own autoscroll to the bottom: an acute crisis banner must be in view first.
-SHOW_CRISIS_BANNER = """() => { setTimeout(() => {
+SHOW_CRISIS_BANNER = """() => { const show = () => {
   const rows = document.querySelectorAll('#chat .bot-row');
   const banner = rows.length && rows[rows.length - 1].querySelector('.crisis-banner');
-  if (banner) banner.scrollIntoView({block: 'start'}); }, 300); }"""
+  if (banner) banner.scrollIntoView({block: 'start'}); };
+  for (const ms of [300, 900]) setTimeout(show, ms); }"""
 SCROLL_TO_PASSAGE = """() => { setTimeout(() => {
   const m = document.querySelector('#article-view mark#passage');
   if (m) m.scrollIntoView({block: 'center'}); }, 150); }"""
@@ -189,9 +190,11 @@ def _lookup_tab(h: Handlers, docs) -> None:
     )
     view = gr.HTML(elem_id="article-view", label="Article")
     with gr.Accordion("Why this answer? (ranks, scores, abstention, safety rule)", open=False):
-        why_q = gr.Textbox(label="Question the bot was asked", max_length=h.limit)
+        why_q = gr.Textbox(
+            label="Question the bot was asked", max_length=h.limit, elem_id="why-question"
+        )
         why_go = gr.Button("Explain", elem_id="why-button")
-        why_md = gr.Markdown()
+        why_md = gr.Markdown(elem_id="why-verdict")
         why_df = gr.Dataframe(
             headers=[
                 "hybrid rank",
