@@ -50,7 +50,7 @@ def candidate(chunk, scores, cosine=0.5, doc_id=None, rank=1):
     return Candidate(hit, chunk, np.asarray(scores, dtype=np.float32), cosine)
 
 
-def test_trim_keeps_whole_sentences_around_the_best_and_stays_in_its_paragraph(doc):
+def test_trim_keeps_whole_sentences_around_the_best_and_its_paragraph(doc):
     (chunk,) = chunk_document(doc, max_words=100)
     units = [doc.text[u.start : u.end] for u in chunk.units]
     assert units == [
@@ -66,8 +66,11 @@ def test_trim_keeps_whole_sentences_around_the_best_and_stays_in_its_paragraph(d
     # still does not fit (9 + 6 > 12) -> window [0, 2)
     scores = [0.3, 0.9, 0.6, 0.1, 0.8, 0.8]
     assert trim_window(chunk, np.array(scores), 12, doc.text) == (0, 2)
-    # a big budget grows to the paragraph's end but never into the next paragraph
-    assert trim_window(chunk, np.array(scores), 100, doc.text) == (0, 4)
+    # a big budget grows to the paragraph's end, not into a next paragraph that answers weakly...
+    weak_next = [0.3, 0.9, 0.6, 0.1, 0.5, 0.5]
+    assert trim_window(chunk, np.array(weak_next), 100, doc.text) == (0, 4)
+    # ...but across the break when the next paragraph answers nearly as well (0.8 >= 0.9 - 0.2)
+    assert trim_window(chunk, np.array(scores), 100, doc.text) == (0, 6)
 
 
 def test_highlight_lands_on_the_answering_sentence_and_its_short_lead(doc):

@@ -18,7 +18,7 @@ from .retrieval import Hit
 class AnswerSettings:
     max_quotes: int = 3
     quote_words: int = 60  # a longer passage is trimmed to whole sentences around the answer
-    weak_margin: float = 0.15  # drop passages whose relevance is this far below the best one
+    weak_margin: float = 0.08  # drop passages whose relevance is this far below the best one
     duplicate_cosine: float = 0.92
     highlight_margin: float = 0.04  # also bold sentences this close to the best one
     other_source_jump: float = 1.5  # ranks a second article's passage may skip ahead
@@ -95,6 +95,9 @@ def abstention_reason(evidence: Evidence, calibration: Calibration) -> str:
     return ""
 
 
+PARAGRAPH_JUMP = 0.2
+
+
 def _joined(doc_text: str, left: Span, right: Span) -> bool:
     """Same paragraph, or a list continuing from its lead-in: a quote may span the gap."""
     gap = doc_text[left.end : right.start]
@@ -114,9 +117,11 @@ def trim_window(chunk: Chunk, scores: np.ndarray, max_words: int, doc_text: str)
     total = words[lo]
     while True:
         options = []
-        if hi < len(units) and _joined(doc_text, units[hi - 1], units[hi]):
+        # across a paragraph break only towards a sentence that also answers well
+        near = float(scores[lo:hi].max()) - PARAGRAPH_JUMP
+        if hi < len(units) and (_joined(doc_text, units[hi - 1], units[hi]) or scores[hi] >= near):
             options.append(hi)
-        if lo > 0 and _joined(doc_text, units[lo - 1], units[lo]):
+        if lo > 0 and (_joined(doc_text, units[lo - 1], units[lo]) or scores[lo - 1] >= near):
             options.append(lo - 1)
         options = [i for i in options if total + words[i] <= max_words]
         if not options:
