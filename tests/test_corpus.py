@@ -1,6 +1,8 @@
 import pytest
 
-from faqbot.corpus import load_corpus
+from faqbot import FAQBot, Settings
+from faqbot.chunking import INTRO_SECTION, chunk_document
+from faqbot.corpus import MAX_FILE_BYTES, load_corpus
 from tests.conftest import ROOT, write_corpus
 
 
@@ -64,3 +66,58 @@ def test_folder_without_documents_raises_with_the_fix(tmp_path):
         load_corpus(tmp_path)
     with pytest.raises(ValueError, match="does not exist"):
         load_corpus(tmp_path / "missing")
+
+
+def test_more_broken_files_are_reported_and_a_markdown_file_without_headings_loads(tmp_path):
+    folder = write_corpus(tmp_path / "c")
+    # Notepad's "Unicode" is UTF-16: a UTF-8 reader sees the byte-order mark 0xff 0xfe first
+    (folder / "notepad.md").write_bytes("## Hi\n\nText.\n".encode("utf-16"))
+    (folder / "blank.md").write_text("---\ntitle: Only front matter\n---\n\n   \n")
+    (folder / "huge.md").write_bytes(b"word " * (MAX_FILE_BYTES // 5 + 1))
+    (folder / "windows.md").write_bytes(b"## Fees\r\n\r\nThe fee is 20 dollars.\r\n")
+    (folder / "plain.md").write_text("Aftercare advice\n\nRest for the day. Drink water.\n")
+    corpus = load_corpus(folder)
+    reasons = {p.path: p.reason for p in corpus.problems}
+    assert reasons == {
+        "notepad.md": "skipped: is not UTF-8 (invalid start byte at byte 0); re-save it as UTF-8",
+        "blank.md": "skipped: has no text",
+        "huge.md": f"skipped: is {MAX_FILE_BYTES + 5:,} bytes, over the {MAX_FILE_BYTES:,} limit",
+    }
+    assert corpus.by_id("windows").text == "## Fees\n\nThe fee is 20 dollars.\n"
+    plain = corpus.by_id("plain")
+    assert plain.title == "Aftercare advice"
+    chunks = chunk_document(plain, 60)
+    assert [(c.section, c.text) for c in chunks] == [
+        (INTRO_SECTION, "Aftercare advice\n\nRest for the day. Drink water.")
+    ]
+
+
+def test_a_markdown_file_without_headings_is_indexed_and_answers(tmp_path, fake_encoder):
+    folder = write_corpus(
+        tmp_path / "c", {"plain.md": "Driving\n\nDo not drive after a session.\n"}
+    )
+    bot = FAQBot.load(
+        folder, tmp_path / "ix", Settings(chunk_words=20), fake_encoder, log=lambda m: None
+    )
+    hit = bot.search("can I drive", k=1)[0]
+    assert (hit.doc_id, hit.section, hit.text) == (
+        "plain",
+        INTRO_SECTION,
+        "Driving\n\nDo not drive after a session.",
+    )
+
+
+def test_a_corpus_whose_every_file_is_broken_names_each_file_and_the_fix(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "latin1.md").write_bytes("caf\xe9".encode("latin-1"))
+    (folder / "empty.txt").write_text("")
+    (folder / "binary.md").write_bytes(b"\x00\x01PNG")
+    with pytest.raises(ValueError) as error:
+        load_corpus(folder)
+    message = str(error.value)
+    assert message.startswith(f"No usable document in {folder} (")
+    assert "binary.md: skipped: looks like a binary file (contains NUL bytes)" in message
+    assert "empty.txt: skipped: has no text" in message
+    assert "latin1.md: skipped: is not UTF-8 (unexpected end of data at byte 3)" in message
+    assert message.endswith("Add .md files and rebuild.")
