@@ -8,6 +8,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from faqbot import FAQBot  # noqa: E402
 from faqbot.ui import build_ui, launch  # noqa: E402
+from faqbot.ui_http import parse_origins  # noqa: E402
 
 
 def main() -> None:
@@ -15,9 +16,12 @@ def main() -> None:
     port = int(os.environ.get("FAQBOT_PORT", "7860"))
     feedback = os.environ.get("FAQBOT_FEEDBACK", "feedback/feedback.jsonl") or None
     log_questions = os.environ.get("FAQBOT_LOG_QUESTIONS", "") == "1"
+    # other sites whose pages may call the API, e.g. "https://clinic.example" (default: none)
+    origins = parse_origins(os.environ.get("FAQBOT_ALLOWED_ORIGINS", ""))
     bot = FAQBot.load()
     bot.search("warm up")  # load the model now, not during the first visitor's question
-    launch(build_ui(bot, feedback_path=feedback, log_questions=log_questions), host, port)
+    demo = build_ui(bot, feedback_path=feedback, log_questions=log_questions)
+    launch(demo, host, port, allowed_origins=origins)
 
 
 if __name__ == "__main__":

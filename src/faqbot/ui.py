@@ -6,6 +6,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from .ui_http import http_app, http_server
 from .ui_server import FeedbackLog, Handlers, UserError
 
 EXAMPLES = (
@@ -53,27 +54,20 @@ def build_ui(bot, *, feedback_path: str | Path | None = None, log_questions: boo
             _lookup_tab(h, docs)
         gr.api(_api(h.api_ask), api_name="ask", api_description="Ask; returns Reply.to_dict().")
         gr.api(_api(h.api_search), api_name="search", api_description="Ranked passages.")
-    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
+    # api_open=False: Gradio's /gradio_api/run/<name> would otherwise skip the queue and its bound
+    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY, api_open=False)
     return demo
 
 
-def launch(demo, host: str = "127.0.0.1", port: int = 7860, **options):
-    """Serve on host:port; never shared, no analytics, monitoring, run history or uploads."""
-    settings = dict(
-        server_name=host,
-        server_port=port,
-        share=False,
-        css=CSS,
-        footer_links=["api"],
-        run_history=False,  # would keep visitors' questions in the browser's storage
-        enable_monitoring=False,
-        ssr_mode=False,
-        pwa=False,
-        mcp_server=False,
-        show_error=False,
-        max_file_size="1kb",  # the app takes no uploads
-    )
-    return demo.launch(**(settings | options))
+def launch(demo, host: str = "127.0.0.1", port: int = 7860, allowed_origins=()) -> None:
+    """Serve on host:port until stopped (Ctrl-C); see ui_http for what is switched off.
+
+    Args:
+        allowed_origins: other sites whose pages may call the API, e.g. "https://clinic.example".
+    """
+    app = http_app(demo, css=CSS, allowed_origins=allowed_origins)
+    print(f"Serving the FAQ bot on http://{host}:{port}", flush=True)
+    http_server(app, host, port).run()
 
 
 def bot_disclaimer() -> str:

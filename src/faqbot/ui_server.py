@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from dataclasses import asdict
@@ -21,6 +22,9 @@ from .ui_render import (
 )
 
 WHY_K = 10  # passages shown in the "why this answer" table
+# Lone UTF-16 surrogates arrive from JSON ("\ud800") or a browser that cut an emoji in half; the
+# tokenizer rejects them (TypeError), so they become U+FFFD before the bot sees the question.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class UserError(ValueError):
@@ -68,7 +72,7 @@ class Handlers:
     # -- visitors -----------------------------------------------------------------------------
     def chat(self, question: str, history: list, turns: dict) -> tuple[list, dict, Reply | None]:
         """Ask and append the exchange; an empty question leaves the chat as it was."""
-        question = question if isinstance(question, str) else ""
+        question = _clean(question) if isinstance(question, str) else ""
         if not question.strip():
             return history, turns, None
         reply = self.bot.ask(question)  # over-long questions come back as a friendly note
@@ -154,4 +158,8 @@ class Handlers:
 def _text(question) -> str:
     if not isinstance(question, str):
         raise UserError(f"The question must be text, got {type(question).__name__}.")
-    return question
+    return _clean(question)
+
+
+def _clean(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text)
