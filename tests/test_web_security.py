@@ -232,3 +232,45 @@ def test_app_py_reads_the_allowed_origins_setting(monkeypatch, tiny):
     monkeypatch.setattr(app_py, "launch", lambda demo, host, port, **kw: seen.update(kw))
     app_py.main()
     assert seen == {"allowed_origins": (ALLOWED, "https://www.clinic.example")}
+
+
+# -- API calls that Gradio would answer badly -----------------------------------------------------
+@pytest.mark.parametrize(
+    "name, body, status, detail",
+    [
+        (
+            "search",
+            {"data": ["drive"]},
+            422,
+            "/search takes 4 value(s) in this order: question, k, retriever, article; "
+            "the request has 1.",
+        ),
+        (
+            "ask",
+            {"data": []},
+            422,
+            "/ask takes 1 value(s) in this order: question; the request has 0.",
+        ),
+        (
+            "respond",
+            {"data": ["x", [], {}]},
+            404,
+            "No API endpoint /respond; the endpoints are /ask, /search.",
+        ),
+        ("nope", {"data": []}, 404, "No API endpoint /nope; the endpoints are /ask, /search."),
+        ("ask", {"data": ["x" * 1_000_000]}, 413, "The request is over the 1,000,000-byte limit."),
+    ],
+)
+def test_bad_api_calls_get_a_message_not_a_traceback(app, capfd, name, body, status, detail):
+    url = f"http://{app[0]}:{app[1]}/gradio_api/call/{name}"
+    response = httpx.post(url, json=body, timeout=10)
+    assert (response.status_code, response.json()) == (status, {"detail": detail})
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err
+
+
+def test_a_complete_call_still_goes_through(app):
+    url = f"http://{app[0]}:{app[1]}/gradio_api/call/search"
+    posted = httpx.post(url, json={"data": ["drive", 2, "hybrid", ""]}, timeout=10)
+    stream = httpx.get(f"{url}/{posted.json()['event_id']}", timeout=10).text
+    assert stream.startswith("event: complete")

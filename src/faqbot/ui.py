@@ -66,8 +66,11 @@ def launch(demo, host: str = "127.0.0.1", port: int = 7860, allowed_origins=()) 
         allowed_origins: other sites whose pages may call the API, e.g. "https://clinic.example".
     """
     app = http_app(demo, css=CSS, allowed_origins=allowed_origins)
-    print(f"Serving the FAQ bot on http://{host}:{port}", flush=True)
-    http_server(app, host, port).run()
+    print(f"Serving the FAQ bot on http://{host}:{port} (Ctrl-C stops it)", flush=True)
+    try:
+        http_server(app, host, port).run()
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once it has shut down cleanly
+        print("Stopped.", flush=True)
 
 
 def bot_disclaimer() -> str:

@@ -1,7 +1,9 @@
-"""The HTTP server around the Gradio app: which other sites may call it, no uploads, uvicorn."""
+"""The HTTP server around the Gradio app: which sites may call it, no file routes, uvicorn."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -9,7 +11,7 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
-from starlette.responses import PlainTextResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 
 # What launch() fixes for every deployment: never shared, no analytics, monitoring, run history,
 # server-side rendering, MCP or uploads, and errors without stack traces.
@@ -28,6 +30,8 @@ GRADIO_SETTINGS = dict(
 # files other apps or earlier runs left there.
 REFUSED_SEGMENTS = frozenset({"upload", "upload_progress", "file", "stream"})
 REFUSED_PREFIXES = ("file=", "proxy=")
+MAX_CALL_BYTES = 1_000_000  # a question is at most a few KB; the chat's history is not sent here
+_CALL = re.compile(r"/+gradio_api/+call/+([^/]+)/*")
 
 
 def parse_origins(text: str | Iterable[str]) -> tuple[str, ...]:
@@ -77,6 +81,75 @@ class NoFileRoutes:
         await self.app(scope, receive, send)
 
 
+class CheckedCalls:
+    """ASGI middleware: a POST to /gradio_api/call/<name> gets a 404 for an unknown name, a 422
+    naming the values when too few are given, a 413 when over-large. With too few, Gradio would
+    fail inside its queue, answer {"error": null} and print the values, the question, to the log.
+    """
+
+    def __init__(self, app, parameters: dict[str, list[str]]):
+        self.app = app
+        self.parameters = parameters
+
+    async def __call__(self, scope, receive, send):
+        call = _CALL.fullmatch(scope["path"]) if scope["type"] == "http" else None
+        if not call or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        body, whole = await _read_body(receive, MAX_CALL_BYTES)
+        wanted, given = self.parameters.get(call[1]), _count_values(body)
+        if wanted is None:  # Gradio would answer 500 and log a traceback
+            names = ", ".join(f"/{n}" for n in self.parameters)
+            problem = f"No API endpoint /{call[1]}; the endpoints are {names}.", 404
+        elif not whole:
+            problem = f"The request is over the {MAX_CALL_BYTES:,}-byte limit.", 413
+        elif given is not None and given < len(wanted):
+            problem = (
+                f"/{call[1]} takes {len(wanted)} value(s) in this order: {', '.join(wanted)}; "
+                f"the request has {given}.",
+                422,
+            )
+        else:
+            await self.app(scope, _replay(body, receive), send)
+            return
+        await JSONResponse({"detail": problem[0]}, status_code=problem[1])(scope, receive, send)
+
+
+async def _read_body(receive, limit: int) -> tuple[bytes, bool]:
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"", True
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        if size > limit:
+            return b"", False
+        if not message.get("more_body"):
+            return b"".join(chunks), True
+
+
+def _count_values(body: bytes) -> int | None:
+    try:
+        data = json.loads(body).get("data")
+    except (ValueError, AttributeError):
+        return None  # not our business: FastAPI answers malformed bodies itself
+    return len(data) if isinstance(data, list) else None
+
+
+def _replay(body: bytes, receive):
+    sent = False
+
+    async def replayed():
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replayed
+
+
 def http_app(demo: gr.Blocks, *, css: str = "", allowed_origins: Iterable[str] = ()) -> FastAPI:
     """The demo mounted at / in a FastAPI app with the origin policy and no file routes.
 
@@ -85,6 +158,12 @@ def http_app(demo: gr.Blocks, *, css: str = "", allowed_origins: Iterable[str] =
     policy would echo any Origin back when the app is reached by a public host name.
     """
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    endpoints = demo.get_api_info()["named_endpoints"]
+    parameters = {
+        name.lstrip("/"): [p["parameter_name"] for p in info["parameters"]]
+        for name, info in endpoints.items()
+    }
+    app.add_middleware(CheckedCalls, parameters=parameters)
     app.add_middleware(NoFileRoutes)
     # Its presence also tells Gradio to leave CORS to us (gradio.route_utils.CustomCORSMiddleware).
     app.add_middleware(
