@@ -25,6 +25,11 @@ GRADIO_SETTINGS = dict(
     show_error=False,
     max_file_size="1kb",
 )
+# Gradio keeps ~60 KB of per-session state (a copy of every component's config) for each session,
+# and every API call is a new session: its default of 10,000 sessions let memory grow by ~600 MB
+# under steady API load. 1,000 bounds it near 60 MB; a visitor idle while 1,000 newer sessions
+# arrive loses only their chat's feedback buttons and the look-up table's selection.
+SESSION_CAPACITY = 1_000
 # Gradio's routes that write or serve files or fetch URLs. The app has no file inputs or outputs,
 # and Gradio's file= route would serve anything in its shared upload folder (/tmp/gradio), even
 # files other apps or earlier runs left there.
@@ -173,6 +178,7 @@ def http_app(demo: gr.Blocks, *, css: str = "", allowed_origins: Iterable[str] =
         allow_headers=["Content-Type"],
         allow_credentials=False,
     )
+    demo.state_session_capacity = SESSION_CAPACITY  # read by mount_gradio_app
     return gr.mount_gradio_app(app, demo, "/", css=css, **GRADIO_SETTINGS)
 
 
