@@ -213,7 +213,7 @@ def test_by_default_no_other_origin_is_allowed(tiny):
 
 def test_allowed_origins_setting_is_parsed_strictly():
     assert parse_origins("") == ()
-    assert parse_origins(" https://clinic.example , http://localhost:8080,") == (
+    assert parse_origins(" https://Clinic.example , http://localhost:8080,") == (
         "https://clinic.example",
         "http://localhost:8080",
     )

@@ -51,12 +51,16 @@ def parse_origins(text: str | Iterable[str]) -> tuple[str, ...]:
         if not item:
             continue
         parts = urlsplit(item)
-        if parts.scheme not in ("http", "https") or not parts.hostname or item != _origin(parts):
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or item.lower() != _origin(parts)
+        ):
             raise ValueError(
                 f"FAQBOT_ALLOWED_ORIGINS entry {item!r} is not an origin. Write "
                 "scheme://host[:port] with nothing after it, e.g. https://clinic.example"
             )
-        origins.append(item)
+        origins.append(_origin(parts))  # browsers send the host in lower case
     return tuple(origins)
 
 
