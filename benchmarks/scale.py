@@ -1,7 +1,7 @@
 """FAISS at 100k and 1M passages: exact IndexFlatIP against HNSW and IVF (flat or SQ8 codes).
 
 Vectors are synthetic but shaped like real ones. A few thousand texts (the bundled articles'
-sentences, and random pairs of them) are embedded with the bot's own encoder; each synthetic
+sentences, and random pairs of them) are embedded with the bundled model; each synthetic
 vector is their mean plus the deviations of two of them (weights 1 : 0-1) plus Gaussian noise
 drawn with their covariance, then normalised. So the set keeps the model's anisotropy and
 topic clusters (random unit vectors have neither and are a far harder, unrealistic case for
@@ -30,21 +30,22 @@ import faiss
 import numpy as np
 from synthetic_corpus import generated_sentences
 
+from faqbot.index import HNSW_EF_CONSTRUCTION as EF_CONSTRUCTION  # as `faqbot build` uses
+
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 CHUNK = 100_000  # vectors generated and added per step
 DIM = 384
-EF_CONSTRUCTION = 40
 TRAIN = 64 * 1024  # IVF k-means sample: 64 points per list at 1M (nlist 1024)
 
 
 def real_embeddings(n_texts: int, devset: Path) -> tuple[np.ndarray, np.ndarray]:
-    """(embedded generated texts, embedded dev-set questions), with the bot's query encoder."""
+    """(embedded generated texts, embedded dev-set questions), with the bundled model."""
     import json
 
-    from faqbot import FAQBot
+    from faqbot.embedding import SentenceTransformerEncoder
 
-    encoder = FAQBot.load(rebuild=False).encoder
+    encoder = SentenceTransformerEncoder()
     texts = sorted(generated_sentences(ROOT / "corpus", n_texts), key=len)
     base = np.vstack([encoder.encode(texts[i : i + 64]) for i in range(0, len(texts), 64)])
     with open(devset, encoding="utf-8") as fh:
@@ -228,8 +229,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--kinds", default="flat,hnsw32,hnsw32_sq8,ivf,ivf_sq8,faqbot")
-    parser.add_argument("--ef", default="64,128,256", help="HNSW efSearch values")
-    parser.add_argument("--nprobe", default="8,16,32", help="IVF nprobe values")
+    parser.add_argument("--ef", default="128,256,512", help="HNSW efSearch values")
+    parser.add_argument("--nprobe", default="16,32", help="IVF nprobe values")
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--base-texts", type=int, default=4000, help="real texts embedded")
     parser.add_argument("--noise", type=float, default=0.5, help="noise scale (x covariance)")
