@@ -68,8 +68,8 @@ def import_breakdown(question: str, top: int, depth: int) -> list[tuple[str, int
     out = subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True, check=True)
     rows = []
     for m in LINE.finditer(out.stderr):
-        depth = (len(m.group(3)) - 1) // 2
-        rows.append((m.group(4), depth, int(m.group(1)) / 1000, int(m.group(2)) / 1000))
+        level = (len(m.group(3)) - 1) // 2
+        rows.append((m.group(4), level, int(m.group(1)) / 1000, int(m.group(2)) / 1000))
     total = sum(r[2] for r in rows)
     # a module's cumulative time includes its children: keep the heaviest roots of subtrees
     chosen = sorted((r for r in rows if r[1] <= depth), key=lambda r: -r[3])[:top]
