@@ -45,9 +45,7 @@ SURROGATES = {"lone surrogate", "reversed surrogate pair", "crisis and surrogate
 # A bot.py/embedding.py bug found here (issue 8): the tokenizer raises TypeError on lone surrogates,
 # so ask() loses the crisis text. The web UI cleans them first (ui_server._clean); the Python API
 # and the CLI do not. Fix in FAQBot.validate_question or the encoders, then drop this mark.
-TOKENIZER_BUG = pytest.mark.xfail(
-    strict=True, raises=TypeError, reason="lone surrogates crash the tokenizer"
-)
+TOKENIZER_BUG = None  # fixed: FAQBot cleans lone surrogates before any layer sees them
 
 
 def cases(bug_mark=None):
@@ -203,7 +201,6 @@ def test_cli_process_exit_codes_and_no_traceback():
     assert done.stderr.startswith(b"faqbot: error: The question is empty")
 
 
-@pytest.mark.xfail(strict=True, reason="lone surrogates crash the tokenizer (see TOKENIZER_BUG)")
 def test_cli_process_with_bytes_that_are_not_utf8():
     # a Latin-1 terminal sends "café" as b"caf\xe9"; Python hands it over as "caf\udce9"
     done = run_cli("ask", "--json", b"I want to kill myself, caf\xe9")
@@ -212,7 +209,6 @@ def test_cli_process_with_bytes_that_are_not_utf8():
 
 
 # -- time: the safety check must stay linear, every character of a long message is examined ------
-@pytest.mark.xfail(strict=True, reason="safety.py acute.self_injury rule is quadratic (ReDoS)")
 def test_safety_check_time_grows_linearly_with_the_message():
     # "(?:ME|...)(?: (?:have|...|kept|started|start))* self ?-?harm": from every "kept" the
     # unbounded run scans to the end, so n words cost n^2. Fix: {0,8} instead of *.

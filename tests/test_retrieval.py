@@ -1,6 +1,6 @@
 import pytest
 
-from faqbot.retrieval import reciprocal_rank_fusion
+from faqbot.retrieval import reciprocal_rank_fusion, zscore_fusion
 
 
 def test_rrf_arithmetic():
@@ -51,16 +51,36 @@ def test_lexical_order(tiny_bot):
     assert _texts(hits) == ["Sleep well the night"]
 
 
-def test_hybrid_fuses_both(tiny_bot):
-    # dense ranks the price passage 1st and the insurance passage 2nd; BM25 the other way round
-    # ("insurance" and "cost" both hit passage 2). With RRF k each gets 1/(k+1) + 1/(k+2); the
-    # tie keeps the dense order; the drive passage follows with dense rank 3 only: 1/(k+3).
+def test_zscore_fusion_arithmetic():
+    # dense z: mean 1, std sqrt(2/3) -> row 0 +1.2247, row 1 0, row 2 -1.2247
+    # lexical z: mean 2, std 1 -> row 1 +1, row 2 -1; row 0 is missing: the list's floor, -1
+    # fused = 0.75 z_dense + 0.25 z_lex: 0.6685, 0.25, -1.1686
+    fused = zscore_fusion([(0, 2.0), (1, 1.0), (2, 0.0)], [(1, 3.0), (2, 1.0)], 0.75)
+    assert [row for row, _ in fused] == [0, 1, 2]
+    assert [s for _, s in fused] == pytest.approx([0.6685, 0.25, -1.1686], abs=1e-4)
+
+
+def test_hybrid_is_the_default_and_fuses_both(tiny_bot):
+    # dense: price 1.71, insurance 1.42, the rest ~0.05 -> z 1.43 and 1.04; BM25 matches only
+    # these two (insurance 1.02 > price 0.99), and two values always z to +1 / -1. Fused:
+    # insurance 0.75 * 1.04 + 0.25 = 1.03 beats price 0.75 * 1.43 - 0.25 = 0.82.
     hits = tiny_bot.search("price insurance cost", k=3)
+    assert _texts(hits)[:2] == ["Insurance may cover ", "The price is 50 doll"]
+    assert all(h.dense_rank is not None for h in hits)
+
+
+def test_hybrid_with_rrf(tiny_bot):
+    from faqbot import FAQBot, Settings
+
+    bot = FAQBot(tiny_bot.corpus, tiny_bot.index, tiny_bot.encoder,
+                 Settings(chunk_words=20, fusion="rrf", rrf_k=60))
+    # dense ranks the price passage 1st and the insurance passage 2nd; BM25 the other way round
+    # ("insurance" and "cost" both hit passage 2). Each gets 1/61 + 1/62; the tie keeps the
+    # dense order; the drive passage follows with dense rank 3 only: 1/63.
+    hits = bot.search("price insurance cost", k=3)
     assert _texts(hits) == ["The price is 50 doll", "Insurance may cover ", "You should not drive"]
     assert [(h.dense_rank, h.lexical_rank) for h in hits] == [(1, 2), (2, 1), (3, None)]
-    k = tiny_bot.settings.rrf_k
-    both = 1 / (k + 1) + 1 / (k + 2)
-    assert [h.score for h in hits] == pytest.approx([both, both, 1 / (k + 3)])
+    assert [h.score for h in hits] == pytest.approx([1 / 61 + 1 / 62, 1 / 61 + 1 / 62, 1 / 63])
 
 
 @pytest.mark.parametrize("k", [0, -1, 101, "3", 2.5, True])

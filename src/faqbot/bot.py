@@ -27,8 +27,13 @@ from .embedding import model_fingerprint
 from .index import LoadedIndex, StaleIndexError, build_index, load_index
 from .lexical import stem
 from .reply import Citation, Quote, Reply
-from .retrieval import Hit, Retriever
+from .retrieval import Hit, Retriever, make_fusion
 from .spelling import Speller
+
+
+def clean_text(text: str) -> str:
+    """Replace lone surrogates (e.g. undecodable terminal bytes) so every layer can encode it."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def project_root() -> Path:
@@ -85,13 +90,14 @@ class FAQBot:
         self.index = index
         self.settings = settings
         self.encoder = encoder
+        fusion = make_fusion(settings.fusion, settings.rrf_k, settings.dense_weight)
         self.retriever = Retriever(
             index.chunks,
             index.vectors,
             index.units,
             index.lexical,
             encoder,
-            settings.rrf_k,
+            fusion,
             settings.candidates,
         )
 
@@ -134,6 +140,8 @@ class FAQBot:
         return cls(corpus, index, encoder, settings)
 
     def validate_question(self, question: object) -> str:
+        if isinstance(question, str):
+            question = clean_text(question)
         if not isinstance(question, str) or not question.strip():
             raise ValueError(
                 "The question is empty. Type a question, e.g. 'Can I drive after a session?'"
@@ -167,6 +175,7 @@ class FAQBot:
         """
         if not isinstance(question, str) or not question.strip():
             self.validate_question(question)
+        question = clean_text(question)
         check = safety.assess(question)
         try:
             question = self.validate_question(question)

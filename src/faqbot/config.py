@@ -13,11 +13,15 @@ RETRIEVERS = ("hybrid", "dense", "lexical")
 class Settings:
     model: str = DEFAULT_MODEL
     # Chosen on the dev set by benchmarks/sweep_retrieval.py (docs/RETRIEVAL.md): passages of up to
-    # 120 words (median 71) retrieve better than 60; quotes are trimmed to whole sentences anyway.
-    chunk_words: int = 120
+    # 200 words (median 72: most sections whole) retrieve best; quotes are trimmed to sentences.
+    chunk_words: int = 200
     embed_context: bool = True  # prefix the section heading to the passage before embedding
     retriever: str = "hybrid"
-    rrf_k: int = 5  # small k lets a decisive rank-1 from one retriever count (measured: 5 > 60)
+    # hybrid = 0.75 * z(dense) + 0.25 * z(BM25): beat RRF (k 5..60) on the dev set, see
+    # docs/RETRIEVAL.md; "rrf" is kept as an option
+    fusion: str = "zscore"
+    dense_weight: float = 0.75
+    rrf_k: int = 5
     candidates: int = 50  # per retriever, before fusion
     threads: int = 2
     max_question_chars: int = 1000
@@ -29,6 +33,8 @@ class Settings:
             raise ValueError(
                 f"retriever must be one of {', '.join(RETRIEVERS)}, got {self.retriever!r}"
             )
+        if self.fusion not in ("zscore", "rrf"):
+            raise ValueError(f"fusion must be 'zscore' or 'rrf', got {self.fusion!r}")
         if self.chunk_words < 5:
             raise ValueError(f"chunk_words must be at least 5, got {self.chunk_words}")
 

@@ -21,7 +21,7 @@ from .embedding import ONNX_FILE, TOKENIZER_FILE
 from .lexical import LexicalIndex
 from .spelling import corpus_vocabulary
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 POINTER = "CURRENT"
 FILES = ("chunks.jsonl", "vectors.faiss", "units.npy", "vocabulary.json")
 
@@ -148,7 +148,9 @@ def build_index(
                 fh.write(json.dumps(asdict(c), ensure_ascii=False) + "\n")
         exporter = getattr(encoder, "export_onnx", None)
         query_encoder = "onnx" if exporter and exporter(staging) else "same as passages"
-        checksummed = [*FILES, *(n for n in (ONNX_FILE, TOKENIZER_FILE) if (staging / n).is_file())]
+        optional = (ONNX_FILE, TOKENIZER_FILE)
+        lexical_files = sorted(str(p.relative_to(staging)) for p in (staging / "lexical").iterdir())
+        checksummed = [*FILES, *lexical_files, *(n for n in optional if (staging / n).is_file())]
         manifest = expected_manifest(corpus, settings, encoder.model_id) | {
             "query_encoder": query_encoder,
             "dimension": int(vectors.shape[1]),
@@ -217,7 +219,10 @@ def current_build(index_dir: Path) -> Path:
     pointer = index_dir / POINTER
     if not pointer.is_file():
         raise StaleIndexError(f"no index has been built in {index_dir}")
-    build = index_dir / pointer.read_text(encoding="utf-8").strip()
+    try:
+        build = index_dir / pointer.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        raise StaleIndexError(f"{pointer} is unreadable") from None
     if not build.is_dir():
         raise StaleIndexError(f"{pointer} names {build.name}, which is missing")
     return build
@@ -229,6 +234,8 @@ def check_manifest(build: Path, expected: dict) -> dict:
         manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise StaleIndexError(f"the manifest in {build} is missing or unreadable") from None
+    if not isinstance(manifest, dict):
+        raise StaleIndexError(f"the manifest in {build} is not a JSON object")
     for key, want in expected.items():
         if manifest.get(key) != want:
             what = {"corpus_fingerprint": "the corpus changed since the build"}.get(

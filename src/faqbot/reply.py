@@ -103,6 +103,7 @@ class Reply:
             "citations": [asdict(c) | {"label": c.label()} for c in self.citations],
             "suggestions": list(self.suggestions),
             "followups": list(self.followups),
+            "notes": list(self.notes),
             "disclaimer": self.disclaimer,
             "markdown": self.markdown,
         }
@@ -155,7 +156,10 @@ def render_markdown(reply: Reply, html_escape: bool = True) -> str:
     parts: list[str] = []
     if reply.crisis_level == "acute" and reply.safety_text:
         parts.append(reply.safety_text)
-    if reply.abstained:
+    acute = reply.crisis_level == "acute"
+    if reply.abstained and acute:
+        pass  # "not in our articles" and topic lists read as a brush-off under a crisis message
+    elif reply.abstained:
         parts.append(NOT_FOUND)
         if reply.suggestions:
             parts.append(
@@ -170,7 +174,7 @@ def render_markdown(reply: Reply, html_escape: bool = True) -> str:
     parts += [f"_{esc(n)}_" for n in reply.notes]
     if reply.safety_text and reply.crisis_level != "acute":
         parts.append(reply.safety_text)
-    if reply.followups:
+    if reply.followups and not acute:
         parts.append(
             "**You may also want to read:**\n" + "\n".join(f"- {esc(f)}" for f in reply.followups)
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,11 +40,42 @@ def reciprocal_rank_fusion(rankings: list[list[int]], k: int = 60) -> list[tuple
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
+def zscore_fusion(
+    dense: list[tuple[int, float]], lexical: list[tuple[int, float]], dense_weight: float = 0.75
+) -> list[tuple[int, float]]:
+    """Convex combination of z-normalised scores; a row missing from a list gets that list's
+    lowest z. Unlike RRF it keeps how decisively a retriever prefers its top passage."""
+
+    def z(pairs):
+        if not pairs:
+            return {}, 0.0
+        values = np.array([s for _, s in pairs])
+        spread = float(values.std()) or 1.0
+        zs = {row: (s - float(values.mean())) / spread for row, s in pairs}
+        return zs, min(zs.values())
+
+    (zd, d_floor), (zl, l_floor) = z(dense), z(lexical)
+    rows = list(dict.fromkeys([r for r, _ in dense] + [r for r, _ in lexical]))
+    fused = {
+        r: dense_weight * zd.get(r, d_floor) + (1 - dense_weight) * zl.get(r, l_floor) for r in rows
+    }
+    return sorted(fused.items(), key=lambda item: -item[1])
+
+
+def make_fusion(name: str, rrf_k: int = 60, dense_weight: float = 0.75) -> Callable:
+    """(dense pairs, lexical pairs) -> fused (row, score) pairs, best first."""
+    if name == "rrf":
+        return lambda d, lx: reciprocal_rank_fusion([[r for r, _ in d], [r for r, _ in lx]], rrf_k)
+    if name == "zscore":
+        return lambda d, lx: zscore_fusion(d, lx, dense_weight)
+    raise ValueError(f"fusion must be 'zscore' or 'rrf', got {name!r}")
+
+
 class Retriever:
     """Runs the three rankings over one set of chunks; the encoder is injected."""
 
     def __init__(
-        self, chunks, vectors, units, lexical: LexicalIndex, encoder, rrf_k=60, candidates=50
+        self, chunks, vectors, units, lexical: LexicalIndex, encoder, fusion=None, candidates=50
     ):
         self.chunks: tuple[Chunk, ...] = tuple(chunks)
         self._units = units  # one row per sentence / list item, chunk by chunk
@@ -53,15 +85,17 @@ class Retriever:
         self._vectors = vectors
         self._lexical = lexical
         self._encoder = encoder
-        self._rrf_k = rrf_k
+        self._fuse = fusion or make_fusion("zscore")
         self._candidates = candidates
 
     def query_vector(self, question: str) -> np.ndarray:
         """The question's embedding, shape (dim,); the last one is cached for ask()'s reuse."""
-        if self._cached is None or self._cached[0] != question:
-            vector = np.ascontiguousarray(self._encoder.encode([question])[0], dtype=np.float32)
-            self._cached = (question, vector)
-        return self._cached[1]
+        cached = self._cached  # one read: another thread may replace it meanwhile
+        if cached is not None and cached[0] == question:
+            return cached[1]
+        vector = np.ascontiguousarray(self._encoder.encode([question])[0], dtype=np.float32)
+        self._cached = (question, vector)
+        return vector
 
     def row(self, chunk_id: str) -> int:
         return self._row_of[chunk_id]
@@ -97,9 +131,7 @@ class Retriever:
         elif mode == "lexical":
             ranked = lexical
         else:
-            ranked = reciprocal_rank_fusion(
-                [[r for r, _ in dense], [r for r, _ in lexical]], self._rrf_k
-            )
+            ranked = self._fuse(dense, lexical)
         d_info = {row: (rank, s) for rank, (row, s) in enumerate(dense, start=1)}
         l_info = {row: (rank, s) for rank, (row, s) in enumerate(lexical, start=1)}
         return [

@@ -232,7 +232,7 @@ ACUTE_RULES: tuple[tuple[str, str], ...] = (
      r"|tempted to))(?: [^\s.?!;]+){0,3}? (?:cut|cutting|burn|burning)(?= ?(?:[.!?,;]|$|again"
      r"|deeper|my (?:arms?|wrists?|legs?|thighs?|skin|stomach|body)))|(?:ME|\brelapsed(?: on"
      r"| into)?)(?: (?:have|am|was|still|also|often|sometimes|again|been|keep|kept|started"
-     r"|start))* self ?-?harm(?:ing|ed)?\b|\bmy self ?-?harm"),
+     r"|start)){0,8} self ?-?harm(?:ing|ed)?\b|\bmy self ?-?harm"),  # bounded: linear time
     ("acute.spanish", r"\b(?:me )?(?:quiero|quisiera|deseo|necesito|voy a|pienso"
      r"|estoy pensando en|tengo ganas de|me dan ganas de) (?:morir(?:me)?|matar(?:me)?"
      r"|suicidar(?:me)?|quitarme la vida)\b|\bno (?:quiero|puedo) (?:seguir )?(?:vivir|viviendo"
