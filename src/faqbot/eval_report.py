@@ -31,7 +31,7 @@ def load_thresholds(path: str | Path | None = None) -> dict:
     else:
         text = Path(path).read_text(encoding="utf-8")
     data = json.loads(text)
-    unknown = set(data) - {"min", "max", "note"}
+    unknown = set(data) - {"min", "max", "note", "targets"}  # targets: informational
     if unknown:
         raise ValueError(f"Thresholds file {path}: unknown keys {sorted(unknown)}; use min, max.")
     return data
