@@ -26,7 +26,9 @@ class Settings:
     threads: int = 2
     max_question_chars: int = 1000
     max_k: int = 100
-    exact_index_max: int = 50_000  # above this many passages the FAISS index is approximate (HNSW)
+    # Exact (flat) FAISS search up to this many passages, HNSW beyond: the flat scan costs about as
+    # much as HNSW at 25k (0.9 ms) and 2.6x more at 50k (benchmarks/scale.py, docs/BENCHMARKS.md)
+    exact_index_max: int = 25_000
 
     def __post_init__(self) -> None:
         if self.retriever not in RETRIEVERS:
