@@ -53,20 +53,43 @@ def test_lexical_order(tiny_bot):
 
 def test_zscore_fusion_arithmetic():
     # dense z: mean 1, std sqrt(2/3) -> row 0 +1.2247, row 1 0, row 2 -1.2247
-    # lexical z: mean 2, std 1 -> row 1 +1, row 2 -1; row 0 is missing: the list's floor, -1
-    # fused = 0.75 z_dense + 0.25 z_lex: 0.6685, 0.25, -1.1686
+    # lexical: row 0 is unlisted, so BM25 0: values 0, 3, 1 -> mean 4/3, std 1.2472
+    #   -> z -1.0690, +1.3363, -0.2673
+    # fused = 0.75 z_dense + 0.25 z_lex: 0.6513, 0.3341, -0.9854
     fused = zscore_fusion([(0, 2.0), (1, 1.0), (2, 0.0)], [(1, 3.0), (2, 1.0)], 0.75)
     assert [row for row, _ in fused] == [0, 1, 2]
-    assert [s for _, s in fused] == pytest.approx([0.6685, 0.25, -1.1686], abs=1e-4)
+    assert [s for _, s in fused] == pytest.approx([0.6513, 0.3341, -0.9854], abs=1e-4)
+
+
+def test_zscore_fusion_floor_for_a_cut_lexical_list():
+    # the BM25 list was cut after row 2 (score 1.0): unlisted row 0 counts 1.0, not 0
+    # lexical values 1, 3, 1 -> z -0.7071, +1.4142, -0.7071; dense as above
+    fused = zscore_fusion([(0, 2.0), (1, 1.0), (2, 0.0)], [(1, 3.0), (2, 1.0)], 0.5, 1.0)
+    assert [row for row, _ in fused] == [1, 0, 2]
+    assert [s for _, s in fused] == pytest.approx([0.7071, 0.2588, -0.9659], abs=1e-4)
+
+
+def test_zscore_fusion_without_lexical_matches_is_the_dense_order():
+    fused = zscore_fusion([(4, 0.9), (2, 0.5), (7, 0.1)], [], 0.8)
+    assert [row for row, _ in fused] == [4, 2, 7]
 
 
 def test_hybrid_is_the_default_and_fuses_both(tiny_bot):
-    # dense: price 1.71, insurance 1.42, the rest ~0.05 -> z 1.43 and 1.04; BM25 matches only
-    # these two (insurance 1.02 > price 0.99), and two values always z to +1 / -1. Fused:
-    # insurance 0.75 * 1.04 + 0.25 = 1.03 beats price 0.75 * 1.43 - 0.25 = 0.82.
+    from faqbot import FAQBot, Settings
+
+    # 5 passages. dense: price 1.709, insurance 1.417, three ~0.012 -> z 1.4065, 1.0250, -0.8105.
+    # BM25 matches only these two (insurance 1.023, price 0.989), the other three score 0
+    # -> z 1.2590, 1.1900, -0.8162. Default 0.8 dense: price 1.363, insurance 1.072.
     hits = tiny_bot.search("price insurance cost", k=3)
-    assert _texts(hits)[:2] == ["Insurance may cover ", "The price is 50 doll"]
+    assert _texts(hits) == ["The price is 50 doll", "Insurance may cover ", "You should not drive"]
+    assert [h.score for h in hits][:2] == pytest.approx([1.363, 1.072], abs=2e-3)
     assert all(h.dense_rank is not None for h in hits)
+    # weighted towards BM25 (0.1 dense) insurance wins: 1.236 against 1.212
+    bot = FAQBot(tiny_bot.corpus, tiny_bot.index, tiny_bot.encoder,
+                 Settings(chunk_words=20, dense_weight=0.1))
+    hits = bot.search("price insurance cost", k=2)
+    assert _texts(hits) == ["Insurance may cover ", "The price is 50 doll"]
+    assert [h.score for h in hits] == pytest.approx([1.236, 1.212], abs=2e-3)
 
 
 def test_hybrid_with_rrf(tiny_bot):

@@ -1,4 +1,4 @@
-"""Dense (FAISS), lexical (BM25) and hybrid (reciprocal rank fusion) retrieval over chunks."""
+"""Dense (FAISS), lexical (BM25) and hybrid (z-score or reciprocal rank fusion) retrieval."""
 
 from __future__ import annotations
 
@@ -41,33 +41,46 @@ def reciprocal_rank_fusion(rankings: list[list[int]], k: int = 60) -> list[tuple
 
 
 def zscore_fusion(
-    dense: list[tuple[int, float]], lexical: list[tuple[int, float]], dense_weight: float = 0.75
+    dense: list[tuple[int, float]],
+    lexical: list[tuple[int, float]],
+    dense_weight: float = 0.75,
+    lexical_floor: float = 0.0,
 ) -> list[tuple[int, float]]:
-    """Convex combination of z-normalised scores; a row missing from a list gets that list's
-    lowest z. Unlike RRF it keeps how decisively a retriever prefers its top passage."""
+    """Convex combination of z-normalised scores over every row either list holds. Unlike RRF it
+    keeps how decisively a retriever prefers its top passage.
 
-    def z(pairs):
-        if not pairs:
-            return {}, 0.0
-        values = np.array([s for _, s in pairs])
-        spread = float(values.std()) or 1.0
-        zs = {row: (s - float(values.mean())) / spread for row, s in pairs}
-        return zs, min(zs.values())
-
-    (zd, d_floor), (zl, l_floor) = z(dense), z(lexical)
+    A row BM25 did not list gets the raw score `lexical_floor` before normalising: 0 when the
+    list holds every passage with a match (BM25 really scores the rest 0), the last listed score
+    when the list was cut at n. A row missing from the dense list gets that list's lowest z."""
     rows = list(dict.fromkeys([r for r, _ in dense] + [r for r, _ in lexical]))
+    if not rows:
+        return []
+    zd = _z(dict(dense))
+    d_floor = min(zd.values(), default=0.0)
+    listed = dict(lexical)
+    zl = _z({r: listed.get(r, lexical_floor) for r in rows}) if lexical else {}
     fused = {
-        r: dense_weight * zd.get(r, d_floor) + (1 - dense_weight) * zl.get(r, l_floor) for r in rows
+        r: dense_weight * zd.get(r, d_floor) + (1 - dense_weight) * zl.get(r, 0.0) for r in rows
     }
     return sorted(fused.items(), key=lambda item: -item[1])
 
 
-def make_fusion(name: str, rrf_k: int = 60, dense_weight: float = 0.75) -> Callable:
-    """(dense pairs, lexical pairs) -> fused (row, score) pairs, best first."""
+def _z(scores: dict[int, float]) -> dict[int, float]:
+    if not scores:
+        return {}
+    values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+    mean, spread = float(values.mean()), float(values.std()) or 1.0
+    return {r: (s - mean) / spread for r, s in scores.items()}
+
+
+def make_fusion(name: str, rrf_k: int = 60, dense_weight: float = 0.8) -> Callable:
+    """(dense pairs, lexical pairs, lexical floor) -> fused (row, score) pairs, best first."""
     if name == "rrf":
-        return lambda d, lx: reciprocal_rank_fusion([[r for r, _ in d], [r for r, _ in lx]], rrf_k)
+        return lambda d, lx, _floor=0.0: reciprocal_rank_fusion(
+            [[r for r, _ in d], [r for r, _ in lx]], rrf_k
+        )
     if name == "zscore":
-        return lambda d, lx: zscore_fusion(d, lx, dense_weight)
+        return lambda d, lx, floor=0.0: zscore_fusion(d, lx, dense_weight, floor)
     raise ValueError(f"fusion must be 'zscore' or 'rrf', got {name!r}")
 
 
@@ -131,7 +144,9 @@ class Retriever:
         elif mode == "lexical":
             ranked = lexical
         else:
-            ranked = self._fuse(dense, lexical)
+            # a full list was cut at n: the passages it left out score at most its last score
+            floor = lexical[-1][1] if len(lexical) >= n else 0.0
+            ranked = self._fuse(dense, lexical, floor)
         d_info = {row: (rank, s) for rank, (row, s) in enumerate(dense, start=1)}
         l_info = {row: (rank, s) for rank, (row, s) in enumerate(lexical, start=1)}
         return [
