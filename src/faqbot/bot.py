@@ -207,17 +207,14 @@ class FAQBot:
             searched, self.answer_settings.candidates, self.settings.retriever
         )
         query = self.retriever.query_vector(searched)
-        out = []
-        for hit in hits:
-            row = self.retriever.row(hit.chunk_id)
-            out.append(
-                Candidate(
-                    hit,
-                    self.index.chunks[row],
-                    self.retriever.unit_scores(row, query),
-                    float(self._passage_vector_row(row) @ query),
-                )
+        rows = [self.retriever.row(hit.chunk_id) for hit in hits]
+        units = self.retriever.unit_scores_many(rows, query) if rows else []
+        out = [
+            Candidate(
+                hit, self.index.chunks[row], scores, float(self._passage_vector_row(row) @ query)
             )
+            for hit, row, scores in zip(hits, rows, units, strict=True)
+        ]
         return out, self._evidence(question, searched, out)
 
     def _evidence(self, question: str, searched: str, candidates: list[Candidate]) -> Evidence:

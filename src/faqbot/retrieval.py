@@ -115,8 +115,14 @@ class Retriever:
 
     def unit_scores(self, row: int, query: np.ndarray) -> np.ndarray:
         """Cosine of each sentence / list item of passage `row` with the query."""
-        units = self._units[self._unit_offset[row] : self._unit_offset[row + 1]]
-        return np.asarray(units, dtype=np.float32) @ query
+        return self.unit_scores_many([row], query)[0]
+
+    def unit_scores_many(self, rows, query: np.ndarray) -> list[np.ndarray]:
+        """unit_scores for several passages with one gather and one matrix product."""
+        starts, ends = self._unit_offset[rows], self._unit_offset[np.asarray(rows) + 1]
+        take = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+        scores = np.asarray(self._units[take], dtype=np.float32) @ query
+        return np.split(scores, np.cumsum(ends - starts)[:-1])
 
     def dense(self, question: str, n: int) -> list[tuple[int, float]]:
         """FAISS finds candidates by passage vector; each is rescored as passage cosine plus its
@@ -124,10 +130,11 @@ class Retriever:
         query = self.query_vector(question)
         pool = min(max(n, self._candidates), self._vectors.ntotal)
         scores, rows = self._vectors.search(query[None, :], pool)
+        found = rows[0] >= 0
+        rows, scores = rows[0][found], scores[0][found]
+        best_unit = [u.max() for u in self.unit_scores_many(rows, query)] if len(rows) else []
         rescored = [
-            (int(r), float(s) + float(self.unit_scores(int(r), query).max()))
-            for r, s in zip(rows[0], scores[0], strict=True)
-            if r >= 0
+            (int(r), float(s) + float(b)) for r, s, b in zip(rows, scores, best_unit, strict=True)
         ]
         rescored.sort(key=lambda item: (-item[1], item[0]))
         return rescored[:n]

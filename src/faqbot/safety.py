@@ -303,6 +303,7 @@ def assess(text: str) -> SafetyAssessment:
     return SafetyAssessment("none")
 
 
+@lru_cache(maxsize=4096)  # quotes are slices of a fixed corpus: the same few texts again and again
 def passage_mentions_suicide(text: str) -> bool:
     """True when a quoted passage discusses suicide or self-harm, so the resources line is added."""
     return assess(text).crisis
@@ -322,6 +323,7 @@ _DOSE_OR_METHOD = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def describes_dose_or_method(text: str) -> bool:
     """True when a passage gives doses, amounts, pills or a means: an acute reply leaves it out."""
     light = unicodedata.normalize("NFKC", text).casefold().translate(_CHARMAP)
