@@ -1,11 +1,14 @@
 """Choose the abstention thresholds on the dev set and write src/faqbot/data/abstention.json.
 
-In-scope rows should be answered, out-of-scope rows abstained. Two thresholds are searched on a
-grid: `min_relevance` (abstain below it) and `rare_term_relevance` (a stricter bar when the
-question has uncommon words no article uses). Among pairs that answer at least --min-answered of
-in-scope rows and abstain on every off-topic row, the one abstaining on the most near-domain rows
-wins (ties: the lowest thresholds). 5-fold cross-validation of the same procedure is printed too,
-so the figures are not only in-sample.
+In-scope rows should be answered, out-of-scope rows abstained. Three thresholds are searched on a
+grid: `min_relevance` (abstain below it), `rare_term_relevance` (a stricter bar when the
+question has uncommon words no article uses) and `covered_relevance` (a lower bar when the best
+passage holds every content word of the question: terse questions like "cost?" embed weakly).
+Among triples that answer at least --min-answered of in-scope rows and abstain on every off-topic
+row, the one abstaining on the most near-domain rows wins; ties go to the most in-scope rows
+answered, then the lowest min_relevance and rare_term_relevance; of the covered_relevance values
+still tied, the middle one. 5-fold cross-validation of the same procedure is
+printed too, so the figures are not only in-sample.
 
     python benchmarks/calibrate_abstention.py [--dataset tests/data/devset.jsonl] [--write]
 """
@@ -22,10 +25,16 @@ from faqbot import FAQBot
 
 ROOT = Path(__file__).resolve().parents[1]
 GRID = np.round(np.arange(0.10, 0.80, 0.005), 3)
+COVERED_GRID = np.round(np.arange(0.0, 0.30, 0.025), 3)
 
 
-def rates(rel, rare, kinds, t1, t2) -> dict:
-    answered = (rel >= t1) & ~(rare & (rel < t2))
+def answers(rel, rare, covered, t1, t2, t3) -> np.ndarray:
+    """Which rows are answered: the same rule as faqbot.answer.abstention_reason."""
+    return ((rel >= t1) | (covered & (rel >= t3))) & ~(rare & (rel < t2))
+
+
+def rates(rel, rare, covered, kinds, t1, t2, t3) -> dict:
+    answered = answers(rel, rare, covered, t1, t2, t3)
     return {
         "answered_in_scope": float(answered[kinds == "in_scope"].mean()),
         "abstained_off_topic": float((~answered[kinds == "off_topic"]).mean()),
@@ -33,17 +42,31 @@ def rates(rel, rare, kinds, t1, t2) -> dict:
     }
 
 
-def choose(rel, rare, kinds, min_answered: float) -> tuple[float, float]:
-    best, best_key = (float(GRID[0]), float(GRID[0])), None
-    for t1 in GRID:
-        for t2 in GRID[GRID >= t1]:
-            r = rates(rel, rare, kinds, t1, t2)
-            if r["answered_in_scope"] < min_answered:
-                continue
-            key = (r["abstained_off_topic"], r["abstained_near_domain"], -t1, -t2)
-            if best_key is None or key > best_key:
-                best, best_key = (float(t1), float(t2)), key
-    return best
+def choose(rel, rare, covered, kinds, min_answered: float) -> tuple[float, float, float]:
+    """The best (min_relevance, rare_term_relevance, covered_relevance).
+
+    covered_relevance is rarely pinned down by the data (few terse questions): of the values that
+    tie for the best result, the middle one is taken, as far as the data allow from both the
+    in-scope rows it must rescue and the out-of-scope rows it must not."""
+    scored = {}
+    for t3 in COVERED_GRID:
+        for t1 in GRID[GRID >= t3]:
+            for t2 in GRID[GRID >= t1]:
+                r = rates(rel, rare, covered, kinds, t1, t2, t3)
+                if r["answered_in_scope"] >= min_answered:
+                    key = (
+                        r["abstained_off_topic"],
+                        r["abstained_near_domain"],
+                        r["answered_in_scope"],
+                        -t1,
+                        -t2,
+                    )
+                    scored[float(t1), float(t2), float(t3)] = key
+    if not scored:
+        return float(GRID[0]), float(GRID[0]), float(COVERED_GRID[0])
+    best = max(scored.values())
+    tied = sorted(t for t, key in scored.items() if key == best)
+    return tied[len(tied) // 2]
 
 
 def main() -> None:
@@ -59,35 +82,41 @@ def main() -> None:
     evidence = [bot.candidates(r["question"])[1] for r in rows]
     rel = np.array([e.relevance for e in evidence])
     rare = np.array([bool(e.rare_unknown) for e in evidence])
+    covered = np.array([e.covered for e in evidence])
 
     folds = np.arange(len(rows)) % 5
     np.random.default_rng(0).shuffle(folds)
     answered = np.zeros(len(rows), dtype=bool)
     for k in range(5):
         train, test = folds != k, folds == k
-        t1, t2 = choose(rel[train], rare[train], kinds[train], args.min_answered)
-        answered[test] = (rel[test] >= t1) & ~(rare[test] & (rel[test] < t2))
+        t = choose(rel[train], rare[train], covered[train], kinds[train], args.min_answered)
+        answered[test] = answers(rel[test], rare[test], covered[test], *t)
     cv = {
         "answered_in_scope": float(answered[kinds == "in_scope"].mean()),
         "abstained_off_topic": float((~answered[kinds == "off_topic"]).mean()),
         "abstained_near_domain": float((~answered[kinds == "near_domain"]).mean()),
     }
-    t1, t2 = choose(rel, rare, kinds, args.min_answered)
+    t1, t2, t3 = choose(rel, rare, covered, kinds, args.min_answered)
     result = {
         "min_relevance": t1,
         "rare_term_relevance": t2,
+        "covered_relevance": t3,
         "fitted_on": f"{args.dataset.name}: {int((kinds == 'in_scope').sum())} in-scope, "
         f"{int((kinds == 'off_topic').sum())} off-topic, {int((kinds == 'near_domain').sum())} "
         "near-domain",
-        "in_sample": rates(rel, rare, kinds, t1, t2),
+        "in_sample": rates(rel, rare, covered, kinds, t1, t2, t3),
         "cross_validated_5fold": cv,
     }
     print(json.dumps(result, indent=2))
-    for r, value, is_rare in sorted(zip(rows, rel, rare, strict=True), key=lambda t: t[1]):
-        ok = (value >= t1) and not (is_rare and value < t2)
+    final = answers(rel, rare, covered, t1, t2, t3)
+    for i in np.argsort(rel):
+        r, value, is_rare, ok = rows[i], rel[i], rare[i], final[i]
         if ok != (r["kind"] == "in_scope"):
-            print(f"  {'answered ' if ok else 'abstained'} rel={value:.3f} rare={is_rare!s:5} "
-                  f"{r.get('subkind', 'in_scope'):11} {r['question'][:70]}")
+            print(
+                f"  {'answered ' if ok else 'abstained'} rel={value:.3f} rare={is_rare!s:5} "
+                f"covered={covered[i]!s:5} "
+                f"{r.get('subkind', 'in_scope'):11} {r['question'][:70]}"
+            )
     if args.write:
         target = ROOT / "src/faqbot/data/abstention.json"
         target.write_text(json.dumps(result, indent=2) + "\n")

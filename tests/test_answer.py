@@ -113,6 +113,23 @@ def test_abstention_reasons():
     assert abstention_reason(Evidence(0.31, ("sertraline",), "q"), cal) == ""
 
 
+def test_a_passage_holding_every_question_word_lowers_the_bar():
+    cal = Calibration(min_relevance=0.25, rare_term_relevance=0.3, covered_relevance=0.1)
+    assert abstention_reason(Evidence(0.2, (), "cost?", covered=True), cal) == ""
+    assert "below 0.250" in abstention_reason(Evidence(0.2, (), "cost?", covered=False), cal)
+    assert "below 0.250" in abstention_reason(Evidence(0.05, (), "cost?", covered=True), cal)
+    no_rescue = Calibration(min_relevance=0.25, rare_term_relevance=0.3)
+    assert "below 0.250" in abstention_reason(Evidence(0.2, (), "cost?", covered=True), no_rescue)
+
+
+def test_evidence_says_whether_the_best_passage_holds_every_question_word(tiny_bot):
+    _, evidence = tiny_bot.candidates("insurance price")
+    assert evidence.covered is False  # no one passage has both words
+    candidates, evidence = tiny_bot.candidates("Which insurance plan?")
+    assert candidates[0].hit.text.startswith("Insurance may cover the cost:")
+    assert evidence.covered is True  # "insurance" and "plan" (stemmed) are both in that passage
+
+
 def test_markdown_escaping_makes_markup_inert():
     assert escape_markdown("<script>alert(1)</script> *x* $5") == (
         "&lt;script&gt;alert(1)&lt;/script&gt; \\*x\\* \\$5"

@@ -43,6 +43,8 @@ def test_every_quote_on_the_dev_set_is_verbatim_and_cited_in_order(real_bot):
         "when is the next train from Zurich to Geneva",
         "easy lasagna recipe for 6 people",
         "where do I park when I come to the Newport Beach office?",
+        "pizza delivery prices",
+        "tell me a joke",
     ],
 )
 def test_abstains_off_topic_and_near_domain(real_bot, question):
@@ -70,6 +72,17 @@ def test_answers_real_questions_with_the_right_section_quoted(real_bot, question
     reply = real_bot.ask(question)
     assert not reply.abstained
     assert section in [p.section for p in reply.passages]
+
+
+@pytest.mark.parametrize(
+    "question,words",
+    [("cost?", "1/4th of the price"), ("can I do this at home?", "At-home treatment")],
+)
+def test_terse_questions_whose_words_a_passage_holds_are_answered(real_bot, question, words):
+    # these embed weakly (relevance below min_relevance); every content word is in the passage
+    reply = real_bot.ask(question)
+    assert not reply.abstained
+    assert any(words in p.text for p in reply.passages)
 
 
 def test_acute_crisis_reply_puts_988_first_and_quotes_no_dosing(real_bot):

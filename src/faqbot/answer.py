@@ -31,6 +31,9 @@ class Calibration:
 
     min_relevance: float  # below this the best passage does not answer: abstain
     rare_term_relevance: float  # stricter bar when the question has uncommon words no article uses
+    # lower bar when the best passage holds every content word of the question ("cost?", "can I
+    # do this at home?"): terse questions embed weakly, but the words say what is asked
+    covered_relevance: float | None = None  # None: no lower bar
     source: str = "built-in"
 
 
@@ -49,7 +52,13 @@ def load_calibration(path: str | None = None) -> Calibration:
     )
     try:
         data = json.loads(text)
-        return Calibration(float(data["min_relevance"]), float(data["rare_term_relevance"]), where)
+        covered = data.get("covered_relevance")
+        return Calibration(
+            float(data["min_relevance"]),
+            float(data["rare_term_relevance"]),
+            None if covered is None else float(covered),
+            where,
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(
             f"{where} is not a usable calibration ({exc}). "
@@ -78,11 +87,17 @@ class Evidence:
     relevance: float  # best passage: mean of passage cosine and best-sentence cosine
     rare_unknown: tuple[str, ...]  # uncommon words no article uses (and not typos of one)
     searched: str  # the question after typo correction
+    covered: bool = False  # the best passage holds every content word of the question
 
 
 def abstention_reason(evidence: Evidence, calibration: Calibration) -> str:
     """Empty string when the question is answered; else why not, for the staff view."""
-    if evidence.relevance < calibration.min_relevance:
+    rescued = (
+        evidence.covered
+        and calibration.covered_relevance is not None
+        and evidence.relevance >= calibration.covered_relevance
+    )
+    if evidence.relevance < calibration.min_relevance and not rescued:
         return (
             f"best passage relevance {evidence.relevance:.3f} is below "
             f"{calibration.min_relevance:.3f}"

@@ -21,11 +21,12 @@ from .answer import (
     select,
     trim_window,
 )
+from .chunking import Chunk
 from .config import RETRIEVERS, Settings
 from .corpus import Corpus, load_corpus
 from .embedding import model_fingerprint
-from .index import LoadedIndex, StaleIndexError, build_index, load_index
-from .lexical import stem
+from .index import LoadedIndex, StaleIndexError, build_index, load_index, passage_for_lexical
+from .lexical import stem, tokenize
 from .reply import Citation, Quote, Reply
 from .retrieval import Hit, Retriever, make_fusion
 from .spelling import Speller
@@ -84,6 +85,7 @@ class FAQBot:
     ):
         self.corpus = corpus
         self.answer_settings = answer_settings or AnswerSettings()
+        self._chunk_terms: dict[str, frozenset[str]] = {}
         self.calibration = calibration or load_calibration()
         self._docs = {d.doc_id: d for d in corpus.documents}
         self.speller = Speller(index.vocabulary, stem=stem)
@@ -219,7 +221,19 @@ class FAQBot:
 
     def _evidence(self, question: str, searched: str, candidates: list[Candidate]) -> Evidence:
         best = max((c.relevance for c in candidates), default=0.0)
-        return Evidence(best, self.speller.rare_unknown(question), searched)
+        terms = set(tokenize(searched))
+        covered = bool(candidates and terms) and terms <= self._terms(candidates[0].chunk)
+        return Evidence(best, self.speller.rare_unknown(question), searched, covered)
+
+    def _terms(self, chunk: Chunk) -> frozenset[str]:
+        """The passage's BM25 terms (section heading included), cached per passage."""
+        terms = self._chunk_terms.get(chunk.chunk_id)
+        if terms is None:
+            terms = frozenset(tokenize(passage_for_lexical(chunk)))
+            if len(self._chunk_terms) >= 10_000:  # bounded for big libraries
+                self._chunk_terms.clear()
+            self._chunk_terms[chunk.chunk_id] = terms
+        return terms
 
     def _passage_vector_row(self, row: int) -> np.ndarray:
         return self.index.vectors.reconstruct(row)
