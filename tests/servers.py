@@ -31,10 +31,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(demo, allowed_origins=()):
-    """Yield (host, port) of `demo` served as launch() serves it; stop it afterwards."""
+def serving(demo, allowed_origins=(), api=None):
+    """Yield (host, port) of `demo` (and the JsonApi `api`) served as launch() serves them; stop
+    it afterwards."""
     port = free_port()
-    server = http_server(http_app(demo, css=CSS, allowed_origins=allowed_origins), HOST, port)
+    app = http_app(demo, css=CSS, allowed_origins=allowed_origins, api=api)
+    server = http_server(app, HOST, port)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

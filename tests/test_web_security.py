@@ -228,10 +228,12 @@ def test_app_py_reads_the_allowed_origins_setting(monkeypatch, tiny):
     seen = {}
     monkeypatch.setenv("FAQBOT_ALLOWED_ORIGINS", f"{ALLOWED},https://www.clinic.example")
     monkeypatch.setenv("FAQBOT_FEEDBACK", "")
-    monkeypatch.setattr(app_py.FAQBot, "load", classmethod(lambda cls: tiny))
+    monkeypatch.setattr(app_py.FAQBot, "load", classmethod(lambda cls, **kw: tiny))
     monkeypatch.setattr(app_py, "launch", lambda demo, host, port, **kw: seen.update(kw))
     app_py.main()
-    assert seen == {"allowed_origins": (ALLOWED, "https://www.clinic.example")}
+    assert seen.pop("allowed_origins") == (ALLOWED, "https://www.clinic.example")
+    assert seen.pop("api").handlers.bot is tiny  # the JSON API, under the same policy
+    assert seen == {}
 
 
 # -- API calls that Gradio would answer badly -----------------------------------------------------

@@ -16,8 +16,9 @@ EXAMPLES = (
     "How many sessions will I need?",
 )
 QUEUE_SIZE = 64  # waiting requests beyond this get an immediate "busy" error instead of a hang
-# One answer at a time: the encoder already uses both cores for ~50 ms per question, so running
-# two in parallel would not raise throughput, and the retriever's query cache is shared state.
+# One answer at a time through Gradio's queue: its per-call overhead (session state, event
+# stream), not the bot, limits the answers per second there. The JSON API (http_api.py) is the
+# fast path for programs and runs two at once.
 CONCURRENCY = 1
 CSS = """
 .crisis-banner { border: 3px solid #b91c1c; background: #fef2f2; color: #7f1d1d;
@@ -59,13 +60,14 @@ def build_ui(bot, *, feedback_path: str | Path | None = None, log_questions: boo
     return demo
 
 
-def launch(demo, host: str = "127.0.0.1", port: int = 7860, allowed_origins=()) -> None:
+def launch(demo, host: str = "127.0.0.1", port: int = 7860, allowed_origins=(), api=None) -> None:
     """Serve on host:port until stopped (Ctrl-C); see ui_http for what is switched off.
 
     Args:
         allowed_origins: other sites whose pages may call the API, e.g. "https://clinic.example".
+        api: a `JsonApi` to serve at /api/ask and /api/search beside Gradio's API.
     """
-    app = http_app(demo, css=CSS, allowed_origins=allowed_origins)
+    app = http_app(demo, css=CSS, allowed_origins=allowed_origins, api=api)
     print(f"Serving the FAQ bot on http://{host}:{port} (Ctrl-C stops it)", flush=True)
     try:
         http_server(app, host, port).run()

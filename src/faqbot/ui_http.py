@@ -13,6 +13,8 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, PlainTextResponse
 
+from .http_api import JsonApi
+
 # What launch() fixes for every deployment: never shared, no analytics, monitoring, run history,
 # server-side rendering, MCP or uploads, and errors without stack traces.
 GRADIO_SETTINGS = dict(
@@ -35,6 +37,11 @@ SESSION_CAPACITY = 1_000
 # files other apps or earlier runs left there.
 REFUSED_SEGMENTS = frozenset({"upload", "upload_progress", "file", "stream"})
 REFUSED_PREFIXES = ("file=", "proxy=")
+# Query-encoder threads when serving (Settings.threads). One answer on two threads costs twice
+# the CPU (ONNX Runtime's threads spin while they wait), and a server's cores are shared with
+# request handling and other answers: one thread per answer gave ~1.5x the answers/s at 50
+# clients (docs/BENCHMARKS.md, "Over HTTP").
+ENCODER_THREADS = 1
 MAX_CALL_BYTES = 1_000_000  # a question is at most a few KB; the chat's history is not sent here
 _CALL = re.compile(r"/+gradio_api/+call/+([^/]+)/*")
 
@@ -159,8 +166,15 @@ def _replay(body: bytes, receive):
     return replayed
 
 
-def http_app(demo: gr.Blocks, *, css: str = "", allowed_origins: Iterable[str] = ()) -> FastAPI:
-    """The demo mounted at / in a FastAPI app with the origin policy and no file routes.
+def http_app(
+    demo: gr.Blocks,
+    *,
+    css: str = "",
+    allowed_origins: Iterable[str] = (),
+    api: JsonApi | None = None,
+) -> FastAPI:
+    """The demo mounted at / in a FastAPI app with the origin policy and no file routes, and the
+    JSON API's routes (/api/...) beside it when `api` is given.
 
     Cross-origin policy: browsers may read answers only on the app's own pages and on the
     `allowed_origins` (exact scheme://host[:port]); no cookies are shared with them. Gradio's own
@@ -182,6 +196,8 @@ def http_app(demo: gr.Blocks, *, css: str = "", allowed_origins: Iterable[str] =
         allow_headers=["Content-Type"],
         allow_credentials=False,
     )
+    if api is not None:
+        app.router.routes.extend(api.routes)  # before the mount at /, which would take every path
     demo.state_session_capacity = SESSION_CAPACITY  # read by mount_gradio_app
     return gr.mount_gradio_app(app, demo, "/", css=css, **GRADIO_SETTINGS)
 

@@ -1,0 +1,295 @@
+"""The JSON API (POST /api/ask, /api/search) on a real uvicorn: answers, messages for bad input,
+503 when the waiting line is full, the cross-origin policy and nothing of the question in logs."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from faqbot import FAQBot, Settings
+from faqbot.http_api import JsonApi
+from faqbot.ui import build_ui
+from tests.conftest import FakeEncoder, write_corpus
+from tests.servers import ask_http, serving
+
+ALLOWED = "https://clinic.example"
+EVIL = "https://evil.example"
+EXAMPLE = '{"question": "Can I drive after a session?"}'
+JSON = {"Content-Type": "application/json"}
+
+
+def _bot(folder) -> FAQBot:
+    return FAQBot.load(
+        write_corpus(folder / "corpus"),
+        folder / "index",
+        Settings(chunk_words=20),
+        FakeEncoder(),
+        log=lambda m: None,
+    )
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    return _bot(tmp_path_factory.mktemp("api"))
+
+
+@pytest.fixture(scope="module")
+def base(tiny):
+    with serving(build_ui(tiny), allowed_origins=[ALLOWED], api=JsonApi(tiny)) as (host, port):
+        yield f"http://{host}:{port}"
+
+
+def _post(base: str, path: str, body, **headers) -> httpx.Response:
+    content = body if isinstance(body, bytes) else json.dumps(body).encode("ascii")
+    return httpx.post(base + path, content=content, headers=JSON | headers, timeout=30)
+
+
+# -- answers --------------------------------------------------------------------------------------
+def test_ask_returns_the_reply_as_json_the_same_as_gradios_ask(base):
+    question = "Can I drive home after a session?"
+    response = _post(base, "/api/ask", {"question": question})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["cache-control"] == "no-store"
+    assert "set-cookie" not in response.headers
+    reply = response.json()
+    assert (reply["question"], reply["abstained"], reply["crisis_level"]) == (
+        question,
+        False,
+        "none",
+    )
+    first = reply["passages"][0]
+    assert (first["doc_id"], first["section"], first["citation"]) == ("alpha", "Driving", 1)
+    assert first["text"].startswith("You should not drive after a session.")
+    assert reply["citations"][0]["label"] == 'Alpha Guide — Alpha Clinic, section "Driving"'
+    assert "[1]" in reply["markdown"] and reply["disclaimer"]
+    with httpx.Client(timeout=30) as http:
+        assert ask_http(http, base, question) == (200, "complete", [reply])
+
+
+def test_search_returns_ranked_passages(base):
+    response = _post(base, "/api/search", {"question": "drive home by car", "k": 2})
+    assert response.status_code == 200
+    hits = response.json()
+    assert [h["rank"] for h in hits] == [1, 2]
+    assert (hits[0]["doc_id"], hits[0]["section"]) == ("alpha", "Driving")
+    assert set(hits[0]) >= {"chunk_id", "text", "score", "dense_rank", "lexical_score", "start"}
+    only_beta = _post(base, "/api/search", {"question": "drive", "k": 3, "article": "beta"})
+    assert {h["doc_id"] for h in only_beta.json()} == {"beta"}
+    lexical = _post(base, "/api/search", {"question": "sleep", "k": 1, "retriever": "lexical"})
+    assert lexical.json()[0]["section"] == "Rest"
+
+
+def test_a_crisis_question_gets_the_crisis_text(base):
+    reply = _post(base, "/api/ask", {"question": "I want to kill myself"}).json()
+    assert reply["crisis_level"] == "acute" and "988" in reply["safety_text"]
+
+
+@pytest.mark.parametrize(
+    "question, cleaned",
+    [
+        ("can I drive \ud800 home?", "can I drive \ufffd home?"),  # a lone surrogate
+        ("drive\u0000home", "drive\u0000home"),
+        ("\u202edrive\u202c after? 😊 e\u0301", "\u202edrive\u202c after? 😊 e\u0301"),
+    ],
+)
+def test_odd_unicode_is_answered(base, question, cleaned):
+    response = _post(base, "/api/ask", {"question": question})  # sent as \u escapes
+    assert response.status_code == 200
+    assert response.json()["question"] == cleaned
+
+
+def test_a_question_over_the_limit_gets_a_reply_with_a_note_and_the_crisis_text(base):
+    reply = _post(base, "/api/ask", {"question": "I want to die. " + "x" * 1_000}).json()
+    assert (reply["abstained"], reply["abstain_reason"]) == (True, "question too long")
+    assert reply["notes"] == ["The question is 1,015 characters long; the limit is 1,000. "
+                              "Please shorten it."]  # fmt: skip
+    assert reply["crisis_level"] == "acute"
+
+
+# -- bad input ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "path, body, status, detail",
+    [
+        ("/api/ask", {"question": ""}, 422,
+         "The question is empty. Type a question, e.g. 'Can I drive after a session?'"),
+        ("/api/ask", {"question": " \n\t"}, 422,
+         "The question is empty. Type a question, e.g. 'Can I drive after a session?'"),
+        ("/api/ask", {}, 422, f'The field "question" is missing; send e.g. {EXAMPLE}.'),
+        ("/api/ask", {"question": None}, 422, '"question" must be a string, got null.'),
+        ("/api/ask", {"question": ["x"]}, 422, '"question" must be a string, got a list.'),
+        ("/api/ask", {"question": 7}, 422, '"question" must be a string, got 7.'),
+        ("/api/ask", {"q": "drive"}, 422, 'Unknown field "q": /api/ask takes "question".'),
+        ("/api/ask", ["drive"], 400, f"The body must be a JSON object, e.g. {EXAMPLE}; got a list."),
+        ("/api/ask", b'{"question": "drive"', 400, "The body is not valid JSON (Expecting ',' "
+         f"delimiter at character 20). Send e.g. {EXAMPLE}."),
+        ("/api/ask", b"", 400,
+         f"The body is not valid JSON (Expecting value at character 0). Send e.g. {EXAMPLE}."),
+        ("/api/ask", b'{"question": "\xff"}', 400,
+         f"The body is not valid JSON (not UTF-8). Send e.g. {EXAMPLE}."),
+        ("/api/ask", {"question": "x" * 70_000}, 413,
+         "The body is over the 65,536-byte limit; a question may be at most 1,000 characters."),
+        ("/api/search", {"question": "drive", "k": 0}, 422,
+         "k must be a whole number from 1 to 100, got 0"),
+        ("/api/search", {"question": "drive", "k": 101}, 422,
+         "k must be a whole number from 1 to 100, got 101"),
+        ("/api/search", {"question": "drive", "k": 2.5}, 422,
+         '"k" must be a whole number, got 2.5.'),
+        ("/api/search", {"question": "drive", "k": "5"}, 422,
+         '"k" must be a whole number, got a string.'),
+        ("/api/search", {"question": "drive", "k": True}, 422,
+         '"k" must be a whole number, got true.'),
+        ("/api/search", {"question": "drive", "retriever": "bm25"}, 422,
+         "retriever must be one of hybrid, dense, lexical, got 'bm25'"),
+        ("/api/search", {"question": "drive", "article": "gamma"}, 422,
+         "No article 'gamma'. Choose one of: alpha, beta"),
+        ("/api/search", {"question": "x" * 1_001}, 422,
+         "The question is 1,001 characters long; the limit is 1,000. Please shorten it."),
+        ("/api/search", {"question": "drive", "top": 3}, 422,
+         'Unknown field "top": /api/search takes "question", "k", "retriever", "article".'),
+    ],
+)  # fmt: skip
+def test_bad_input_gets_a_4xx_naming_the_fix(base, capfd, path, body, status, detail):
+    response = _post(base, path, body)
+    assert (response.status_code, response.json()) == (status, {"detail": detail})
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err
+
+
+def test_a_whole_number_written_as_a_float_is_accepted(base):
+    assert len(_post(base, "/api/search", {"question": "drive", "k": 2.0}).json()) == 2
+
+
+def test_a_body_not_sent_as_json_is_refused(base):
+    response = httpx.post(base + "/api/ask", content=b'{"question": "drive"}', timeout=10)
+    assert response.status_code == 415
+    assert response.json() == {
+        "detail": f"Send JSON with Content-Type: application/json, e.g. {EXAMPLE}."
+    }
+
+
+def test_wrong_method_and_unknown_endpoint_get_messages(base):
+    response = httpx.get(base + "/api/ask", params={"q": "drive"}, timeout=10)
+    assert (response.status_code, response.headers["allow"]) == (405, "POST")
+    assert response.json() == {"detail": f"Use POST /api/ask with a JSON body, e.g. {EXAMPLE}."}
+    response = _post(base, "/api/answer", {"question": "drive"})
+    assert (response.status_code, response.json()) == (
+        404,
+        {"detail": "No endpoint /api/answer; the endpoints are POST /api/ask, /api/search."},
+    )
+
+
+def test_a_failure_inside_the_bot_is_a_500_without_the_question_in_the_log(tiny, capfd, caplog):
+    api = JsonApi(tiny)
+
+    def broken(question: str) -> dict:
+        raise RuntimeError(f"failed on {question}")
+
+    api.handlers.api_ask = broken
+    with serving(build_ui(tiny), api=api) as (host, port):
+        response = _post(f"http://{host}:{port}", "/api/ask", {"question": "secret-word-1234"})
+    assert (response.status_code, response.json()) == (
+        500,
+        {"detail": "The bot failed on this request; the error is logged."},
+    )
+    out, err = capfd.readouterr()
+    assert "RuntimeError at " in caplog.text and "test_http_api.py" in caplog.text
+    assert "secret-word-1234" not in out + err + caplog.text
+
+
+# -- bounded concurrency --------------------------------------------------------------------------
+class BlockingEncoder(FakeEncoder):
+    """Holds every question until released, so requests pile up deterministically."""
+
+    def __init__(self):
+        super().__init__()
+        self.release = threading.Event()
+        self.held = 0  # questions inside encode() now
+        self._lock = threading.Lock()
+
+    def encode(self, texts):
+        with self._lock:
+            self.held += 1
+        assert self.release.wait(30), "never released"
+        with self._lock:
+            self.held -= 1
+        return super().encode(texts)
+
+
+def _until(condition, limit: float = 10.0) -> None:
+    deadline = time.monotonic() + limit
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_a_full_waiting_line_answers_503_with_retry_after_at_once(tmp_path):
+    bot = _bot(tmp_path)
+    encoder = bot.retriever._encoder = BlockingEncoder()
+    api = JsonApi(bot, concurrency=1, queue_size=2)
+    with serving(build_ui(bot), api=api) as (host, port), ThreadPoolExecutor(3) as pool:
+        base = f"http://{host}:{port}"
+        admitted = [
+            pool.submit(_post, base, "/api/ask", {"question": f"Can I drive after session {i}?"})
+            for i in range(3)
+        ]
+        _until(lambda: api.in_flight == 3)
+        assert (api.in_flight, encoder.held) == (3, 1)  # one running, two waiting
+        start = time.perf_counter()
+        busy = [_post(base, path, {"question": "drive"}) for path in ("/api/ask", "/api/search")]
+        refused_in = time.perf_counter() - start
+        encoder.release.set()
+        answered = [f.result(timeout=30) for f in admitted]
+    for response in busy:
+        assert (response.status_code, response.headers["retry-after"]) == (503, "1")
+        assert response.json() == {
+            "detail": "The bot is busy: 2 questions are waiting. Try again in 1 s."
+        }
+    assert refused_in < 2.0  # at once, while the admitted ones are still held
+    assert [r.status_code for r in answered] == [200, 200, 200]
+    assert api.in_flight == 0
+
+
+def test_answers_run_in_several_threads_at_once(tmp_path):
+    bot = _bot(tmp_path)
+    encoder = bot.retriever._encoder = BlockingEncoder()
+    api = JsonApi(bot, concurrency=2, queue_size=0)
+    with serving(build_ui(bot), api=api) as (host, port), ThreadPoolExecutor(2) as pool:
+        base = f"http://{host}:{port}"
+        both = [pool.submit(_post, base, "/api/ask", {"question": f"drive {i}"}) for i in (1, 2)]
+        _until(lambda: encoder.held == 2)
+        assert encoder.held == 2  # both inside the encoder at once, in two threads
+        third = _post(base, "/api/ask", {"question": "drive 3"})  # no waiting room at all
+        encoder.release.set()
+        assert [f.result(timeout=30).status_code for f in both] == [200, 200]
+    assert third.status_code == 503
+
+
+# -- cross-origin policy --------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/api/ask", "/api/search"])
+def test_only_allowed_origins_get_a_cors_grant(base, path):
+    body = {"question": "drive"}
+    allowed = _post(base, path, body, Origin=ALLOWED)
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == ALLOWED
+    assert "access-control-allow-credentials" not in allowed.headers
+    evil = _post(base, path, body, Origin=EVIL)
+    assert "access-control-allow-origin" not in evil.headers
+    for origin, status in ((ALLOWED, 200), (EVIL, 400)):
+        preflight = httpx.options(
+            base + path,
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            },
+            timeout=10,
+        )
+        assert preflight.status_code == status
+        assert preflight.headers.get("access-control-allow-origin") == (
+            ALLOWED if origin == ALLOWED else None
+        )
