@@ -1,7 +1,8 @@
 """Start the app on a free loopback port and call its `ask` endpoint with plain HTTP (httpx).
 
-Gradio 6's two-step API: POST /gradio_api/call/ask {"data": [question]} returns an event id;
-GET /gradio_api/call/ask/<event_id> streams server-sent events, ending in `event: complete`
+The JSON API (`ask_json`): one POST /api/ask {"question": ...}, the reply as JSON.
+Gradio 6's two-step API (`ask`): POST /gradio_api/call/ask {"data": [question]} returns an event
+id; GET /gradio_api/call/ask/<event_id> streams server-sent events, ending in `event: complete`
 (data: the outputs as a JSON list) or `event: error`.
 """
 
@@ -41,10 +42,13 @@ def app_env(port: int) -> dict[str, str]:
     }
 
 
-def start_app(port: int) -> subprocess.Popen:
-    """`python app.py` in its own process group, output discarded."""
+def start_app(port: int, prelude: str = "") -> subprocess.Popen:
+    """`python app.py` in its own process group, output discarded; `prelude` is Python run in
+    the app's process first, e.g. "import faqbot.http_api as h; h.CONCURRENCY = 2"."""
+    app = str(ROOT / "app.py")
+    run_app = f"{prelude}\nimport runpy; runpy.run_path({app!r}, run_name='__main__')"
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py")],
+        [sys.executable, "-c", run_app] if prelude else [sys.executable, app],
         cwd=ROOT,
         env=app_env(port),
         stdout=subprocess.DEVNULL,
@@ -63,14 +67,30 @@ def stop_app(proc: subprocess.Popen) -> None:
 
 
 def ask(client: httpx.Client, base: str, question: str, timeout: float = 30.0) -> list:
-    """One answer through the HTTP API; raises AskError or httpx.HTTPError on failure."""
+    """One answer through Gradio's API; raises AskError or httpx.HTTPError on failure."""
     posted = client.post(f"{base}/gradio_api/call/ask", json={"data": [question]}, timeout=timeout)
     posted.raise_for_status()
-    event_id = posted.json()["event_id"]
-    got = client.get(f"{base}/gradio_api/call/ask/{event_id}", timeout=timeout)
+    got = client.get(f"{base}/gradio_api/call/ask/{posted.json()['event_id']}", timeout=timeout)
     got.raise_for_status()
+    return _outputs(got.text)
+
+
+async def ask_async(
+    client: httpx.AsyncClient, base: str, question: str, timeout: float = 30.0
+) -> list:
+    """`ask` on an async client."""
+    url = f"{base}/gradio_api/call/ask"
+    posted = await client.post(url, json={"data": [question]}, timeout=timeout)
+    posted.raise_for_status()
+    got = await client.get(f"{url}/{posted.json()['event_id']}", timeout=timeout)
+    got.raise_for_status()
+    return _outputs(got.text)
+
+
+def _outputs(stream: str) -> list:
+    """The outputs of the `complete` event in a Gradio event stream."""
     event = None
-    for line in got.text.splitlines():
+    for line in stream.splitlines():
         if line.startswith("event:"):
             event = line.split(":", 1)[1].strip()
         elif line.startswith("data:") and event in ("complete", "error"):
@@ -78,7 +98,17 @@ def ask(client: httpx.Client, base: str, question: str, timeout: float = 30.0) -
             if event == "error":
                 raise AskError(f"error event: {data}")
             return data
-    raise AskError(f"no complete event in {got.text[:200]!r}")
+    raise AskError(f"no complete event in {stream[:200]!r}")
+
+
+async def ask_json_async(
+    client: httpx.AsyncClient, base: str, question: str, timeout: float = 30.0
+) -> dict:
+    """One answer through the JSON API (POST /api/ask); raises AskError or httpx.HTTPError."""
+    response = await client.post(f"{base}/api/ask", json={"question": question}, timeout=timeout)
+    if response.status_code != 200:
+        raise AskError(f"{response.status_code}: {response.text[:200]}")
+    return response.json()
 
 
 def wait_for_answer(
