@@ -34,25 +34,37 @@ def corpus_sentences(corpus_dir: Path) -> tuple[list[str], list[str]]:
     return sentences, headings or ["Section"]
 
 
-def paragraph(rng: random.Random, sentences: list[str]) -> str:
+def paragraph(rng: random.Random, sentences: list[str], vocabulary: list[str] | None) -> str:
+    """Sentences drawn at random; with a vocabulary, one word of each swapped for a random one."""
     out, words = [], 0
     while words < PARAGRAPH_WORDS:
         s = rng.choice(sentences)
+        if vocabulary:
+            tokens = s.split()
+            tokens[rng.randrange(len(tokens))] = rng.choice(vocabulary)
+            s = " ".join(tokens)
         out.append(s)
         words += len(s.split())
     return " ".join(out)
 
 
-def write_corpus(source: Path, target: Path, passages: int, seed: int = 0) -> int:
-    """Write about `passages` one-paragraph sections as .md articles; returns the files written."""
+def write_corpus(
+    source: Path, target: Path, passages: int, seed: int = 0, unique: bool = False
+) -> int:
+    """Write about `passages` one-paragraph sections as .md articles; returns the files written.
+
+    The bundled articles hold ~1,400 distinct sentences, so 10k passages repeat each ~30 times;
+    `unique` makes (almost) every sentence distinct, for timing builds that encode a text once.
+    """
     rng = random.Random(seed)
     sentences, headings = corpus_sentences(source)
+    vocabulary = sorted({w for s in sentences for w in s.split()}) if unique else None
     target.mkdir(parents=True, exist_ok=True)
     n_docs = max(1, round(passages / SECTIONS_PER_DOC))
     for d in range(n_docs):
         sections = min(SECTIONS_PER_DOC, passages - d * SECTIONS_PER_DOC)
         body = [
-            f"## {rng.choice(headings)} ({d}.{s})\n\n{paragraph(rng, sentences)}"
+            f"## {rng.choice(headings)} ({d}.{s})\n\n{paragraph(rng, sentences, vocabulary)}"
             for s in range(sections)
         ]
         front = f'---\ntitle: "Synthetic article {d}"\npublisher: Benchmark\n---\n\n'

@@ -6,10 +6,11 @@ import signal
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from faqbot import FAQBot, Settings
-from faqbot.index import current_build
+from faqbot.index import _encode_all, current_build
 from tests.conftest import ROOT, FakeEncoder
 
 
@@ -33,6 +34,9 @@ def test_first_load_builds_and_records_a_manifest(tiny_corpus, tmp_path):
     assert manifest["chunking"] == {"chunk_words": 20, "embed_context": True}
     assert manifest["index_type"] == "flat"
     assert manifest["n_chunks"] == 5
+    # the fake encoder has no ONNX export: it embeds the passages and answers the queries itself
+    assert manifest["passage_encoder"] == "encoder"
+    assert manifest["query_encoder"] == "same as passages"
     assert set(manifest["versions"]) >= {"faiss-cpu", "bm25s", "sentence-transformers", "numpy"}
 
 
@@ -210,3 +214,83 @@ def test_lexical_index_from_another_build_is_detected(tiny_corpus, tmp_path):
     shutil.copytree(small.index.path / "lexical", good.index.path / "lexical")
     with pytest.raises(ValueError, match="Run: faqbot build"):
         load(tiny_corpus, tmp_path / "ix", rebuild=False)
+
+
+class RecordingEncoder(FakeEncoder):
+    def __init__(self):
+        super().__init__()
+        self.batches = []
+
+    def encode(self, texts):
+        self.batches.append(list(texts))
+        return super().encode(texts)
+
+
+def test_build_encodes_each_distinct_text_once_shortest_first():
+    encoder = RecordingEncoder()
+    texts = ["car price", "sleep", "car price", "the cost to drive fast", "sleep"]
+    vectors = _encode_all(encoder, texts, batch=2)
+    # 3 distinct texts by length: "sleep" (5), "car price" (9), then the 22-character one
+    assert encoder.batches == [["sleep", "car price"], ["the cost to drive fast"]]
+    assert vectors.shape == (5, 9) and vectors.dtype == np.float32
+    np.testing.assert_array_equal(vectors, FakeEncoder().encode(texts))
+
+
+def test_build_progress_counts_distinct_texts():
+    seen = []
+    _encode_all(
+        FakeEncoder(),
+        ["a", "bb", "a", "ccc"],
+        lambda done, total: seen.append((done, total)),
+        batch=2,
+    )
+    assert seen == [(2, 3), (3, 3)]
+
+
+def test_no_texts_give_an_empty_matrix():
+    assert _encode_all(FakeEncoder(), []).shape == (0, 9)
+
+
+def test_unknown_passage_encoder_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match="passage_encoder must be one of onnx, onnx-int8, encoder"):
+        Settings(passage_encoder="gpu")
+
+
+def test_int8_build_without_an_onnx_export_says_what_to_use(tiny_corpus, tmp_path):
+    with pytest.raises(ValueError, match="needs the ONNX export.*Use passage_encoder='onnx'"):
+        FAQBot.load(
+            tiny_corpus, tmp_path / "ix", Settings(passage_encoder="onnx-int8"), FakeEncoder()
+        )
+    assert not list((tmp_path / "ix").glob("*build-*"))  # the staging folder is cleaned up
+
+
+QUESTIONS = [
+    "Can I drive after a session?",
+    "How much does ketamine therapy cost?",
+    "how fast does it work",
+    "What are the side effects?",
+    "Is ketamine addictive?",
+]
+
+
+@pytest.mark.e2e
+def test_onnx_build_matches_the_torch_build_and_int8_stays_close(real_bot, tmp_path):
+    from faqbot.embedding import SentenceTransformerEncoder
+
+    torch_encoder = SentenceTransformerEncoder()
+    bots = {
+        kind: FAQBot.load(
+            None, tmp_path / kind, Settings(passage_encoder=kind), torch_encoder, log=print
+        )
+        for kind in ("encoder", "onnx-int8")
+    }
+    assert bots["onnx-int8"].index.manifest["passage_encoder"] == "onnx-int8"
+    assert not (bots["onnx-int8"].index.path / "encoder-int8.onnx").exists()
+    vectors = {k: b.index.vectors.reconstruct_n(0, b.index.vectors.ntotal) for k, b in bots.items()}
+    default = real_bot.index.vectors.reconstruct_n(0, real_bot.index.vectors.ntotal)
+    assert real_bot.index.manifest["passage_encoder"] == "onnx"
+    assert abs(default - vectors["encoder"]).max() < 1e-4
+    assert (default * vectors["onnx-int8"]).sum(1).min() > 0.98  # measured 0.991 (mean 0.995)
+    for question in QUESTIONS:
+        first = real_bot.search(question, k=1)[0].chunk_id
+        assert bots["encoder"].search(question, k=1)[0].chunk_id == first, question

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .embedding import DEFAULT_MODEL
 
 RETRIEVERS = ("hybrid", "dense", "lexical")
+PASSAGE_ENCODERS = ("onnx", "onnx-int8", "encoder")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,12 @@ class Settings:
     # Exact (flat) FAISS search up to this many passages, HNSW beyond: the flat scan costs about as
     # much as HNSW at 25k (0.9 ms) and 2.6x more at 50k (benchmarks/scale.py, docs/BENCHMARKS.md)
     exact_index_max: int = 25_000
+    # What embeds the passages at build time (queries always use the fp32 ONNX export): "onnx" is
+    # that same export, ~3x torch fp32 and the same vectors to 1e-4; "onnx-int8" is ~1.5x faster
+    # again but costs a little R@1/R@5 and near-domain abstention (docs/BENCHMARKS.md); "encoder"
+    # is the encoder passed to the build (sentence-transformers on torch), the fallback when the
+    # model cannot be exported
+    passage_encoder: str = "onnx"
 
     def __post_init__(self) -> None:
         if self.retriever not in RETRIEVERS:
@@ -38,6 +45,11 @@ class Settings:
             )
         if self.fusion not in ("zscore", "rrf"):
             raise ValueError(f"fusion must be 'zscore' or 'rrf', got {self.fusion!r}")
+        if self.passage_encoder not in PASSAGE_ENCODERS:
+            raise ValueError(
+                f"passage_encoder must be one of {', '.join(PASSAGE_ENCODERS)}, "
+                f"got {self.passage_encoder!r}"
+            )
         if self.chunk_words < 5:
             raise ValueError(f"chunk_words must be at least 5, got {self.chunk_words}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import warnings
 from pathlib import Path
@@ -100,6 +101,7 @@ class SentenceTransformerEncoder:
 
 
 ONNX_FILE = "encoder.onnx"
+INT8_FILE = "encoder-int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 
 
@@ -162,10 +164,55 @@ def export_onnx(encoder: SentenceTransformerEncoder, folder: Path) -> bool:
         return False
 
 
-class OnnxEncoder:
-    """Query encoder on onnxruntime: the exported model, no torch import (fast cold start)."""
+def quantize_onnx(folder: Path) -> Path:
+    """Write an int8 copy of the exported model beside it (for building faster); returns its path.
 
-    def __init__(self, folder: Path, model_id: str, max_tokens: int = 256, threads: int = 2):
+    Only the weight matrices are quantized, per output channel, with int8 activations computed on
+    the fly: ~1.5x the fp32 model's speed on AVX512-VNNI, vectors at cosine ~0.995 to fp32's.
+    Quantizing attention's activation x activation products as well gained no speed and lost
+    accuracy (cosine 0.96), so they stay fp32 (benchmarks/build.py, docs/BENCHMARKS.md).
+    """
+    import onnx
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    finally:  # importing it calls logging.basicConfig(level=INFO) on the root logger: undo that
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+    model = onnx.load(str(folder / ONNX_FILE))
+    weights = {tensor.name for tensor in model.graph.initializer}
+    products = [
+        n.name for n in model.graph.node if n.op_type == "MatMul" and not weights & set(n.input)
+    ]
+    logging.disable(logging.WARNING)  # a root-logger hint about pre-processing, on every call
+    try:
+        quantize_dynamic(
+            folder / ONNX_FILE,
+            folder / INT8_FILE,
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            op_types_to_quantize=["MatMul"],
+            nodes_to_exclude=products,
+        )
+    finally:
+        logging.disable(logging.NOTSET)
+    return folder / INT8_FILE
+
+
+class OnnxEncoder:
+    """Encoder on onnxruntime: the exported model, no torch import (fast cold start and builds)."""
+
+    def __init__(
+        self,
+        folder: Path,
+        model_id: str,
+        max_tokens: int = 256,
+        threads: int = 2,
+        file: str = ONNX_FILE,
+    ):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -173,7 +220,7 @@ class OnnxEncoder:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(
-            str(Path(folder) / ONNX_FILE), options, providers=["CPUExecutionProvider"]
+            str(Path(folder) / file), options, providers=["CPUExecutionProvider"]
         )
         self._tokenizer = Tokenizer.from_file(str(Path(folder) / TOKENIZER_FILE))
         self._tokenizer.enable_truncation(max_tokens)
