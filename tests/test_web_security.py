@@ -230,10 +230,23 @@ def test_app_py_reads_the_allowed_origins_setting(monkeypatch, tiny):
     monkeypatch.setenv("FAQBOT_FEEDBACK", "")
     monkeypatch.setattr(app_py.FAQBot, "load", classmethod(lambda cls, **kw: tiny))
     monkeypatch.setattr(app_py, "launch", lambda demo, host, port, **kw: seen.update(kw))
-    app_py.main()
+    app_py.main([])
     assert seen.pop("allowed_origins") == (ALLOWED, "https://www.clinic.example")
     assert seen.pop("api").handlers.bot is tiny  # the JSON API, under the same policy
     assert seen == {}
+
+
+def test_app_py_refuses_bad_settings_with_a_message(monkeypatch, capsys):
+    import app as app_py
+
+    with pytest.raises(SystemExit) as exit_:
+        app_py.main(["--port", "80800"])
+    assert exit_.value.code == 2
+    assert "the port must be a number from 1 to 65535, got '80800'" in capsys.readouterr().err
+    monkeypatch.setenv("FAQBOT_ALLOWED_ORIGINS", "https://clinic.example/")
+    with pytest.raises(SystemExit) as exit_:
+        app_py.main([])
+    assert "entry 'https://clinic.example/' is not an origin" in str(exit_.value.code)
 
 
 # -- API calls that Gradio would answer badly -----------------------------------------------------
