@@ -102,7 +102,7 @@ print("API OK", flush=True)
 
 import app  # app start exactly as `python app.py`: sets its environment, loads, serves
 
-app.main()
+app.main([])  # the paths above are this script's arguments, not the app's
 """
 
 
