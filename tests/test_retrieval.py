@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from faqbot.retrieval import reciprocal_rank_fusion, zscore_fusion
@@ -126,3 +127,16 @@ def test_overlong_question_is_refused(tiny_bot):
 def test_unknown_retriever_is_refused(tiny_bot):
     with pytest.raises(ValueError, match="retriever must be one of hybrid, dense, lexical"):
         tiny_bot.search("cost", retriever="magic")
+
+
+def test_sentence_vectors_paged_from_disk_rank_like_in_memory(tiny_bot, monkeypatch):
+    import faqbot.retrieval as retrieval
+    from faqbot import FAQBot
+
+    monkeypatch.setattr(retrieval, "UNITS_IN_MEMORY_BYTES", 0)  # as for a big library
+    paged = FAQBot(tiny_bot.corpus, tiny_bot.index, tiny_bot.encoder, tiny_bot.settings)
+    assert isinstance(paged.retriever._units, np.memmap)
+    assert not isinstance(tiny_bot.retriever._units, np.memmap)
+    for question in ("price insurance cost", "drive home", "sleep fast"):
+        expected = [(h.chunk_id, round(h.score, 6)) for h in tiny_bot.search(question, k=5)]
+        assert [(h.chunk_id, round(h.score, 6)) for h in paged.search(question, k=5)] == expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -75,7 +75,7 @@ class Candidate:
     unit_scores: np.ndarray  # cosine of each unit (sentence or list item) with the question
     passage_cosine: float
 
-    @property
+    @cached_property  # read many times while selecting; a frozen dataclass still allows this
     def relevance(self) -> float:
         return 0.5 * self.passage_cosine + 0.5 * float(self.unit_scores.max())
 

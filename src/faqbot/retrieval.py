@@ -84,6 +84,9 @@ def make_fusion(name: str, rrf_k: int = 60, dense_weight: float = 0.8) -> Callab
     raise ValueError(f"fusion must be 'zscore' or 'rrf', got {name!r}")
 
 
+UNITS_IN_MEMORY_BYTES = 256 * 2**20
+
+
 class Retriever:
     """Runs the three rankings over one set of chunks; the encoder is injected."""
 
@@ -91,7 +94,11 @@ class Retriever:
         self, chunks, vectors, units, lexical: LexicalIndex, encoder, fusion=None, candidates=50
     ):
         self.chunks: tuple[Chunk, ...] = tuple(chunks)
-        self._units = units  # one row per sentence / list item, chunk by chunk
+        # one row per sentence / list item, chunk by chunk; read into memory while small (a
+        # gather from the memory map costs more than the arithmetic), paged from disk when big
+        if getattr(units, "nbytes", 0) <= UNITS_IN_MEMORY_BYTES:
+            units = np.ascontiguousarray(units, dtype=np.float32)
+        self._units = units
         self._unit_offset = np.cumsum([0] + [len(c.units) for c in self.chunks])
         self._row_of = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self._cached: tuple[str, np.ndarray] | None = None
@@ -119,10 +126,16 @@ class Retriever:
 
     def unit_scores_many(self, rows, query: np.ndarray) -> list[np.ndarray]:
         """unit_scores for several passages with one gather and one matrix product."""
-        starts, ends = self._unit_offset[rows], self._unit_offset[np.asarray(rows) + 1]
+        scores, bounds = self._gathered_unit_scores(rows, query)
+        return [scores[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+    def _gathered_unit_scores(self, rows, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The units of `rows`, passage after passage, scored; and where each passage starts."""
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, ends = self._unit_offset[rows], self._unit_offset[rows + 1]
         take = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
         scores = np.asarray(self._units[take], dtype=np.float32) @ query
-        return np.split(scores, np.cumsum(ends - starts)[:-1])
+        return scores, np.concatenate([[0], np.cumsum(ends - starts)])
 
     def dense(self, question: str, n: int) -> list[tuple[int, float]]:
         """FAISS finds candidates by passage vector; each is rescored as passage cosine plus its
@@ -132,12 +145,13 @@ class Retriever:
         scores, rows = self._vectors.search(query[None, :], pool)
         found = rows[0] >= 0
         rows, scores = rows[0][found], scores[0][found]
-        best_unit = [u.max() for u in self.unit_scores_many(rows, query)] if len(rows) else []
-        rescored = [
-            (int(r), float(s) + float(b)) for r, s, b in zip(rows, scores, best_unit, strict=True)
-        ]
-        rescored.sort(key=lambda item: (-item[1], item[0]))
-        return rescored[:n]
+        if not len(rows):
+            return []
+        units, bounds = self._gathered_unit_scores(rows, query)
+        best_unit = np.maximum.reduceat(units, bounds[:-1])  # every passage has a unit
+        rescored = scores.astype(np.float64) + best_unit.astype(np.float64)
+        order = np.lexsort((rows, -rescored))[:n]
+        return [(int(rows[i]), float(rescored[i])) for i in order]
 
     def lexical(self, question: str, n: int) -> list[tuple[int, float]]:
         return self._lexical.search(question, n)
