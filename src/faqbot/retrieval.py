@@ -84,7 +84,7 @@ def make_fusion(name: str, rrf_k: int = 60, dense_weight: float = 0.8) -> Callab
     raise ValueError(f"fusion must be 'zscore' or 'rrf', got {name!r}")
 
 
-UNITS_IN_MEMORY_BYTES = 256 * 2**20
+UNITS_IN_MEMORY_BYTES = 128 * 2**20  # ~17k passages of ~5 sentences
 
 
 class Retriever:
@@ -96,7 +96,7 @@ class Retriever:
         self.chunks: tuple[Chunk, ...] = tuple(chunks)
         # one row per sentence / list item, chunk by chunk; read into memory while small (a
         # gather from the memory map costs more than the arithmetic), paged from disk when big
-        if getattr(units, "nbytes", 0) <= UNITS_IN_MEMORY_BYTES:
+        if units.size * 4 <= UNITS_IN_MEMORY_BYTES:  # as float32: no conversion per question
             units = np.ascontiguousarray(units, dtype=np.float32)
         self._units = units
         self._unit_offset = np.cumsum([0] + [len(c.units) for c in self.chunks])
