@@ -8,7 +8,9 @@ whole bot (FAQBot.load and a few asks), reading the process's anonymous resident
 drop, and with large folios one touched row of the memory-mapped units.npy can map megabytes.
 The difference between the two sizes, divided by the passages added, is the cost per passage
 with every fixed cost (imports, word lists, the first ask) cancelled out. units.npy (one
-float16 vector per sentence) is memory-mapped: only the pages a question touches are read.
+float16 vector per sentence) is memory-mapped, as it is for any library over ~17k passages
+(smaller ones read it into memory as float32: at most 128 MB): only the pages a question
+touches are read.
 
 The synthetic corpus reuses the bundled articles' vocabulary, so a real 1M-passage library
 would hold a larger BM25 vocabulary and speller word list than this extrapolation shows.
@@ -63,10 +65,13 @@ def measure(part: str, corpus: Path, index: Path) -> float:
     """In this (fresh) process: MB of resident memory that loading `part` adds."""
     import faiss  # noqa: F401  (imports are fixed costs, not the bot's data)
 
+    import faqbot.retrieval
     from faqbot import FAQBot
     from faqbot.index import _chunk_from_json, current_build
     from faqbot.lexical import LexicalIndex
 
+    # as at 1M passages: sentence vectors stay memory-mapped (a small library reads them into RAM)
+    faqbot.retrieval.UNITS_IN_MEMORY_BYTES = 0
     build = current_build(index)
     before = rss_mb()
     if part == "passages":
