@@ -87,6 +87,19 @@ def fake_encoder() -> FakeEncoder:
     return FakeEncoder()
 
 
+def tiny_faqbot(folder: Path):
+    """The tiny corpus (written into `folder`) with the fake encoder: a bot for unit tests."""
+    from faqbot import FAQBot, Settings
+
+    return FAQBot.load(
+        write_corpus(folder / "corpus"),
+        folder / "index",
+        Settings(chunk_words=20),
+        FakeEncoder(),
+        log=lambda m: None,
+    )
+
+
 @pytest.fixture
 def tiny_bot(tiny_corpus, tmp_path, fake_encoder):
     from faqbot import FAQBot, Settings

@@ -11,10 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from faqbot import FAQBot, Settings
+from faqbot import FAQBot
 from faqbot.http_api import JsonApi
 from faqbot.ui import build_ui
-from tests.conftest import FakeEncoder, write_corpus
+from tests.conftest import FakeEncoder, tiny_faqbot
 from tests.servers import ask_http, serving
 
 ALLOWED = "https://clinic.example"
@@ -24,13 +24,7 @@ JSON = {"Content-Type": "application/json"}
 
 
 def _bot(folder) -> FAQBot:
-    return FAQBot.load(
-        write_corpus(folder / "corpus"),
-        folder / "index",
-        Settings(chunk_words=20),
-        FakeEncoder(),
-        log=lambda m: None,
-    )
+    return tiny_faqbot(folder)
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from faqbot import FAQBot, Settings
 from faqbot.ui import build_ui
-from tests.conftest import FakeEncoder, write_corpus
+from tests.conftest import FakeEncoder, tiny_faqbot
 from tests.servers import app_process, ask_http, rss_mb, serving
 
 pytestmark = pytest.mark.load
@@ -74,13 +73,7 @@ class SlowEncoder(FakeEncoder):
 
 
 def test_a_full_queue_answers_busy_at_once_instead_of_hanging(tmp_path):
-    bot = FAQBot.load(
-        write_corpus(tmp_path / "corpus"),
-        tmp_path / "index",
-        Settings(chunk_words=20),
-        FakeEncoder(),
-        log=lambda m: None,
-    )
+    bot = tiny_faqbot(tmp_path)
     bot.retriever._encoder = SlowEncoder()  # ~0.25 s per question from here on
     demo = build_ui(bot)
     demo.queue(max_size=2, default_concurrency_limit=1, api_open=False)  # as build_ui, tiny

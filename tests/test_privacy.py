@@ -15,10 +15,9 @@ import gradio
 import httpx
 import pytest
 
-from faqbot import FAQBot, Settings
 from faqbot.ui import build_ui
 from faqbot.ui_server import FeedbackLog, Handlers
-from tests.conftest import FakeEncoder, write_corpus
+from tests.conftest import tiny_faqbot
 from tests.servers import serving
 
 # each carries a token that appears nowhere else, so a hit anywhere is a leak
@@ -33,13 +32,7 @@ TOKENS = [q.split("qzx")[1].split()[0].rstrip("?") for q in QUESTIONS.values()]
 
 @pytest.fixture
 def bot(tmp_path):
-    return FAQBot.load(
-        write_corpus(tmp_path / "corpus"),
-        tmp_path / "index",
-        Settings(chunk_words=20),
-        FakeEncoder(),
-        log=lambda m: None,
-    )
+    return tiny_faqbot(tmp_path)
 
 
 def _use_everything(handlers: Handlers, address) -> None:

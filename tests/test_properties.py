@@ -13,10 +13,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from faqbot import FAQBot, Settings
 from faqbot.chunking import chunk_document
 from faqbot.corpus import parse_document
-from tests.conftest import FakeEncoder, write_corpus
+from tests.conftest import tiny_faqbot
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -96,13 +95,7 @@ ACUTE = ["I want to kill myself", "i have a plan to end my life tonight", "I wan
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory):
     folder = tmp_path_factory.mktemp("props")
-    return FAQBot.load(
-        write_corpus(folder / "corpus"),
-        folder / "index",
-        Settings(chunk_words=20),
-        FakeEncoder(),
-        log=lambda m: None,
-    )
+    return tiny_faqbot(folder)
 
 
 def _blank(text: str) -> bool:

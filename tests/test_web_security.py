@@ -10,10 +10,9 @@ import gradio
 import httpx
 import pytest
 
-from faqbot import FAQBot, Settings
 from faqbot.ui import build_ui
 from faqbot.ui_http import parse_origins, refused
-from tests.conftest import ROOT, FakeEncoder, write_corpus
+from tests.conftest import ROOT, tiny_faqbot
 from tests.servers import raw_get, serving
 
 ALLOWED = "https://clinic.example"
@@ -23,13 +22,7 @@ EVIL = "https://evil.example"
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     folder = tmp_path_factory.mktemp("web")
-    return FAQBot.load(
-        write_corpus(folder / "corpus"),
-        folder / "index",
-        Settings(chunk_words=20),
-        FakeEncoder(),
-        log=lambda m: None,
-    )
+    return tiny_faqbot(folder)
 
 
 @pytest.fixture(scope="module")
