@@ -319,7 +319,9 @@ def build(corpus: Corpus, settings: Settings, encoder, index_dir: Path) -> Path:
     """Build the index with a progress bar on stderr."""
     from tqdm import tqdm
 
-    with tqdm(total=0, desc="Embedding passages", unit="passage", file=sys.stderr) as bar:
+    with tqdm(
+        total=0, desc="Embedding passages and sentences", unit="text", file=sys.stderr
+    ) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.total = total
