@@ -164,3 +164,14 @@ def test_ask_refuses_an_empty_question_but_answers_an_overlong_one_with_safety(t
     reply = tiny_bot.ask("x " * 600 + "I want to kill myself")
     assert reply.abstained and reply.crisis_level == "acute" and "988" in reply.markdown
     assert "limit is 1,000" in reply.markdown
+
+
+def test_unmentioned_note_names_rare_words_as_typed_and_skips_everyday_ones():
+    from faqbot.bot import unmentioned_note
+
+    assert unmentioned_note("Is TMS or sertraline better?", ("tms", "sertraline")) == (
+        "The articles never mention “TMS” or “sertraline”. These are the closest passages they "
+        "have; they may not answer your question.",
+    )
+    assert unmentioned_note("so many meds", ("meds",)) == ()  # an everyday word, put differently
+    assert unmentioned_note("cost?", ()) == ()

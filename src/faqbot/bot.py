@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -29,7 +30,7 @@ from .index import LoadedIndex, StaleIndexError, build_index, load_index, passag
 from .lexical import stem, tokenize
 from .reply import Citation, Quote, Reply
 from .retrieval import Hit, Retriever, make_fusion
-from .spelling import Speller
+from .spelling import Speller, english_frequency
 
 
 def clean_text(text: str) -> str:
@@ -199,7 +200,13 @@ class FAQBot:
         else:
             chosen = select(candidates, self.answer_settings, self._passage_vector)
             quotes = tuple(self._quote(c, n) for n, c in enumerate(chosen, start=1))
-            reply = Reply(question, quotes, False, followups=self._topics(candidates, chosen))
+            reply = Reply(
+                question,
+                quotes,
+                False,
+                followups=self._topics(candidates, chosen),
+                notes=unmentioned_note(question, evidence.rare_unknown),
+            )
         return self._with_safety(reply, check)
 
     def candidates(self, question: str) -> tuple[list[Candidate], Evidence]:
@@ -297,6 +304,35 @@ class FAQBot:
             crisis_rule=check.rule,
             safety_text=text,
         )
+
+
+# Below this general-English frequency (Zipf) a word no article uses is a named thing the visitor
+# asks about (sertraline, psilocybin, Zoloft, TMS), not an everyday word put differently ("meds").
+UNMENTIONED_MAX_ZIPF = 3.0
+
+
+def unmentioned_note(question: str, rare_unknown: tuple[str, ...]) -> tuple[str, ...]:
+    """A caveat when the question names things no article mentions: the quotes are only the
+    closest passages and may not answer it (e.g. "what are the side effects of sertraline?")."""
+    words = [
+        _as_typed(question, w)
+        for w in dict.fromkeys(rare_unknown)
+        if english_frequency(w) < UNMENTIONED_MAX_ZIPF
+    ]
+    if not words:
+        return ()
+    named = ", ".join(f"“{w}”" for w in words[:-1]) + (" or " if len(words) > 1 else "")
+    named += f"“{words[-1]}”"
+    return (
+        f"The articles never mention {named}. These are the closest passages they have; "
+        "they may not answer your question.",
+    )
+
+
+def _as_typed(question: str, word: str) -> str:
+    """`word` (case-folded) as the question spells it: "TMS", not "tms"."""
+    found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", question, re.IGNORECASE)
+    return found.group() if found else word
 
 
 def _renumber(quote: Quote, number: int) -> Quote:
