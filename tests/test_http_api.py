@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -221,12 +222,19 @@ def _until(condition, limit: float = 10.0) -> None:
         time.sleep(0.01)
 
 
-def test_a_full_waiting_line_answers_503_with_retry_after_at_once(tmp_path):
-    bot = _bot(tmp_path)
+@contextlib.contextmanager
+def _held_server(folder, concurrency: int, queue_size: int, workers: int):
+    """(base URL, api, encoder that holds every question until released, a thread pool)."""
+    bot = _bot(folder)
     encoder = bot.retriever._encoder = BlockingEncoder()
-    api = JsonApi(bot, concurrency=1, queue_size=2)
-    with serving(build_ui(bot), api=api) as (host, port), ThreadPoolExecutor(3) as pool:
-        base = f"http://{host}:{port}"
+    api = JsonApi(bot, concurrency=concurrency, queue_size=queue_size)
+    with serving(build_ui(bot), api=api) as (host, port), ThreadPoolExecutor(workers) as pool:
+        yield f"http://{host}:{port}", api, encoder, pool
+
+
+def test_a_full_waiting_line_answers_503_with_retry_after_at_once(tmp_path):
+    with _held_server(tmp_path, concurrency=1, queue_size=2, workers=3) as held:
+        base, api, encoder, pool = held
         admitted = [
             pool.submit(_post, base, "/api/ask", {"question": f"Can I drive after session {i}?"})
             for i in range(3)
@@ -249,11 +257,8 @@ def test_a_full_waiting_line_answers_503_with_retry_after_at_once(tmp_path):
 
 
 def test_answers_run_in_several_threads_at_once(tmp_path):
-    bot = _bot(tmp_path)
-    encoder = bot.retriever._encoder = BlockingEncoder()
-    api = JsonApi(bot, concurrency=2, queue_size=0)
-    with serving(build_ui(bot), api=api) as (host, port), ThreadPoolExecutor(2) as pool:
-        base = f"http://{host}:{port}"
+    with _held_server(tmp_path, concurrency=2, queue_size=0, workers=2) as held:
+        base, api, encoder, pool = held
         both = [pool.submit(_post, base, "/api/ask", {"question": f"drive {i}"}) for i in (1, 2)]
         _until(lambda: encoder.held == 2)
         assert encoder.held == 2  # both inside the encoder at once, in two threads

@@ -166,14 +166,15 @@ def render_markdown(reply: Reply, html_escape: bool = True) -> str:
                 "Closest topics in the articles:\n"
                 + "\n".join(f"- {esc(s)}" for s in reply.suggestions)
             )
-    elif reply.quotes:
-        parts += [f"_{esc(n)}_" for n in reply.notes]  # caveats first: read before the quotes
+    notes = [f"_{esc(n)}_" for n in reply.notes]
+    if reply.quotes and not reply.abstained:
+        parts += notes  # caveats first: read before the quotes
         parts += [quote_markdown(q, html_escape) for q in reply.quotes]
         parts.append(
             "**Sources**\n" + "\n".join(f"{c.number}. {esc(c.label())}" for c in reply.citations)
         )
-    if not reply.quotes:
-        parts += [f"_{esc(n)}_" for n in reply.notes]
+    else:
+        parts += notes
     if reply.safety_text and reply.crisis_level != "acute":
         parts.append(reply.safety_text)
     if reply.followups and not acute:

@@ -120,12 +120,9 @@ class Retriever:
     def row(self, chunk_id: str) -> int:
         return self._row_of[chunk_id]
 
-    def unit_scores(self, row: int, query: np.ndarray) -> np.ndarray:
-        """Cosine of each sentence / list item of passage `row` with the query."""
-        return self.unit_scores_many([row], query)[0]
-
     def unit_scores_many(self, rows, query: np.ndarray) -> list[np.ndarray]:
-        """unit_scores for several passages with one gather and one matrix product."""
+        """Cosine of each sentence / list item of each passage in `rows` with the query: one
+        gather and one matrix product for them all."""
         scores, bounds = self._gathered_unit_scores(rows, query)
         return [scores[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
