@@ -1,0 +1,97 @@
+"""The layered crisis detector: phrase rules over every reading of the message, and the learned
+classifier over the embedding of every sentence; the more severe verdict wins."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .crisis import LEVELS, Level
+from .head import Head, load_head
+from .normalise import disguised, forms, normalise
+from .rules import RuleSet, load_rules
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class SafetyAssessment:
+    """What the safety layer saw in one message. `rule`, `matched` and `score` are for staff:
+    the rule or "model" that decided, the words or sentence it decided on, and P(acute)."""
+
+    level: Level
+    rule: str | None = None
+    matched: str | None = None
+    score: float | None = None
+
+    @property
+    def crisis(self) -> bool:
+        return self.level != "none"
+
+
+@dataclass(frozen=True)
+class SafetySettings:
+    """Limits of the detector. max_sentences: sentences the model reads in one message (the
+    first and last halves of a longer one; the rules always read every character)."""
+
+    max_sentences: int = 120
+
+    def __post_init__(self):
+        if not isinstance(self.max_sentences, int) or self.max_sentences < 2:
+            raise ValueError(f"max_sentences must be a whole number >= 2, got {self.max_sentences!r}")
+
+
+def sentences(text: str, limit: int) -> list[str]:
+    """The message's sentences (and the whole message when it has several), at most `limit`."""
+    parts = [p.strip() for p in _SENTENCE.split(text) if p and p.strip()]
+    if len(parts) > limit:
+        parts = parts[: limit // 2] + parts[-(limit - limit // 2) :]
+    if len(parts) > 1:
+        parts.append(text.strip()[:2000])
+    return parts
+
+
+class SafetyDetector:
+    """Rules plus the learned head. Without an encoder only the rules run (used for quotes)."""
+
+    def __init__(
+        self,
+        encoder=None,
+        head: Head | None = None,
+        rules: RuleSet | None = None,
+        settings: SafetySettings | None = None,
+    ):
+        self.encoder = encoder
+        self.head = head if head is not None or encoder is None else load_head()
+        self.rules = rules or load_rules()
+        self.settings = settings or SafetySettings()
+
+    def assess(self, text: str) -> SafetyAssessment:
+        """The crisis level of a visitor's message; every character is read, however long."""
+        hit = self.rules.match(forms(text))
+        found = SafetyAssessment(hit.level, hit.rule, hit.matched) if hit else SafetyAssessment("none")
+        if found.level == "acute" or self.encoder is None or self.head is None:
+            return found
+        model = self._model(text)
+        return model if LEVELS.index(model.level) > LEVELS.index(found.level) else found
+
+    def _model(self, text: str) -> SafetyAssessment:
+        shown, normalised = [], []
+        for sentence in sentences(text, self.settings.max_sentences):
+            plain = normalise(sentence)
+            shown.append(sentence)
+            normalised.append(plain)
+            if disguised(sentence):  # also read with the disguise undone
+                shown.append(plain)
+                normalised.append(plain)
+        if not shown:
+            return SafetyAssessment("none")
+        vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
+        probs = self.head.probabilities(vectors, normalised)
+        levels = self.head.levels(probs)
+        worst = max(range(len(levels)), key=lambda i: (LEVELS.index(levels[i]), probs[i][2]))
+        return SafetyAssessment(
+            levels[worst], "model", shown[worst][:120], round(float(probs[worst][2]), 4)
+        )

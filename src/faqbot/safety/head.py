@@ -1,0 +1,107 @@
+"""The learned crisis classifier: logistic regression over the sentence embedding and hashed
+character n-grams of the normalised text, with thresholds chosen by cross-validation.
+
+Trained by `faqbot safety-train` (safety/train.py) from tests/data/safety/; saved with the
+training set's hash in data/safety/head.npz.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .normalise import DATA
+
+HEAD_PATH = DATA / "head.npz"
+CLASSES = ("none", "mention", "acute")
+N_HASH = 2**18
+NGRAMS = (2, 5)
+
+
+@lru_cache(maxsize=1)
+def _vectorizer():
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        analyzer="char_wb", ngram_range=NGRAMS, n_features=N_HASH, alternate_sign=False, norm="l2"
+    )
+
+
+def char_features(texts: list[str]):
+    """Hashed character n-grams (sparse, L2-normalised rows) of already normalised texts."""
+    return _vectorizer().transform(texts)
+
+
+@dataclass(frozen=True)
+class Head:
+    """Weights of the classifier and the two thresholds it was calibrated with."""
+
+    emb_coef: np.ndarray  # (3, dim)
+    char_coef: np.ndarray  # (3, N_HASH), mostly zeros
+    intercept: np.ndarray  # (3,)
+    acute_threshold: float  # P(acute) at or above: acute
+    any_threshold: float  # P(acute) + P(mention) at or above: at least mention
+    model_id: str
+    data_hash: str
+
+    def probabilities(self, vectors: np.ndarray, normalised: list[str]) -> np.ndarray:
+        """Class probabilities (rows: texts; columns: CLASSES)."""
+        logits = vectors @ self.emb_coef.T + self.intercept
+        if self.char_coef.any():
+            logits = logits + np.asarray(char_features(normalised) @ self.char_coef.T)
+        logits = logits - logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(axis=1, keepdims=True)
+
+    def levels(self, probabilities: np.ndarray) -> list[str]:
+        """The level each row of probabilities gives under the calibrated thresholds."""
+        out = []
+        for p in probabilities:
+            if p[2] >= self.acute_threshold:
+                out.append("acute")
+            elif p[1] + p[2] >= self.any_threshold:
+                out.append("mention")
+            else:
+                out.append("none")
+        return out
+
+    def save(self, path: Path = HEAD_PATH) -> None:
+        nz = np.flatnonzero(self.char_coef.any(axis=0))
+        np.savez_compressed(
+            path,
+            emb_coef=self.emb_coef.astype(np.float32),
+            char_idx=nz.astype(np.int32),
+            char_val=self.char_coef[:, nz].astype(np.float32),
+            intercept=self.intercept.astype(np.float32),
+            thresholds=np.array([self.acute_threshold, self.any_threshold], dtype=np.float64),
+            model_id=np.array(self.model_id),
+            data_hash=np.array(self.data_hash),
+        )
+
+
+def load_head(path: Path | str = HEAD_PATH) -> Head:
+    """The saved classifier.
+
+    Raises:
+        ValueError: the file is missing or not a head file (re-train: faqbot safety-train).
+    """
+    return _load(str(path))
+
+
+@lru_cache(maxsize=2)
+def _load(path: str) -> Head:
+    try:
+        with np.load(path) as z:
+            char = np.zeros((len(CLASSES), N_HASH), dtype=np.float32)
+            char[:, z["char_idx"]] = z["char_val"]
+            return Head(
+                z["emb_coef"], char, z["intercept"], float(z["thresholds"][0]),
+                float(z["thresholds"][1]), str(z["model_id"]), str(z["data_hash"]),
+            )  # fmt: skip
+    except (OSError, KeyError, ValueError) as exc:
+        raise ValueError(
+            f"The crisis classifier {path} cannot be read ({exc}). Run: faqbot safety-train"
+        ) from None

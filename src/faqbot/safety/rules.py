@@ -1,0 +1,115 @@
+"""High-precision crisis phrases, read from data files (English and five other languages)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .normalise import DATA, squeeze
+
+RULE_FILES = ("rules_en.toml", "rules_intl.toml")
+_MASKED = re.compile(r"MASKED\((\w+)\)")
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """A rule that matched: its level, its name and the matched words (for the staff view)."""
+
+    level: str
+    rule: str
+    matched: str
+
+
+def _masked(word: str) -> str:
+    """The word, or it with a letter after the first (two in long words) masked: k*ll, s**cide."""
+    alts = [word]
+    for i in range(1, len(word)):
+        for n in (1, 2) if len(word) > 3 else (1,):
+            if i + n <= len(word):
+                alts.append(word[:i] + "[*#]+" + word[i + n :])
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _expand(src: str, macros: dict[str, str]) -> str:
+    names = sorted(macros, key=len, reverse=True)
+    rx = re.compile(r"(?<![A-Z_])(?:" + "|".join(names) + r")(?![A-Z_])")
+    for _ in range(3):  # macros may use macros
+        src = rx.sub(lambda m: macros[m.group()], src)
+    return _MASKED.sub(lambda m: _masked(m.group(1)), src)
+
+
+def _squeeze_pattern(src: str) -> str:
+    """A pattern for squeezed text: letter runs in literals become one ("kill" -> "kil")."""
+    return re.sub(r"(?<!\\)([a-z])\1+", r"\1", src)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Compiled rule tables, most severe level first; each is matched plain and squeezed."""
+
+    tables: tuple[tuple[str, tuple[str, ...], re.Pattern[str], re.Pattern[str]], ...]
+
+    def match(self, forms: tuple[str, ...]) -> RuleHit | None:
+        """The most severe rule any reading of the message matches, or None.
+
+        Args:
+            forms: readings of one message (see `normalise.forms`).
+        """
+        for level, names, rx_plain, rx_squeezed in self.tables:
+            for form in forms:
+                for text, rx in ((form, rx_plain), (squeeze(form), rx_squeezed)):
+                    found = rx.search(text)
+                    if found:
+                        name = names[int(found.lastgroup[1:])]
+                        return RuleHit(level, name, found.group()[:120])
+        return None
+
+
+def _compile(patterns: list[str], squeezed: bool) -> re.Pattern[str]:
+    parts = []
+    for i, src in enumerate(patterns):
+        src = src.replace(" ", r"[ \n-]")  # a line break or hyphen inside a phrase still matches
+        parts.append(f"(?P<g{i}>{_squeeze_pattern(src) if squeezed else src})")
+    # every rule starts a word: one cheap test skips the other positions
+    return re.compile(r"\b(?=[a-z])(?:" + "|".join(parts) + ")", re.MULTILINE)
+
+
+def load_rules(folder: Path | None = None, files: tuple[str, ...] = RULE_FILES) -> RuleSet:
+    """The rule tables in `files` under `folder` (the packaged data/safety by default).
+
+    Raises:
+        ValueError: a file is missing, not TOML, or holds a rule without name and pattern, or
+            a pattern that does not compile (the message names the rule).
+    """
+    return _load(str(folder or DATA), files)
+
+
+@lru_cache(maxsize=4)
+def _load(folder: str, files: tuple[str, ...]) -> RuleSet:
+    data = [_read(Path(folder) / name) for name in files]
+    macros = {k: v for d in data for k, v in d.get("macros", {}).items()}
+    tables = []
+    for level in ("acute", "mention"):
+        rules = [r for d in data for r in d.get(level, [])]
+        for r in rules:
+            if not isinstance(r, dict) or not {"name", "pattern"} <= set(r):
+                raise ValueError(f"A [[{level}]] rule in {folder} needs a name and a pattern: {r}")
+        names = tuple(r["name"] for r in rules)
+        sources = [_expand(r["pattern"], macros) for r in rules]
+        for name, src in zip(names, sources, strict=True):
+            try:
+                re.compile(src)
+            except re.error as exc:
+                raise ValueError(f"Rule {name} in {folder} does not compile: {exc}") from None
+        tables.append((level, names, _compile(sources, False), _compile(sources, True)))
+    return RuleSet(tuple(tables))
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"Safety rule file {path} cannot be read ({exc}). Fix or restore it.") from None
