@@ -116,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv[:1] == ["eval"]:
             return cmd_eval(argv[1:])
+        if argv[:1] in (["safety-train"], ["safety-eval"]):
+            from .safety.commands import main as safety_main
+
+            return safety_main(argv)
         args = _parser().parse_args(argv)
         return COMMANDS[args.command](args)
     except (ValueError, OSError) as exc:

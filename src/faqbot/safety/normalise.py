@@ -69,15 +69,14 @@ def _sub(s: str, name: str) -> str:
 
 
 def emoji_to_words(s: str) -> str:
-    """Each emoji becomes the words it stands for, between spaces ("🪢" -> " rope noose ")."""
+    """Each emoji with a crisis meaning becomes its words ("🪢" -> " rope noose "), others a space."""
     import emoji
 
     if emoji.emoji_count(s) == 0:
         return s
     words = tables()["emoji_words"]
-    return emoji.replace_emoji(
-        s, replace=lambda e, data: " " + words.get(data["en"].strip(":"), data["en"].strip(":")) + " "
-    )
+    # an emoji with no crisis meaning is a space: "want to 😊 die" still reads "want to die"
+    return emoji.replace_emoji(s, replace=lambda e, data: f" {words.get(data['en'].strip(':'), '')} ")
 
 
 def _join_spaced(s: str) -> str:

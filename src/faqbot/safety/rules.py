@@ -34,6 +34,8 @@ def _masked(word: str) -> str:
 
 
 def _expand(src: str, macros: dict[str, str]) -> str:
+    if not macros:
+        return _MASKED.sub(lambda m: _masked(m.group(1)), src)
     names = sorted(macros, key=len, reverse=True)
     rx = re.compile(r"(?<![A-Z_])(?:" + "|".join(names) + r")(?![A-Z_])")
     for _ in range(3):  # macros may use macros

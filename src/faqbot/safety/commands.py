@@ -1,0 +1,53 @@
+"""`faqbot safety-train` and `faqbot safety-eval`: fit the crisis classifier, report the detector."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def _encoder():
+    from ..config import Settings
+    from ..embedding import SentenceTransformerEncoder, model_fingerprint
+
+    settings = Settings()
+    return SentenceTransformerEncoder(settings.model, 1), model_fingerprint(settings.model)
+
+
+def _data(path: Path | None) -> Path:
+    from ..bot import project_root
+
+    return path or project_root() / "tests" / "data"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="faqbot safety-train|safety-eval")
+    parser.add_argument("command", choices=("safety-train", "safety-eval"))
+    parser.add_argument("--data", type=Path, help="folder of labelled sets (default tests/data)")
+    parser.add_argument("--out", type=Path, help="write the report as JSON here")
+    args = parser.parse_args(argv)
+    from .dataset import load_rows
+    from .detector import SafetyDetector
+    from .head import HEAD_PATH, load_head
+    from .train import evaluate, train
+
+    rows = load_rows(_data(args.data))
+    encoder, model_id = _encoder()
+    report: dict = {}
+    if args.command == "safety-train":
+        head, report = train(rows, encoder, model_id)
+        head.save(HEAD_PATH)
+        print(f"Saved {HEAD_PATH} (data {head.data_hash}, thresholds acute "
+              f"{head.acute_threshold:.4f}, any {head.any_threshold:.4f})")  # fmt: skip
+    detector = SafetyDetector(encoder, load_head(HEAD_PATH))
+    report["detector"] = evaluate(rows, detector)
+    for split, table in report["detector"].items():
+        print(f"\n== {split} ==")
+        for key, rates in table.items():
+            if key.startswith("level:") or key.startswith("category:"):
+                shown = ", ".join(f"{k} {v:.3f}" if k != "n" else f"n {v}" for k, v in rates.items())
+                print(f"  {key:45s} {shown}")
+    if args.out:
+        args.out.write_text(json.dumps(report, indent=1))
+    return 0

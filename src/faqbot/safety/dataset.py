@@ -1,0 +1,69 @@
+"""The labelled crisis messages (tests/data/safety*), split by author into train, held-out, blind.
+
+Each author wrote every category from a brief, without seeing the detector or the other sets.
+The held-out author is never used to train or to choose a threshold; the blind author's set was
+written after the detector and scored once before any change made because of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+SPLITS = {"train": ("legacy", "a", "b"), "held_out": ("c",), "blind": ("d",)}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One labelled message."""
+
+    text: str
+    level: str  # none | mention | acute
+    category: str
+    lang: str
+    author: str
+
+
+def _tsv(path: Path) -> list[list[str]]:
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    return [line.split("\t") for line in lines if line.strip()]
+
+
+def _legacy(folder: Path) -> list[Row]:
+    """The team's earlier lists (must-trigger phrasings, idioms, benign questions): train only."""
+    rows = [Row(t, lvl, f"legacy_{cat}", "en", "legacy")
+            for lvl, cat, t in _tsv(folder / "safety_must_trigger.tsv")]  # fmt: skip
+    rows += [Row(t, lvl, "idiom", "en", "legacy") for lvl, t in _tsv(folder / "safety_idioms.tsv")]
+    benign = (folder / "safety_benign.txt").read_text(encoding="utf-8").splitlines()
+    return rows + [Row(t, "none", "clinical_logistics", "en", "legacy") for t in benign if t]
+
+
+def load_rows(folder: Path) -> list[Row]:
+    """Every labelled row under `folder` (tests/data): the legacy lists and safety/*.jsonl.
+
+    Raises:
+        ValueError: a row without text, or with an unknown level (names the file and line).
+    """
+    rows = _legacy(folder)
+    for path in sorted((folder / "safety").glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            d = json.loads(line)
+            if not str(d.get("text", "")).strip() or d.get("level") not in ("none", "mention", "acute"):
+                raise ValueError(f"{path}:{n}: a row needs text and a level none/mention/acute")
+            rows.append(Row(d["text"], d["level"], d["category"], d.get("lang", "en"), d["author"]))
+    return rows
+
+
+def split(rows: list[Row], name: str) -> list[Row]:
+    """The rows of one split (train, held_out or blind)."""
+    return [r for r in rows if r.author in SPLITS[name]]
+
+
+def data_hash(rows: list[Row]) -> str:
+    """A short hash of the rows a head was trained on (saved with it, re-checked by a test)."""
+    blob = json.dumps(sorted((r.text, r.level) for r in rows), ensure_ascii=False).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]

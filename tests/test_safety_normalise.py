@@ -1,0 +1,131 @@
+"""Normalisation keeps meaning, the rule files load, and disguises never lower a level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from faqbot.safety import assess, retired_number_note
+from faqbot.safety.crisis import LEVELS
+from faqbot.safety.normalise import disguised, forms, normalise, split_word
+from faqbot.safety.rules import load_rules
+
+DATA = Path(__file__).parent / "data"
+MUST_TRIGGER = [
+    line.split("\t")
+    for line in (DATA / "safety_must_trigger.tsv").read_text("utf-8").splitlines()[1:]
+    if line.strip()
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("iwanttodie", "i want to die"), ("killmyself", "kill myself"), ("s u i c i d e", "suicide"),
+     ("k.i.l.l myself", "kill myself"), ("I want to\u200bdie", "i want to die"),
+     ("🪢 tonight", "rope noose tonight"), ("want to 😊 die", "want to die"),
+     ("i wanna kil myslef", "i want to kill myself"), ("Je veux mourir", "je veux mourir"),
+     ("Ich will nicht mehr leben", "ich will nicht mehr leben"), ("ketamine", "ketamine"),
+     ("Spravato", "spravato"), ("suicidas", "suicidas"), ("unalive", "unalive")],
+)  # fmt: skip
+def test_normalise_undoes_disguises_and_keeps_real_words(raw, expected):
+    assert normalise(raw) == expected
+
+
+def test_invisible_characters_are_read_both_as_spaces_and_as_nothing():
+    # "to\u200bdie": the invisible character stood for a space; "k\u200bill": it sat in a word
+    assert forms("I want to\u200bdie") == ("i want to die", "i want todie")
+    assert forms("k\u200bill myself") == ("k ill myself", "kill myself")
+
+
+def test_digits_standing_for_words_are_read_both_ways():
+    assert forms("i want 2 die") == ("i want 2 die", "i want to die")
+    assert forms("I had 2 sessions") == ("i had 2 sessions", "i had to sessions")
+
+
+def test_split_word_only_splits_unknown_words_into_common_ones():
+    assert split_word("iwanttodie") == "i want to die"
+    assert split_word("spravato") == "spravato"  # "sp rava to": rare parts, left alone
+    assert split_word("suiside") == "suiside"  # close to a protected word: a misspelling
+    assert split_word("everything") == "everything"
+
+
+def test_disguised_flags_what_the_embedding_cannot_read():
+    assert disguised("iwanttodie") and disguised("s u i c i d e") and disguised("k1ll")
+    assert disguised("🔪") and disguised("k\u200bill")
+    assert not disguised("Can I drive home after my session?")
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "rule"),
+    [("Je veux mourir", "acute", "acute.fr.wish_to_die"),
+     ("quiero morirme", "acute", "acute.es.wish_to_die"),
+     ("não quero mais viver", "acute", "acute.pt.indirect"),
+     ("Ich will nicht mehr leben", "acute", "acute.de.wish_to_die"),
+     ("Voglio morire", "acute", "acute.it.wish_to_die"),
+     ("mi hermano murió por suicidio", "mention", "mention.suicide_term"),
+     ("Selbstmord ist ein Thema in meiner Familie", "mention", "mention.de.term")],
+)  # fmt: skip
+def test_each_language_has_rules(text, level, rule):
+    got = assess(text)
+    assert (got.level, got.rule) == (level, rule)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["me muero de hambre", "je meurs de faim", "ho una fame da morire", "ich sterbe vor Hunger",
+     "estou morrendo de vontade de experimentar"],
+)  # fmt: skip
+def test_idioms_in_other_languages_stay_quiet(text):
+    assert assess(text).level == "none"
+
+
+def test_a_rule_file_that_does_not_compile_names_the_rule(tmp_path):
+    (tmp_path / "bad.toml").write_text("[[acute]]\nname = 'acute.bad'\npattern = '(unclosed'\n")
+    with pytest.raises(ValueError, match="Rule acute.bad .* does not compile"):
+        load_rules(tmp_path, ("bad.toml",))
+
+
+def test_retired_hotline_number_gets_the_988_note_and_only_it():
+    assert "988" in retired_number_note("call the Lifeline at 1-800-273-8255 (TALK)")
+    assert retired_number_note("Call (888) 555-0100 to book") == ""
+
+
+_ZW = st.sampled_from(["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202e"])
+_EMOJI = st.sampled_from(["😊", "🙏", "❤️", "😔", "👍🏽"])
+
+
+def _insert(text: str, where: int, what: str) -> str:
+    i = where % (len(text) + 1)
+    return text[:i] + what + text[i:]
+
+
+def _recase(text: str, flips: list[bool]) -> str:
+    return "".join(c.swapcase() if f else c for c, f in zip(text, flips + [False] * len(text)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    row=st.sampled_from(MUST_TRIGGER), where=st.integers(0, 500), zw=_ZW, emo=_EMOJI,
+    flips=st.lists(st.booleans(), max_size=80), kind=st.sampled_from(
+        ["zero_width", "spacing", "case", "curly", "emoji", "all"]),
+)  # fmt: skip
+def test_disguising_a_must_trigger_message_never_lowers_its_level(row, where, zw, emo, flips, kind):
+    level, _, text = row
+    disguised_text = text
+    if kind in ("zero_width", "all"):
+        disguised_text = _insert(disguised_text, where, zw)
+    if kind in ("spacing", "all"):
+        disguised_text = disguised_text.replace(" ", "  \n ", 1).replace(" ", "   ")
+    if kind in ("case", "all"):
+        disguised_text = _recase(disguised_text, flips)
+    if kind in ("curly", "all"):
+        disguised_text = disguised_text.replace("'", "\u2019").replace('"', "\u201c")
+    if kind in ("emoji", "all"):
+        words = disguised_text.split(" ")
+        words.insert(where % (len(words) + 1), emo)
+        disguised_text = " ".join(words)
+    got = assess(disguised_text).level
+    assert LEVELS.index(got) >= LEVELS.index(level), (text, disguised_text, got)
