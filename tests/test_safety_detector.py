@@ -1,0 +1,73 @@
+"""The layered detector with a fake encoder and a hand-set head: every sentence is scored, the
+more severe of rules and model wins, the thresholds decide the tier."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from faqbot.safety import SafetyDetector, SafetySettings
+from faqbot.safety.detector import sentences
+from faqbot.safety.head import N_HASH, Head
+
+
+class KeywordEncoder:
+    """2-d vectors: [mentions "gloom", mentions "doom"]; records what it was asked to encode."""
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def encode(self, texts):
+        self.seen += list(texts)
+        return np.array([[("gloom" in t.lower()) * 1.0, ("doom" in t.lower()) * 1.0] for t in texts])
+
+
+def _head(acute_threshold=0.5, any_threshold=0.5) -> Head:
+    # logits: none 0; mention = 4*gloom - 2; acute = 4*doom - 2. So "doom" alone gives
+    # P(acute) = e^2 / (1 + e^-2 + e^2) = 0.867; "gloom" alone P(mention) = 0.867; neither: ~0.06
+    emb = np.array([[0, 0], [4, 0], [0, 4]], dtype=np.float32)
+    return Head(emb, np.zeros((3, N_HASH), np.float32), np.array([0, -2, -2], np.float32),
+                acute_threshold, any_threshold, "fake", "0")  # fmt: skip
+
+
+def test_the_model_raises_a_message_no_rule_knows():
+    detector = SafetyDetector(KeywordEncoder(), _head())
+    got = detector.assess("Everything is doom.")
+    assert (got.level, got.rule, got.score) == ("acute", "model", 0.8668)
+    assert detector.assess("Some gloom today").level == "mention"
+    assert detector.assess("Can I drive after a session?").level == "none"
+
+
+def test_the_thresholds_decide_the_tier():
+    # P(acute) of "doom" is 0.867: under a 0.9 threshold it is not acute, but P(any) still is
+    detector = SafetyDetector(KeywordEncoder(), _head(acute_threshold=0.9))
+    assert detector.assess("Everything is doom.").level == "mention"
+
+
+def test_one_risky_sentence_in_a_long_post_is_found():
+    post = "I have questions about cost. " * 30 + "Lately it is all doom. " + "Thanks! " * 30
+    got = SafetyDetector(KeywordEncoder(), _head()).assess(post)
+    assert (got.level, got.matched) == ("acute", "Lately it is all doom.")
+
+
+def test_rules_decide_acute_without_asking_the_model():
+    encoder = KeywordEncoder()
+    got = SafetyDetector(encoder, _head()).assess("I want to kill myself")
+    assert (got.level, got.rule) == ("acute", "acute.self_act") and encoder.seen == []
+
+
+def test_a_disguised_sentence_is_also_read_undisguised():
+    encoder = KeywordEncoder()
+    SafetyDetector(encoder, _head()).assess("d o o m")
+    assert encoder.seen == ["d o o m", "doom"]
+
+
+def test_sentences_keeps_first_and_last_halves_of_a_very_long_message():
+    text = " ".join(f"Sentence {i}." for i in range(10))
+    assert sentences(text, 4) == ["Sentence 0.", "Sentence 1.", "Sentence 8.", "Sentence 9.", text]
+    assert sentences("One line only", 4) == ["One line only"]
+
+
+def test_settings_are_validated():
+    with pytest.raises(ValueError, match="max_sentences must be a whole number >= 2"):
+        SafetySettings(max_sentences=1)
