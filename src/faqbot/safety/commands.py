@@ -38,10 +38,15 @@ def main(argv: list[str]) -> int:
     if args.command == "safety-train":
         head, report = train(rows, encoder, model_id)
         head.save(HEAD_PATH)
+        for key, rates in report["cross_validated_model_only"].items():
+            if key.startswith("level:"):
+                print(f"  cross-validated, model alone, {key}: {rates}")
         print(f"Saved {HEAD_PATH} (data {head.data_hash}, thresholds acute "
               f"{head.acute_threshold:.4f}, any {head.any_threshold:.4f})")  # fmt: skip
     detector = SafetyDetector(encoder, load_head(HEAD_PATH))
-    report["detector"] = evaluate(rows, detector)
+    # training never looks at the held-out or blind parts; only safety-eval scores them
+    splits = ("train",) if args.command == "safety-train" else ("train", "held_out", "blind")
+    report["detector"] = evaluate(rows, detector, splits)
     for split, table in report["detector"].items():
         print(f"\n== {split} ==")
         for key, rates in table.items():
