@@ -1,8 +1,8 @@
 import pytest
 
 from faqbot import FAQBot, Settings
-from faqbot.chunking import INTRO_SECTION, chunk_document
-from faqbot.corpus import MAX_FILE_BYTES, load_corpus
+from faqbot.ingest.chunking import INTRO_SECTION, chunk_document
+from faqbot.ingest.corpus import MAX_FILE_BYTES, load_corpus
 from tests.conftest import ROOT, write_corpus
 
 
@@ -97,7 +97,11 @@ def test_a_markdown_file_without_headings_is_indexed_and_answers(tmp_path, fake_
         tmp_path / "c", {"plain.md": "Driving\n\nDo not drive after a session.\n"}
     )
     bot = FAQBot.load(
-        folder, tmp_path / "ix", Settings(chunk_words=20), fake_encoder, log=lambda m: None
+        folder,
+        tmp_path / "ix",
+        Settings().replace(chunk_words=20),
+        fake_encoder,
+        log=lambda m: None,
     )
     hit = bot.search("can I drive", k=1)[0]
     assert (hit.doc_id, hit.section, hit.text) == (

@@ -7,9 +7,8 @@ import json
 import gradio as gr
 import pytest
 
-from faqbot.chunking import Span
-from faqbot.reply import NOT_FOUND, Citation, Quote, Reply
-from faqbot.retrieval import Hit
+from faqbot.render import NOT_FOUND
+from faqbot.types import Chunk, Passage, Quote, Reply, Span
 from faqbot.ui import QUEUE_SIZE, _api, build_ui
 from faqbot.ui_render import article_html, citation_text, reply_markdown, user_markdown
 from faqbot.ui_server import WHY_K, FeedbackLog, Handlers, UserError
@@ -32,12 +31,10 @@ EVIL_DOC = _Doc("evil", "Evil <b>Title</b>", EVIL_TEXT)
 
 def _evil_reply(level: str = "none", safety_text: str = "") -> Reply:
     start, end = 10, EVIL_TEXT.index("\n\nEnd")
-    hit = Hit(
-        "c1", EVIL_TEXT[start:end], 1.0, "evil", EVIL_DOC.title, "Pub", "Intro", start, end, 1
-    )
-    citation = Citation(1, hit.title, "Pub", "Intro", "evil", "c1", start, end)
-    quote = Quote(hit, citation, (Span(start, end),), False, False, 0.9)
-    return Reply("q", (quote,), False, crisis_level=level, safety_text=safety_text)
+    text, spans = EVIL_TEXT[start:end], (Span(start, end),)
+    chunk = Chunk("c1", "evil", EVIL_DOC.title, "Pub", "Intro", start, end, text, spans)
+    quote = Quote(Passage(chunk, 1.0, 1), 1, start, end, text, spans, False, False)
+    return Reply("q", (quote,), crisis_level=level, safety_text=safety_text)
 
 
 @pytest.fixture(scope="module")
@@ -77,10 +74,10 @@ def test_chat_appends_question_and_cited_answer(handlers):
     assert [m["role"] for m in history] == ["user", "assistant"]
     assert not reply.abstained
     answer = history[1]["content"]
-    assert "> " in answer and "[1]" in answer and reply.citations[0].title in answer
+    assert "> " in answer and "[1]" in answer and reply.quotes[0].passage.title in answer
     assert '<details class="sources">' in answer
     assert [o["value"] for o in history[1]["options"]] == list(reply.followups)
-    assert turns == {1: {"passages": [q.hit.chunk_id for q in reply.quotes], "question": ""}}
+    assert turns == {1: {"passages": [q.passage.chunk_id for q in reply.quotes], "question": ""}}
 
 
 def test_chat_abstains_off_topic_with_topics_as_buttons(handlers):
@@ -156,7 +153,7 @@ def test_feedback_records_rating_and_passage_ids_but_not_the_question(real_bot, 
     raw = path.read_text()
     assert "drive" not in raw.lower()
     lines = [json.loads(line) for line in raw.splitlines()]
-    ids = [q.hit.chunk_id for q in reply.quotes]
+    ids = [q.passage.chunk_id for q in reply.quotes]
     assert [(e["rating"], e["passages"]) for e in lines] == [("up", ids), ("down", ids)]
     assert set(lines[0]) == {"time", "rating", "passages"}
 

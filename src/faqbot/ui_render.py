@@ -6,8 +6,10 @@ import html
 import re
 from dataclasses import replace
 
-from .reply import Reply, escape_markdown
-from .retrieval import Hit
+from . import render
+from .render import citation, escape_markdown
+from .types import Abstention, Reply
+from .types import Passage as Hit
 
 CONTEXT_CHARS = 300  # of the article shown on each side of a quote in the sources panel
 TABLE_PASSAGE_CHARS = 160
@@ -29,13 +31,13 @@ def reply_markdown(reply: Reply, documents: dict) -> str:
     acute = reply.crisis_level == "acute" and bool(reply.safety_text)
     # acute safety text moves into the banner at the top instead of its usual place
     shown = replace(reply, suggestions=(), followups=(), **({"safety_text": ""} if acute else {}))
-    if reply.abstain_reason == "question too long":
+    if reply.abstention is Abstention.TOO_LONG:
         parts = [f"_{escape_markdown(n)}_" for n in reply.notes]
         if reply.safety_text and not acute:
             parts.append(reply.safety_text)
         body = "\n\n".join(parts)
     else:
-        body = shown.markdown
+        body = render.reply_markdown(shown)
         if reply.abstained and reply.suggestions:
             body = _before_disclaimer(body, reply, TOPICS_HINT)
     if acute:
@@ -59,12 +61,12 @@ def sources_html(reply: Reply, documents: dict) -> str:
     """
     items = []
     for quote in reply.quotes:
-        c = quote.citation
-        doc = documents.get(c.doc_id)
-        excerpt = context_html(doc.text, c.start, c.end) if doc else ""
+        n, chunk = quote.number, quote.passage.chunk
+        doc = documents.get(chunk.doc_id)
+        excerpt = context_html(doc.text, quote.start, quote.end) if doc else ""
         items.append(
-            f'<div class="source" id="source-{c.number}"><p><b>[{c.number}]</b> '
-            f"{html.escape(c.label())}</p><blockquote>{excerpt}</blockquote></div>"
+            f'<div class="source" id="source-{n}"><p><b>[{n}]</b> '
+            f"{html.escape(citation.label(chunk))}</p><blockquote>{excerpt}</blockquote></div>"
         )
     summary = "Show each quote in its article"
     return f'<details class="sources"><summary>{summary}</summary>{"".join(items)}</details>'
@@ -125,11 +127,7 @@ def _marked(text: str, a: int, b: int, start: int, end: int) -> str:
 
 def citation_text(hit: Hit) -> str:
     """A plain-text citation staff can paste: article, publisher, section, character range."""
-    source = f"{hit.title}, {hit.publisher}" if hit.publisher else hit.title
-    return (
-        f'"{" ".join(hit.text.split())}" ({source}, section "{hit.section}", '
-        f"{hit.doc_id} characters {hit.start}-{hit.end}, passage {hit.chunk_id})"
-    )
+    return citation.plain(hit.chunk, hit.text, hit.start, hit.end)
 
 
 def hits_table(hits: list[Hit]) -> list[list]:

@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from ..types import Document
+
 SUPPORTED_SUFFIXES = (".md", ".txt")
 MAX_FILE_BYTES = 5_000_000
-
-
-@dataclass(frozen=True)
-class Document:
-    """One article. `text` is the body that chunk offsets point into."""
-
-    doc_id: str
-    title: str
-    publisher: str
-    text: str
-    path: str
-    markdown: bool
-    meta: dict = field(default_factory=dict, compare=False, hash=False)
-
-    @property
-    def citation(self) -> str:
-        return f"{self.title} ({self.publisher})" if self.publisher else self.title
 
 
 @dataclass(frozen=True)
