@@ -195,3 +195,49 @@ def test_why_this_answer_shows_ranks_abstention_and_safety_rule(page):
     page.click("#why-button")
     expect(page.locator("#why-verdict")).to_contain_text("rule matched: acute")
     expect(page.locator('#why-table [data-testid="cell-0-0"]')).to_have_text("1")
+
+
+CONTRAST_JS = """(root) => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => { const f = c => { c /= 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const bg = el => { for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3); }
+    return [255, 255, 255]; };
+  let worst = 99;
+  for (const el of [root, ...root.querySelectorAll('*')]) {
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg(el));
+    worst = Math.min(worst, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05));
+  }
+  return worst; }"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_crisis_banner_is_readable_and_its_numbers_are_links(app, browser, scheme):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    try:
+        page.goto(app[0])
+        page.wait_for_selector("#question textarea")
+        answer = ask(page, "I just feel like ending it")
+        banner = answer.locator(".crisis-banner")
+        expect(banner).to_contain_text("988")
+        contrast = banner.evaluate(CONTRAST_JS)
+        assert contrast >= 4.5, f"crisis banner text contrast {contrast:.2f}:1 in {scheme} mode"
+        hrefs = banner.locator("a").evaluate_all("links => links.map(a => a.href)")
+        assert {"tel:988", "tel:911"} <= set(hrefs) and any(h.startswith("sms:741741") for h in hrefs)
+        # nothing else competes with the banner: no topic buttons, no thumbs, no clutter notes
+        assert answer.locator("button.option").count() == 0
+        assert answer.locator("button[aria-label='Like'], button[aria-label='Dislike']").count() == 0
+        assert "left out" not in answer.inner_text()
+    finally:
+        page.close()
+
+
+def test_a_long_pasted_message_is_read_whole_for_crisis_language(page):
+    pasted = "I have many questions about driving after treatment and insurance. " * 300
+    answer = ask(page, pasted + "I want to kill myself")
+    expect(answer.locator(".crisis-banner")).to_contain_text("988")
+    expect(answer).to_contain_text("characters long")

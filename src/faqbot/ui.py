@@ -23,7 +23,11 @@ CONCURRENCY = 1
 CSS = """
 .crisis-banner { border: 3px solid #b91c1c; background: #fef2f2; color: #7f1d1d;
   border-radius: 8px; padding: 0.4em 0.9em; margin-bottom: 0.6em; font-size: 1.05em; }
-.crisis-banner a { color: #7f1d1d; font-weight: 700; }
+/* the banner sets its own colours in every theme: the theme's prose colour (near-white in dark
+   mode) must never land on the banner's background */
+.crisis-banner * { color: inherit !important; background: transparent !important; }
+.crisis-banner a { font-weight: 700; text-decoration: underline; }
+.dark .crisis-banner { background: #450a0a; color: #fef2f2; border-color: #f87171; }
 details.sources { border-top: 1px solid var(--border-color-primary); margin-top: 0.6em;
   padding-top: 0.4em; }
 details.sources summary { cursor: pointer; font-weight: 600; }
@@ -120,7 +124,6 @@ def _ask_tab(h: Handlers, disclaimer: str, feedback: bool) -> None:
             elem_id="question",
             show_label=False,
             placeholder="Type your question…",
-            max_length=h.limit,
             lines=1,
             scale=5,
             min_width=180,
@@ -160,7 +163,6 @@ def _lookup_tab(h: Handlers, docs) -> None:
     with gr.Row():
         query = gr.Textbox(
             label="Question or words",
-            max_length=h.limit,
             scale=4,
             min_width=200,
             elem_id="lookup-query",
@@ -190,7 +192,7 @@ def _lookup_tab(h: Handlers, docs) -> None:
     view = gr.HTML(elem_id="article-view", label="Article")
     with gr.Accordion("Why this answer? (ranks, scores, abstention, safety rule)", open=False):
         why_q = gr.Textbox(
-            label="Question the bot was asked", max_length=h.limit, elem_id="why-question"
+            label="Question the bot was asked", elem_id="why-question"
         )
         why_go = gr.Button("Explain", elem_id="why-button")
         why_md = gr.Markdown(elem_id="why-verdict")
