@@ -7,10 +7,11 @@ import json
 import gradio as gr
 import pytest
 
-from faqbot.render import NOT_FOUND
+from faqbot.render import NOT_FOUND, citation
+from faqbot.render.chat import chat_markdown, user_markdown
+from faqbot.render.html import article_html
 from faqbot.types import Chunk, Passage, Quote, Reply, Span
 from faqbot.ui import QUEUE_SIZE, _api, build_ui
-from faqbot.ui_render import article_html, citation_text, reply_markdown, user_markdown
 from faqbot.ui_server import WHY_K, FeedbackLog, Handlers, UserError
 
 DRIVE = "Can I drive after a ketamine session?"
@@ -43,7 +44,7 @@ def handlers(real_bot, tmp_path_factory):
 
 
 def test_corpus_html_and_markdown_in_a_quote_render_as_text():
-    md = reply_markdown(_evil_reply(), {"evil": EVIL_DOC})
+    md = chat_markdown(_evil_reply(), {"evil": EVIL_DOC})
     assert "<script" not in md and "<b>Title" not in md
     assert "&lt;script&gt;" in md  # in the blockquote and in the sources panel
     assert md.count("&lt;script&gt;") == 2
@@ -59,7 +60,7 @@ def test_article_view_escapes_the_document_and_marks_the_passage():
 
 
 def test_acute_safety_text_comes_first_in_a_banner():
-    md = reply_markdown(_evil_reply("acute", "Call or text **988**."), {"evil": EVIL_DOC})
+    md = chat_markdown(_evil_reply("acute", "Call or text **988**."), {"evil": EVIL_DOC})
     assert md.startswith('<div class="crisis-banner" role="alert">\n\nCall or text **988**.')
     assert md.index("988") < md.index("> ")
 
@@ -169,10 +170,10 @@ def test_feedback_keeps_the_question_only_on_opt_in(real_bot, tmp_path):
 def test_lookup_opens_the_article_at_the_passage(handlers):
     rows, hits = handlers.lookup("how soon does ketamine work", 3, "")
     assert [r[0] for r in rows] == [1, 2, 3] and len(hits) == 3
-    page, citation = handlers.show(hits, 1)
+    page, cited = handlers.show(hits, 1)
     assert '<mark id="passage">' in page
-    assert hits[1].doc_id in citation and hits[1].section in citation
-    assert citation == citation_text(hits[1])
+    assert hits[1].doc_id in cited and hits[1].section in cited
+    assert cited == citation.plain(hits[1].chunk)
     assert handlers.show(hits, 7) == ("", "")
 
 

@@ -8,18 +8,12 @@ import threading
 import time
 from pathlib import Path
 
-from .render import passage_dict, reply_dict
+from .render import citation, passage_dict, reply_dict
+from .render.chat import chat_markdown, user_markdown
+from .render.html import article_html
+from .render.staff import hits_table, why_markdown, why_table
 from .types import Passage as Hit
 from .types import Reply
-from .ui_render import (
-    article_html,
-    citation_text,
-    hits_table,
-    reply_markdown,
-    user_markdown,
-    why_markdown,
-    why_table,
-)
 
 WHY_K = 10  # passages shown in the "why this answer" table
 # Lone UTF-16 surrogates arrive from JSON ("\ud800") or a browser that cut an emoji in half; the
@@ -79,7 +73,7 @@ class Handlers:
         options = reply.suggestions if reply.abstained else reply.followups
         bot_message = {
             "role": "assistant",
-            "content": reply_markdown(reply, self.documents),
+            "content": chat_markdown(reply, self.documents),
             "options": [{"value": t, "label": t} for t in options],
         }
         history = [*history, {"role": "user", "content": user_markdown(question)}, bot_message]
@@ -143,7 +137,7 @@ class Handlers:
             return "", ""
         hit = hits[row]
         doc = self.documents[hit.doc_id]
-        return article_html(doc.title, doc.text, hit.start, hit.end), citation_text(hit)
+        return article_html(doc.title, doc.text, hit.start, hit.end), citation.plain(hit.chunk)
 
     def why(self, question) -> tuple[str, list[list]]:
         """Why the bot answered (or abstained) as it did: ranks, scores, abstention, safety rule."""

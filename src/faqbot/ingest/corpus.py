@@ -10,10 +10,6 @@ import yaml
 
 from ..types import Document
 
-SUPPORTED_SUFFIXES = (".md", ".txt")
-MAX_FILE_BYTES = 5_000_000
-
-
 @dataclass(frozen=True)
 class CorpusProblem:
     """A file that was skipped, with the reason a person can act on."""
@@ -75,6 +71,10 @@ def parse_document(path: Path, raw: str) -> Document:
         markdown=markdown,
         meta=meta,
     )
+
+
+SUPPORTED_SUFFIXES = (".md", ".txt")
+MAX_FILE_BYTES = 5_000_000  # a guard against a wrong file, far above any article
 
 
 def corpus_files(directory: Path) -> list[Path]:

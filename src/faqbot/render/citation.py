@@ -15,11 +15,11 @@ def label(chunk: Chunk) -> str:
     return f'{source(chunk)}, section "{chunk.section}"'
 
 
-def plain(chunk: Chunk, text: str, start: int, end: int) -> str:
-    """A citation staff can paste: the quoted words, source, section, character range, passage."""
+def plain(chunk: Chunk) -> str:
+    """A citation staff can paste: the passage's words, source, section, characters, passage id."""
     return (
-        f'"{" ".join(text.split())}" ({source(chunk)}, section "{chunk.section}", '
-        f"{chunk.doc_id} characters {start}-{end}, passage {chunk.chunk_id})"
+        f'"{" ".join(chunk.text.split())}" ({source(chunk)}, section "{chunk.section}", '
+        f"{chunk.doc_id} characters {chunk.start}-{chunk.end}, passage {chunk.chunk_id})"
     )
 
 
