@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-SPLITS = {"train": ("legacy", "a", "b"), "held_out": ("c",), "blind": ("d",)}
+SPLITS = {"train": ("legacy", "a", "b", "e"), "held_out": ("c",), "blind": ("d",)}
 
 
 @dataclass(frozen=True)
