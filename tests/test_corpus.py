@@ -2,8 +2,11 @@ import pytest
 
 from faqbot import FAQBot, Settings
 from faqbot.ingest.chunking import INTRO_SECTION, chunk_document
-from faqbot.ingest.corpus import MAX_FILE_BYTES, load_corpus
+from faqbot.ingest.corpus import load_corpus
+from faqbot.settings import Limits
 from tests.conftest import ROOT, write_corpus
+
+MAX_FILE_BYTES = Limits().max_file_bytes
 
 
 def test_markdown_front_matter_is_parsed(tiny_corpus):

@@ -68,7 +68,7 @@ class FAQBot:
         root = project_root()
         corpus_dir = Path(corpus_dir) if corpus_dir else root / "corpus"
         index_dir = Path(index_dir) if index_dir else root / "index"
-        corpus = load_corpus(corpus_dir)
+        corpus = load_corpus(corpus_dir, settings.limits)
         for problem in corpus.problems:
             log(f"Corpus: {problem}")
         encoder = encoder or LazyEncoder(settings.encoder)
@@ -114,7 +114,7 @@ class FAQBot:
         try:
             question = validate(question, self.settings.limits)
         except ValueError as why:  # too long: still answered, with the limit and safety text
-            return apply_policy(too_long(question, why), assessment)
+            return apply_policy(too_long(question, why, self.settings.limits), assessment)
         candidates = self.retriever.candidates(question, self.settings.answer.candidates)
         reply = answer(candidates, self._texts, self.calibration, self.settings.answer)
         return apply_policy(reply, assessment)

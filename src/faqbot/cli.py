@@ -49,10 +49,10 @@ def cmd_build(args) -> int:
     from .ingest import load_corpus
 
     root = project_root()
-    corpus = load_corpus(args.corpus or root / "corpus")
+    settings = _settings(args)
+    corpus = load_corpus(args.corpus or root / "corpus", settings.limits)
     for problem in corpus.problems:
         print(f"Corpus: {problem}", file=sys.stderr)
-    settings = _settings(args)
     encoder = SentenceTransformerEncoder(settings.encoder.model, settings.encoder.threads)
     path = build_with_progress(corpus, settings, encoder, args.index or root / "index")
     manifest = json.loads((path / "manifest.json").read_text())

@@ -135,9 +135,12 @@ class Limits:
 
     max_question_chars: int = 1000
     max_k: int = 100
+    echo_chars: int = 200  # of an over-long question, repeated in its reply
+    # A corpus file over this is skipped as a mistake (a PDF export, a log): far above any article
+    max_file_bytes: int = 5_000_000
 
     def __post_init__(self) -> None:
-        _at_least(self, 1, "max_question_chars", "max_k")
+        _at_least(self, 1, "max_question_chars", "max_k", "echo_chars", "max_file_bytes")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..retrieval import Candidates
-from ..settings import AnswerSettings
+from ..settings import AnswerSettings, Limits
 from ..types import Abstention, Reply
 from .answerability import Calibration, abstention, load_calibration
 from .evidence import Evidence, gather_evidence
@@ -12,8 +12,6 @@ from .quotes import make_quote
 from .ranking import select, topics
 
 __all__ = ["Calibration", "Evidence", "answer", "gather_evidence", "load_calibration"]
-
-TOO_LONG_ECHO = 200  # characters of an over-long question kept in its reply
 
 
 def answer(
@@ -39,10 +37,10 @@ def answer(
     )
 
 
-def too_long(question: str, why: ValueError) -> Reply:
+def too_long(question: str, why: ValueError, limits: Limits) -> Reply:
     """The reply to a question over the length limit: the limit, no quotes."""
     return Reply(
-        question[:TOO_LONG_ECHO],
+        question[: limits.echo_chars],
         (),
         Abstention.TOO_LONG,
         Abstention.TOO_LONG.value,

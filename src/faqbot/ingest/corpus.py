@@ -8,7 +8,9 @@ from pathlib import Path
 
 import yaml
 
+from ..settings import Limits
 from ..types import Document
+
 
 @dataclass(frozen=True)
 class CorpusProblem:
@@ -74,7 +76,6 @@ def parse_document(path: Path, raw: str) -> Document:
 
 
 SUPPORTED_SUFFIXES = (".md", ".txt")
-MAX_FILE_BYTES = 5_000_000  # a guard against a wrong file, far above any article
 
 
 def corpus_files(directory: Path) -> list[Path]:
@@ -83,13 +84,14 @@ def corpus_files(directory: Path) -> list[Path]:
     )
 
 
-def load_corpus(directory: str | Path) -> Corpus:
+def load_corpus(directory: str | Path, limits: Limits | None = None) -> Corpus:
     """Load every .md and .txt file; a file that cannot be used is reported, the rest still load.
 
     Raises:
         ValueError: the folder is missing or holds no usable document.
     """
     directory = Path(directory)
+    max_bytes = (limits or Limits()).max_file_bytes
     if not directory.is_dir():
         raise ValueError(f"Corpus folder {directory} does not exist. Create it and add .md files.")
     docs: list[Document] = []
@@ -99,8 +101,8 @@ def load_corpus(directory: str | Path) -> Corpus:
     for path in corpus_files(directory):
         try:
             data = path.read_bytes()
-            if len(data) > MAX_FILE_BYTES:
-                raise ValueError(f"is {len(data):,} bytes, over the {MAX_FILE_BYTES:,} limit")
+            if len(data) > max_bytes:
+                raise ValueError(f"is {len(data):,} bytes, over the {max_bytes:,} limit")
             try:
                 raw = data.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
