@@ -147,3 +147,23 @@ def test_sentence_vectors_paged_from_disk_rank_like_in_memory(tiny_bot):
     for question in ("price insurance cost", "drive home", "sleep fast"):
         expected = [(h.chunk_id, round(h.score, 6)) for h in tiny_bot.search(question, k=5)]
         assert [(h.chunk_id, round(h.score, 6)) for h in paged.search(question, k=5)] == expected
+
+
+def test_candidates_carry_sentence_scores_and_the_passage_cosine(tiny_bot):
+    # the question is (drive 1, car 1, bias 0.1); passage 0 "You should not drive ... by car."
+    # holds both words: cosine 1.0. Each of its two sentences holds one of them:
+    # (1 + 0.01) / (sqrt(2.01) * sqrt(1.01)) = 0.7089. Relevance = mean = 0.8545.
+    candidates = tiny_bot.candidates("drive my car")
+    best = candidates.items[0]
+    assert best.passage.text.startswith("You should not drive") and best.passage.rank == 1
+    assert best.sentence_scores.tolist() == pytest.approx([0.7089, 0.7089], abs=1e-3)
+    assert best.cosine == pytest.approx(1.0, abs=1e-6)
+    assert best.relevance == pytest.approx(0.8545, abs=1e-3)
+    assert candidates.query.shape == (9,) and candidates.rare_unknown == ()
+    assert len(candidates.items) == 5  # AnswerSettings.candidates is 8; the corpus has 5
+
+
+def test_candidates_correct_typos_but_report_rare_words_as_typed(tiny_bot):
+    candidates = tiny_bot.candidates("Can I drvie with sertraline?")
+    assert candidates.searched == "Can I drive with sertraline?"
+    assert candidates.rare_unknown == ("sertraline",)
