@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         origins = parse_origins(os.environ.get("FAQBOT_ALLOWED_ORIGINS", ""))
-        bot = FAQBot.load(settings=Settings(threads=ENCODER_THREADS))
+        bot = FAQBot.load(settings=Settings().replace(threads=ENCODER_THREADS))
     except ValueError as problem:  # a bad setting, corpus or index: the message names the fix
         sys.exit(f"error: {problem}")
     feedback = os.environ.get("FAQBOT_FEEDBACK", "feedback/feedback.jsonl") or None

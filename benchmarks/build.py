@@ -8,8 +8,8 @@ BM25; the table splits embedding and export time from the total. The paths:
 - `torch fp32 (before)`: sentence-transformers on torch, texts in corpus order, 64 a batch (the
   encode loop of commit 0da5f4d, copied below); `torch bf16 (before)` is the same under
   `torch.autocast("cpu", torch.bfloat16)`.
-- `onnx fp32` (the default now, `Settings.passage_encoder="onnx"`): the build's own ONNX export
-  on onnxruntime, each distinct text once, shortest first, 16 a batch (`index._encode_all`).
+- `onnx fp32` (the default now, `passage_encoder="onnx"`): the build's own ONNX export
+  on onnxruntime, each distinct text once, shortest first, 16 a batch (`index.build.encode_all`).
 - `onnx int8` (`passage_encoder="onnx-int8"`): the same with the export quantized to int8.
 
 On the bundled corpus the paths alternate, --repeats times (median printed). On the synthetic
@@ -46,7 +46,7 @@ PATHS = {  # name: (Settings.passage_encoder, torch precision, encode loop)
 }
 
 
-def encode_in_order(encoder, texts, progress=None, batch=64) -> np.ndarray:
+def encode_in_order(encoder, texts, _batch=None, progress=None, batch=64) -> np.ndarray:
     """The build's encode loop before: corpus order, 64 texts a batch, duplicates encoded again."""
     parts = [encoder.encode(texts[i : i + batch]) for i in range(0, len(texts), batch)]
     vectors = np.vstack(parts) if parts else np.zeros((0, encoder.dimension), np.float32)
@@ -79,9 +79,9 @@ class TimedEncoder:
 @contextlib.contextmanager
 def encode_loop(kind: str, timing: dict):
     """Swap in the encode loop of `kind` for build_index, adding its seconds to timing['embed']."""
-    from faqbot import index
+    from faqbot.index import build as index_build
 
-    original = index._encode_all
+    original = index_build.encode_all
     loop = encode_in_order if kind == "before" else original
 
     def timed(*args, **kw):
@@ -91,24 +91,26 @@ def encode_loop(kind: str, timing: dict):
         timing["texts"] = len(args[1])
         return out
 
-    index._encode_all = timed
+    index_build.encode_all = timed
     try:
         yield
     finally:
-        index._encode_all = original
+        index_build.encode_all = original
 
 
 def one_build(corpus_dir: Path, inner, path: str, index_dir: Path) -> dict:
     from faqbot import Settings
-    from faqbot.corpus import load_corpus
     from faqbot.index import build_index
+    from faqbot.ingest import load_corpus
 
     passage_encoder, precision, loop = PATHS[path]
     corpus = load_corpus(corpus_dir)
     encoder, timing = TimedEncoder(inner, precision), {}
     start = time.perf_counter()
     with encode_loop(loop, timing):
-        build = build_index(corpus, Settings(passage_encoder=passage_encoder), encoder, index_dir)
+        build = build_index(
+            corpus, Settings().replace(passage_encoder=passage_encoder), encoder, index_dir
+        )
     total = time.perf_counter() - start
     manifest = json.loads((build / "manifest.json").read_text())
     assert manifest["passage_encoder"] == passage_encoder, manifest["passage_encoder"]
@@ -145,22 +147,24 @@ def build_table(name: str, corpus_dir: Path, inner, paths, repeats: int, keep: d
 
 def paired_throughput(corpus_dir: Path, inner, blocks: int, size: int, workspace: Path) -> None:
     """The four paths take turns embedding the same blocks of passages and their sentences."""
-    from faqbot import Settings, index
-    from faqbot.chunking import chunk_corpus
-    from faqbot.corpus import load_corpus
-    from faqbot.embedding import OnnxEncoder, export_onnx, quantize_onnx
+    from faqbot import Settings
+    from faqbot.encoders.onnx import OnnxEncoder, export_onnx, quantize_onnx
+    from faqbot.index import build as index_build
+    from faqbot.index.texts import chunk_unit_text, passage_for_embedding
+    from faqbot.ingest import chunk_corpus, load_corpus
 
     settings = Settings()
-    chunks = chunk_corpus(load_corpus(corpus_dir).documents, settings.chunk_words)
+    threads, batch = settings.encoder.threads, settings.encoder.build_batch
+    chunks = chunk_corpus(load_corpus(corpus_dir).documents, settings.index.chunk_words)
     folder = workspace / "onnx"
     folder.mkdir(exist_ok=True)
     assert export_onnx(inner, folder), "the ONNX export failed"
     encoders = {
         "torch fp32 (before)": TimedEncoder(inner, "fp32"),
         "torch bf16 (before)": TimedEncoder(inner, "bf16"),
-        "onnx fp32 (default)": index._passage_embedder("onnx", inner, folder, settings.threads),
+        "onnx fp32 (default)": index_build._passage_embedder("onnx", inner, folder, threads),
         "onnx int8": OnnxEncoder(
-            folder, inner.model_id, inner.max_tokens, settings.threads,
+            folder, inner.model_id, inner.max_tokens, threads=threads,
             file=quantize_onnx(folder).name,
         ),
     }  # fmt: skip
@@ -168,14 +172,14 @@ def paired_throughput(corpus_dir: Path, inner, blocks: int, size: int, workspace
     tokens = 0
     for b in range(min(blocks, len(chunks) // size)):
         part = chunks[b * size : (b + 1) * size]
-        texts = [index.passage_for_embedding(c, settings.embed_context) for c in part]
-        texts += [index.chunk_unit_text(c, u) for c in part for u in c.units]
+        texts = [passage_for_embedding(c, settings.index.embed_context) for c in part]
+        texts += [chunk_unit_text(c, u) for c in part for u in c.units]
         tokens += sum(len(ids) for ids in inner._model.tokenizer(texts)["input_ids"])
         names = list(encoders) if b % 2 == 0 else list(reversed(encoders))
         for p in names:
-            loop = encode_in_order if PATHS[p][2] == "before" else index._encode_all
+            loop = encode_in_order if PATHS[p][2] == "before" else index_build.encode_all
             start = time.perf_counter()
-            loop(encoders[p], texts)
+            loop(encoders[p], texts, batch)
             rates[p].append(len(part) / (time.perf_counter() - start))
     n = len(rates[names[0]])
     layers = inner._model[0].auto_model.encoder
@@ -197,7 +201,7 @@ def quality(corpus_dir: Path, builds: dict[str, Path], devset: Path) -> None:
     import faiss
 
     from faqbot import FAQBot
-    from faqbot.eval_data import is_relevant, load_jsonl
+    from faqbot.eval.data import is_relevant, load_jsonl
 
     def vectors(build):
         index = faiss.read_index(str(build / "vectors.faiss"))
@@ -250,7 +254,7 @@ def main() -> None:
     parser.add_argument("--devset", type=Path, default=ROOT / "tests/data/devset.jsonl")
     args = parser.parse_args()
 
-    from faqbot.embedding import SentenceTransformerEncoder
+    from faqbot.encoders.transformer import SentenceTransformerEncoder
 
     start = time.perf_counter()
     inner = SentenceTransformerEncoder(threads=2)

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from faqbot import FAQBot
+from faqbot.answer import gather_evidence
 
 ROOT = Path(__file__).resolve().parents[1]
 GRID = np.round(np.arange(0.10, 0.80, 0.005), 3)
@@ -29,7 +30,7 @@ COVERED_GRID = np.round(np.arange(0.0, 0.30, 0.025), 3)
 
 
 def answers(rel, rare, covered, t1, t2, t3) -> np.ndarray:
-    """Which rows are answered: the same rule as faqbot.answer.abstention_reason."""
+    """Which rows are answered: the same rule as faqbot.answer.answerability.abstention."""
     return ((rel >= t1) | (covered & (rel >= t3))) & ~(rare & (rel < t2))
 
 
@@ -79,7 +80,7 @@ def main() -> None:
     rows = [r for r in rows if r["kind"] in ("in_scope", "out_of_scope")]
     kinds = np.array([r.get("subkind", "in_scope") for r in rows])
     bot = FAQBot.load()
-    evidence = [bot.candidates(r["question"])[1] for r in rows]
+    evidence = [gather_evidence(bot.candidates(r["question"])) for r in rows]
     rel = np.array([e.relevance for e in evidence])
     rare = np.array([bool(e.rare_unknown) for e in evidence])
     covered = np.array([e.covered for e in evidence])

@@ -65,22 +65,21 @@ def measure(part: str, corpus: Path, index: Path) -> float:
     """In this (fresh) process: MB of resident memory that loading `part` adds."""
     import faiss  # noqa: F401  (imports are fixed costs, not the bot's data)
 
-    import faqbot.retrieval
-    from faqbot import FAQBot
-    from faqbot.index import _chunk_from_json, current_build
-    from faqbot.lexical import LexicalIndex
+    from faqbot import FAQBot, Settings
+    from faqbot.index import LexicalIndex, current_build
+    from faqbot.index.store import chunk_from_json
 
     # as at 1M passages: sentence vectors stay memory-mapped (a small library reads them into RAM)
-    faqbot.retrieval.UNITS_IN_MEMORY_BYTES = 0
+    settings = Settings().replace(units_in_memory_bytes=0)
     build = current_build(index)
     before = rss_mb()
     if part == "passages":
         with open(build / "chunks.jsonl", encoding="utf-8") as fh:
-            kept = [_chunk_from_json(json.loads(line)) for line in fh]
+            kept = [chunk_from_json(json.loads(line)) for line in fh]
     elif part == "bm25":
         kept = LexicalIndex.load(build / "lexical")
     else:
-        kept = FAQBot.load(corpus, index, encoder=HashEncoder(), rebuild=False)
+        kept = FAQBot.load(corpus, index, settings, HashEncoder(), rebuild=False)
         for question in QUESTIONS:  # the first asks load word lists and compile BM25 kernels
             kept.ask(question)
     assert kept is not None
@@ -89,8 +88,8 @@ def measure(part: str, corpus: Path, index: Path) -> float:
 
 def build(passages: int, work: Path) -> tuple[Path, Path, int]:
     from faqbot import Settings
-    from faqbot.corpus import load_corpus
     from faqbot.index import build_index
+    from faqbot.ingest import load_corpus
 
     corpus, index = work / f"corpus-{passages}", work / f"index-{passages}"
     write_corpus(ROOT / "corpus", corpus, passages)

@@ -30,7 +30,9 @@ import faiss
 import numpy as np
 from synthetic_corpus import generated_sentences
 
-from faqbot.index import HNSW_EF_CONSTRUCTION as EF_CONSTRUCTION  # as `faqbot build` uses
+from faqbot.settings import IndexSettings
+
+EF_CONSTRUCTION = IndexSettings().hnsw_ef_construction  # as `faqbot build` uses
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -43,7 +45,7 @@ def real_embeddings(n_texts: int, devset: Path) -> tuple[np.ndarray, np.ndarray]
     """(embedded generated texts, embedded dev-set questions), with the bundled model."""
     import json
 
-    from faqbot.embedding import SentenceTransformerEncoder
+    from faqbot.encoders.transformer import SentenceTransformerEncoder
 
     encoder = SentenceTransformerEncoder()
     texts = sorted(generated_sentences(ROOT / "corpus", n_texts), key=len)
@@ -116,11 +118,11 @@ def build(kind: str, vectors: np.ndarray):
     """The index, its build seconds, and its size in MB (serialised: what it holds in RAM)."""
     start = time.perf_counter()
     if kind == "faqbot":  # exactly what `faqbot build` makes for this many passages
-        from faqbot import Settings
-        from faqbot.index import choose_index_type, make_faiss_index
+        from faqbot.index.vectors import choose_index_type, make_faiss_index
 
-        chosen = choose_index_type(len(vectors), Settings().exact_index_max)
-        index = make_faiss_index(np.ascontiguousarray(vectors), chosen)
+        settings = IndexSettings()
+        chosen = choose_index_type(len(vectors), settings.exact_index_max)
+        index = make_faiss_index(np.ascontiguousarray(vectors), chosen, settings)
     else:
         index = make_index(kind, len(vectors))
         if not index.is_trained:

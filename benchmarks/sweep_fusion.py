@@ -21,7 +21,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from faqbot import FAQBot  # noqa: E402
 from faqbot.bot import project_root  # noqa: E402
-from faqbot.eval_data import is_relevant, load_jsonl  # noqa: E402
+from faqbot.eval.data import is_relevant, load_jsonl  # noqa: E402
 
 WEIGHTS = np.round(np.arange(0.5, 0.951, 0.05), 2)
 
@@ -32,7 +32,7 @@ def score_matrices(bot: FAQBot, questions) -> tuple[np.ndarray, np.ndarray, np.n
     n = len(retriever.chunks)
     dense, lexical = np.zeros((len(questions), n)), np.zeros((len(questions), n))
     for i, q in enumerate(questions):
-        for row, score in retriever.dense(q.question, n):
+        for row, score in retriever.dense(retriever.embed(q.question), n):
             dense[i, row] = score
         for row, score in retriever.lexical(q.question, n):
             lexical[i, row] = score
@@ -108,11 +108,7 @@ def main() -> None:
     for rule, (zd, zl) in rules.items():
         for w in WEIGHTS:
             m = metrics(first_ranks(w * zd + (1 - w) * zl, relevant))
-            print(
-                f"| {rule}, dense weight {w:.2f} | "
-                + " | ".join(f"{x:.3f}" for x in m)
-                + " |"
-            )
+            print(f"| {rule}, dense weight {w:.2f} | " + " | ".join(f"{x:.3f}" for x in m) + " |")
         cv = cross_validated(zd, zl, relevant)
         print(
             f"| **5-fold CV, weight chosen per fold**, {rule} | "

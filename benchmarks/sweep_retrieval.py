@@ -17,8 +17,8 @@ import tempfile
 
 from faqbot import FAQBot, Settings
 from faqbot.bot import project_root
-from faqbot.embedding import SentenceTransformerEncoder
-from faqbot.eval_data import is_relevant, load_jsonl
+from faqbot.encoders.transformer import SentenceTransformerEncoder
+from faqbot.eval.data import is_relevant, load_jsonl
 
 
 def scores(bot: FAQBot, questions, retriever: str) -> dict:
@@ -48,11 +48,13 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for words in map(int, args.chunk_words.split(",")):
         folder = tempfile.mkdtemp(prefix="faqbot-sweep-")
-        bot = FAQBot.load(None, folder, Settings(chunk_words=words), encoder, log=lambda m: None)
+        bot = FAQBot.load(
+            None, folder, Settings().replace(chunk_words=words), encoder, log=lambda m: None
+        )
         passage_words = statistics.median(len(c.text.split()) for c in bot.index.chunks)
         single = {r: scores(bot, questions, r) for r in ("dense", "lexical")}
         hybrid = scores(bot, questions, "hybrid")
-        quotes = [len(p.text.split()) for q in questions for p in bot.ask(q.question).passages]
+        quotes = [len(p.text.split()) for q in questions for p in bot.ask(q.question).quotes]
         d, lx = single["dense"], single["lexical"]
         print(
             f"| {words} | {passage_words:.0f} | {statistics.median(quotes):.0f} | "

@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from faqbot.chunking import split_sentences
-from faqbot.corpus import load_corpus
+from faqbot.ingest import load_corpus
+from faqbot.ingest.chunking import split_sentences
 
 SECTIONS_PER_DOC = 50
 # A paragraph stops growing past this many words: one section then chunks into one passage of

@@ -94,7 +94,7 @@ def tiny_faqbot(folder: Path):
     return FAQBot.load(
         write_corpus(folder / "corpus"),
         folder / "index",
-        Settings(chunk_words=20),
+        Settings().replace(chunk_words=20),
         FakeEncoder(),
         log=lambda m: None,
     )
@@ -105,7 +105,11 @@ def tiny_bot(tiny_corpus, tmp_path, fake_encoder):
     from faqbot import FAQBot, Settings
 
     return FAQBot.load(
-        tiny_corpus, tmp_path / "index", Settings(chunk_words=20), fake_encoder, log=lambda m: None
+        tiny_corpus,
+        tmp_path / "index",
+        Settings().replace(chunk_words=20),
+        fake_encoder,
+        log=lambda m: None,
     )
 
 

@@ -1,21 +1,20 @@
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from faqbot.answer import (
-    AnswerSettings,
-    Calibration,
-    Candidate,
-    Evidence,
-    abstention_reason,
-    highlights,
-    select,
-    trim_window,
-)
-from faqbot.chunking import chunk_document
-from faqbot.corpus import parse_document
-from faqbot.reply import DISCLAIMER, NOT_FOUND, escape_markdown
+from faqbot.answer.answerability import Calibration, abstention
+from faqbot.answer.evidence import Evidence, gather_evidence
+from faqbot.answer.notes import unmentioned_note
+from faqbot.answer.quotes import highlights, trim_window
+from faqbot.answer.ranking import select
+from faqbot.ingest.chunking import chunk_document
+from faqbot.ingest.corpus import parse_document
+from faqbot.render import NOT_FOUND, escape_markdown, reply_dict, reply_markdown
+from faqbot.retrieval import Candidate
+from faqbot.settings import AnswerSettings
+from faqbot.types import DISCLAIMER, Abstention, Passage
 
 DOC = """## Driving
 
@@ -32,22 +31,10 @@ def doc(tmp_path):
     return parse_document(path, DOC)
 
 
-def candidate(chunk, scores, cosine=0.5, doc_id=None, rank=1):
-    from faqbot.retrieval import Hit
-
-    hit = Hit(
-        chunk.chunk_id,
-        chunk.text,
-        1.0,
-        doc_id or chunk.doc_id,
-        chunk.title,
-        "",
-        chunk.section,
-        chunk.start,
-        chunk.end,
-        rank,
-    )
-    return Candidate(hit, chunk, np.asarray(scores, dtype=np.float32), cosine)
+def candidate(chunk, scores, cosine=0.5, doc_id=None, rank=1, vector=(1.0, 0.0)):
+    chunk = replace(chunk, doc_id=doc_id or chunk.doc_id)
+    sentence_scores = np.asarray(scores, dtype=np.float32)
+    return Candidate(Passage(chunk, 1.0, rank), sentence_scores, cosine, np.asarray(vector))
 
 
 def test_trim_keeps_whole_sentences_around_the_best_and_its_paragraph(doc):
@@ -65,17 +52,18 @@ def test_trim_keeps_whole_sentences_around_the_best_and_its_paragraph(doc):
     # (6 words, scores 0.6)? unit 2 scores higher but 8 + 6 > 12, so unit 0 joins; then unit 2
     # still does not fit (9 + 6 > 12) -> window [0, 2)
     scores = [0.3, 0.9, 0.6, 0.1, 0.8, 0.8]
-    assert trim_window(chunk, np.array(scores), 12, doc.text) == (0, 2)
+    assert trim_window(chunk, np.array(scores), 12, doc.text, 0.2) == (0, 2)
     # a big budget grows to the paragraph's end, not into a next paragraph that answers weakly...
     weak_next = [0.3, 0.9, 0.6, 0.1, 0.5, 0.5]
-    assert trim_window(chunk, np.array(weak_next), 100, doc.text) == (0, 4)
+    assert trim_window(chunk, np.array(weak_next), 100, doc.text, 0.2) == (0, 4)
     # ...but across the break when the next paragraph answers nearly as well (0.8 >= 0.9 - 0.2)
-    assert trim_window(chunk, np.array(scores), 100, doc.text) == (0, 6)
+    assert trim_window(chunk, np.array(scores), 100, doc.text, 0.2) == (0, 6)
 
 
 def test_highlight_lands_on_the_answering_sentence_and_its_short_lead(doc):
     (chunk,) = chunk_document(doc, max_words=100)
-    spans = highlights(candidate(chunk, [0.1, 0.9, 0.5, 0.1, 0.2, 0.2]), 0, 4, margin=0.04)
+    scores = np.array([0.1, 0.9, 0.5, 0.1, 0.2, 0.2])
+    spans = highlights(chunk, scores, 0, 4, margin=0.04, short_lead=12)
     # "No." (3 chars) sits right before the best sentence: it is part of the answer
     assert [doc.text[s.start : s.end] for s in spans] == [
         "No.",
@@ -85,20 +73,18 @@ def test_highlight_lands_on_the_answering_sentence_and_its_short_lead(doc):
 
 def test_selection_drops_weak_and_duplicate_passages_and_prefers_a_second_source(doc, tmp_path):
     chunks = chunk_document(doc, max_words=8)
-    a, b, c = (
-        candidate(ch, [s], cosine=s, doc_id=d, rank=r)
-        for ch, s, d, r in zip(
-            chunks[:3], (0.8, 0.75, 0.76), ("one", "one", "two"), (1, 2, 3), strict=False
+    a, b, c, weak = (
+        candidate(ch, [s], cosine=s, doc_id=d, rank=r, vector=v)
+        for ch, s, d, r, v in zip(
+            chunks[:4],
+            (0.8, 0.75, 0.76, 0.3),
+            ("one", "one", "two", "three"),
+            (1, 2, 3, 4),
+            ((1.0, 0.0), (0.0, 1.0), (0.0, 1.0), (0.6, 0.8)),
+            strict=True,
         )
     )
-    weak = candidate(chunks[3], [0.3], cosine=0.3, doc_id="three", rank=4)
-    vectors = {
-        id(a): np.array([1.0, 0.0]),
-        id(b): np.array([0.0, 1.0]),
-        id(c): np.array([0.0, 1.0]),
-        id(weak): np.array([0.6, 0.8]),
-    }
-    chosen = select([a, b, c, weak], AnswerSettings(), lambda x: vectors[id(x)])
+    chosen = select((a, b, c, weak), AnswerSettings())
     # relevance = mean(cosine, best unit): a 0.8, b 0.75, c 0.76, weak 0.3 (more than 0.15 below
     # the best: dropped). Ranks a1 b2 c3: after a, b (same article) counts as rank 2 + 1.5 = 3.5,
     # so c (other article, rank 3) goes first; b is then a near-duplicate of c (cosine 1.0).
@@ -107,27 +93,30 @@ def test_selection_drops_weak_and_duplicate_passages_and_prefers_a_second_source
 
 def test_abstention_reasons():
     cal = Calibration(min_relevance=0.25, rare_term_relevance=0.3)
-    assert abstention_reason(Evidence(0.6, (), "q"), cal) == ""
-    assert "below 0.250" in abstention_reason(Evidence(0.2, (), "q"), cal)
-    assert "sertraline" in abstention_reason(Evidence(0.28, ("sertraline",), "q"), cal)
-    assert abstention_reason(Evidence(0.31, ("sertraline",), "q"), cal) == ""
+    assert abstention(Evidence(0.6, ()), cal) is None
+    low = abstention(Evidence(0.2, ()), cal)
+    assert low == (Abstention.LOW_RELEVANCE, "best passage relevance 0.200 is below 0.250")
+    kind, why = abstention(Evidence(0.28, ("sertraline",)), cal)
+    assert kind is Abstention.RARE_WORDS and "sertraline" in why
+    assert abstention(Evidence(0.31, ("sertraline",)), cal) is None
 
 
 def test_a_passage_holding_every_question_word_lowers_the_bar():
     cal = Calibration(min_relevance=0.25, rare_term_relevance=0.3, covered_relevance=0.1)
-    assert abstention_reason(Evidence(0.2, (), "cost?", covered=True), cal) == ""
-    assert "below 0.250" in abstention_reason(Evidence(0.2, (), "cost?", covered=False), cal)
-    assert "below 0.250" in abstention_reason(Evidence(0.05, (), "cost?", covered=True), cal)
+    assert abstention(Evidence(0.2, (), covered=True), cal) is None
+    assert abstention(Evidence(0.2, (), covered=False), cal)[0] is Abstention.LOW_RELEVANCE
+    assert abstention(Evidence(0.05, (), covered=True), cal)[0] is Abstention.LOW_RELEVANCE
     no_rescue = Calibration(min_relevance=0.25, rare_term_relevance=0.3)
-    assert "below 0.250" in abstention_reason(Evidence(0.2, (), "cost?", covered=True), no_rescue)
+    assert abstention(Evidence(0.2, (), covered=True), no_rescue)[0] is Abstention.LOW_RELEVANCE
 
 
 def test_evidence_says_whether_the_best_passage_holds_every_question_word(tiny_bot):
-    _, evidence = tiny_bot.candidates("insurance price")
-    assert evidence.covered is False  # no one passage has both words
-    candidates, evidence = tiny_bot.candidates("Which insurance plan?")
-    assert candidates[0].hit.text.startswith("Insurance may cover the cost:")
-    assert evidence.covered is True  # "insurance" and "plan" (stemmed) are both in that passage
+    # no one passage has both words
+    assert gather_evidence(tiny_bot.candidates("insurance price")).covered is False
+    candidates = tiny_bot.candidates("Which insurance plan?")
+    assert candidates.items[0].passage.text.startswith("Insurance may cover the cost:")
+    # "insurance" and "plan" (stemmed) are both in that passage
+    assert gather_evidence(candidates).covered is True
 
 
 def test_markdown_escaping_makes_markup_inert():
@@ -140,38 +129,36 @@ def test_tiny_bot_reply_is_verbatim_cited_and_ends_with_the_disclaimer(tiny_bot)
     reply = tiny_bot.ask("Can I drive my car?")
     assert not reply.abstained and reply.passages
     for n, quote in enumerate(reply.quotes, start=1):
-        assert quote.citation.number == n
+        assert quote.number == n
         assert (
-            tiny_bot.corpus.by_id(quote.hit.doc_id).text[quote.hit.start : quote.hit.end]
-            == quote.hit.text
+            tiny_bot.corpus.by_id(quote.passage.doc_id).text[quote.start : quote.end] == quote.text
         )
-    assert reply.markdown.rstrip().endswith(f"_{DISCLAIMER}_")
-    assert "[1]" in reply.markdown and "Alpha Guide — Alpha Clinic" in reply.markdown
-    json.dumps(reply.to_dict())
+    assert reply_markdown(reply).rstrip().endswith(f"_{DISCLAIMER}_")
+    assert "[1]" in reply_markdown(reply) and "Alpha Guide — Alpha Clinic" in reply_markdown(reply)
+    json.dumps(reply_dict(reply))
 
 
 def test_tiny_bot_abstains_with_suggestions(tiny_bot):
     # "dose" is a concept of the fake encoder that no passage has: cosines stay near 0.1 or less
     reply = tiny_bot.ask("dose dose")
     assert reply.abstained and reply.passages == []
-    assert reply.markdown.startswith(NOT_FOUND)
-    assert reply.suggestions and reply.markdown.rstrip().endswith(f"_{DISCLAIMER}_")
+    assert reply_markdown(reply).startswith(NOT_FOUND)
+    assert reply.suggestions and reply_markdown(reply).rstrip().endswith(f"_{DISCLAIMER}_")
 
 
 def test_ask_refuses_an_empty_question_but_answers_an_overlong_one_with_safety(tiny_bot):
     with pytest.raises(ValueError, match="The question is empty"):
         tiny_bot.ask("  ")
     reply = tiny_bot.ask("x " * 600 + "I want to kill myself")
-    assert reply.abstained and reply.crisis_level == "acute" and "988" in reply.markdown
-    assert "limit is 1,000" in reply.markdown
+    assert reply.abstained and reply.crisis_level == "acute" and "988" in reply_markdown(reply)
+    assert "limit is 1,000" in reply_markdown(reply)
 
 
 def test_unmentioned_note_names_rare_words_as_typed_and_skips_everyday_ones():
-    from faqbot.bot import unmentioned_note
-
-    assert unmentioned_note("Is TMS or sertraline better?", ("tms", "sertraline")) == (
+    assert unmentioned_note("Is TMS or sertraline better?", ("tms", "sertraline"), 3.0) == (
         "The articles never mention “TMS” or “sertraline”. These are the closest passages they "
         "have; they may not answer your question.",
     )
-    assert unmentioned_note("so many meds", ("meds",)) == ()  # an everyday word, put differently
-    assert unmentioned_note("cost?", ()) == ()
+    # "meds" is an everyday word (Zipf above 3), put differently
+    assert unmentioned_note("so many meds", ("meds",), 3.0) == ()
+    assert unmentioned_note("cost?", (), 3.0) == ()

@@ -14,8 +14,9 @@ import pytest
 
 from faqbot import FAQBot, safety
 from faqbot.cli import main as cli_main
+from faqbot.render import reply_dict, reply_markdown
+from faqbot.render.chat import user_markdown
 from faqbot.ui import build_ui
-from faqbot.ui_render import user_markdown
 from faqbot.ui_server import FeedbackLog, Handlers, UserError
 from tests.conftest import ROOT
 from tests.servers import serving
@@ -60,19 +61,17 @@ def _blank(text: str) -> bool:
 
 
 def _too_long(text: str, bot) -> bool:
-    return len(text.strip()) > bot.settings.max_question_chars
+    return len(text.strip()) > bot.settings.limits.max_question_chars
 
 
 def check_reply(bot, question, reply) -> None:
     """Verbatim quotes, crisis text when it is a crisis, nothing of the question rendered raw."""
     for quote in reply.quotes:
-        assert bot.corpus.by_id(quote.hit.doc_id).text[quote.hit.start : quote.hit.end] == (
-            quote.hit.text
-        )
+        assert bot.corpus.by_id(quote.passage.doc_id).text[quote.start : quote.end] == (quote.text)
     if CRISIS in question:
-        assert reply.crisis_level == "acute" and "988" in reply.markdown
-    assert "<script" not in reply.markdown and "<img" not in reply.markdown
-    json.dumps(reply.to_dict(), ensure_ascii=False).encode("utf-8", "surrogatepass")
+        assert reply.crisis_level == "acute" and "988" in reply_markdown(reply)
+    assert "<script" not in reply_markdown(reply) and "<img" not in reply_markdown(reply)
+    json.dumps(reply_dict(reply), ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 # -- Python API -----------------------------------------------------------------------------------

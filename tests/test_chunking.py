@@ -1,5 +1,5 @@
-from faqbot.chunking import chunk_corpus, chunk_document, split_sentences
-from faqbot.corpus import load_corpus, parse_document
+from faqbot.ingest.chunking import chunk_corpus, chunk_document, split_sentences
+from faqbot.ingest.corpus import load_corpus, parse_document
 from tests.conftest import ROOT
 
 

@@ -1,9 +1,12 @@
 import pytest
 
 from faqbot import FAQBot, Settings
-from faqbot.chunking import INTRO_SECTION, chunk_document
-from faqbot.corpus import MAX_FILE_BYTES, load_corpus
+from faqbot.ingest.chunking import INTRO_SECTION, chunk_document
+from faqbot.ingest.corpus import load_corpus
+from faqbot.settings import Limits
 from tests.conftest import ROOT, write_corpus
+
+MAX_FILE_BYTES = Limits().max_file_bytes
 
 
 def test_markdown_front_matter_is_parsed(tiny_corpus):
@@ -97,7 +100,11 @@ def test_a_markdown_file_without_headings_is_indexed_and_answers(tmp_path, fake_
         tmp_path / "c", {"plain.md": "Driving\n\nDo not drive after a session.\n"}
     )
     bot = FAQBot.load(
-        folder, tmp_path / "ix", Settings(chunk_words=20), fake_encoder, log=lambda m: None
+        folder,
+        tmp_path / "ix",
+        Settings().replace(chunk_words=20),
+        fake_encoder,
+        log=lambda m: None,
     )
     hit = bot.search("can I drive", k=1)[0]
     assert (hit.doc_id, hit.section, hit.text) == (

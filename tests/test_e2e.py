@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from faqbot.reply import DISCLAIMER, NOT_FOUND
+from faqbot.render import NOT_FOUND, reply_markdown
+from faqbot.types import DISCLAIMER
 from tests.conftest import DATA, ROOT
 
 pytestmark = pytest.mark.e2e
@@ -24,14 +25,12 @@ def test_every_quote_on_the_dev_set_is_verbatim_and_cited_in_order(real_bot):
     quotes = 0
     for row in DEVSET:
         reply = real_bot.ask(row["question"])
-        assert reply.markdown.rstrip().endswith(f"_{DISCLAIMER}_")
+        assert reply_markdown(reply).rstrip().endswith(f"_{DISCLAIMER}_")
         for n, quote in enumerate(reply.quotes, start=1):
-            source = real_bot.corpus.by_id(quote.hit.doc_id).text
-            assert source[quote.hit.start : quote.hit.end] == quote.hit.text
-            assert quote.citation.number == n and f"[{n}]" in reply.markdown
-            assert all(
-                quote.hit.start <= s.start < s.end <= quote.hit.end for s in quote.highlights
-            )
+            source = real_bot.corpus.by_id(quote.passage.doc_id).text
+            assert source[quote.start : quote.end] == quote.text
+            assert quote.number == n and f"[{n}]" in reply_markdown(reply)
+            assert all(quote.start <= s.start < s.end <= quote.end for s in quote.highlights)
             quotes += 1
     assert quotes > 300
 
@@ -50,7 +49,7 @@ def test_every_quote_on_the_dev_set_is_verbatim_and_cited_in_order(real_bot):
 def test_abstains_off_topic_and_near_domain(real_bot, question):
     reply = real_bot.ask(question)
     assert reply.abstained and reply.passages == []
-    assert reply.markdown.startswith(NOT_FOUND) and reply.suggestions
+    assert reply_markdown(reply).startswith(NOT_FOUND) and reply.suggestions
 
 
 @pytest.mark.parametrize(
@@ -89,19 +88,19 @@ def test_a_named_thing_no_article_mentions_is_said_before_the_quotes(real_bot):
     reply = real_bot.ask("what are the side effects of sertraline?")
     note = "The articles never mention “sertraline”."
     assert any(n.startswith(note) for n in reply.notes)
-    assert reply.markdown.index("never mention") < reply.markdown.index("> ")
+    assert reply_markdown(reply).index("never mention") < reply_markdown(reply).index("> ")
     assert not real_bot.ask("I take like five meds every day, could ketamine cut that down?").notes
 
 
 def test_acute_crisis_reply_puts_988_first_and_quotes_no_dosing(real_bot):
     reply = real_bot.ask("I've been saving up pills, how many infusions would it take to end it")
     assert reply.crisis and reply.crisis_level == "acute"
-    assert reply.markdown.index("988") < min(
-        [reply.markdown.index(f"[{q.citation.number}]") for q in reply.quotes] or [10**9]
+    assert reply_markdown(reply).index("988") < min(
+        [reply_markdown(reply).index(f"[{q.number}]") for q in reply.quotes] or [10**9]
     )
     from faqbot.safety import describes_dose_or_method
 
-    assert not any(describes_dose_or_method(q.hit.text) for q in reply.quotes)
+    assert not any(describes_dose_or_method(q.text) for q in reply.quotes)
 
 
 def run_cli(*args):
@@ -149,7 +148,8 @@ def test_cli_errors_go_to_stderr_without_traceback(args, message):
 
 
 def test_queries_use_the_onnx_export_with_the_same_vectors(real_bot):
-    from faqbot.embedding import OnnxEncoder, SentenceTransformerEncoder
+    from faqbot.encoders.onnx import OnnxEncoder
+    from faqbot.encoders.transformer import SentenceTransformerEncoder
 
     assert real_bot.index.manifest["query_encoder"] == "onnx"
     assert isinstance(real_bot.encoder, OnnxEncoder)

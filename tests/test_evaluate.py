@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from faqbot import eval_report
-from faqbot.eval_data import Dataset, Question, is_relevant, load_beir, load_jsonl, quote_matches
-from faqbot.eval_metrics import answer_failures, answer_metrics, retrieval_metrics
-from faqbot.evaluate import main, run_eval
+from faqbot.eval import report as eval_report
+from faqbot.eval.data import Dataset, Question, is_relevant, load_beir, load_jsonl, quote_matches
+from faqbot.eval.metrics import answer_failures, answer_metrics, retrieval_metrics
+from faqbot.eval.run import main, run_eval
 
 DEVSET = Path(__file__).parent / "data" / "devset.jsonl"
 
@@ -220,8 +220,12 @@ def test_run_eval_on_the_tiny_corpus(tiny_bot):
     from faqbot import FAQBot, Settings
 
     # RRF (k=60) fusion keeps this fixture's arithmetic; the default z-score fusion differs
-    tiny_bot = FAQBot(tiny_bot.corpus, tiny_bot.index, tiny_bot.encoder,
-                      Settings(chunk_words=20, fusion="rrf", rrf_k=60))
+    tiny_bot = FAQBot(
+        tiny_bot.corpus,
+        tiny_bot.index,
+        tiny_bot.encoder,
+        Settings().replace(chunk_words=20, fusion="rrf", rrf_k=60),
+    )
     report = run_eval(tiny_bot, TINY, ("hybrid", "lexical"), k=10, progress=False, answers=False)
     # hybrid first answering ranks: t1 1, t2 2 (price first), t3 5; BM25: 1, 1, never
     assert report["first_relevant_rank"] == {

@@ -10,14 +10,19 @@ import numpy as np
 import pytest
 
 from faqbot import FAQBot, Settings
-from faqbot.index import _encode_all, current_build
+from faqbot.index import current_build, encode_all
 from tests.conftest import ROOT, FakeEncoder
 
 
 def load(corpus, index, encoder=None, **kw):
     messages = []
     bot = FAQBot.load(
-        corpus, index, Settings(chunk_words=20), encoder or FakeEncoder(), log=messages.append, **kw
+        corpus,
+        index,
+        Settings().replace(chunk_words=20),
+        encoder or FakeEncoder(),
+        log=messages.append,
+        **kw,
     )
     return bot, messages
 
@@ -79,7 +84,11 @@ def test_other_model_or_chunking_is_stale(tiny_corpus, tmp_path):
         load(tiny_corpus, tmp_path / "ix", other, rebuild=False)
     with pytest.raises(ValueError, match="chunking differs"):
         FAQBot.load(
-            tiny_corpus, tmp_path / "ix", Settings(chunk_words=40), FakeEncoder(), rebuild=False
+            tiny_corpus,
+            tmp_path / "ix",
+            Settings().replace(chunk_words=40),
+            FakeEncoder(),
+            rebuild=False,
         )
 
 
@@ -115,7 +124,7 @@ from faqbot import FAQBot, Settings
 class Slow(FakeEncoder):
     def encode(self, texts):
         print("encoding", flush=True); time.sleep(60)
-FAQBot.load({corpus!r}, {index!r}, Settings(chunk_words=20), Slow())
+FAQBot.load({corpus!r}, {index!r}, Settings().replace(chunk_words=20), Slow())
 """
 
 
@@ -229,7 +238,7 @@ class RecordingEncoder(FakeEncoder):
 def test_build_encodes_each_distinct_text_once_shortest_first():
     encoder = RecordingEncoder()
     texts = ["car price", "sleep", "car price", "the cost to drive fast", "sleep"]
-    vectors = _encode_all(encoder, texts, batch=2)
+    vectors = encode_all(encoder, texts, batch=2)
     # 3 distinct texts by length: "sleep" (5), "car price" (9), then the 22-character one
     assert encoder.batches == [["sleep", "car price"], ["the cost to drive fast"]]
     assert vectors.shape == (5, 9) and vectors.dtype == np.float32
@@ -238,28 +247,31 @@ def test_build_encodes_each_distinct_text_once_shortest_first():
 
 def test_build_progress_counts_distinct_texts():
     seen = []
-    _encode_all(
+    encode_all(
         FakeEncoder(),
         ["a", "bb", "a", "ccc"],
-        lambda done, total: seen.append((done, total)),
         batch=2,
+        progress=lambda done, total: seen.append((done, total)),
     )
     assert seen == [(2, 3), (3, 3)]
 
 
 def test_no_texts_give_an_empty_matrix():
-    assert _encode_all(FakeEncoder(), []).shape == (0, 9)
+    assert encode_all(FakeEncoder(), [], batch=16).shape == (0, 9)
 
 
 def test_unknown_passage_encoder_is_refused_with_the_choices():
     with pytest.raises(ValueError, match="passage_encoder must be one of onnx, onnx-int8, encoder"):
-        Settings(passage_encoder="gpu")
+        Settings().replace(passage_encoder="gpu")
 
 
 def test_int8_build_without_an_onnx_export_says_what_to_use(tiny_corpus, tmp_path):
     with pytest.raises(ValueError, match="needs the ONNX export.*Use passage_encoder='onnx'"):
         FAQBot.load(
-            tiny_corpus, tmp_path / "ix", Settings(passage_encoder="onnx-int8"), FakeEncoder()
+            tiny_corpus,
+            tmp_path / "ix",
+            Settings().replace(passage_encoder="onnx-int8"),
+            FakeEncoder(),
         )
     assert not list((tmp_path / "ix").glob("*build-*"))  # the staging folder is cleaned up
 
@@ -275,12 +287,16 @@ QUESTIONS = [
 
 @pytest.mark.e2e
 def test_onnx_build_matches_the_torch_build_and_int8_stays_close(real_bot, tmp_path):
-    from faqbot.embedding import SentenceTransformerEncoder
+    from faqbot.encoders.transformer import SentenceTransformerEncoder
 
     torch_encoder = SentenceTransformerEncoder()
     bots = {
         kind: FAQBot.load(
-            None, tmp_path / kind, Settings(passage_encoder=kind), torch_encoder, log=print
+            None,
+            tmp_path / kind,
+            Settings().replace(passage_encoder=kind),
+            torch_encoder,
+            log=print,
         )
         for kind in ("encoder", "onnx-int8")
     }

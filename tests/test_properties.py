@@ -13,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from faqbot.chunking import chunk_document
-from faqbot.corpus import parse_document
+from faqbot.ingest.chunking import chunk_document
+from faqbot.ingest.corpus import parse_document
+from faqbot.render import reply_dict, reply_markdown, reply_text
 from tests.conftest import tiny_faqbot
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -108,7 +109,7 @@ def test_search_returns_verbatim_passages_or_a_value_error_that_says_why(bot, qu
     try:
         hits = bot.search(question, k=3)
     except ValueError as why:
-        assert _blank(question) or len(question) > bot.settings.max_question_chars
+        assert _blank(question) or len(question) > bot.settings.limits.max_question_chars
         assert re.search(r"question is empty|the limit is 1,000", str(why))
         return
     assert 1 <= len(hits) <= 3 and [h.rank for h in hits] == list(range(1, len(hits) + 1))
@@ -125,14 +126,13 @@ def test_ask_always_replies_with_verbatim_quotes(bot, question):
         return
     reply = bot.ask(question)
     assert reply.abstained == (not reply.quotes)
-    assert [c.number for c in reply.citations] == list(range(1, len(reply.quotes) + 1))
+    assert [q.number for q in reply.quotes] == list(range(1, len(reply.quotes) + 1))
     for quote in reply.quotes:
-        hit = quote.hit
-        assert bot.corpus.by_id(hit.doc_id).text[hit.start : hit.end] == hit.text
-        assert (quote.citation.start, quote.citation.end) == (hit.start, hit.end)
-        assert all(hit.start <= s.start < s.end <= hit.end for s in quote.highlights)
-    assert reply.markdown.endswith(f"_{reply.disclaimer}_")
-    reply.to_dict()  # every field renders
+        assert bot.corpus.by_id(quote.passage.doc_id).text[quote.start : quote.end] == quote.text
+        assert quote.passage.start <= quote.start < quote.end <= quote.passage.end
+        assert all(quote.start <= s.start < s.end <= quote.end for s in quote.highlights)
+    assert reply_markdown(reply).endswith(f"_{reply.disclaimer}_")
+    reply_dict(reply)  # every field renders
 
 
 @FAST
@@ -142,5 +142,5 @@ def test_safety_text_is_never_lost_whatever_surrounds_the_crisis(bot, question, 
     assume(len(message) < 200_000)
     reply = bot.ask(message)
     assert reply.crisis and reply.crisis_level == "acute"
-    assert "988" in reply.safety_text and "988" in reply.markdown
-    assert "988" in reply.text()
+    assert "988" in reply.safety_text and "988" in reply_markdown(reply)
+    assert "988" in reply_text(reply)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from faqbot.retrieval import reciprocal_rank_fusion, zscore_fusion
+from faqbot.retrieval.fusion import reciprocal_rank_fusion, zscore_fusion
 
 
 def test_rrf_arithmetic():
@@ -86,8 +86,12 @@ def test_hybrid_is_the_default_and_fuses_both(tiny_bot):
     assert [h.score for h in hits][:2] == pytest.approx([1.363, 1.072], abs=2e-3)
     assert all(h.dense_rank is not None for h in hits)
     # weighted towards BM25 (0.1 dense) insurance wins: 1.236 against 1.212
-    bot = FAQBot(tiny_bot.corpus, tiny_bot.index, tiny_bot.encoder,
-                 Settings(chunk_words=20, dense_weight=0.1))
+    bot = FAQBot(
+        tiny_bot.corpus,
+        tiny_bot.index,
+        tiny_bot.encoder,
+        Settings().replace(chunk_words=20, dense_weight=0.1),
+    )
     hits = bot.search("price insurance cost", k=2)
     assert _texts(hits) == ["Insurance may cover ", "The price is 50 doll"]
     assert [h.score for h in hits] == pytest.approx([1.236, 1.212], abs=2e-3)
@@ -96,8 +100,12 @@ def test_hybrid_is_the_default_and_fuses_both(tiny_bot):
 def test_hybrid_with_rrf(tiny_bot):
     from faqbot import FAQBot, Settings
 
-    bot = FAQBot(tiny_bot.corpus, tiny_bot.index, tiny_bot.encoder,
-                 Settings(chunk_words=20, fusion="rrf", rrf_k=60))
+    bot = FAQBot(
+        tiny_bot.corpus,
+        tiny_bot.index,
+        tiny_bot.encoder,
+        Settings().replace(chunk_words=20, fusion="rrf", rrf_k=60),
+    )
     # dense ranks the price passage 1st and the insurance passage 2nd; BM25 the other way round
     # ("insurance" and "cost" both hit passage 2). Each gets 1/61 + 1/62; the tie keeps the
     # dense order; the drive passage follows with dense rank 3 only: 1/63.
@@ -129,14 +137,33 @@ def test_unknown_retriever_is_refused(tiny_bot):
         tiny_bot.search("cost", retriever="magic")
 
 
-def test_sentence_vectors_paged_from_disk_rank_like_in_memory(tiny_bot, monkeypatch):
-    import faqbot.retrieval as retrieval
+def test_sentence_vectors_paged_from_disk_rank_like_in_memory(tiny_bot):
     from faqbot import FAQBot
 
-    monkeypatch.setattr(retrieval, "UNITS_IN_MEMORY_BYTES", 0)  # as for a big library
-    paged = FAQBot(tiny_bot.corpus, tiny_bot.index, tiny_bot.encoder, tiny_bot.settings)
-    assert isinstance(paged.retriever._units, np.memmap)
-    assert not isinstance(tiny_bot.retriever._units, np.memmap)
+    big_library = tiny_bot.settings.replace(units_in_memory_bytes=0)
+    paged = FAQBot(tiny_bot.corpus, tiny_bot.index, tiny_bot.encoder, big_library)
+    assert isinstance(paged.retriever.sentences.units, np.memmap)
+    assert not isinstance(tiny_bot.retriever.sentences.units, np.memmap)
     for question in ("price insurance cost", "drive home", "sleep fast"):
         expected = [(h.chunk_id, round(h.score, 6)) for h in tiny_bot.search(question, k=5)]
         assert [(h.chunk_id, round(h.score, 6)) for h in paged.search(question, k=5)] == expected
+
+
+def test_candidates_carry_sentence_scores_and_the_passage_cosine(tiny_bot):
+    # the question is (drive 1, car 1, bias 0.1); passage 0 "You should not drive ... by car."
+    # holds both words: cosine 1.0. Each of its two sentences holds one of them:
+    # (1 + 0.01) / (sqrt(2.01) * sqrt(1.01)) = 0.7089. Relevance = mean = 0.8545.
+    candidates = tiny_bot.candidates("drive my car")
+    best = candidates.items[0]
+    assert best.passage.text.startswith("You should not drive") and best.passage.rank == 1
+    assert best.sentence_scores.tolist() == pytest.approx([0.7089, 0.7089], abs=1e-3)
+    assert best.cosine == pytest.approx(1.0, abs=1e-6)
+    assert best.relevance == pytest.approx(0.8545, abs=1e-3)
+    assert candidates.query.shape == (9,) and candidates.rare_unknown == ()
+    assert len(candidates.items) == 5  # AnswerSettings.candidates is 8; the corpus has 5
+
+
+def test_candidates_correct_typos_but_report_rare_words_as_typed(tiny_bot):
+    candidates = tiny_bot.candidates("Can I drvie with sertraline?")
+    assert candidates.searched == "Can I drive with sertraline?"
+    assert candidates.rare_unknown == ("sertraline",)

@@ -7,11 +7,11 @@ import json
 import gradio as gr
 import pytest
 
-from faqbot.chunking import Span
-from faqbot.reply import NOT_FOUND, Citation, Quote, Reply
-from faqbot.retrieval import Hit
+from faqbot.render import NOT_FOUND, citation
+from faqbot.render.chat import chat_markdown, user_markdown
+from faqbot.render.html import article_html
+from faqbot.types import Chunk, Passage, Quote, Reply, Span
 from faqbot.ui import QUEUE_SIZE, _api, build_ui
-from faqbot.ui_render import article_html, citation_text, reply_markdown, user_markdown
 from faqbot.ui_server import WHY_K, FeedbackLog, Handlers, UserError
 
 DRIVE = "Can I drive after a ketamine session?"
@@ -32,12 +32,10 @@ EVIL_DOC = _Doc("evil", "Evil <b>Title</b>", EVIL_TEXT)
 
 def _evil_reply(level: str = "none", safety_text: str = "") -> Reply:
     start, end = 10, EVIL_TEXT.index("\n\nEnd")
-    hit = Hit(
-        "c1", EVIL_TEXT[start:end], 1.0, "evil", EVIL_DOC.title, "Pub", "Intro", start, end, 1
-    )
-    citation = Citation(1, hit.title, "Pub", "Intro", "evil", "c1", start, end)
-    quote = Quote(hit, citation, (Span(start, end),), False, False, 0.9)
-    return Reply("q", (quote,), False, crisis_level=level, safety_text=safety_text)
+    text, spans = EVIL_TEXT[start:end], (Span(start, end),)
+    chunk = Chunk("c1", "evil", EVIL_DOC.title, "Pub", "Intro", start, end, text, spans)
+    quote = Quote(Passage(chunk, 1.0, 1), 1, start, end, text, spans, False, False)
+    return Reply("q", (quote,), crisis_level=level, safety_text=safety_text)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +44,7 @@ def handlers(real_bot, tmp_path_factory):
 
 
 def test_corpus_html_and_markdown_in_a_quote_render_as_text():
-    md = reply_markdown(_evil_reply(), {"evil": EVIL_DOC})
+    md = chat_markdown(_evil_reply(), {"evil": EVIL_DOC})
     assert "<script" not in md and "<b>Title" not in md
     assert "&lt;script&gt;" in md  # in the blockquote and in the sources panel
     assert md.count("&lt;script&gt;") == 2
@@ -62,7 +60,7 @@ def test_article_view_escapes_the_document_and_marks_the_passage():
 
 
 def test_acute_safety_text_comes_first_in_a_banner():
-    md = reply_markdown(_evil_reply("acute", "Call or text **988**."), {"evil": EVIL_DOC})
+    md = chat_markdown(_evil_reply("acute", "Call or text **988**."), {"evil": EVIL_DOC})
     assert md.startswith('<div class="crisis-banner" role="alert">\n\nCall or text **988**.')
     assert md.index("988") < md.index("> ")
 
@@ -77,10 +75,10 @@ def test_chat_appends_question_and_cited_answer(handlers):
     assert [m["role"] for m in history] == ["user", "assistant"]
     assert not reply.abstained
     answer = history[1]["content"]
-    assert "> " in answer and "[1]" in answer and reply.citations[0].title in answer
+    assert "> " in answer and "[1]" in answer and reply.quotes[0].passage.title in answer
     assert '<details class="sources">' in answer
     assert [o["value"] for o in history[1]["options"]] == list(reply.followups)
-    assert turns == {1: {"passages": [q.hit.chunk_id for q in reply.quotes], "question": ""}}
+    assert turns == {1: {"passages": [q.passage.chunk_id for q in reply.quotes], "question": ""}}
 
 
 def test_chat_abstains_off_topic_with_topics_as_buttons(handlers):
@@ -156,7 +154,7 @@ def test_feedback_records_rating_and_passage_ids_but_not_the_question(real_bot, 
     raw = path.read_text()
     assert "drive" not in raw.lower()
     lines = [json.loads(line) for line in raw.splitlines()]
-    ids = [q.hit.chunk_id for q in reply.quotes]
+    ids = [q.passage.chunk_id for q in reply.quotes]
     assert [(e["rating"], e["passages"]) for e in lines] == [("up", ids), ("down", ids)]
     assert set(lines[0]) == {"time", "rating", "passages"}
 
@@ -172,10 +170,10 @@ def test_feedback_keeps_the_question_only_on_opt_in(real_bot, tmp_path):
 def test_lookup_opens_the_article_at_the_passage(handlers):
     rows, hits = handlers.lookup("how soon does ketamine work", 3, "")
     assert [r[0] for r in rows] == [1, 2, 3] and len(hits) == 3
-    page, citation = handlers.show(hits, 1)
+    page, cited = handlers.show(hits, 1)
     assert '<mark id="passage">' in page
-    assert hits[1].doc_id in citation and hits[1].section in citation
-    assert citation == citation_text(hits[1])
+    assert hits[1].doc_id in cited and hits[1].section in cited
+    assert cited == citation.plain(hits[1].chunk)
     assert handlers.show(hits, 7) == ("", "")
 
 

@@ -7,7 +7,6 @@ import json
 import os
 import sys
 import textwrap
-from dataclasses import asdict
 from pathlib import Path
 
 
@@ -32,9 +31,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args):
-    from .config import Settings
+    from .settings import Settings
 
-    return Settings(model=args.model) if args.model else Settings()
+    return Settings().replace(model=args.model) if args.model else Settings()
 
 
 def _load(args, rebuild=True):
@@ -44,21 +43,18 @@ def _load(args, rebuild=True):
 
 
 def cmd_build(args) -> int:
-    from .bot import build, project_root
-    from .corpus import load_corpus
-    from .embedding import SentenceTransformerEncoder
+    from .bot import project_root
+    from .encoders.transformer import SentenceTransformerEncoder
+    from .index import build_with_progress
+    from .ingest import load_corpus
 
     root = project_root()
-    corpus = load_corpus(args.corpus or root / "corpus")
+    settings = _settings(args)
+    corpus = load_corpus(args.corpus or root / "corpus", settings.limits)
     for problem in corpus.problems:
         print(f"Corpus: {problem}", file=sys.stderr)
-    settings = _settings(args)
-    path = build(
-        corpus,
-        settings,
-        SentenceTransformerEncoder(settings.model, settings.threads),
-        args.index or root / "index",
-    )
+    encoder = SentenceTransformerEncoder(settings.encoder.model, settings.encoder.threads)
+    path = build_with_progress(corpus, settings, encoder, args.index or root / "index")
     manifest = json.loads((path / "manifest.json").read_text())
     print(
         f"Built {manifest['n_chunks']} passages from {len(corpus.documents)} documents "
@@ -77,32 +73,35 @@ def _wrap(text: str, indent: str = "   ") -> str:
 
 
 def cmd_search(args) -> int:
+    from .render import citation, passage_dict
+
     bot = _load(args)
     hits = bot.search(args.question, k=args.k, retriever=args.retriever)
     if args.json:
-        print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
+        print(json.dumps([passage_dict(h) for h in hits], ensure_ascii=False, indent=2))
         return 0
     if not hits:
         print("No passage matches.")
     for h in hits:
-        source = f"{h.title} ({h.publisher})" if h.publisher else h.title
-        print(f"{h.rank}. {source} — {h.section}   [score {h.score:.4f}, id {h.chunk_id}]")
+        print(f"{h.rank}. {citation.label(h.chunk)}   [score {h.score:.4f}, id {h.chunk_id}]")
         print(_wrap(h.text) + "\n")
     return 0
 
 
 def cmd_ask(args) -> int:
+    from .render import reply_dict, reply_text
+
     bot = _load(args)
     reply = bot.ask(args.question)
     if args.json:
-        print(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(reply_dict(reply), ensure_ascii=False, indent=2))
     else:
-        print(reply.text())
+        print(reply_text(reply))
     return 0
 
 
 def cmd_eval(argv: list[str]) -> int:
-    from .evaluate import main as eval_main
+    from .eval.run import main as eval_main
 
     return eval_main(argv)
 

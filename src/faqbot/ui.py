@@ -80,7 +80,7 @@ def launch(demo, host: str = "127.0.0.1", port: int = 7860, allowed_origins=(), 
 
 
 def bot_disclaimer() -> str:
-    from .reply import DISCLAIMER
+    from .types import DISCLAIMER
 
     return DISCLAIMER
 

@@ -6,20 +6,14 @@ import json
 import re
 import threading
 import time
-from dataclasses import asdict
 from pathlib import Path
 
-from .reply import Reply
-from .retrieval import Hit
-from .ui_render import (
-    article_html,
-    citation_text,
-    hits_table,
-    reply_markdown,
-    user_markdown,
-    why_markdown,
-    why_table,
-)
+from .render import citation, passage_dict, reply_dict
+from .render.chat import chat_markdown, user_markdown
+from .render.html import article_html
+from .render.staff import hits_table, why_markdown, why_table
+from .types import Passage as Hit
+from .types import Reply
 
 WHY_K = 10  # passages shown in the "why this answer" table
 # Lone UTF-16 surrogates arrive from JSON ("\ud800") or a browser that cut an emoji in half; the
@@ -67,7 +61,7 @@ class Handlers:
         self.bot = bot
         self.feedback = feedback
         self.documents = {d.doc_id: d for d in bot.corpus.documents}
-        self.limit = bot.settings.max_question_chars
+        self.limit = bot.settings.limits.max_question_chars
 
     # -- visitors -----------------------------------------------------------------------------
     def chat(self, question: str, history: list, turns: dict) -> tuple[list, dict, Reply | None]:
@@ -79,13 +73,13 @@ class Handlers:
         options = reply.suggestions if reply.abstained else reply.followups
         bot_message = {
             "role": "assistant",
-            "content": reply_markdown(reply, self.documents),
+            "content": chat_markdown(reply, self.documents),
             "options": [{"value": t, "label": t} for t in options],
         }
         history = [*history, {"role": "user", "content": user_markdown(question)}, bot_message]
         turns = dict(turns)
         turns[len(history) - 1] = {
-            "passages": [q.hit.chunk_id for q in reply.quotes],
+            "passages": [q.passage.chunk_id for q in reply.quotes],
             "question": question if self.feedback.log_questions else "",
         }
         return history, turns, reply
@@ -107,13 +101,13 @@ class Handlers:
             reply = self.bot.ask(question)
         except ValueError as why:
             raise UserError(str(why)) from None
-        return reply.to_dict() | {"notes": list(reply.notes)}
+        return reply_dict(reply) | {"notes": list(reply.notes)}
 
     def api_search(
         self, question: str, k: int = 5, retriever: str = "hybrid", article: str = ""
     ) -> list[dict]:
         """Ranked passages with hybrid, dense and lexical ranks and scores."""
-        return [asdict(h) for h in self.search(question, k, retriever, article)]
+        return [passage_dict(h) for h in self.search(question, k, retriever, article)]
 
     # -- staff --------------------------------------------------------------------------------
     def search(self, question, k=5, retriever: str = "hybrid", article: str = "") -> list[Hit]:
@@ -126,7 +120,9 @@ class Handlers:
             if not article:
                 return self.bot.search(question, k=k, retriever=retriever or None)
             self.bot.search(question, k=k, retriever=retriever or None)  # validates k as given
-            wide = self.bot.search(question, k=self.bot.settings.max_k, retriever=retriever or None)
+            wide = self.bot.search(
+                question, k=self.bot.settings.limits.max_k, retriever=retriever or None
+            )
         except ValueError as why:
             raise UserError(str(why)) from None
         return [h for h in wide if h.doc_id == article][:k]
@@ -141,7 +137,7 @@ class Handlers:
             return "", ""
         hit = hits[row]
         doc = self.documents[hit.doc_id]
-        return article_html(doc.title, doc.text, hit.start, hit.end), citation_text(hit)
+        return article_html(doc.title, doc.text, hit.start, hit.end), citation.plain(hit.chunk)
 
     def why(self, question) -> tuple[str, list[list]]:
         """Why the bot answered (or abstained) as it did: ranks, scores, abstention, safety rule."""
@@ -151,7 +147,7 @@ class Handlers:
         except ValueError as why:
             raise UserError(str(why)) from None
         reply = self.bot.ask(question)
-        quoted = {q.hit.chunk_id for q in reply.quotes}
+        quoted = {q.passage.chunk_id for q in reply.quotes}
         return why_markdown(reply), why_table(hits, quoted)
 
 

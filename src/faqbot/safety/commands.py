@@ -8,11 +8,13 @@ from pathlib import Path
 
 
 def _encoder():
-    from ..config import Settings
-    from ..embedding import SentenceTransformerEncoder, model_fingerprint
+    from ..encoders.model import model_fingerprint
+    from ..encoders.transformer import SentenceTransformerEncoder
+    from ..settings import Settings
 
     settings = Settings()
-    return SentenceTransformerEncoder(settings.model, 1), model_fingerprint(settings.model)
+    model = settings.encoder.model
+    return SentenceTransformerEncoder(model, 1), model_fingerprint(model)
 
 
 def _data(path: Path | None) -> Path:

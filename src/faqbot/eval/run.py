@@ -9,8 +9,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .config import RETRIEVERS
-from .eval_data import (
+from ..settings import RETRIEVERS
+from ..types import Passage, Quote
+from .data import (
     KINDS,
     Dataset,
     Question,
@@ -19,8 +20,7 @@ from .eval_data import (
     normalize,
     write_beir_corpus,
 )
-from .eval_metrics import answer_failures, answer_metrics, retrieval_failures, retrieval_metrics
-from .retrieval import Hit
+from .metrics import answer_failures, answer_metrics, retrieval_failures, retrieval_metrics
 
 DEFAULT = "tests/data/devset.jsonl"
 
@@ -47,17 +47,18 @@ def ranked(bot, question: str, retriever: str, k: int, doc_map: dict | None) -> 
     """(judged id, hit) best first: passages, or BEIR documents at their best passage's rank."""
     if doc_map is None:
         return [(h.chunk_id, h) for h in bot.search(question, k=k, retriever=retriever)]
-    hits = bot.search(question, k=min(bot.settings.max_k, 5 * k), retriever=retriever)
-    seen: dict[str, Hit] = {}
+    hits = bot.search(question, k=min(bot.settings.limits.max_k, 5 * k), retriever=retriever)
+    seen: dict[str, Passage] = {}
     for h in hits:
         seen.setdefault(doc_map.get(h.doc_id, h.doc_id), h)
     return list(seen.items())[:k]
 
 
-def _where(hit: Hit | None) -> str:
-    if hit is None:
+def _where(found: Passage | Quote | None) -> str:
+    if found is None:
         return ""
-    return f"{hit.doc_id} § {hit.section}: {normalize(hit.text)[:160]}"
+    chunk = found.chunk if isinstance(found, Passage) else found.passage.chunk
+    return f"{chunk.doc_id} § {chunk.section}: {normalize(found.text)[:160]}"
 
 
 def collect_runs(bot, questions, qrels, retrievers, k, doc_map, tick) -> tuple[dict, dict, dict]:
@@ -71,23 +72,23 @@ def collect_runs(bot, questions, qrels, retrievers, k, doc_map, tick) -> tuple[d
             runs[retriever][q.qid] = {i: 1.0 / n for n, (i, _) in enumerate(ids, start=1)}
             hit_ranks = [n for n, (i, _) in enumerate(ids, start=1) if i in qrels[q.qid]]
             first[q.qid][retriever] = hit_ranks[0] if hit_ranks else None
-            if retriever == bot.settings.retriever:
+            if retriever == bot.settings.retrieval.retriever:
                 top[q.qid] = _where(ids[0][1] if ids else None)
             tick()
     return runs, first, top
 
 
-def _verbatim(bot, hit: Hit) -> bool:
+def _verbatim(bot, quote: Quote) -> bool:
     try:
-        return hit.text == bot.corpus.by_id(hit.doc_id).text[hit.start : hit.end]
+        return quote.text == bot.corpus.by_id(quote.passage.doc_id).text[quote.start : quote.end]
     except KeyError:
         return False
 
 
 def outcome(bot, q: Question, reply, ms: float) -> dict:
-    """What ask() did with one question, in the fields eval_metrics reads."""
-    passages = reply.passages
-    first = passages[0] if passages else None
+    """What ask() did with one question, in the fields eval.metrics reads."""
+    quotes = reply.quotes
+    first = quotes[0] if quotes else None
     return {
         "id": q.qid,
         "question": q.question,
@@ -100,9 +101,9 @@ def outcome(bot, q: Question, reply, ms: float) -> dict:
         "crisis_level": reply.crisis_level,
         "crisis_rule": reply.crisis_rule,
         "first_answers": bool(first and q.answers and is_relevant(first.text, q.answers)),
-        "any_answers": any(q.answers and is_relevant(p.text, q.answers) for p in passages),
-        "quote_words": [len(p.text.split()) for p in passages],
-        "not_verbatim": [n for n, p in enumerate(passages, start=1) if not _verbatim(bot, p)],
+        "any_answers": any(q.answers and is_relevant(p.text, q.answers) for p in quotes),
+        "quote_words": [len(p.text.split()) for p in quotes],
+        "not_verbatim": [n for n, p in enumerate(quotes, start=1) if not _verbatim(bot, p)],
         "first_quote": _where(first),
         "ms": ms,
     }
@@ -137,7 +138,7 @@ def run_eval(
     """
     from tqdm import tqdm
 
-    default = bot.settings.retriever
+    default = bot.settings.retrieval.retriever
     qrels, problems = judge(bot, dataset)
     judged = [q for q in dataset.of_kind("in_scope") if q.qid in qrels]
     asked = list(dataset.questions) if dataset.by_quote and answers else []
@@ -161,8 +162,8 @@ def run_eval(
         "retrievers": list(retrievers),
         "default_retriever": default,
         "settings": {
-            "model": bot.settings.model,
-            "chunk_words": bot.settings.chunk_words,
+            "model": bot.settings.encoder.model,
+            "chunk_words": bot.settings.index.chunk_words,
             "passages": len(bot.index.chunks),
         },
         "retrieval": retrieval,
@@ -207,9 +208,9 @@ def _retrievers(text: str, k: int) -> list[str]:
 
 def main(argv: list[str] | None = None, encoder=None) -> int:
     """Run the evaluation, write the report; 1 when --check finds a metric below its threshold."""
-    from . import eval_report
-    from .bot import FAQBot, project_root
-    from .config import Settings
+    from ..bot import FAQBot, project_root
+    from ..settings import Settings
+    from . import report as eval_report
 
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     try:
@@ -220,7 +221,7 @@ def main(argv: list[str] | None = None, encoder=None) -> int:
             f"faqbot eval needs {missing.name}. Run: pip install -e '.[eval]'"
         ) from None
     retrievers = _retrievers(args.retrievers, args.k)
-    settings = Settings(model=args.model) if args.model else Settings()
+    settings = Settings().replace(model=args.model) if args.model else Settings()
     dataset, beir_corpus = load_dataset(args.dataset or project_root() / DEFAULT, args.split)
     thresholds = eval_report.load_thresholds(args.thresholds)
     with tempfile.TemporaryDirectory(prefix="faqbot-eval-") as tmp:

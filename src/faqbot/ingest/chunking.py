@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .corpus import Document
+from ..types import Chunk, Document, Span
 
 INTRO_SECTION = "Introduction"
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -15,27 +15,6 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
 # digit or opening quote. Abbreviations such as "Dr." are rejoined afterwards.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[A-Z0-9\"'“‘(\[$])")
 _ABBREVIATIONS = ("Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "St.", "vs.", "e.g.", "i.e.", "etc.")
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """A passage of one document; `document.text[start:end] == text` always holds."""
-
-    chunk_id: str
-    doc_id: str
-    title: str
-    publisher: str
-    section: str
-    start: int
-    end: int
-    text: str
-    units: tuple[Span, ...]  # sentences and list items, absolute offsets, in order
 
 
 @dataclass(frozen=True)
@@ -142,7 +121,7 @@ def chunk_id(doc_id: str, text: str) -> str:
     return hashlib.sha256(f"{doc_id}\x00{text}".encode()).hexdigest()[:16]
 
 
-def chunk_document(doc: Document, max_words: int = 60) -> list[Chunk]:
+def chunk_document(doc: Document, max_words: int) -> list[Chunk]:
     """Pack whole sentences (and lists with their lead-in) into chunks of up to max_words.
 
     A chunk never crosses a section heading; an atom longer than max_words becomes its own chunk.
@@ -177,5 +156,5 @@ def chunk_document(doc: Document, max_words: int = 60) -> list[Chunk]:
     return chunks
 
 
-def chunk_corpus(documents, max_words: int = 60) -> list[Chunk]:
+def chunk_corpus(documents, max_words: int) -> list[Chunk]:
     return [c for doc in documents for c in chunk_document(doc, max_words)]

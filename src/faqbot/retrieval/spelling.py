@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from rapidfuzz import distance, process
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+from ..index.vocabulary import WORD
 
 
 @lru_cache(maxsize=1)
@@ -22,20 +22,24 @@ def english_frequency(word: str) -> float:
     return _zipf()(word, "en")
 
 
-def corpus_vocabulary(texts) -> list[str]:
-    words = {w.casefold() for text in texts for w in _WORD.findall(text)}
-    return sorted(words | {part for w in words if "-" in w for part in w.split("-") if part})
-
-
 class Speller:
     """Corrects words found in neither the corpus nor common English to the closest corpus word."""
 
-    def __init__(self, vocabulary: list[str], max_common_zipf: float = 3.0, stem=None):
+    def __init__(
+        self,
+        vocabulary: list[str],
+        max_common_zipf: float,
+        rare_zipf: float,
+        stem: Callable[[str], str] = str,
+    ):
+        """Words at least `max_common_zipf` common are never corrected; `rare_unknown` reports
+        words below `rare_zipf`. `stem` maps a word to the form the corpus is matched in."""
         self.vocabulary = list(vocabulary)
         self._known = frozenset(self.vocabulary)
-        self._stem = stem or (lambda word: word)
+        self._stem = stem
         self._known_stems = frozenset(self._stem(w) for w in self.vocabulary)
         self._max_common_zipf = max_common_zipf
+        self._rare_zipf = rare_zipf
 
     def correct_word(self, word: str) -> str | None:
         lower = word.casefold()
@@ -53,18 +57,18 @@ class Speller:
 
     def correct(self, text: str) -> str:
         """The text with misspelt words replaced; everything else kept as typed."""
-        return _WORD.sub(lambda m: self.correct_word(m.group(0)) or m.group(0), text)
+        return WORD.sub(lambda m: self.correct_word(m.group(0)) or m.group(0), text)
 
-    def rare_unknown(self, text: str, max_zipf: float = 4.0) -> tuple[str, ...]:
+    def rare_unknown(self, text: str) -> tuple[str, ...]:
         """Uncommon words the corpus never uses (after typo correction): e.g. 'sertraline'."""
         out = []
-        for word in _WORD.findall(text):
+        for word in WORD.findall(text):
             lower = word.casefold()
             if (
                 lower not in self._known
                 and self._stem(lower) not in self._known_stems
                 and self.correct_word(lower) is None
-                and english_frequency(lower) < max_zipf
+                and english_frequency(lower) < self._rare_zipf
             ):
                 out.append(lower)
         return tuple(out)

@@ -1,0 +1,1 @@
+"""`faqbot eval`: labelled questions (data), scores (metrics), the run and its report."""

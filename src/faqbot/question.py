@@ -1,0 +1,47 @@
+"""A question as the pipeline takes it: broken characters replaced, checked against the limits."""
+
+from __future__ import annotations
+
+from .settings import RETRIEVERS, Limits
+
+EMPTY = "The question is empty. Type a question, e.g. 'Can I drive after a session?'"
+
+
+def clean_text(text: str) -> str:
+    """Replace lone surrogates (undecodable terminal bytes, half an emoji from a browser or
+    JSON's "\\ud800") so every layer can encode the text; the tokenizer would reject them."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def require_text(question: object) -> str:
+    """The question, cleaned.
+
+    Raises:
+        ValueError: not text, or nothing but white space.
+    """
+    if not isinstance(question, str) or not question.strip():
+        raise ValueError(EMPTY)
+    return clean_text(question)
+
+
+def validate(question: object, limits: Limits) -> str:
+    """The question cleaned and stripped.
+
+    Raises:
+        ValueError: empty, or over the length limit (the message gives both lengths).
+    """
+    question = require_text(question)
+    if len(question) > limits.max_question_chars:
+        raise ValueError(
+            f"The question is {len(question):,} characters long; the limit is "
+            f"{limits.max_question_chars:,}. Please shorten it."
+        )
+    return question.strip()
+
+
+def check_search(k: object, retriever: str | None, limits: Limits) -> None:
+    """Raises ValueError for k outside 1..max_k or an unknown retriever, naming what is allowed."""
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= limits.max_k:
+        raise ValueError(f"k must be a whole number from 1 to {limits.max_k}, got {k!r}")
+    if retriever is not None and retriever not in RETRIEVERS:
+        raise ValueError(f"retriever must be one of {', '.join(RETRIEVERS)}, got {retriever!r}")

@@ -1,0 +1,8 @@
+"""Presentation: Replies and Passages as Markdown, HTML and JSON. Imports the data types only."""
+
+from .json import passage_dict, reply_dict
+from .markdown import NOT_FOUND, escape_markdown, reply_markdown, reply_text
+
+__all__ = [
+    "NOT_FOUND", "escape_markdown", "passage_dict", "reply_dict", "reply_markdown", "reply_text",
+]  # fmt: skip

@@ -1,0 +1,48 @@
+"""A chat turn: the reply as Markdown, crisis banner on top, sources one click away."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..types import Abstention, Document, Reply
+from .html import sources_html
+from .markdown import escape_markdown, reply_markdown
+
+TOPICS_HINT = "The closest topics in our articles are below: tap one to read about it."
+CRISIS_BANNER = '<div class="crisis-banner" role="alert">\n\n{text}\n\n</div>'
+
+
+def user_markdown(question: str) -> str:
+    """The visitor's own words, shown as typed: no HTML or Markdown in them takes effect."""
+    return escape_markdown(question)
+
+
+def chat_markdown(reply: Reply, documents: dict[str, Document]) -> str:
+    """One chat turn: crisis banner first (acute), the quotes, the sources one click away.
+
+    Suggested topics and follow-ups are left out here; the chat shows them as buttons.
+    """
+    acute = reply.crisis_level == "acute" and bool(reply.safety_text)
+    # acute safety text moves into the banner at the top instead of its usual place
+    shown = replace(reply, suggestions=(), followups=(), **({"safety_text": ""} if acute else {}))
+    if reply.abstention is Abstention.TOO_LONG:
+        parts = [f"_{escape_markdown(n)}_" for n in reply.notes]
+        if reply.safety_text and not acute:
+            parts.append(reply.safety_text)
+        body = "\n\n".join(parts)
+    else:
+        body = reply_markdown(shown)
+        if reply.abstained and reply.suggestions:
+            body = _before_disclaimer(body, reply, TOPICS_HINT)
+    if acute:
+        body = CRISIS_BANNER.format(text=reply.safety_text) + "\n\n" + body
+    if reply.quotes:
+        body = _before_disclaimer(body, reply, sources_html(reply, documents))
+    return body
+
+
+def _before_disclaimer(body: str, reply: Reply, text: str) -> str:
+    disclaimer = f"\n\n_{reply.disclaimer}_"
+    if body.endswith(disclaimer):
+        return body[: -len(disclaimer)] + f"\n\n{text}" + disclaimer
+    return body + f"\n\n{text}"

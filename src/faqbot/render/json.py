@@ -1,0 +1,64 @@
+"""Replies and passages as JSON-ready dicts: the JSON API's and `--json`'s shapes."""
+
+from __future__ import annotations
+
+from ..types import Passage, Quote, Reply
+from . import citation
+from .markdown import reply_markdown
+
+
+def passage_dict(passage: Passage) -> dict:
+    """A ranked passage: its chunk's place and text, and every retriever's rank and score."""
+    return _passage_fields(passage, passage.text, passage.start, passage.end)
+
+
+def _passage_fields(passage: Passage, text: str, start: int, end: int) -> dict:
+    chunk = passage.chunk
+    return {
+        "chunk_id": chunk.chunk_id,
+        "text": text,
+        "score": passage.score,
+        "doc_id": chunk.doc_id,
+        "title": chunk.title,
+        "publisher": chunk.publisher,
+        "section": chunk.section,
+        "start": start,
+        "end": end,
+        "rank": passage.rank,
+        "dense_rank": passage.dense_rank,
+        "dense_score": passage.dense_score,
+        "lexical_rank": passage.lexical_rank,
+        "lexical_score": passage.lexical_score,
+    }
+
+
+def quote_dict(quote: Quote) -> dict:
+    """A quote: the passage's fields with the quoted text and offsets, and its highlights."""
+    return _passage_fields(quote.passage, quote.text, quote.start, quote.end) | {
+        "citation": quote.number,
+        "highlights": [[s.start, s.end] for s in quote.highlights],
+        "highlight_text": [
+            quote.text[s.start - quote.start : s.end - quote.start] for s in quote.highlights
+        ],
+        "trimmed_before": quote.trimmed_before,
+        "trimmed_after": quote.trimmed_after,
+    }
+
+
+def reply_dict(reply: Reply) -> dict:
+    return {
+        "question": reply.question,
+        "abstained": reply.abstained,
+        "abstain_reason": reply.abstain_reason,
+        "crisis": reply.crisis,
+        "crisis_level": reply.crisis_level,
+        "crisis_rule": reply.crisis_rule,
+        "safety_text": reply.safety_text,
+        "passages": [quote_dict(q) for q in reply.quotes],
+        "citations": [citation.record(q) for q in reply.quotes],
+        "suggestions": list(reply.suggestions),
+        "followups": list(reply.followups),
+        "notes": list(reply.notes),
+        "disclaimer": reply.disclaimer,
+        "markdown": reply_markdown(reply),
+    }

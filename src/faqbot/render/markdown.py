@@ -1,0 +1,97 @@
+"""A Reply as Markdown (escaped for the web) or as plain text for a terminal."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..types import Quote, Reply
+from . import citation
+
+NOT_FOUND = "I couldn't find this in the clinic's articles."
+_LIST_MARKER = re.compile(r"^(\s*(?:[-*+•]|\d{1,3}[.)])\s+)")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~$])")
+
+
+def escape_markdown(text: str, html_escape: bool = True) -> str:
+    """Make corpus text inert: HTML-escaped, Markdown specials backslashed; list markers kept."""
+    if not html_escape:
+        return text
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def _line_markdown(line: str, bold: bool, html_escape: bool = True) -> str:
+    marker = _LIST_MARKER.match(line)
+    head, body = (marker.group(1), line[marker.end() :]) if marker else ("", line)
+    body = escape_markdown(body, html_escape)
+    if bold and body.strip():
+        body = f"**{body}**"
+    return (head.strip() + " " if head else "") + body
+
+
+def quote_markdown(quote: Quote, html_escape: bool = True) -> str:
+    """The quote as a Markdown blockquote, answer sentences bold, ellipses where trimmed."""
+    text, offset, pieces, pos = quote.text, quote.start, [], quote.start
+    for span in sorted(quote.highlights, key=lambda s: s.start):
+        pieces += [
+            (text[pos - offset : span.start - offset], False),
+            (text[span.start - offset : span.end - offset], True),
+        ]
+        pos = span.end
+    pieces.append((text[pos - offset :], False))
+    lines: list[str] = [""]
+    for text, bold in pieces:
+        for i, part in enumerate(text.split("\n")):
+            if i:
+                lines.append("")
+            lines[-1] += _line_markdown(part, bold, html_escape) if part else ""
+    if quote.trimmed_before:
+        lines[0] = "… " + lines[0]
+    if quote.trimmed_after:
+        lines[-1] = lines[-1] + " …"
+    lines[-1] += f" [{quote.number}]"
+    return "\n".join("> " + line if line else ">" for line in lines)
+
+
+def reply_text(reply: Reply) -> str:
+    """The reply for a terminal: the Markdown layout without HTML escaping."""
+    return reply_markdown(reply, html_escape=False)
+
+
+def reply_markdown(reply: Reply, html_escape: bool = True) -> str:
+    """The whole reply: crisis text first when acute, caveats, quotes, sources, disclaimer."""
+
+    def esc(text: str) -> str:
+        return escape_markdown(text, html_escape)
+
+    parts: list[str] = []
+    if reply.crisis_level == "acute" and reply.safety_text:
+        parts.append(reply.safety_text)
+    acute = reply.crisis_level == "acute"
+    if reply.abstained and acute:
+        pass  # "not in our articles" and topic lists read as a brush-off under a crisis message
+    elif reply.abstained:
+        parts.append(NOT_FOUND)
+        if reply.suggestions:
+            parts.append(
+                "Closest topics in the articles:\n"
+                + "\n".join(f"- {esc(s)}" for s in reply.suggestions)
+            )
+    notes = [f"_{esc(n)}_" for n in reply.notes]
+    if reply.quotes and not reply.abstained:
+        parts += notes  # caveats first: read before the quotes
+        parts += [quote_markdown(q, html_escape) for q in reply.quotes]
+        parts.append(
+            "**Sources**\n"
+            + "\n".join(f"{q.number}. {esc(citation.label(q.passage.chunk))}" for q in reply.quotes)
+        )
+    else:
+        parts += notes
+    if reply.safety_text and reply.crisis_level != "acute":
+        parts.append(reply.safety_text)
+    if reply.followups and not acute:
+        parts.append(
+            "**You may also want to read:**\n" + "\n".join(f"- {esc(f)}" for f in reply.followups)
+        )
+    parts.append(f"_{reply.disclaimer}_")
+    return "\n\n".join(parts)

@@ -1,0 +1,100 @@
+"""The Retriever: dense (FAISS), lexical (BM25) and hybrid rankings over one index."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..encoders import Encoder
+from ..index import LoadedIndex
+from ..index.lexical import stem
+from ..settings import RetrievalSettings
+from ..types import Passage
+from .candidates import Candidate, Candidates
+from .dense import dense_ranking
+from .fusion import Ranking, make_fusion
+from .sentences import SentenceScores
+from .spelling import Speller
+
+
+class Retriever:
+    """Ranks one index's passages for a question, typos corrected first; the encoder is injected."""
+
+    def __init__(self, index: LoadedIndex, encoder: Encoder, settings: RetrievalSettings):
+        self.chunks = index.chunks
+        self.speller = Speller(
+            index.vocabulary, settings.typo_max_zipf, settings.rare_zipf, stem=stem
+        )
+        self.sentences = SentenceScores(index.chunks, index.units, settings.units_in_memory_bytes)
+        self._row_of = {c.chunk_id: i for i, c in enumerate(index.chunks)}
+        self._vectors = index.vectors
+        self._lexical = index.lexical
+        self._encoder = encoder
+        self._fuse = make_fusion(settings)
+        self._settings = settings
+
+    def embed(self, text: str) -> np.ndarray:
+        """The text's embedding, shape (dim,)."""
+        return np.ascontiguousarray(self._encoder.encode([text])[0], dtype=np.float32)
+
+    def search(self, question: str, k: int, mode: str | None = None) -> list[Passage]:
+        """The top k passages, best first, by `mode` (hybrid, dense or lexical; the settings')."""
+        searched = self.speller.correct(question)
+        mode = mode or self._settings.retriever
+        query = self.embed(searched) if mode != "lexical" else None
+        return self._rank(searched, query, k, mode)
+
+    def candidates(self, question: str, k: int) -> Candidates:
+        """The top k passages with sentence scores, passage cosines and vectors, for answering."""
+        searched = self.speller.correct(question)
+        query = self.embed(searched)
+        passages = self._rank(searched, query, k, self._settings.retriever)
+        rows = [self._row(p) for p in passages]
+        scores = self.sentences.per_passage(rows, query)
+        items = []
+        for passage, row, sentence_scores in zip(passages, rows, scores, strict=True):
+            vector = self._vectors.reconstruct(row)
+            items.append(Candidate(passage, sentence_scores, float(vector @ query), vector))
+        rare = self.speller.rare_unknown(question)
+        return Candidates(question, searched, query, rare, tuple(items))
+
+    def dense(self, query: np.ndarray, n: int) -> Ranking:
+        """The top n (row, score) pairs for a query vector: FAISS, rescored by best sentence."""
+        return dense_ranking(self._vectors, self.sentences, query, n, self._settings.candidates)
+
+    def lexical(self, searched: str, n: int) -> Ranking:
+        """The top n (row, score) pairs by BM25, only passages sharing a term with the text."""
+        return self._lexical.search(searched, n)
+
+    def _row(self, passage: Passage) -> int:
+        return self._row_of[passage.chunk_id]
+
+    def _rank(self, searched: str, query: np.ndarray | None, k: int, mode: str) -> list[Passage]:
+        n = max(k, self._settings.candidates)
+        dense = self.dense(query, n) if mode in ("dense", "hybrid") else []
+        lexical = self.lexical(searched, n) if mode in ("lexical", "hybrid") else []
+        if mode == "dense":
+            ranked = dense
+        elif mode == "lexical":
+            ranked = lexical
+        else:
+            # a full list was cut at n: the passages it left out score at most its last score
+            floor = lexical[-1][1] if len(lexical) >= n else 0.0
+            ranked = self._fuse(dense, lexical, floor)
+        d_info = {row: (rank, s) for rank, (row, s) in enumerate(dense, start=1)}
+        l_info = {row: (rank, s) for rank, (row, s) in enumerate(lexical, start=1)}
+        return [
+            _passage(self.chunks[row], score, rank, d_info.get(row), l_info.get(row))
+            for rank, (row, score) in enumerate(ranked[:k], start=1)
+        ]
+
+
+def _passage(chunk, score, rank, dense, lexical) -> Passage:
+    return Passage(
+        chunk,
+        float(score),
+        rank,
+        dense_rank=dense[0] if dense else None,
+        dense_score=dense[1] if dense else None,
+        lexical_rank=lexical[0] if lexical else None,
+        lexical_score=lexical[1] if lexical else None,
+    )

@@ -1,0 +1,41 @@
+"""Sentence vectors: each passage's sentences and list items scored against the question."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..types import Chunk
+
+
+class SentenceScores:
+    """One vector per sentence or list item, passage after passage; scored by gather + product.
+
+    Read into memory as float32 while small (a gather from the memory map costs more than the
+    arithmetic), paged from disk as stored (float16) beyond `in_memory_bytes`.
+    """
+
+    def __init__(self, chunks: tuple[Chunk, ...], units: np.ndarray, in_memory_bytes: int):
+        if units.size * 4 <= in_memory_bytes:  # as float32: no conversion per question
+            units = np.ascontiguousarray(units, dtype=np.float32)
+        self.units = units
+        self._offset = np.cumsum([0] + [len(c.units) for c in chunks])
+
+    def gathered(self, rows, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The units of `rows`, passage after passage, scored; and where each passage starts."""
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, ends = self._offset[rows], self._offset[rows + 1]
+        take = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+        scores = np.asarray(self.units[take], dtype=np.float32) @ query
+        return scores, np.concatenate([[0], np.cumsum(ends - starts)])
+
+    def per_passage(self, rows, query: np.ndarray) -> list[np.ndarray]:
+        """Cosine of each sentence / list item of each passage in `rows` with the query."""
+        if not len(rows):
+            return []
+        scores, bounds = self.gathered(rows, query)
+        return [scores[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+    def best(self, rows, query: np.ndarray) -> np.ndarray:
+        """The best sentence's cosine per passage in `rows` (every passage has a sentence)."""
+        scores, bounds = self.gathered(rows, query)
+        return np.maximum.reduceat(scores, bounds[:-1])

@@ -1,0 +1,186 @@
+"""Every tunable in one frozen, validated tree, each default with the measurement that chose it.
+
+Environment variables are read only at the edges (app.py, cli.py), never here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+
+DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
+RETRIEVERS = ("hybrid", "dense", "lexical")
+FUSIONS = ("zscore", "rrf")
+PASSAGE_ENCODERS = ("onnx", "onnx-int8", "encoder")
+
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise ValueError(message)
+
+
+def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    _check(value in allowed, f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+
+
+def _at_least(section: object, minimum: float, *names: str) -> None:
+    for name in names:
+        value = getattr(section, name)
+        _check(value >= minimum, f"{name} must be at least {minimum}, got {value}")
+
+
+@dataclass(frozen=True)
+class EncoderSettings:
+    """The embedding model and how it runs."""
+
+    model: str = DEFAULT_MODEL  # or the folder of a saved sentence-transformers model
+    threads: int = 2  # the query encoder's threads; the web app serves with 1 (serve settings)
+    batch_size: int = 64  # sentence-transformers' batch when it embeds passages (fallback path)
+    # Texts per batch when a build embeds passages with onnxruntime: on 2 cores 16 edged out 32
+    # and 64 (benchmarks/build.py)
+    build_batch: int = 16
+
+    def __post_init__(self) -> None:
+        _at_least(self, 1, "threads", "batch_size", "build_batch")
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """What goes into the index; `manifest()` is recorded with it, so a change means a rebuild."""
+
+    # Passages of up to 200 words (median 72: most sections whole) retrieve best on the dev set
+    # (benchmarks/sweep_retrieval.py, docs/RETRIEVAL.md); quotes are trimmed to sentences.
+    chunk_words: int = 200
+    embed_context: bool = True  # prefix the section heading to the passage before embedding
+    # What embeds the passages at build time (queries always use the fp32 ONNX export): "onnx" is
+    # that same export, ~3x torch fp32 and the same vectors to 1e-4; "onnx-int8" is ~1.5x faster
+    # again but costs a little R@1/R@5 and near-domain abstention (docs/BENCHMARKS.md); "encoder"
+    # is the encoder passed to the build (sentence-transformers on torch), the fallback when the
+    # model cannot be exported
+    passage_encoder: str = "onnx"
+    # Exact (flat) FAISS search up to this many passages, HNSW beyond: the flat scan costs about as
+    # much as HNSW at 25k (0.9 ms) and 2.6x more at 50k (benchmarks/scale.py, docs/BENCHMARKS.md)
+    exact_index_max: int = 25_000
+    # HNSW, measured by benchmarks/scale.py on 1M real-model-like vectors: with 32 links per node
+    # a search beam of 512 finds 97% of real questions' exact top 10 in ~1.6 ms on one thread
+    # (384: 96%, 128: 89%); a wider build beam (80) gave no better recall than 40, 35% slower.
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 40
+    hnsw_ef_search: int = 512
+
+    def __post_init__(self) -> None:
+        _check(self.chunk_words >= 5, f"chunk_words must be at least 5, got {self.chunk_words}")
+        _one_of("passage_encoder", self.passage_encoder, PASSAGE_ENCODERS)
+        _at_least(self, 1, "exact_index_max", "hnsw_m", "hnsw_ef_construction", "hnsw_ef_search")
+
+    def manifest(self) -> dict:
+        """The settings that change the index's contents, recorded in its manifest."""
+        return {"chunk_words": self.chunk_words, "embed_context": self.embed_context}
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    """How passages are ranked for a question."""
+
+    retriever: str = "hybrid"
+    # hybrid = 0.8 * z(dense) + 0.2 * z(BM25), BM25 counted 0 where no term matches: chosen by
+    # benchmarks/sweep_fusion.py over weights 0.5..0.95 and RRF k 5..60 (cross-validated), see
+    # docs/RETRIEVAL.md; "rrf" is kept as an option
+    fusion: str = "zscore"
+    dense_weight: float = 0.8
+    rrf_k: int = 5
+    candidates: int = 50  # per retriever, before fusion
+    # Sentence vectors are read into memory as float32 up to this size (~17k passages of ~5
+    # sentences): a gather from the memory map costs more than the arithmetic; beyond it they are
+    # paged from disk as float16 (benchmarks/memory.py)
+    units_in_memory_bytes: int = 128 * 2**20
+    # Typo correction leaves alone a word at least this common in general English (Zipf); a word
+    # below `rare_zipf` that no article uses is evidence the question is about something else
+    typo_max_zipf: float = 3.0
+    rare_zipf: float = 4.0
+
+    def __post_init__(self) -> None:
+        _one_of("retriever", self.retriever, RETRIEVERS)
+        _one_of("fusion", self.fusion, FUSIONS)
+        _check(0 <= self.dense_weight <= 1, f"dense_weight must be 0..1, got {self.dense_weight}")
+        _at_least(self, 1, "rrf_k", "candidates")
+        _at_least(self, 0, "units_in_memory_bytes")
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """How retrieved passages become quotes (abstention thresholds: data/abstention.json)."""
+
+    candidates: int = 8  # passages weighed for the reply
+    max_quotes: int = 3
+    quote_words: int = 60  # a longer passage is trimmed to whole sentences around the answer
+    weak_margin: float = 0.08  # drop passages whose relevance is this far below the best one
+    duplicate_cosine: float = 0.92  # a passage this close to one already quoted is left out
+    highlight_margin: float = 0.04  # also bold sentences this close to the best one
+    short_lead_chars: int = 12  # a sentence this short before a bold one ("No.") is bold too
+    other_source_jump: float = 1.5  # ranks a second article's passage may skip ahead
+    paragraph_jump: float = 0.2  # a quote crosses a paragraph break only to a sentence this close
+    topics: int = 3  # section titles offered as follow-ups or suggestions
+    # Below this general-English frequency (Zipf) a word no article uses is a named thing the
+    # visitor asks about (sertraline, psilocybin, Zoloft, TMS), not an everyday word ("meds")
+    unmentioned_max_zipf: float = 3.0
+
+    def __post_init__(self) -> None:
+        _at_least(self, 1, "candidates", "max_quotes", "quote_words", "topics")
+        _at_least(self, 0, "weak_margin", "highlight_margin", "short_lead_chars")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a caller may ask for."""
+
+    max_question_chars: int = 1000
+    max_k: int = 100
+    echo_chars: int = 200  # of an over-long question, repeated in its reply
+    # A corpus file over this is skipped as a mistake (a PDF export, a log): far above any article
+    max_file_bytes: int = 5_000_000
+
+    def __post_init__(self) -> None:
+        _at_least(self, 1, "max_question_chars", "max_k", "echo_chars", "max_file_bytes")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The whole tree: `Settings().replace(chunk_words=20)` changes one leaf by name."""
+
+    encoder: EncoderSettings = field(default_factory=EncoderSettings)
+    index: IndexSettings = field(default_factory=IndexSettings)
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = field(default_factory=AnswerSettings)
+    limits: Limits = field(default_factory=Limits)
+
+    def replace(self, **values) -> Settings:
+        """A copy with leaves changed by their name, which is unique across the sections
+        (`candidates` is the retrieval one; change the answer one with `answer=...`).
+
+        Raises:
+            ValueError: an unknown name, or a value its section refuses.
+        """
+        sections = {f.name: {} for f in fields(self)}
+        for name, value in values.items():
+            if name in sections:
+                sections[name] = value
+                continue
+            owner = next((s for s in sections if _has_field(getattr(self, s), name)), None)
+            if owner is None:
+                known = sorted(n for s in sections for n in _names(getattr(self, s)))
+                raise ValueError(f"No setting {name!r}. Settings are: {', '.join(known)}")
+            sections[owner][name] = value
+        return Settings(
+            **{
+                s: v if not isinstance(v, dict) else replace(getattr(self, s), **v)
+                for s, v in sections.items()
+            }
+        )
+
+
+def _names(section: object) -> list[str]:
+    return [f.name for f in fields(section)]
+
+
+def _has_field(section: object, name: str) -> bool:
+    return name in _names(section)

@@ -1,0 +1,120 @@
+"""The nouns every stage shares: Document, Chunk, Passage, Quote and Reply (data only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from operator import attrgetter
+
+DISCLAIMER = (
+    "General information from the clinic's articles, not medical advice. "
+    "Please ask a licensed clinician about your own situation."
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Absolute character offsets [start, end) into a document's text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article. `text` is the body that chunk offsets point into."""
+
+    doc_id: str
+    title: str
+    publisher: str
+    text: str
+    path: str
+    markdown: bool
+    meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of one document; `document.text[start:end] == text` always holds."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    publisher: str
+    section: str
+    start: int
+    end: int
+    text: str
+    units: tuple[Span, ...]  # sentences and list items, absolute offsets, in order
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrieved chunk, best first; ranks are 1-based, None when a retriever missed it."""
+
+    chunk: Chunk
+    score: float
+    rank: int
+    dense_rank: int | None = None
+    dense_score: float | None = None
+    lexical_rank: int | None = None
+    lexical_score: float | None = None
+
+    # the chunk's fields, read through: a passage refers to its chunk and copies nothing
+    chunk_id = property(attrgetter("chunk.chunk_id"))
+    doc_id = property(attrgetter("chunk.doc_id"))
+    title = property(attrgetter("chunk.title"))
+    publisher = property(attrgetter("chunk.publisher"))
+    section = property(attrgetter("chunk.section"))
+    text = property(attrgetter("chunk.text"))
+    start = property(attrgetter("chunk.start"))
+    end = property(attrgetter("chunk.end"))
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim slice of a retrieved passage's document: `document.text[start:end] == text`."""
+
+    passage: Passage
+    number: int  # its citation number: [1] is the first quote of the reply
+    start: int
+    end: int
+    text: str
+    highlights: tuple[Span, ...]  # absolute offsets of the answering sentence(s)
+    trimmed_before: bool
+    trimmed_after: bool
+
+
+class Abstention(Enum):
+    """Why a reply quotes nothing; Reply.abstain_reason has the figures for the staff view."""
+
+    LOW_RELEVANCE = "low relevance"
+    RARE_WORDS = "rare words"
+    TOO_LONG = "question too long"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot answers: cited verbatim quotes, or an abstention, plus the safety fields."""
+
+    question: str
+    quotes: tuple[Quote, ...]
+    abstention: Abstention | None = None
+    abstain_reason: str = ""
+    suggestions: tuple[str, ...] = ()  # closest section titles, offered when abstaining
+    followups: tuple[str, ...] = ()  # related sections to read next
+    crisis: bool = False
+    crisis_level: str = "none"  # "none" | "mention" | "acute"
+    crisis_rule: str | None = None
+    safety_text: str = ""
+    disclaimer: str = DISCLAIMER
+    notes: tuple[str, ...] = ()  # caveats, e.g. passages withheld in a crisis reply
+
+    @property
+    def abstained(self) -> bool:
+        return self.abstention is not None
+
+    @property
+    def passages(self) -> list[Passage]:
+        """The retrieved passages the quotes are cut from, in quote order."""
+        return [q.passage for q in self.quotes]
