@@ -203,7 +203,9 @@ def test_packaged_crisis_text_lists_the_resources():
         assert needle in crisis.acute_message
     assert crisis.acute_message.startswith("**You don't have to go through this alone.**")
     assert "988" in crisis.resources_line and "\n" not in crisis.resources_line
-    assert len(crisis.resources_line) < 160 and len(crisis.acute_message) < 1000
+    # short enough to read at a glance (the Markdown links to tel:/sms: add ~20 characters each)
+    assert len(crisis.resources_line) < 220 and len(crisis.acute_message) < 1100
+    assert "(tel:988)" in crisis.acute_message and "(sms:741741" in crisis.acute_message
     assert load_crisis_text() is crisis  # cached
 
 

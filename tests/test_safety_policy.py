@@ -1,7 +1,9 @@
 """The safety policy step on hand-made replies: what each crisis level does to the quotes."""
 
+from dataclasses import replace
+
 from faqbot.safety import SafetyAssessment, safety_text
-from faqbot.safety_policy import WITHHELD_NOTE, apply_policy
+from faqbot.safety_policy import apply_policy, apply_search_policy
 from faqbot.types import Chunk, Passage, Quote, Reply, Span
 
 TEXTS = (
@@ -20,10 +22,13 @@ def _reply(*texts: str) -> Reply:
     return Reply("q", tuple(quotes))
 
 
-def test_acute_withholds_dose_and_method_quotes_renumbers_and_says_so():
-    reply = apply_policy(_reply(*TEXTS[:2]), SafetyAssessment("acute", "rule", "kill myself"))
+def test_acute_withholds_dose_and_method_quotes_renumbers_and_adds_no_clutter():
+    reply = _reply(*TEXTS[:2])
+    reply = replace(reply, suggestions=("Cost",), followups=("Safety",), notes=())
+    reply = apply_policy(reply, SafetyAssessment("acute", "rule", "kill myself"))
     assert [(q.number, q.text) for q in reply.quotes] == [(1, TEXTS[1])]
-    assert reply.notes == (WITHHELD_NOTE,)
+    # nothing competes with the crisis message: no topics, no "passages were left out"
+    assert (reply.notes, reply.suggestions, reply.followups) == ((), (), ())
     assert (reply.crisis, reply.crisis_level, reply.crisis_rule) == (True, "acute", "rule")
     assert reply.safety_text == safety_text("acute")
 
@@ -37,3 +42,26 @@ def test_no_crisis_keeps_every_quote_and_adds_no_text():
 def test_a_quote_about_suicide_brings_the_resources_line_without_a_crisis():
     reply = apply_policy(_reply(TEXTS[2]), SafetyAssessment("none"))
     assert reply.crisis is False and reply.safety_text == safety_text("mention")
+
+
+RETIRED = "If you are in crisis, call the National Suicide Prevention Lifeline at 1-800-273-8255."
+
+
+def test_a_quote_with_the_retired_lifeline_number_brings_988_and_stays_verbatim():
+    reply = apply_policy(_reply(RETIRED), SafetyAssessment("none"))
+    assert reply.quotes[0].text == RETIRED
+    assert len(reply.notes) == 1 and "988" in reply.notes[0] and "1-800-273-8255" in reply.notes[0]
+
+
+def test_search_results_carry_the_query_assessment_and_acute_drops_methods():
+    passages = [q.passage for q in _reply(*TEXTS).quotes]
+    found = apply_search_policy(passages, SafetyAssessment("acute", "rule", "kill myself"))
+    assert [p.text for p in found] == [TEXTS[1], TEXTS[2]] and len(found) == 2
+    assert (found.crisis_level, found.crisis_rule) == ("acute", "rule")
+    assert found.safety_text == safety_text("acute")
+    calm = apply_search_policy(passages[:2], SafetyAssessment("none"))
+    assert (len(calm), calm.crisis_level, calm.safety_text) == (2, "none", "")
+    # a passage about suicide brings the resources line, as in a reply
+    assert apply_search_policy(passages, SafetyAssessment("none")).safety_text == safety_text(
+        "mention"
+    )

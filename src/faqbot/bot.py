@@ -10,14 +10,15 @@ from pathlib import Path
 from . import safety
 from .answer import Calibration, answer, load_calibration, too_long
 from .encoders import Encoder
+from .encoders.cache import RememberingEncoder
 from .encoders.lazy import LazyEncoder, query_encoder
 from .index import LoadedIndex, StaleIndexError, build_with_progress, load_index
 from .ingest import Corpus, load_corpus
 from .question import check_search, require_text, validate
 from .retrieval import Candidates, Retriever
-from .safety_policy import apply_policy
+from .safety_policy import apply_policy, apply_search_policy
 from .settings import Settings
-from .types import Passage, Reply
+from .types import Reply, SearchResult
 
 
 def project_root() -> Path:
@@ -40,13 +41,16 @@ class FAQBot:
         encoder: Encoder,
         settings: Settings,
         calibration: Calibration | None = None,
+        log: Callable[[str], None] = _stderr,
     ):
         self.corpus = corpus
         self.index = index
-        self.encoder = encoder
+        # the crisis classifier and retrieval both read the question: one encoding serves both
+        self.encoder = RememberingEncoder(encoder, settings.safety.remembered_vectors)
         self.settings = settings
         self.calibration = calibration or load_calibration()
-        self.retriever = Retriever(index, encoder, settings.retrieval)
+        self.retriever = Retriever(index, self.encoder, settings.retrieval)
+        self.safety = safety.detector_for(self.encoder, settings.safety, log)
         self._texts = {d.doc_id: d.text for d in corpus.documents}
 
     @classmethod
@@ -85,10 +89,11 @@ class FAQBot:
             index = load_index(index_dir, corpus, settings.index, encoder.model_id)
         if isinstance(encoder, LazyEncoder):
             encoder = query_encoder(index.path, index.manifest, settings.encoder) or encoder
-        return cls(corpus, index, encoder, settings)
+        return cls(corpus, index, encoder, settings, log=log)
 
-    def search(self, question: str, k: int = 5, retriever: str | None = None) -> list[Passage]:
-        """Passages for a question, best first.
+    def search(self, question: str, k: int = 5, retriever: str | None = None) -> SearchResult:
+        """Passages for a question, best first (a sequence of Passage), with the query's crisis
+        level and safety text: no public route answers a crisis with bare passages.
 
         Raises:
             ValueError: empty or over-long question, k outside 1..max_k, or an unknown retriever.
@@ -96,7 +101,8 @@ class FAQBot:
         question = validate(question, self.settings.limits)
         mode = retriever or self.settings.retrieval.retriever
         check_search(k, mode, self.settings.limits)
-        return self.retriever.search(question, k, mode)
+        assessment = self.safety.assess(question)
+        return apply_search_policy(self.retriever.search(question, k, mode), assessment)
 
     def candidates(self, question: str) -> Candidates:
         """The passages the answer stage weighs, with their sentence scores (staff, calibration)."""
@@ -110,7 +116,7 @@ class FAQBot:
             ValueError: the question is empty (nothing to answer or assess).
         """
         question = require_text(question)
-        assessment = safety.assess(question)
+        assessment = self.safety.assess(question)
         try:
             question = validate(question, self.settings.limits)
         except ValueError as why:  # too long: still answered, with the limit and safety text

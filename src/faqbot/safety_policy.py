@@ -9,25 +9,28 @@ from .safety import (
     SafetyAssessment,
     describes_dose_or_method,
     passage_mentions_suicide,
+    retired_number_note,
     safety_text,
 )
-from .types import Reply
-
-WITHHELD_NOTE = "Some passages were left out of this reply."
+from .types import Passage, Reply, SearchResult
 
 
 def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
-    """The reply with safety text for the level; an acute one without dose or method quotes.
+    """The reply with safety text for the level.
 
-    A reply to a message with no crisis language still gets the resources line when one of its
-    quotes discusses suicide or self-harm.
+    An acute reply keeps no quote that gives a dose, a route or a phone number, and nothing
+    that competes with the crisis message: no topic suggestions, follow-ups or notes about what
+    was left out. A reply with no crisis language still gets the resources line when one of its
+    quotes discusses suicide or self-harm; a quote with a retired crisis number brings a note
+    with the current one (the quote itself is never changed).
     """
     quotes, notes = reply.quotes, reply.notes
+    extra = {}
     if assessment.level == "acute":
-        kept = tuple(q for q in quotes if not describes_dose_or_method(q.text))
-        if len(kept) < len(quotes):
-            notes += (WITHHELD_NOTE,)
+        kept = [q for q in quotes if not describes_dose_or_method(q.text)]
         quotes = tuple(replace(q, number=n) for n, q in enumerate(kept, start=1))
+        extra = {"suggestions": (), "followups": ()}
+    notes += _retired_notes(q.text for q in quotes)
     level = assessment.level
     if level == "none" and any(passage_mentions_suicide(q.text) for q in quotes):
         text = safety_text("mention")
@@ -41,4 +44,26 @@ def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
         crisis_level=level,
         crisis_rule=assessment.rule,
         safety_text=text,
+        **extra,
     )
+
+
+def apply_search_policy(passages: list[Passage], assessment: SafetyAssessment) -> SearchResult:
+    """Search results carry the query's safety assessment, as replies do: an acute query gets
+    the crisis message and no passage that gives a dose, a route or a phone number."""
+    if assessment.level == "acute":
+        passages = [p for p in passages if not describes_dose_or_method(p.text)]
+    level = assessment.level
+    if level == "none" and any(passage_mentions_suicide(p.text) for p in passages):
+        level = "mention"
+    return SearchResult(
+        tuple(passages),
+        crisis_level=assessment.level,
+        crisis_rule=assessment.rule,
+        safety_text=safety_text(level),
+        notes=_retired_notes(p.text for p in passages),
+    )
+
+
+def _retired_notes(texts) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(n for n in map(retired_number_note, texts) if n))

@@ -144,6 +144,21 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class SafetySettings:
+    """The crisis detector. Its thresholds are not settings: they come with the trained
+    classifier (data/safety/head.npz), chosen by cross-validation in `faqbot safety-train`."""
+
+    # sentences the classifier reads in one message (the first and last halves of a longer one;
+    # the phrase rules always read every character): a 1,000-character question has at most ~40
+    max_sentences: int = 120
+    remembered_vectors: int = 256  # question vectors kept so safety and retrieval encode once
+
+    def __post_init__(self) -> None:
+        _at_least(self, 2, "max_sentences")
+        _at_least(self, 1, "remembered_vectors")
+
+
+@dataclass(frozen=True)
 class Settings:
     """The whole tree: `Settings().replace(chunk_words=20)` changes one leaf by name."""
 
@@ -152,6 +167,7 @@ class Settings:
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     limits: Limits = field(default_factory=Limits)
+    safety: SafetySettings = field(default_factory=SafetySettings)
 
     def replace(self, **values) -> Settings:
         """A copy with leaves changed by their name, which is unique across the sections

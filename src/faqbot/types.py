@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from operator import attrgetter
@@ -118,3 +119,21 @@ class Reply:
     def passages(self) -> list[Passage]:
         """The retrieved passages the quotes are cut from, in quote order."""
         return [q.passage for q in self.quotes]
+
+
+@dataclass(frozen=True)
+class SearchResult(Sequence):
+    """Passages for a search, best first, with the safety assessment of the query: a list of
+    Passage to iterate, index and count, plus the crisis fields every public answer carries."""
+
+    passages: tuple[Passage, ...]
+    crisis_level: str = "none"  # "none" | "mention" | "acute"
+    crisis_rule: str | None = None
+    safety_text: str = ""
+    notes: tuple[str, ...] = ()  # e.g. the current crisis line beside a retired one
+
+    def __getitem__(self, i):
+        return self.passages[i]
+
+    def __len__(self) -> int:
+        return len(self.passages)

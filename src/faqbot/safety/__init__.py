@@ -1,15 +1,28 @@
 """Crisis and self-harm detection (rules, normalisation, a learned head) and the crisis policy."""
 
 from .crisis import DEFAULT_CRISIS_PATH, LEVELS, CrisisText, Level, load_crisis_text, safety_text
-from .detector import SafetyAssessment, SafetyDetector, SafetySettings
+from ..settings import SafetySettings
+from .detector import SafetyAssessment, SafetyDetector
+from .head import load_head
 from .normalise import normalise
 from .policy import describes_dose_or_method, passage_mentions_suicide, retired_number_note
 
 __all__ = [
     "DEFAULT_CRISIS_PATH", "LEVELS", "CrisisText", "Level", "SafetyAssessment", "SafetyDetector",
-    "SafetySettings", "assess", "describes_dose_or_method", "load_crisis_text", "normalise",
+    "SafetySettings", "assess", "detector_for", "describes_dose_or_method", "load_crisis_text", "normalise",
     "passage_mentions_suicide", "retired_number_note", "safety_text",
 ]  # fmt: skip
+
+
+def detector_for(encoder, settings: SafetySettings, log=print) -> SafetyDetector:
+    """The detector for a bot: rules plus the learned classifier when it was trained for this
+    encoder's model; with another model only the rules run, and `log` says so."""
+    head = load_head()
+    if head.model_id != getattr(encoder, "model_id", head.model_id):
+        log(f"Crisis classifier: trained for {head.model_id}, not {encoder.model_id}; only the "
+            "phrase rules run. Run: faqbot safety-train")  # fmt: skip
+        return SafetyDetector(None, None, settings=settings)
+    return SafetyDetector(encoder, head, settings=settings)
 
 
 def assess(text: str, encoder=None) -> SafetyAssessment:

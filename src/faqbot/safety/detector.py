@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..settings import SafetySettings
 from .crisis import LEVELS, Level
 from .head import Head, load_head
 from .normalise import disguised, forms, normalise
@@ -29,18 +30,6 @@ class SafetyAssessment:
     @property
     def crisis(self) -> bool:
         return self.level != "none"
-
-
-@dataclass(frozen=True)
-class SafetySettings:
-    """Limits of the detector. max_sentences: sentences the model reads in one message (the
-    first and last halves of a longer one; the rules always read every character)."""
-
-    max_sentences: int = 120
-
-    def __post_init__(self):
-        if not isinstance(self.max_sentences, int) or self.max_sentences < 2:
-            raise ValueError(f"max_sentences must be a whole number >= 2, got {self.max_sentences!r}")
 
 
 def sentences(text: str, limit: int) -> list[str]:
