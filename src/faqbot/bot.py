@@ -8,7 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import safety
-from .answer import Calibration, answer, load_calibration, too_long
+from .answer import (
+    Calibration,
+    answer,
+    corpus_stats,
+    load_calibration,
+    load_coverage,
+    load_ranker,
+    too_long,
+)
 from .encoders import Encoder
 from .encoders.cache import RememberingEncoder
 from .encoders.lazy import LazyEncoder, query_encoder
@@ -51,6 +59,9 @@ class FAQBot:
         self.calibration = calibration or load_calibration()
         self.retriever = Retriever(index, self.encoder, settings.retrieval)
         self.safety = safety.detector_for(self.encoder, settings.safety, log)
+        self.ranker = load_ranker()
+        self.stats = corpus_stats(index.chunks, index.units)
+        self.coverage = load_coverage()
         self._texts = {d.doc_id: d.text for d in corpus.documents}
 
     @classmethod
@@ -122,7 +133,15 @@ class FAQBot:
         except ValueError as why:  # too long: still answered, with the limit and safety text
             return apply_policy(too_long(question, why, self.settings.limits), assessment)
         candidates = self.retriever.candidates(question, self.settings.answer.candidates)
-        reply = answer(candidates, self._texts, self.calibration, self.settings.answer)
+        reply = answer(
+            candidates,
+            self._texts,
+            self.calibration,
+            self.settings.answer,
+            self.ranker,
+            self.stats,
+            self.coverage,
+        )
         return apply_policy(reply, assessment)
 
 

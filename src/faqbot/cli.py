@@ -106,6 +106,27 @@ def cmd_eval(argv: list[str]) -> int:
     return eval_main(argv)
 
 
+def cmd_answer_train(argv: list[str]) -> int:
+    """Fit the answer ranker on the training questions; save it with its cross-validated figures."""
+    from .answer.coverage import COVERAGE_PATH, CoverageModel
+    from .answer.ranker import RANKER_PATH
+    from .answer.train import train, train_coverage
+    from .bot import FAQBot, project_root
+
+    data = project_root() / "tests" / "data"
+    if not COVERAGE_PATH.exists():  # the bot loads one; a first training starts from "never flag"
+        CoverageModel.never().save(COVERAGE_PATH)
+    bot = FAQBot.load()
+    ranker, report = train(bot, data)
+    ranker.save(RANKER_PATH, report)
+    print(f"Saved {RANKER_PATH}")
+    bot = FAQBot.load()  # with the new ranker: the coverage model reads its scores
+    coverage, report = train_coverage(bot, data)
+    coverage.save(COVERAGE_PATH, report)
+    print(f"Saved {COVERAGE_PATH}")
+    return 0
+
+
 COMMANDS = {"build": cmd_build, "search": cmd_search, "ask": cmd_ask}
 
 
@@ -115,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv[:1] == ["eval"]:
             return cmd_eval(argv[1:])
+        if argv[:1] == ["answer-train"]:
+            return cmd_answer_train(argv[1:])
         if argv[:1] in (["safety-train"], ["safety-eval"]):
             from .safety.commands import main as safety_main
 

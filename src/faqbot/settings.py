@@ -113,11 +113,12 @@ class AnswerSettings:
     candidates: int = 8  # passages weighed for the reply
     max_quotes: int = 3
     quote_words: int = 60  # a longer passage is trimmed to whole sentences around the answer
-    weak_margin: float = 0.08  # drop passages whose relevance is this far below the best one
+    # sentence scores are the answer ranker's probabilities (answer/ranker.py): a passage whose
+    # best sentence is this far below the best passage's is not quoted
+    weak_margin: float = 0.3
     duplicate_cosine: float = 0.92  # a passage this close to one already quoted is left out
-    highlight_margin: float = 0.04  # also bold sentences this close to the best one
+    highlight_margin: float = 0.05  # also bold sentences this close to the best one
     short_lead_chars: int = 12  # a sentence this short before a bold one ("No.") is bold too
-    other_source_jump: float = 1.5  # ranks a second article's passage may skip ahead
     paragraph_jump: float = 0.2  # a quote crosses a paragraph break only to a sentence this close
     topics: int = 3  # section titles offered as follow-ups or suggestions
     # Below this general-English frequency (Zipf) a word no article uses is a named thing the

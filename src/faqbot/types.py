@@ -109,7 +109,8 @@ class Reply:
     crisis_rule: str | None = None
     safety_text: str = ""
     disclaimer: str = DISCLAIMER
-    notes: tuple[str, ...] = ()  # caveats, e.g. passages withheld in a crisis reply
+    notes: tuple[str, ...] = ()  # caveats, e.g. what the articles don't say
+    uncovered: tuple[str, ...] = ()  # the question's words no quote covers (empty: all covered)
 
     @property
     def abstained(self) -> bool:

@@ -7,11 +7,17 @@ from ..settings import AnswerSettings, Limits
 from ..types import Abstention, Reply
 from .answerability import Calibration, abstention, load_calibration
 from .evidence import Evidence, gather_evidence
-from .notes import unmentioned_note
+from .coverage import CoverageModel, load_coverage, uncovered
+from .notes import uncovered_note
+from .features import CorpusStats, corpus_stats
 from .quotes import make_quote
+from .ranker import SentenceRanker, load_ranker, rank
 from .ranking import select, topics
 
-__all__ = ["Calibration", "Evidence", "answer", "gather_evidence", "load_calibration"]
+__all__ = [
+    "Calibration", "CorpusStats", "Evidence", "SentenceRanker", "answer", "corpus_stats",
+    "gather_evidence", "load_calibration", "load_coverage", "load_ranker",
+]  # fmt: skip
 
 
 def answer(
@@ -19,13 +25,18 @@ def answer(
     documents: dict[str, str],
     calibration: Calibration,
     settings: AnswerSettings,
+    ranker: SentenceRanker,
+    stats: CorpusStats,
+    coverage: CoverageModel,
 ) -> Reply:
     """The reply before safety policy. `documents` maps doc_id to the text quotes are cut from."""
     question, items = candidates.question, candidates.items
     why = abstention(gather_evidence(candidates), calibration)
     if why:
         return Reply(question, (), *why, suggestions=topics(items, (), settings.topics))
-    chosen = select(items, settings)
+    ranked = rank(candidates, ranker, stats, documents)
+    chosen = select(ranked, settings)
+    missing = uncovered(candidates, ranked, chosen, coverage, settings.unmentioned_max_zipf)
     quotes = tuple(
         make_quote(c, n, documents[c.passage.doc_id], settings) for n, c in enumerate(chosen, 1)
     )
@@ -33,7 +44,8 @@ def answer(
         question,
         quotes,
         followups=topics(items, chosen, settings.topics),
-        notes=unmentioned_note(question, candidates.rare_unknown, settings.unmentioned_max_zipf),
+        uncovered=missing,
+        notes=uncovered_note(missing),
     )
 
 

@@ -1,4 +1,4 @@
-"""Which candidates a reply quotes, and which sections it offers to read next."""
+"""Which ranked candidates a reply quotes, and which sections it offers to read next."""
 
 from __future__ import annotations
 
@@ -6,30 +6,20 @@ from ..retrieval import Candidate
 from ..settings import AnswerSettings
 
 
-def select(candidates: tuple[Candidate, ...], settings: AnswerSettings) -> list[Candidate]:
-    """In hybrid rank order; drop far-weaker and near-duplicate passages; prefer a second source.
-
-    A passage from an article not yet shown may jump up to `other_source_jump` ranks ahead.
-    """
-    if not candidates:
+def select(ranked: list[Candidate], settings: AnswerSettings) -> list[Candidate]:
+    """The best-ranked passages (by their best sentence's learned score), at most `max_quotes`;
+    a passage far below the best (`weak_margin` of probability) or a near-duplicate of one
+    already chosen is left out."""
+    if not ranked:
         return []
-    best = max(c.relevance for c in candidates)
-    pool = [c for c in candidates if c.relevance >= best - settings.weak_margin]
+    top = float(ranked[0].sentence_scores.max())
     chosen: list[Candidate] = []
-    while pool and len(chosen) < settings.max_quotes:
-        shown_docs = {c.passage.doc_id for c in chosen}
-        # another article saying nearly the same thing beats a second quote from the same one
-        pick = min(
-            pool,
-            key=lambda c: (
-                c.passage.rank
-                + (settings.other_source_jump if c.passage.doc_id in shown_docs else 0)
-            ),
-        )
-        pool.remove(pick)
-        if any(float(pick.vector @ c.vector) >= settings.duplicate_cosine for c in chosen):
+    for c in ranked:
+        if len(chosen) == settings.max_quotes or float(c.sentence_scores.max()) < top - settings.weak_margin:
+            break
+        if any(float(c.vector @ o.vector) >= settings.duplicate_cosine for o in chosen):
             continue
-        chosen.append(pick)
+        chosen.append(c)
     return chosen
 
 

@@ -107,10 +107,17 @@ def answer_metrics(outcomes: list[dict]) -> dict:
         # of the answered in-scope questions: is the first quote shown an answering passage?
         "first_quote_answers": _rate(answered, lambda o: o["first_answers"]),
         "any_quote_answers": _rate(answered, lambda o: o["any_answers"]),
+        "highlight_answers": _rate(answered, lambda o: o.get("highlight_answers", False)),
+        "uncovered_in_scope": _rate(answered, lambda o: bool(o.get("uncovered"))),
         "median_quote_words": float(statistics.median(words)) if words else None,
         "quotes_verbatim": (n_quotes - n_bad) / n_quotes if n_quotes else None,
         "abstain_off_topic": _rate(kind("out_of_scope", "off_topic"), lambda o: o["abstained"]),
         "abstain_near_domain": _rate(kind("out_of_scope", "near_domain"), lambda o: o["abstained"]),
+        # honest on a question the articles don't answer: abstained, or named what is missing
+        "honest_near_domain": _rate(
+            kind("out_of_scope", "near_domain"),
+            lambda o: o["abstained"] or bool(o.get("uncovered")),
+        ),
         "crisis_recall": _rate(crisis, lambda o: o["crisis"]),
         "crisis_acute_recall": _rate(
             [o for o in crisis if o["level"] == "acute"], lambda o: o["crisis_level"] == "acute"

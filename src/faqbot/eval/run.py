@@ -85,6 +85,18 @@ def _verbatim(bot, quote: Quote) -> bool:
         return False
 
 
+def _bold_answers(bot, quote: Quote, answers) -> bool:
+    """The first bolded sentence of the quote is (or contains) an answer sentence."""
+    if not quote.highlights:
+        return False
+    span = quote.highlights[0]
+    bold = " ".join(bot.corpus.by_id(quote.passage.doc_id).text[span.start : span.end].split())
+    for answer in (" ".join(a.split()) for a in answers):
+        if answer in bold or (bold in answer and len(bold) >= 0.3 * len(answer)):
+            return True
+    return False
+
+
 def outcome(bot, q: Question, reply, ms: float) -> dict:
     """What ask() did with one question, in the fields eval.metrics reads."""
     quotes = reply.quotes
@@ -101,6 +113,8 @@ def outcome(bot, q: Question, reply, ms: float) -> dict:
         "crisis_level": reply.crisis_level,
         "crisis_rule": reply.crisis_rule,
         "first_answers": bool(first and q.answers and is_relevant(first.text, q.answers)),
+        "highlight_answers": bool(first and q.answers and _bold_answers(bot, first, q.answers)),
+        "uncovered": list(reply.uncovered),
         "any_answers": any(q.answers and is_relevant(p.text, q.answers) for p in quotes),
         "quote_words": [len(p.text.split()) for p in quotes],
         "not_verbatim": [n for n, p in enumerate(quotes, start=1) if not _verbatim(bot, p)],

@@ -59,6 +59,7 @@ def reply_dict(reply: Reply) -> dict:
         "suggestions": list(reply.suggestions),
         "followups": list(reply.followups),
         "notes": list(reply.notes),
+        "uncovered": list(reply.uncovered),
         "disclaimer": reply.disclaimer,
         "markdown": reply_markdown(reply),
     }

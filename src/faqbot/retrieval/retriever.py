@@ -51,9 +51,9 @@ class Retriever:
         rows = [self._row(p) for p in passages]
         scores = self.sentences.per_passage(rows, query)
         items = []
-        for passage, row, sentence_scores in zip(passages, rows, scores, strict=True):
+        for passage, row, (sentence_scores, units) in zip(passages, rows, scores, strict=True):
             vector = self._vectors.reconstruct(row)
-            items.append(Candidate(passage, sentence_scores, float(vector @ query), vector))
+            items.append(Candidate(passage, sentence_scores, float(vector @ query), vector, units))
         rare = self.speller.rare_unknown(question)
         return Candidates(question, searched, query, rare, tuple(items))
 

@@ -20,22 +20,23 @@ class SentenceScores:
         self.units = units
         self._offset = np.cumsum([0] + [len(c.units) for c in chunks])
 
-    def gathered(self, rows, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The units of `rows`, passage after passage, scored; and where each passage starts."""
+    def gathered(self, rows, query: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The units of `rows`, passage after passage: scores, vectors, where each passage starts."""
         rows = np.asarray(rows, dtype=np.int64)
         starts, ends = self._offset[rows], self._offset[rows + 1]
         take = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
-        scores = np.asarray(self.units[take], dtype=np.float32) @ query
-        return scores, np.concatenate([[0], np.cumsum(ends - starts)])
+        vectors = np.asarray(self.units[take], dtype=np.float32)
+        return vectors @ query, vectors, np.concatenate([[0], np.cumsum(ends - starts)])
 
-    def per_passage(self, rows, query: np.ndarray) -> list[np.ndarray]:
-        """Cosine of each sentence / list item of each passage in `rows` with the query."""
+    def per_passage(self, rows, query: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(cosine with the query, vectors) of the sentences / list items of each passage."""
         if not len(rows):
             return []
-        scores, bounds = self.gathered(rows, query)
-        return [scores[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        scores, vectors, bounds = self.gathered(rows, query)
+        pairs = zip(bounds[:-1], bounds[1:], strict=True)
+        return [(scores[a:b], vectors[a:b]) for a, b in pairs]
 
     def best(self, rows, query: np.ndarray) -> np.ndarray:
         """The best sentence's cosine per passage in `rows` (every passage has a sentence)."""
-        scores, bounds = self.gathered(rows, query)
+        scores, _, bounds = self.gathered(rows, query)
         return np.maximum.reduceat(scores, bounds[:-1])

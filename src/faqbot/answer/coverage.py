@@ -1,0 +1,100 @@
+"""What the question asks that the quotes do not cover: `Reply.uncovered`.
+
+Two signals. A word no article uses and that is uncommon in English (sertraline, TMS) is never
+covered. And a learned model (logistic regression over the ranker's best score, how many of the
+question's terms the best passages hold, and its unknown words; trained by `faqbot
+answer-train`, threshold chosen by cross-validation so at most 10 % of answerable questions are
+flagged) says when the articles likely do not answer: then the question's terms that no quoted
+passage holds are named, rarest first ("Canada", "children", "lithium").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..index.lexical import tokenize
+from ..retrieval import Candidate, Candidates
+from ..retrieval.spelling import english_frequency
+from .evidence import passage_terms
+
+COVERAGE_PATH = Path(__file__).resolve().parent.parent / "data" / "coverage.json"
+NAMES = ("best_score", "score_gap", "relevance", "terms_in_best", "terms_in_top3", "terms",
+         "unknown_words", "rarest_unknown_zipf", "terms_missing_top3")  # fmt: skip
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+@dataclass(frozen=True)
+class CoverageModel:
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    threshold: float  # P(not answered) at or above: name what the quotes do not cover
+
+    @classmethod
+    def never(cls) -> CoverageModel:
+        """A model that never flags (before the first `faqbot answer-train`)."""
+        n = len(NAMES)
+        return cls(np.zeros(n), np.ones(n), np.zeros(n), 0.0, 2.0)
+
+    def probability(self, x: np.ndarray) -> float:
+        return float(1 / (1 + np.exp(-(((x - self.mean) / self.scale) @ self.coef + self.intercept))))
+
+    def save(self, path: Path = COVERAGE_PATH, report: dict | None = None) -> None:
+        data = {"names": list(NAMES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+                "coef": self.coef.tolist(), "intercept": self.intercept,
+                "threshold": self.threshold, "cross_validated": report or {}}  # fmt: skip
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+@lru_cache(maxsize=2)
+def load_coverage(path: str = str(COVERAGE_PATH)) -> CoverageModel:
+    """The saved model. Raises ValueError (re-train: faqbot answer-train) when unusable."""
+    try:
+        d = json.loads(Path(path).read_text(encoding="utf-8"))
+        if tuple(d["names"]) != NAMES:
+            raise ValueError("fitted on other features")
+        return CoverageModel(np.array(d["mean"]), np.array(d["scale"]), np.array(d["coef"]),
+                             float(d["intercept"]), float(d["threshold"]))  # fmt: skip
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"The coverage model {path} cannot be used ({exc}). "
+                         "Run: faqbot answer-train") from None  # fmt: skip
+
+
+def coverage_features(candidates: Candidates, ranked: list[Candidate]) -> np.ndarray:
+    best = sorted((float(c.sentence_scores.max()) for c in ranked), reverse=True) + [0.0, 0.0]
+    terms = set(tokenize(candidates.searched))
+    top3 = set().union(*(passage_terms(c.passage.chunk) for c in ranked[:3])) if ranked else set()
+    in_best = len(terms & passage_terms(ranked[0].passage.chunk)) if ranked else 0
+    rare = [english_frequency(w) for w in candidates.rare_unknown]
+    relevance = max((c.relevance for c in candidates.items), default=0.0)
+    return np.array([best[0], best[0] - best[1], relevance, in_best / max(1, len(terms)),
+                     len(terms & top3) / max(1, len(terms)), len(terms), len(rare),
+                     min(rare, default=8.0), len(terms - top3)])  # fmt: skip
+
+
+def uncovered(candidates: Candidates, ranked: list[Candidate], quoted: list[Candidate],
+              model: CoverageModel, max_zipf: float, limit: int = 3) -> tuple[str, ...]:  # fmt: skip
+    """The question's words (as typed) that the quotes do not cover, rarest first."""
+    question = candidates.question
+    named = [w for w in dict.fromkeys(candidates.rare_unknown) if english_frequency(w) < max_zipf]
+    if model.probability(coverage_features(candidates, ranked)) >= model.threshold:
+        held = set().union(*(passage_terms(c.passage.chunk) for c in quoted)) if quoted else set()
+        for word in dict.fromkeys(w.casefold() for w in _WORD.findall(candidates.searched)):
+            stems = tokenize(word)
+            if stems and stems[0] not in held and word not in named:
+                named.append(word)
+    named.sort(key=english_frequency)
+    return tuple(_as_typed(question, w) for w in named[:limit])
+
+
+def _as_typed(question: str, word: str) -> str:
+    """`word` (case-folded) as the question spells it: "TMS", not "tms"."""
+    found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", question, re.IGNORECASE)
+    return found.group() if found else word

@@ -1,0 +1,146 @@
+"""What the answer ranker sees of each candidate sentence: what is asked, not only the topic.
+
+In a corpus where every passage is about ketamine therapy, topic similarity says little. So
+beside the cosine, each sentence (or list item) gets: its cosine against the corpus (z-score)
+and with the shared topic removed (query and sentence minus the corpus centroid), stemmed word
+overlap weighted by rarity, overlap with its section heading, whether it has the kind of
+answer the question wants (a price, a number, a duration, a person, a place, a date), and
+whether it is a call to action, an article intro or a rhetorical question.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ..index.lexical import tokenize
+from ..retrieval import Candidate, Candidates
+from ..types import Chunk
+
+# (question wants, question pattern, sentence pattern that has it)
+ANSWER_TYPES = (
+    ("cost", r"\b(?:cost|costs|price|pay|afford|expensive|cheap|how much|insurance|insured"
+     r"|covered|coverage|dollars?|fees?)\b|\$", r"\$\s?\d|\b(?:price|cost|insurance|pay|fee)"),
+    ("number", r"\b(?:how many|how often|what percent|percentage|how likely|success rate|odds)\b",
+     r"\d+\s?%|\b\d+\b|\b(?:one|two|three|four|five|six|seven|eight|half|most|many)\b"),
+    ("time", r"\b(?:how long|how soon|how fast|how quickly|when will|when does|how many (?:days"
+     r"|weeks|hours|minutes|sessions))\b", r"\b(?:hours?|days?|weeks?|minutes?|months?|years?"
+     r"|within|immediately)\b"),
+    ("who", r"\b(?:who|reviewed|wrote|author|doctor|clinician|staff)\b",
+     r"\bDr\.|PA-C|\bMD\b|\b(?:psychiatrists?|clinicians?|therapists?|team)\b"),
+    ("where", r"\b(?:where|location|located|which states?|near me|at home)\b",
+     r"\b(?:California|Beach|states?|home|clinic|office)\b"),
+    ("condition", r"\b(?:can i|should i|is it safe|if i (?:am|have)|while|who (?:can|should)"
+     r"|eligible|qualify|candidate)\b", r"\b(?:screen|anyone with|not right|isn.t right"
+     r"|candidates?|disorders?|history of|condition)\b"),
+)  # fmt: skip
+_Q_TYPES = [(name, re.compile(q, re.I)) for name, q, _ in ANSWER_TYPES]
+_S_TYPES = [re.compile(s) if name == "who" else re.compile(s, re.I) for name, _, s in ANSWER_TYPES]
+CALL_TO_ACTION = re.compile(
+    r"\b(?:take our|book (?:a|an|your)|schedule|contact us|call us|ready to|get started|sign up"
+    r"|learn more|free (?:mental health )?assessment|reach out to|request an)\b", re.I
+)
+INTRO = re.compile(
+    r"\b(?:this (?:article|guide|post) (?:explores|covers|looks)|in this (?:article|guide|post)"
+    r"|here are|below, )", re.I
+)
+NAMES = (
+    "cosine", "cosine_z", "cosine_topic_removed", "cosine_below_passage_best", "passage_cosine",
+    "inverse_rank", "hybrid_score", "bm25", "inverse_bm25_rank", "inverse_dense_rank",
+    "overlap_idf", "overlap_terms", "heading_overlap", "heading_question",
+    *(f"type_{name}" for name, _, _ in ANSWER_TYPES), "type_none_asked",
+    "call_to_action", "intro", "rhetorical", "log_words", "first_in_passage", "list_item",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    """What the features compare against: the corpus's sentence centroid and cosine spread,
+    and how many passages hold each term."""
+
+    centroid: np.ndarray
+    sample: np.ndarray  # up to 2,048 sentence vectors, for a question's cosine mean and spread
+    document_frequency: Counter
+    passages: int
+
+
+def corpus_stats(chunks: tuple[Chunk, ...], units: np.ndarray) -> CorpusStats:
+    units = np.asarray(units, dtype=np.float32)
+    pick = np.linspace(0, len(units) - 1, num=min(len(units), 2048)).astype(int)
+    df = Counter(t for c in chunks for t in set(tokenize(f"{c.section} {c.text}")))
+    return CorpusStats(units.mean(axis=0), units[pick], df, len(chunks))
+
+
+def _idf(stats: CorpusStats, term: str) -> float:
+    return math.log((stats.passages + 1) / (stats.document_frequency.get(term, 0) + 0.5))
+
+
+@lru_cache(maxsize=20_000)
+def _sentence_facts(text: str) -> tuple:
+    """Per sentence, fixed: its terms, answer types it holds, and its style flags."""
+    return (
+        frozenset(tokenize(text)),
+        tuple(bool(rx.search(text)) for rx in _S_TYPES),
+        bool(CALL_TO_ACTION.search(text)),
+        bool(INTRO.search(text)),
+        text.rstrip().endswith("?"),
+        math.log1p(len(text.split())),
+    )
+
+
+def features(candidates: Candidates, texts: list[list[str]], vectors: list[np.ndarray],
+             stats: CorpusStats, doc_texts: dict[str, str]) -> list[np.ndarray]:  # fmt: skip
+    """One matrix per candidate: a row per sentence, a column per name in NAMES.
+
+    Args:
+        texts: each candidate's sentence texts, in order.
+        vectors: each candidate's sentence vectors (rows), in order.
+    """
+    q = candidates.query
+    qn = _unit(q - stats.centroid)
+    sample = stats.sample @ q
+    mu, sd = float(sample.mean()), float(sample.std()) + 1e-6
+    terms = set(tokenize(candidates.searched))
+    weight = sum(_idf(stats, t) for t in terms) or 1.0
+    wants = [bool(rx.search(candidates.question)) for _, rx in _Q_TYPES]
+    out = []
+    for cand, sents, vecs in zip(candidates.items, texts, vectors, strict=True):
+        out.append(_candidate(cand, sents, vecs, q, qn, mu, sd, terms, weight, wants, stats,
+                              doc_texts[cand.passage.doc_id]))  # fmt: skip
+    return out
+
+
+def _candidate(cand: Candidate, sents, vecs, q, qn, mu, sd, terms, weight, wants, stats, doc):
+    p = cand.passage
+    cos = cand.sentence_scores
+    neutral = _rows_unit(vecs - stats.centroid) @ qn
+    heading = set(tokenize(p.section))
+    head_overlap = sum(_idf(stats, t) for t in terms & heading) / weight
+    passage_row = [cand.cosine, 1.0 / p.rank, p.score, p.lexical_score or 0.0,
+                   1.0 / (p.lexical_rank or 100), 1.0 / (p.dense_rank or 100), ]  # fmt: skip
+    rows = []
+    for i, text in enumerate(sents):
+        words, has, cta, intro, rhetorical, log_words = _sentence_facts(text)
+        shared = terms & words
+        unit = p.chunk.units[i]
+        rows.append([
+            cos[i], (cos[i] - mu) / sd, neutral[i], cos[i] - cos.max(), *passage_row,
+            sum(_idf(stats, t) for t in shared) / weight, len(shared), head_overlap,
+            head_overlap * p.section.rstrip().endswith("?"),
+            *(float(w and h) for w, h in zip(wants, has, strict=True)), float(not any(wants)),
+            cta, intro, rhetorical, log_words, i == 0, doc[unit.start - 2 : unit.start] == "- ",
+        ])  # fmt: skip
+    return np.asarray(rows, dtype=np.float64)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / (np.linalg.norm(v) + 1e-9)
+
+
+def _rows_unit(m: np.ndarray) -> np.ndarray:
+    return m / (np.linalg.norm(m, axis=1, keepdims=True) + 1e-9)

@@ -1,0 +1,83 @@
+"""The learned sentence ranker: LightGBM lambdarank over answer/features.py, trained by
+`faqbot answer-train` on the training questions (cross-validated), saved in data/answer_ranker.json.
+
+A passage ranks by its best sentence; the best sentence is the one the reply bolds.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..retrieval import Candidate, Candidates
+from .features import NAMES, CorpusStats, features
+
+RANKER_PATH = Path(__file__).resolve().parent.parent / "data" / "answer_ranker.json"
+
+
+@dataclass(frozen=True)
+class SentenceRanker:
+    """A LightGBM lambdarank model over features.NAMES, with a logistic calibration of its raw
+    scores (fitted on cross-validated scores) so a score reads as P(the sentence answers)."""
+
+    booster: object  # lightgbm.Booster
+    slope: float
+    offset: float
+    data_hash: str = ""
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        raw = self.booster.predict(x)
+        return 1.0 / (1.0 + np.exp(-(self.slope * raw + self.offset)))
+
+    def save(self, path: Path = RANKER_PATH, report: dict | None = None) -> None:
+        data = {"names": list(NAMES), "slope": self.slope, "offset": self.offset,
+                "data_hash": self.data_hash, "cross_validated": report or {},
+                "model": self.booster.model_to_string()}  # fmt: skip
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+def load_ranker(path: Path | str = RANKER_PATH) -> SentenceRanker:
+    """The saved ranker.
+
+    Raises:
+        ValueError: missing, unreadable, or fitted on other features (re-train: faqbot answer-train).
+    """
+    return _load(str(path))
+
+
+@lru_cache(maxsize=2)
+def _load(path: str) -> SentenceRanker:
+    import lightgbm
+
+    fix = "Run: faqbot answer-train"
+    try:
+        d = json.loads(Path(path).read_text(encoding="utf-8"))
+        booster = lightgbm.Booster(model_str=d["model"])
+        ranker = SentenceRanker(booster, float(d["slope"]), float(d["offset"]), d.get("data_hash", ""))
+    except (OSError, ValueError, KeyError, TypeError, lightgbm.basic.LightGBMError) as exc:
+        raise ValueError(f"The answer ranker {path} cannot be read ({exc}). {fix}") from None
+    if tuple(d["names"]) != NAMES:
+        raise ValueError(f"The answer ranker {path} was fitted on other features. {fix}")
+    return ranker
+
+
+def sentence_texts(candidate: Candidate) -> list[str]:
+    chunk = candidate.passage.chunk
+    return [chunk.text[u.start - chunk.start : u.end - chunk.start] for u in chunk.units]
+
+
+def rank(candidates: Candidates, ranker: SentenceRanker, stats: CorpusStats,
+         documents: dict[str, str]) -> list[Candidate]:  # fmt: skip
+    """The candidates with learned sentence scores (probability a sentence answers), best
+    passage first; a passage scores as its best sentence."""
+    items = candidates.items
+    if not items:
+        return []
+    texts = [sentence_texts(c) for c in items]
+    matrices = features(candidates, texts, [c.sentence_vectors for c in items], stats, documents)
+    scored = [replace(c, sentence_scores=ranker.probability(m)) for c, m in zip(items, matrices, strict=True)]
+    return sorted(scored, key=lambda c: -float(c.sentence_scores.max()))
