@@ -12,6 +12,10 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
+# ONNX Runtime, once imported, keeps an event database under ~/.cache/Microsoft and looks up
+# mobile.events.data.microsoft.com to send it, unless this is set first: set for Python API
+# users too (app.py and the CLI set it as well). tests/test_no_network.py traces it.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 
 @runtime_checkable
