@@ -9,8 +9,10 @@ import argparse
 import os
 import sys
 
-# Before gradio is imported: no telemetry, and no model download at run time.
+# Before gradio and onnxruntime are imported: no telemetry (Gradio's analytics, ONNX Runtime's
+# usage events, which looked up mobile.events.data.microsoft.com), no model download at run time.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from faqbot import FAQBot, Settings  # noqa: E402

@@ -126,9 +126,17 @@ def test_a_question_over_the_limit_gets_a_reply_with_a_note_and_the_crisis_text(
         ("/api/ask", b"", 400,
          f"The body is not valid JSON (Expecting value at character 0). Send e.g. {EXAMPLE}."),
         ("/api/ask", b'{"question": "\xff"}', 400,
-         f"The body is not valid JSON (not UTF-8). Send e.g. {EXAMPLE}."),
-        ("/api/ask", {"question": "x" * 70_000}, 413,
-         "The body is over the 65,536-byte limit; a question may be at most 1,000 characters."),
+         f"The body is not valid JSON (not UTF-8: byte 14). Send e.g. {EXAMPLE}."),
+        ("/api/ask", json.dumps({"question": "drive"}).encode("utf-16"), 400,
+         f"The body is not valid JSON (not UTF-8: byte 0). Send e.g. {EXAMPLE}."),
+        ("/api/ask", b'{"question": ' + b"9" * 5_000 + b"}", 400,
+         f"The body is not valid JSON (a number has over 4,300 digits). Send e.g. {EXAMPLE}."),
+        ("/api/ask", b'{"question": ' + b"[" * 20_000 + b"]" * 20_000 + b"}", 400,
+         f"The body is not valid JSON (nested too deeply). Send e.g. {EXAMPLE}."),
+        ("/api/ask", {"question": "x" * 140_000}, 413,
+         "The body is over the 131,072-byte limit; a question may be at most 1,000 characters."),
+        ("/api/search", {"question": "x" * 140_000}, 413,
+         "The body is over the 131,072-byte limit; a question may be at most 1,000 characters."),
         ("/api/search", {"question": "drive", "k": 0}, 422,
          "k must be a whole number from 1 to 100, got 0"),
         ("/api/search", {"question": "drive", "k": 101}, 422,
@@ -166,6 +174,14 @@ def test_a_body_not_sent_as_json_is_refused(base):
     assert response.json() == {
         "detail": f"Send JSON with Content-Type: application/json, e.g. {EXAMPLE}."
     }
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT"])
+def test_another_method_gets_405_naming_post(base, method):
+    # OPTIONS (not a CORS preflight), TRACE and CONNECT got 404 before
+    response = httpx.request(method, base + "/api/search", timeout=10)
+    assert (response.status_code, response.headers["allow"]) == (405, "POST")
+    assert response.json() == {"detail": f"Use POST /api/search with a JSON body, e.g. {EXAMPLE}."}
 
 
 def test_wrong_method_and_unknown_endpoint_get_messages(base):

@@ -1,3 +1,5 @@
+import fcntl
+import hashlib
 import json
 import os
 import re
@@ -5,12 +7,16 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
 
+import faqbot.index
+import faqbot.index.build
 from faqbot import FAQBot, Settings
-from faqbot.index import current_build, encode_all
+from faqbot.index import build_index, current_build, encode_all
+from faqbot.ingest import load_corpus
 from tests.conftest import ROOT, FakeEncoder
 
 
@@ -196,8 +202,7 @@ def test_broken_index_is_refused_with_the_fix_and_rebuilt_by_default(
     assert [h.chunk_id for h in bot.search("price of a session")] == expected
 
 
-# Found while testing (issue 8); the fix belongs in index.py. Each case should be refused with
-# "Run: faqbot build" and rebuilt, like the ones above.
+# Found while testing (issues 8 and 15): each is refused with "Run: faqbot build" and rebuilt.
 @pytest.mark.parametrize("text", ["[1, 2]", "null"])
 def test_manifest_that_is_json_but_not_an_object_is_rebuilt(tiny_corpus, tmp_path, text):
     good, _ = load(tiny_corpus, tmp_path / "ix")
@@ -223,6 +228,143 @@ def test_lexical_index_from_another_build_is_detected(tiny_corpus, tmp_path):
     shutil.copytree(small.index.path / "lexical", good.index.path / "lexical")
     with pytest.raises(ValueError, match="Run: faqbot build"):
         load(tiny_corpus, tmp_path / "ix", rebuild=False)
+
+
+def _edit_manifest(build, edit) -> None:
+    path = build / "manifest.json"
+    manifest = json.loads(path.read_text())
+    edit(manifest)
+    path.write_text(json.dumps(manifest))
+
+
+def _flip_a_byte(path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+MANIFEST_DAMAGE = {
+    # without checksums a flipped byte in the vectors would be served
+    "no checksums": (
+        lambda m: m.pop("checksums"),
+        "the manifest in .* has no checksums object",
+    ),
+    "checksums a list": (
+        lambda m: m.update(checksums=list(m["checksums"])),
+        "the manifest in .* has no checksums object",
+    ),
+    "a digest that is a number": (
+        lambda m: m["checksums"].update({"vectors.faiss": 7}),
+        "the manifest in .* has no checksums object",
+    ),
+    "a required file not listed": (
+        lambda m: m["checksums"].pop("vectors.faiss"),
+        "the manifest in .* has no checksum for vectors.faiss",
+    ),
+    "the lexical files not listed": (
+        lambda m: m.update(
+            checksums={k: v for k, v in m["checksums"].items() if not k.startswith("lexical")}
+        ),
+        "the manifest in .* has no checksum for lexical/",
+    ),
+    "a name outside the build": (
+        lambda m: m["checksums"].update({"../CURRENT": "0" * 64}),
+        "the manifest in .* lists a file outside it: ../CURRENT",
+    ),
+}
+
+
+@pytest.mark.parametrize("edit, why", MANIFEST_DAMAGE.values(), ids=MANIFEST_DAMAGE.keys())
+def test_checksums_are_required_typed_and_cover_the_files(tiny_corpus, tmp_path, edit, why):
+    good, _ = load(tiny_corpus, tmp_path / "ix")
+    _flip_a_byte(good.index.path / "vectors.faiss")
+    _edit_manifest(good.index.path, edit)
+    with pytest.raises(ValueError, match=f"is not usable: {why}.*Run: faqbot build"):
+        load(tiny_corpus, tmp_path / "ix", rebuild=False)
+    bot, messages = load(tiny_corpus, tmp_path / "ix")
+    assert re.match(f"Building the index in .* because {why}", messages[0])
+    assert bot.index.chunks == good.index.chunks
+
+
+def test_an_edited_file_with_its_checksum_dropped_is_not_served(tiny_corpus, tmp_path):
+    # "You should not drive" -> "You may drive", and the edited file's checksum deleted
+    good, _ = load(tiny_corpus, tmp_path / "ix")
+    chunks = good.index.path / "chunks.jsonl"
+    chunks.write_text(chunks.read_text().replace("should not drive", "may drive"))
+    _edit_manifest(good.index.path, lambda m: m["checksums"].pop("chunks.jsonl"))
+    with pytest.raises(ValueError, match="has no checksum for chunks.jsonl"):
+        load(tiny_corpus, tmp_path / "ix", rebuild=False)
+
+
+def test_a_file_added_to_a_build_is_refused(tiny_corpus, tmp_path):
+    good, _ = load(tiny_corpus, tmp_path / "ix")
+    (good.index.path / "lexical" / "extra.json").write_text("{}")
+    with pytest.raises(ValueError, match="has no checksum for lexical/extra.json"):
+        load(tiny_corpus, tmp_path / "ix", rebuild=False)
+
+
+def test_every_file_of_a_build_has_a_checksum_in_its_manifest(tiny_corpus, tmp_path):
+    good, _ = load(tiny_corpus, tmp_path / "ix")
+    build = good.index.path
+    files = sorted(p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file())
+    checksums = good.index.manifest["checksums"]
+    assert sorted(checksums) == [f for f in files if f != "manifest.json"]
+    for name, digest in checksums.items():
+        assert hashlib.sha256((build / name).read_bytes()).hexdigest() == digest
+
+
+def test_a_killed_builds_staging_folder_is_removed_by_the_next_build_even_if_it_fails(
+    tiny_corpus, tmp_path
+):
+    first, _ = load(tiny_corpus, tmp_path / "ix")
+    # what SIGKILL after the model export leaves (~90 MB with the real model); its pid is gone
+    left = tmp_path / "ix" / ".build-20260101-000000-abcdef-4194999"
+    (left / "encoder.onnx").parent.mkdir()
+    (left / "encoder.onnx").write_bytes(b"x" * 1000)
+
+    class Exploding(FakeEncoder):
+        def encode(self, texts):
+            raise RuntimeError("the encoder failed")
+
+    with pytest.raises(RuntimeError):
+        build_index(
+            load_corpus(tiny_corpus), Settings().replace(chunk_words=20), Exploding(), tmp_path / "ix"
+        )
+    assert not left.exists()
+    assert current_build(tmp_path / "ix") == first.index.path  # the live build is kept
+
+
+def test_two_builds_at_once_leave_current_naming_a_build_that_exists(
+    tiny_corpus, tmp_path, monkeypatch
+):
+    # Build A switches CURRENT to itself; before A removes the older folders, build B runs. With
+    # no lock, B switched CURRENT to B and A then deleted B's folder.
+    index = tmp_path / "ix"
+    corpus, settings = load_corpus(tiny_corpus), Settings().replace(chunk_words=20)
+    switch, flock = faqbot.index.build.switch_pointer, fcntl.flock
+    b_waits = threading.Event()
+    other = threading.Thread(target=build_index, args=(corpus, settings, FakeEncoder(), index))
+
+    def waiting_flock(fh, operation):
+        if threading.current_thread() is other and operation == fcntl.LOCK_EX:
+            b_waits.set()  # B is about to wait for A's lock
+        return flock(fh, operation)
+
+    def switch_then_start_another_build(index_dir, name):
+        switch(index_dir, name)
+        if not other.is_alive() and not b_waits.is_set():  # A, between switch and clean-up
+            other.start()
+            while other.is_alive() and not b_waits.wait(0.05):
+                pass  # B either finished (no lock) or waits for A (lock)
+
+    monkeypatch.setattr(fcntl, "flock", waiting_flock)
+    monkeypatch.setattr(faqbot.index.build, "switch_pointer", switch_then_start_another_build)
+    a = build_index(corpus, settings, FakeEncoder(), index)
+    other.join(timeout=60)
+    live = current_build(index)  # raises if CURRENT names a deleted folder
+    assert live != a and [p.name for p in index.iterdir() if "build-" in p.name] == [live.name]
+    bot, messages = load(tiny_corpus, index)
+    assert messages == [] and bot.index.path == live
 
 
 class RecordingEncoder(FakeEncoder):

@@ -1,158 +1,169 @@
-"""No outbound network: load, build, ask and app start in a process where only loopback connects.
+"""No outbound network: build, ask, search and the app, in a network namespace with no network,
+under strace, which records every connect(), sendto() and sendmsg() of every process and thread,
+native code included (ONNX Runtime's telemetry looked up mobile.events.data.microsoft.com from
+C++, which a Python socket guard could not see). Only loopback and local sockets may appear.
 
-A sitecustomize.py put first on PYTHONPATH wraps the socket layer before anything is imported:
-connecting, sending or resolving a name beyond loopback is refused and written to a log. The test
-fails if the log holds anything but the guard's own self-check.
+The namespace has only a loopback interface, so nothing can leave even if something tries; the
+trace shows the try. Nothing offline is set in the environment: the app's own code must do it.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
-import signal
+import re
+import shutil
 import subprocess
 import sys
-import time
 
-import httpx
 import pytest
 
 from tests.conftest import ROOT
 from tests.servers import free_port
 
-pytestmark = pytest.mark.e2e
+# Runs inside the namespace, under strace: the CLI, the Python API and the app, each asked.
+DRIVER = r"""
+import json, os, signal, subprocess, sys, time, urllib.request
 
-GUARD = r"""
-import errno, os, socket, traceback
+root, index, port = sys.argv[1], sys.argv[2], sys.argv[3]
+faqbot = [sys.executable, "-m", "faqbot", "--index", index]
+subprocess.run([*faqbot, "build"], cwd=root, check=True)
+ask = subprocess.run([*faqbot, "ask", "--json", "Can I drive after a session?"], cwd=root,
+                     check=True, capture_output=True)
+assert json.loads(ask.stdout)["passages"], ask.stdout[:300]
+search = subprocess.run([*faqbot, "search", "--json", "-k", "3", "How fast does it work?"],
+                        cwd=root, check=True, capture_output=True)
+assert len(json.loads(search.stdout)) == 3
+print("CLI OK", flush=True)
 
-_LOG = os.environ["NO_NETWORK_LOG"]
-_LOOPBACK_NAMES = {"localhost", "::1", "::ffff:127.0.0.1", "ip6-localhost"}
-
-
-def _local(host) -> bool:
-    host = host.decode() if isinstance(host, bytes) else str(host)
-    return host in _LOOPBACK_NAMES or host.startswith("127.")
-
-
-def _refuse(what, target):
-    stack = "".join(traceback.format_stack(limit=12)[:-2])
-    with open(_LOG, "a", encoding="utf-8") as log:
-        log.write(f"REFUSED {what} {target!r}\n{stack}\n")
-    raise OSError(errno.ENETUNREACH, f"outbound network refused by the test: {target!r}")
-
-
-def _inet(sock) -> bool:
-    return sock.family in (socket.AF_INET, socket.AF_INET6)
-
-
-def _wrap_socket_method(name):
-    original = getattr(socket.socket, name)
-
-    def guarded(self, *args):
-        address = args[-1] if name == "sendto" else args[0]
-        if _inet(self) and not _local(address[0]):
-            _refuse(name, address)
-        return original(self, *args)
-
-    setattr(socket.socket, name, guarded)
-
-
-for _name in ("connect", "connect_ex", "sendto"):
-    _wrap_socket_method(_name)
-
-
-def _wrap_resolver(name):
-    original = getattr(socket, name)
-
-    def guarded(host, *args, **kwargs):
-        if host not in (None, "", b"") and not _local(host):
-            _refuse(name, host)
-        return original(host, *args, **kwargs)
-
-    setattr(socket, name, guarded)
-
-
-for _name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr"):
-    _wrap_resolver(_name)
-"""
-
-SCRIPT = r"""
-import socket, sys
-from pathlib import Path
-
-root, index = Path(sys.argv[1]), Path(sys.argv[2])
-sys.path.insert(0, str(root))
-for attempt in (  # the guard's self-check: these two refusals are expected in the log
-    lambda: socket.create_connection(("example.com", 80), timeout=3),
-    lambda: socket.socket().connect(("93.184.215.14", 80)),
-):
-    try:
-        attempt()
-        sys.exit("the guard let a connection out")
-    except OSError:
-        pass
-
-from faqbot import FAQBot  # the Python API, with no offline setting in the environment
-
-bot = FAQBot.load(index_dir=index)  # builds the index with the bundled model, ONNX export too
-assert bot.index.manifest["query_encoder"] == "onnx", bot.index.manifest["query_encoder"]
-reply = bot.ask("Can I drive after a session?")
-assert reply.quotes and not reply.abstained
+sys.path.insert(0, root)
+from faqbot import FAQBot  # the Python API: loads the index just built, ONNX query encoder
+bot = FAQBot.load(index_dir=index, rebuild=False)
 assert bot.ask("I want to end my life").crisis_level == "acute"
+assert len(bot.search("cost", k=2)) == 2
 print("API OK", flush=True)
 
-import app  # app start exactly as `python app.py`: sets its environment, loads, serves
-
-app.main([])  # the paths above are this script's arguments, not the app's
+env = os.environ | {"FAQBOT_PORT": port, "FAQBOT_FEEDBACK": ""}
+app = subprocess.Popen([sys.executable, "app.py"], cwd=root, env=env)
+base = f"http://127.0.0.1:{port}"
+def post(path, body):
+    request = urllib.request.Request(base + path, json.dumps(body).encode(),
+                                     {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+deadline = time.monotonic() + 240
+while True:
+    try:
+        urllib.request.urlopen(base + "/", timeout=2).read()
+        break
+    except OSError:
+        assert app.poll() is None and time.monotonic() < deadline, "the app did not start"
+        time.sleep(0.5)
+assert post("/api/ask", {"question": "Can I drive after a session?"})["passages"]
+assert len(post("/api/search", {"question": "side effects", "k": 2})) == 2
+event = post("/gradio_api/call/ask", {"data": ["How many sessions?"]})["event_id"]
+with urllib.request.urlopen(f"{base}/gradio_api/call/ask/{event}", timeout=60) as response:
+    assert response.read().startswith(b"event: complete")
+# ONNX Runtime uploads its events some 10 s after it is imported: stay up for 30 s, asking
+end = time.monotonic() + 30
+while time.monotonic() < end:
+    post("/api/ask", {"question": "How many sessions will I need?"})
+    time.sleep(1)
+app.send_signal(signal.SIGINT)
+assert app.wait(timeout=60) == 0
+print("APP OK", flush=True)
 """
 
+_CALL = re.compile(r"^\d+\s+(connect|sendto|sendmsg|sendmmsg)\(")
+_FAMILY = re.compile(r"sa_family=(AF_INET6?)\b")
+_ADDRESS = re.compile(r'inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6?, "([^"]+)"')
 
-def test_load_build_ask_and_app_start_make_no_outbound_connection(tmp_path):
-    (tmp_path / "guard").mkdir()
-    (tmp_path / "guard" / "sitecustomize.py").write_text(GUARD)
-    log = tmp_path / "refused.log"
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
-    env.pop("GRADIO_ANALYTICS_ENABLED", None)
-    env |= {
-        "PYTHONPATH": str(tmp_path / "guard"),
-        "NO_NETWORK_LOG": str(log),
-        "FAQBOT_PORT": str(port),
-        "FAQBOT_FEEDBACK": "",
-    }
-    out = tmp_path / "app.out"
-    with out.open("w") as sink:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", SCRIPT, str(ROOT), str(tmp_path / "index")],
-            cwd=ROOT,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
+
+def outbound(trace: str) -> list[str]:
+    """The traced calls (strace -f lines) that name an internet address beyond loopback; a call
+    on an internet socket whose address cannot be read counts as outbound too."""
+    found = []
+    for line in trace.splitlines():
+        if not _CALL.match(line) or not _FAMILY.search(line):
+            continue  # other calls, AF_UNIX, AF_NETLINK, or no address (a connected socket)
+        addresses = [a or b for a, b in _ADDRESS.findall(line)]
+        if not addresses or not all(_loopback(a) for a in addresses):
+            found.append(line)
+    return found
+
+
+def _loopback(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return ip.is_loopback or bool(mapped and mapped.is_loopback)
+
+
+def test_outbound_finds_internet_targets_and_ignores_local_ones():
+    trace = """\
+101 connect(8, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("10.255.255.53")}, 16) = -1 ENETUNREACH (Network is unreachable)
+101 connect(9, {sa_family=AF_INET, sin_port=htons(7860), sin_addr=inet_addr("127.0.0.1")}, 16) = 0
+102 connect(3, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "2606:4700::1", &sin6_addr), sin6_scope_id=0}, 28 <unfinished ...>
+102 connect(4, {sa_family=AF_INET6, sin6_port=htons(80), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = 0
+102 connect(5, {sa_family=AF_INET6, sin6_port=htons(80), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "::ffff:127.0.0.1", &sin6_addr), sin6_scope_id=0}, 28) = 0
+103 connect(6, {sa_family=AF_UNIX, sun_path="/var/run/nscd/socket"}, 110) = -1 ENOENT (No such file or directory)
+103 sendto(7, "...", 20, 0, {sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}, 12) = 20
+103 sendto(8, "\\1\\2", 50, MSG_NOSIGNAL, NULL, 0) = 50
+104 sendmsg(9, {msg_name={sa_family=AF_INET, sin_port=htons(123), sin_addr=inet_addr("192.0.2.7")}, msg_namelen=16}, 0) = 48
+104 sendto(10, "x", 1, 0, {sa_family=AF_INET, sin_port=htons(9)}, 16) = 1
+"""
+    assert [line.split()[0] + " " + line.split("(")[1][:2] for line in outbound(trace)] == [
+        "101 8,",  # DNS to the resolver
+        "102 3,",  # IPv6 beyond loopback, even unfinished
+        "104 9,",  # sendmsg
+        "104 10",  # an address strace could not show
+    ]
+
+
+def _namespace_problem() -> str | None:
+    """Why this machine cannot run the test, or None."""
+    if shutil.which("strace") is None:
+        return "strace is not installed (apt-get install strace; .ci/run installs it)"
+    if shutil.which("ip") is None:
+        return "ip is not installed (apt-get install iproute2; .ci/run installs it)"
     try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 150
-        while True:
-            assert proc.poll() is None, f"exited {proc.returncode}:\n{out.read_text()[-3000:]}"
-            try:
-                page = httpx.get(url + "/", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, out.read_text()[-3000:]
-                time.sleep(0.5)
-        assert page.status_code == 200
-        posted = httpx.post(url + "/gradio_api/call/ask", json={"data": ["Can I drive?"]})
-        event_id = posted.json()["event_id"]
-        result = httpx.get(f"{url}/gradio_api/call/ask/{event_id}", timeout=30).text
-        assert result.startswith("event: complete"), result[:300]
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    output = out.read_text()
-    assert "API OK" in output and "Traceback" not in output, output[-3000:]
-    refused = log.read_text().split("REFUSED ")[1:]
-    assert refused[0].startswith("getaddrinfo 'example.com'")  # the self-check
-    assert refused[1].startswith("connect ('93.184.215.14', 80)")
-    assert refused[2:] == [], "".join(refused[2:])
+        tried = subprocess.run(["unshare", "-n", "true"], capture_output=True, timeout=30)
+    except FileNotFoundError:
+        return "unshare is not installed (util-linux)"
+    if tried.returncode != 0:
+        why = tried.stderr.decode(errors="replace").strip()
+        return f"cannot make a network namespace (unshare -n needs root or CAP_SYS_ADMIN): {why}"
+    return None
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+@pytest.mark.usefixtures("real_index")  # app.py serves index/, built once for the whole run
+def test_build_ask_search_and_app_make_no_connection_beyond_loopback(tmp_path):
+    problem = _namespace_problem()
+    if problem:
+        pytest.skip(problem)
+    trace, home = tmp_path / "connect.trace", tmp_path / "home"
+    (tmp_path / "driver.py").write_text(DRIVER)
+    home.mkdir()
+    forgetful = ("HF_", "TRANSFORMERS_", "GRADIO_", "ORT_")  # a user who sets none of them
+    env = {k: v for k, v in os.environ.items() if not k.startswith(forgetful)} | {
+        "HOME": str(home),  # ONNX Runtime's event database would be under ~/.cache/Microsoft
+        "PYTHONPATH": str(ROOT),
+    }
+    strace = f"strace -f -qq --seccomp-bpf -e trace=connect,sendto,sendmsg,sendmmsg -o {trace}"
+    driver = f"{sys.executable} {tmp_path / 'driver.py'} {ROOT} {tmp_path / 'index'} {free_port()}"
+    done = subprocess.run(
+        ["unshare", "-n", "sh", "-c", f"ip link set lo up && exec {strace} {driver}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=900,
+    )
+    output = (done.stdout + done.stderr).decode(errors="replace")
+    assert done.returncode == 0, output[-4000:]
+    assert "CLI OK" in output and "API OK" in output and "APP OK" in output
+    assert "Traceback" not in output, output[-4000:]
+    lines = trace.read_text()
+    assert re.search(r'connect\(.*inet_addr\("127\.0\.0\.1"\)', lines)  # the trace sees calls
+    assert outbound(lines) == []
+    assert not (home / ".cache" / "Microsoft").exists()

@@ -51,6 +51,36 @@ def _use_everything(handlers: Handlers, address) -> None:
                 httpx.get(f"{api}/{name}/{posted.json()['event_id']}", timeout=10)
 
 
+def _hostile_calls(address, question: str) -> None:
+    """Calls that made Gradio print the values it got, the question, on stderr: too few values,
+    values its components cannot read, an unknown argument name, and a 10 MB body."""
+    base = f"http://{address[0]}:{address[1]}/gradio_api"
+    bodies = [
+        ("queue/join", 0, [question]),  # respond takes 3 values
+        ("queue/join", 0, [question, question, question]),
+        ("queue/join", 0, [question, [{"role": question}], {}]),
+        ("queue/join", 9, [question, 5, 6]),  # look-up: question, k, article
+        ("queue/join", 0, [question + " x" * 5_000_000]),  # 10 MB
+        ("call/v2/ask", None, {question: question}),
+        ("call/v2/search", None, {"question": question, "k": question}),
+    ]
+    for n, (route, fn_index, data) in enumerate(bodies):
+        session = f"privacy-{n}"
+        body = data if fn_index is None else {"data": data, "fn_index": fn_index}
+        body |= {"session_hash": session} if fn_index is not None else {}
+        posted = httpx.post(f"{base}/{route}", json=body, timeout=30)
+        assert posted.status_code in (200, 413, 422), (route, posted.text[:300])
+        if posted.status_code != 200:
+            continue
+        url = f"{base}/{route}/{posted.json()['event_id']}"  # until the event has run
+        if fn_index is not None:
+            url = f"{base}/queue/data?session_hash={session}"
+        with httpx.stream("GET", url, timeout=30) as events:
+            for line in events.iter_lines():
+                if "process_completed" in line or line.startswith(("event: error", "event: c")):
+                    break
+
+
 def _files_holding_questions(*folders: Path) -> list[str]:
     found = []
     for folder in folders:
@@ -66,6 +96,8 @@ def test_questions_are_not_written_anywhere_by_default(bot, tmp_path, caplog, ca
     handlers = Handlers(bot, FeedbackLog(feedback))
     with serving(build_ui(bot, feedback_path=feedback)) as address:
         _use_everything(handlers, address)
+        for question in QUESTIONS.values():
+            _hostile_calls(address, question)
     entries = [json.loads(line) for line in feedback.read_text().splitlines()]
     assert len(entries) == 2 * len(QUESTIONS)
     assert {tuple(e) for e in entries} == {("time", "rating", "passages")}
@@ -75,6 +107,7 @@ def test_questions_are_not_written_anywhere_by_default(bot, tmp_path, caplog, ca
     logged = "\n".join(r.getMessage() for r in caplog.records) + out + err
     assert caplog.records  # the capture works: bm25s and httpx log at DEBUG
     assert [t for t in TOKENS if f"qzx{t}" in logged] == []
+    assert "Traceback" not in out + err
 
 
 def test_with_the_opt_in_the_feedback_file_keeps_the_question(bot, tmp_path):

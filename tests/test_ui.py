@@ -12,7 +12,8 @@ from faqbot.render.chat import chat_markdown, user_markdown
 from faqbot.render.html import article_html
 from faqbot.types import Chunk, Passage, Quote, Reply, Span
 from faqbot.ui import QUEUE_SIZE, _api, build_ui
-from faqbot.ui_server import WHY_K, FeedbackLog, Handlers, UserError
+from faqbot.ui_server import MAX_EXCHANGES, WHY_K, FeedbackLog, Handlers, UserError
+from tests.conftest import tiny_faqbot
 
 DRIVE = "Can I drive after a ketamine session?"
 ACUTE = "I want to end my life tonight"
@@ -157,6 +158,19 @@ def test_feedback_records_rating_and_passage_ids_but_not_the_question(real_bot, 
     ids = [q.passage.chunk_id for q in reply.quotes]
     assert [(e["rating"], e["passages"]) for e in lines] == [("up", ids), ("down", ids)]
     assert set(lines[0]) == {"time", "rating", "passages"}
+
+
+def test_the_chat_keeps_its_last_exchanges_so_its_requests_stay_under_the_body_limit(tmp_path):
+    # the page sends the whole chat with each question; every request is capped (http_guard)
+    h = Handlers(tiny_faqbot(tmp_path), FeedbackLog(tmp_path / "fb.jsonl"))
+    history, turns = [], {}
+    for n in range(MAX_EXCHANGES + 2):
+        history, turns, _ = h.chat(f"Can I drive after session {n}?", history, turns)
+    assert len(history) == 2 * MAX_EXCHANGES == 24
+    assert "session 2?" in history[0]["content"]  # exchanges 0 and 1 left the top
+    # bot messages are at 1, 3, ...; their feedback still finds their passages
+    assert sorted(turns) == list(range(1, 2 * MAX_EXCHANGES, 2))
+    assert h.rate(turns, 23, True)["passages"] == turns[23]["passages"] != []
 
 
 def test_feedback_keeps_the_question_only_on_opt_in(real_bot, tmp_path):

@@ -109,6 +109,7 @@ def test_gradio_file_route_would_serve_its_shared_upload_folder_but_is_refused(a
         "/gradio_api/%75pload",
         "/gradio_api/upload_progress?upload_id=abc",
         "/upload",
+        "/gradio_api/process_recording",  # took any upload and echoed it back
     ],
 )
 def test_uploads_are_refused_and_nothing_is_written(app, path):
@@ -144,8 +145,13 @@ def test_the_api_cannot_skip_the_queue(app):
     for route in ("run", "api"):
         url = f"http://{app[0]}:{app[1]}/gradio_api/{route}/ask"
         response = httpx.post(url, json={"data": ["drive"]}, timeout=10)
-        assert response.status_code == 404
-        assert "does not accept direct HTTP POST requests" in response.text
+        assert (response.status_code, response.json()) == (
+            404,
+            {
+                "detail": f"No POST route /gradio_api/{route}/ask; ask with POST /api/ask or "
+                "/gradio_api/call/ask."
+            },
+        )
 
 
 # -- cross-origin policy --------------------------------------------------------------------------
@@ -266,7 +272,12 @@ def test_app_py_refuses_bad_settings_with_a_message(monkeypatch, capsys):
             "No API endpoint /respond; the endpoints are /ask, /search.",
         ),
         ("nope", {"data": []}, 404, "No API endpoint /nope; the endpoints are /ask, /search."),
-        ("ask", {"data": ["x" * 1_000_000]}, 413, "The request is over the 1,000,000-byte limit."),
+        (
+            "ask",
+            {"data": ["x" * 1_000_000]},
+            413,
+            "The body is over the 131,072-byte limit; a question may be at most 1,000 characters.",
+        ),
     ],
 )
 def test_bad_api_calls_get_a_message_not_a_traceback(app, capfd, name, body, status, detail):

@@ -49,7 +49,6 @@ class FAQBot:
         encoder: Encoder,
         settings: Settings,
         calibration: Calibration | None = None,
-        log: Callable[[str], None] = _stderr,
     ):
         self.corpus = corpus
         self.index = index
@@ -58,7 +57,7 @@ class FAQBot:
         self.settings = settings
         self.calibration = calibration or load_calibration()
         self.retriever = Retriever(index, self.encoder, settings.retrieval)
-        self.safety = safety.detector_for(self.encoder, settings.safety, log)
+        self.safety = safety.detector_for(self.encoder, settings.safety)
         self.ranker = load_ranker()
         self.stats = corpus_stats(index.chunks, index.units)
         self.coverage = load_coverage()
@@ -100,7 +99,7 @@ class FAQBot:
             index = load_index(index_dir, corpus, settings.index, encoder.model_id)
         if isinstance(encoder, LazyEncoder):
             encoder = query_encoder(index.path, index.manifest, settings.encoder) or encoder
-        return cls(corpus, index, encoder, settings, log=log)
+        return cls(corpus, index, encoder, settings)
 
     def search(self, question: str, k: int = 5, retriever: str | None = None) -> SearchResult:
         """Passages for a question, best first (a sequence of Passage), with the query's crisis

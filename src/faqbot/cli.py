@@ -9,6 +9,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+# Before anything imports gradio or onnxruntime: no telemetry (ONNX Runtime looked up
+# mobile.events.data.microsoft.com during `faqbot build`), no model download at run time.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -131,7 +137,6 @@ COMMANDS = {"build": cmd_build, "search": cmd_search, "ask": cmd_ask}
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     argv = sys.argv[1:] if argv is None else argv
     try:
         if argv[:1] == ["eval"]:

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from .http_guard import HTTP_METHODS, MAX_BODY_BYTES, BadBody, parse_json
 from .ui_server import FeedbackLog, Handlers, UserError
 
 # Answers computed at once, in worker threads (FAQBot is safe to call from several threads). With
@@ -20,9 +21,6 @@ from .ui_server import FeedbackLog, Handlers, UserError
 CONCURRENCY = 2
 QUEUE_SIZE = 64  # requests waiting beyond the running ones; more get 503, as Gradio's queue does
 RETRY_AFTER_S = 1
-# A question is at most 1,000 characters, 12 KB even with every character \u-escaped; a 1 MB
-# question would cost ~0.25 s of safety checks before being refused as too long.
-MAX_BODY_BYTES = 65_536
 EXAMPLE = '{"question": "Can I drive after a session?"}'
 REQUIRED = object()
 ASK_FIELDS = {"question": (str, REQUIRED)}
@@ -75,7 +73,7 @@ class JsonApi:
     @property
     def routes(self) -> list[Route]:
         """Starlette routes to put before the Gradio app's mount at /."""
-        every = ["GET", "POST", "PUT", "PATCH", "DELETE"]  # so that a wrong method gets a message
+        every = HTTP_METHODS  # so that a wrong one, OPTIONS and TRACE too, gets a message
         return [
             Route("/api/ask", self.ask, methods=every),
             Route("/api/search", self.search, methods=every),
@@ -117,9 +115,9 @@ class JsonApi:
                 raise Problem(413, f"{limit}; a question may be at most 1,000 characters.")
             chunks.append(chunk)
         try:
-            data = json.loads(b"".join(chunks))
-        except ValueError as why:  # also bytes that are not UTF-8
-            problem = f"The body is not valid JSON ({_short(why)})"
+            data = parse_json(b"".join(chunks))
+        except BadBody as why:
+            problem = f"The body is not valid JSON ({why})"
             raise Problem(400, f"{problem}. Send e.g. {EXAMPLE}.") from None
         if not isinstance(data, dict):
             got = _json(data)
@@ -181,12 +179,6 @@ def _json(value) -> str:
     if isinstance(value, int | float):
         return repr(value)
     return {str: "a string", list: "a list", dict: "an object"}.get(type(value), "another type")
-
-
-def _short(why: ValueError) -> str:
-    if isinstance(why, json.JSONDecodeError):
-        return f"{why.msg} at character {why.pos}"
-    return "not UTF-8"
 
 
 def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:

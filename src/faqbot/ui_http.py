@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -11,9 +9,10 @@ import gradio as gr
 import uvicorn
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
-from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.responses import PlainTextResponse
 
 from .http_api import JsonApi
+from .http_guard import Endpoints, RequestGuard, quiet_gradio_tracebacks
 
 # What launch() fixes for every deployment: never shared, no analytics, monitoring, run history,
 # server-side rendering, MCP or uploads, and errors without stack traces.
@@ -34,16 +33,14 @@ GRADIO_SETTINGS = dict(
 SESSION_CAPACITY = 1_000
 # Gradio's routes that write or serve files or fetch URLs. The app has no file inputs or outputs,
 # and Gradio's file= route would serve anything in its shared upload folder (/tmp/gradio), even
-# files other apps or earlier runs left there.
-REFUSED_SEGMENTS = frozenset({"upload", "upload_progress", "file", "stream"})
+# files other apps or earlier runs left there; process_recording took and echoed uploads.
+REFUSED_SEGMENTS = frozenset({"upload", "upload_progress", "file", "stream", "process_recording"})
 REFUSED_PREFIXES = ("file=", "proxy=")
 # Query-encoder threads when serving (Settings.threads). One answer on two threads costs twice
 # the CPU (ONNX Runtime's threads spin while they wait), and a server's cores are shared with
 # request handling and other answers: one thread per answer gave ~1.5x the answers/s at 50
 # clients (docs/BENCHMARKS.md, "Over HTTP").
 ENCODER_THREADS = 1
-MAX_CALL_BYTES = 1_000_000  # a question is at most a few KB; the chat's history is not sent here
-_CALL = re.compile(r"/+gradio_api/+call/+([^/]+)/*")
 
 
 def parse_origins(text: str | Iterable[str]) -> tuple[str, ...]:
@@ -97,75 +94,6 @@ class NoFileRoutes:
         await self.app(scope, receive, send)
 
 
-class CheckedCalls:
-    """ASGI middleware: a POST to /gradio_api/call/<name> gets a 404 for an unknown name, a 422
-    naming the values when too few are given, a 413 when over-large. With too few, Gradio would
-    fail inside its queue, answer {"error": null} and print the values, the question, to the log.
-    """
-
-    def __init__(self, app, parameters: dict[str, list[str]]):
-        self.app = app
-        self.parameters = parameters
-
-    async def __call__(self, scope, receive, send):
-        call = _CALL.fullmatch(scope["path"]) if scope["type"] == "http" else None
-        if not call or scope["method"] != "POST":
-            await self.app(scope, receive, send)
-            return
-        body, whole = await _read_body(receive, MAX_CALL_BYTES)
-        wanted, given = self.parameters.get(call[1]), _count_values(body)
-        if wanted is None:  # Gradio would answer 500 and log a traceback
-            names = ", ".join(f"/{n}" for n in self.parameters)
-            problem = f"No API endpoint /{call[1]}; the endpoints are {names}.", 404
-        elif not whole:
-            problem = f"The request is over the {MAX_CALL_BYTES:,}-byte limit.", 413
-        elif given is not None and given < len(wanted):
-            problem = (
-                f"/{call[1]} takes {len(wanted)} value(s) in this order: {', '.join(wanted)}; "
-                f"the request has {given}.",
-                422,
-            )
-        else:
-            await self.app(scope, _replay(body, receive), send)
-            return
-        await JSONResponse({"detail": problem[0]}, status_code=problem[1])(scope, receive, send)
-
-
-async def _read_body(receive, limit: int) -> tuple[bytes, bool]:
-    chunks, size = [], 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return b"", True
-        chunks.append(message.get("body", b""))
-        size += len(chunks[-1])
-        if size > limit:
-            return b"", False
-        if not message.get("more_body"):
-            return b"".join(chunks), True
-
-
-def _count_values(body: bytes) -> int | None:
-    try:
-        data = json.loads(body).get("data")
-    except (ValueError, AttributeError):
-        return None  # not our business: FastAPI answers malformed bodies itself
-    return len(data) if isinstance(data, list) else None
-
-
-def _replay(body: bytes, receive):
-    sent = False
-
-    async def replayed():
-        nonlocal sent
-        if sent:
-            return await receive()
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replayed
-
-
 def http_app(
     demo: gr.Blocks,
     *,
@@ -181,12 +109,9 @@ def http_app(
     policy would echo any Origin back when the app is reached by a public host name.
     """
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    endpoints = demo.get_api_info()["named_endpoints"]
-    parameters = {
-        name.lstrip("/"): [p["parameter_name"] for p in info["parameters"]]
-        for name, info in endpoints.items()
-    }
-    app.add_middleware(CheckedCalls, parameters=parameters)
+    quiet_gradio_tracebacks()
+    # outermost last: CORS, then no file routes, then every other request checked
+    app.add_middleware(RequestGuard, endpoints=Endpoints.of(demo))
     app.add_middleware(NoFileRoutes)
     # Its presence also tells Gradio to leave CORS to us (gradio.route_utils.CustomCORSMiddleware).
     app.add_middleware(

@@ -16,6 +16,10 @@ from .types import Passage as Hit
 from .types import Reply
 
 WHY_K = 10  # passages shown in the "why this answer" table
+# The chat page sends the whole conversation with each question, and every request is capped at
+# http_guard.MAX_BODY_BYTES (128 KiB): 12 exchanges of at most ~7.3 KB (dev set) stay well under
+# it. Older ones leave the top of the chat.
+MAX_EXCHANGES = 12
 # Lone UTF-16 surrogates arrive from JSON ("\ud800") or a browser that cut an emoji in half; the
 # tokenizer rejects them (TypeError), so they become U+FFFD before the bot sees the question.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -77,7 +81,9 @@ class Handlers:
             "options": [{"value": t, "label": t} for t in options],
         }
         history = [*history, {"role": "user", "content": user_markdown(question)}, bot_message]
-        turns = dict(turns)
+        dropped = max(0, len(history) - 2 * MAX_EXCHANGES)
+        history = history[dropped:]
+        turns = {int(i) - dropped: t for i, t in turns.items() if int(i) >= dropped}
         turns[len(history) - 1] = {
             "passages": [q.passage.chunk_id for q in reply.quotes],
             "question": question if self.feedback.log_questions else "",

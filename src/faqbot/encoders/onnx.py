@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from pathlib import Path
 
@@ -12,6 +13,10 @@ ONNX_FILE = "encoder.onnx"
 INT8_FILE = "encoder-int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length: what the query encoder truncates to
+# ONNX Runtime, once imported, keeps an event database under ~/.cache/Microsoft and looks up
+# mobile.events.data.microsoft.com to send it, unless this is set first: set for Python API
+# users too (app.py and the CLI set it as well). tests/test_no_network.py traces it.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 
 def export_onnx(encoder, folder: Path) -> bool:

@@ -27,7 +27,15 @@ from ..ingest import Corpus, chunk_corpus
 from ..settings import Settings
 from ..types import Chunk
 from .lexical import LexicalIndex
-from .store import FILES, expected_manifest, remove_old_builds, sha256, switch_pointer, versions
+from .store import (
+    FILES,
+    build_lock,
+    expected_manifest,
+    remove_old_builds,
+    sha256,
+    switch_pointer,
+    versions,
+)
 from .texts import chunk_unit_text, passage_for_embedding, passage_for_lexical
 from .vectors import choose_index_type, make_faiss_index
 from .vocabulary import corpus_vocabulary
@@ -42,6 +50,14 @@ def build_index(
 ) -> Path:
     """Chunk, embed and write a new build beside the live one, then switch CURRENT atomically."""
     index_dir.mkdir(parents=True, exist_ok=True)
+    with build_lock(index_dir):
+        remove_old_builds(index_dir)  # e.g. the staging folder of a build that was killed
+        final = _build_locked(corpus, settings, encoder, index_dir, progress)
+        remove_old_builds(index_dir)
+    return final
+
+
+def _build_locked(corpus, settings, encoder, index_dir: Path, progress) -> Path:
     chunks = chunk_corpus(corpus.documents, settings.index.chunk_words)
     staging = (
         index_dir / f".build-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}-{os.getpid()}"
@@ -61,7 +77,6 @@ def build_index(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    remove_old_builds(index_dir, keep=final.name)
     return final
 
 

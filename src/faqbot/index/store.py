@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
+from ..encoders.onnx import ONNX_FILE, TOKENIZER_FILE
 from ..ingest import Corpus
 from ..settings import IndexSettings
 from ..types import Chunk, Span
@@ -19,6 +23,7 @@ from .lexical import LexicalIndex
 
 FORMAT_VERSION = 5  # 5: passages embedded with the ONNX export, `passage_encoder` recorded
 POINTER = "CURRENT"
+LOCK = ".lock"  # held by the one build at a time in an index folder
 FILES = ("chunks.jsonl", "vectors.faiss", "units.npy", "vocabulary.json")
 
 
@@ -75,24 +80,32 @@ def switch_pointer(index_dir: Path, name: str) -> None:
     os.replace(tmp, index_dir / POINTER)
 
 
-def remove_old_builds(index_dir: Path, keep: str) -> None:
-    for path in index_dir.glob("build-*"):
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """One build at a time per index folder, across processes; the OS frees it if we die.
+
+    Without it a build could switch CURRENT to its folder while another build, finishing, deleted
+    every folder but its own: CURRENT then named a deleted folder.
+    """
+    with open(index_dir / LOCK, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def remove_old_builds(index_dir: Path) -> None:
+    """Every build folder but the one CURRENT names; called only under the build lock, so any
+    staging folder (.build-*) left is one whose build died (a killed build leaves ~90 MB)."""
+    pointer = index_dir / POINTER
+    try:
+        keep = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        keep = None
+    for path in [*index_dir.glob("build-*"), *index_dir.glob(".build-*")]:
         if path.name != keep:
             shutil.rmtree(path, ignore_errors=True)
-    for path in index_dir.glob(".build-*"):  # left by a build that was killed
-        pid = path.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def current_build(index_dir: Path) -> Path:
@@ -122,11 +135,40 @@ def check_manifest(build: Path, expected: dict) -> dict:
                 key, f"{key} differs (index has {manifest.get(key)!r}, settings want {want!r})"
             )
             raise StaleIndexError(what)
-    for name, digest in manifest.get("checksums", {}).items():
+    check_files(build, manifest)
+    return manifest
+
+
+def check_files(build: Path, manifest: dict) -> None:
+    """Every file of the build has its SHA-256 in the manifest, and matches it.
+
+    Raises:
+        StaleIndexError: no or malformed `checksums`, a file listed but missing or changed, a
+            required file not listed, or a file in the build that the manifest does not list.
+    """
+    checksums = manifest.get("checksums")
+    if not isinstance(checksums, dict) or not all(
+        isinstance(name, str) and isinstance(digest, str) for name, digest in checksums.items()
+    ):
+        raise StaleIndexError(
+            f"the manifest in {build} has no checksums object (file name -> SHA-256)"
+        )
+    outside = [n for n in checksums if not (build / n).resolve().is_relative_to(build.resolve())]
+    if outside:
+        raise StaleIndexError(f"the manifest in {build} lists a file outside it: {outside[0]}")
+    onnx = manifest.get("query_encoder") == "onnx"  # queries then need the export's files
+    required = [*FILES, *((ONNX_FILE, TOKENIZER_FILE) if onnx else ())]
+    unlisted = [n for n in required if n not in checksums]
+    if not any(n.startswith("lexical/") for n in checksums):
+        unlisted.append("lexical/")
+    present = {p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file()}
+    unlisted += sorted(present - set(checksums) - {"manifest.json"})
+    if unlisted:
+        raise StaleIndexError(f"the manifest in {build} has no checksum for {unlisted[0]}")
+    for name, digest in checksums.items():
         path = build / name
         if not path.is_file() or sha256(path) != digest:
             raise StaleIndexError(f"{name} in {build} is missing or damaged (checksum mismatch)")
-    return manifest
 
 
 def load_index(

@@ -1,7 +1,9 @@
 """Crisis and self-harm detection (rules, normalisation, a learned head) and the crisis policy."""
 
-from .crisis import DEFAULT_CRISIS_PATH, LEVELS, CrisisText, Level, load_crisis_text, safety_text
+import warnings
+
 from ..settings import SafetySettings
+from .crisis import DEFAULT_CRISIS_PATH, LEVELS, CrisisText, Level, load_crisis_text, safety_text
 from .detector import SafetyAssessment, SafetyDetector
 from .head import load_head
 from .normalise import normalise
@@ -14,13 +16,17 @@ __all__ = [
 ]  # fmt: skip
 
 
-def detector_for(encoder, settings: SafetySettings, log=print) -> SafetyDetector:
+def detector_for(encoder, settings: SafetySettings) -> SafetyDetector:
     """The detector for a bot: rules plus the learned classifier when it was trained for this
-    encoder's model; with another model only the rules run, and `log` says so."""
+    encoder's model; with another model only the rules run, and a warning says so."""
     head = load_head()
     if head.model_id != getattr(encoder, "model_id", head.model_id):
-        log(f"Crisis classifier: trained for {head.model_id}, not {encoder.model_id}; only the "
-            "phrase rules run. Run: faqbot safety-train")  # fmt: skip
+        warnings.warn(
+            f"Crisis classifier: trained for {head.model_id}, not {encoder.model_id}; only the "
+            "phrase rules run. Run: faqbot safety-train",
+            RuntimeWarning,
+            stacklevel=2,
+        )
         return SafetyDetector(None, None, settings=settings)
     return SafetyDetector(encoder, head, settings=settings)
 
