@@ -176,6 +176,8 @@ def _lookup_tab(h: Handlers, docs) -> None:
             min_width=160,
         )
     go = gr.Button("Search", variant="primary", elem_id="search-button")
+    # a query in crisis gets the crisis text here too, above the passages
+    warning = gr.Markdown(elem_id="lookup-safety", elem_classes="crisis-banner-lookup")
     table = gr.Dataframe(
         headers=["rank", "score", "article", "section", "passage"],
         datatype=["number", "number", "str", "str", "str"],
@@ -191,9 +193,7 @@ def _lookup_tab(h: Handlers, docs) -> None:
     )
     view = gr.HTML(elem_id="article-view", label="Article")
     with gr.Accordion("Why this answer? (ranks, scores, abstention, safety rule)", open=False):
-        why_q = gr.Textbox(
-            label="Question the bot was asked", elem_id="why-question"
-        )
+        why_q = gr.Textbox(label="Question the bot was asked", elem_id="why-question")
         why_go = gr.Button("Explain", elem_id="why-button")
         why_md = gr.Markdown(elem_id="why-verdict")
         why_df = gr.Dataframe(
@@ -232,7 +232,7 @@ def _lookup_tab(h: Handlers, docs) -> None:
 
     private = {"api_visibility": "private"}
     for trigger in (go.click, query.submit):
-        trigger(run, inputs=[query, k, article], outputs=[table, hits], **private)
+        trigger(run, inputs=[query, k, article], outputs=[warning, table, hits], **private)
     table.select(select, inputs=[hits], outputs=[view, citation], **private).then(
         None, js=SCROLL_TO_PASSAGE
     )

@@ -44,7 +44,9 @@ class CoverageModel:
         return cls(np.zeros(n), np.ones(n), np.zeros(n), 0.0, 2.0)
 
     def probability(self, x: np.ndarray) -> float:
-        return float(1 / (1 + np.exp(-(((x - self.mean) / self.scale) @ self.coef + self.intercept))))
+        return float(
+            1 / (1 + np.exp(-(((x - self.mean) / self.scale) @ self.coef + self.intercept)))
+        )
 
     def save(self, path: Path = COVERAGE_PATH, report: dict | None = None) -> None:
         data = {"names": list(NAMES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),

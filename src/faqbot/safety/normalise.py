@@ -39,7 +39,14 @@ _CLITICS = {"n't": " not", "'re": " are", "'ve": " have", "'ll": " will", "'d": 
 _CLITIC_RE = re.compile(r"(?<=\w)(?:n't|'re|'ve|'ll|'d|'m)\b")
 _SPACED = re.compile(r"(?<![a-z])(?:[a-z][ .\-*]){2,}[a-z](?![a-z])")  # s u i c i d e, k.i.l.l
 _SPLIT_MIN, _SPLIT_PART_ZIPF = 6, 3.0
-_LANGUAGES = ("en", "es", "pt", "fr", "de", "it")  # split unknown words this long into common words only
+_LANGUAGES = (
+    "en",
+    "es",
+    "pt",
+    "fr",
+    "de",
+    "it",
+)  # split unknown words this long into common words only
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +83,9 @@ def emoji_to_words(s: str) -> str:
         return s
     words = tables()["emoji_words"]
     # an emoji with no crisis meaning is a space: "want to 😊 die" still reads "want to die"
-    return emoji.replace_emoji(s, replace=lambda e, data: f" {words.get(data['en'].strip(':'), '')} ")
+    return emoji.replace_emoji(
+        s, replace=lambda e, data: f" {words.get(data['en'].strip(':'), '')} "
+    )
 
 
 def _join_spaced(s: str) -> str:
@@ -113,7 +122,9 @@ def _base(text: str, invisible: str) -> str:
     s = _INVISIBLE.sub(invisible, text.replace("\u00ad", ""))  # a soft hyphen is inside a word
     s = emoji_to_words(unicodedata.normalize("NFKC", s)).casefold().translate(_CHARMAP)
     if not s.isascii():
-        s = "".join(c for c in unicodedata.normalize("NFKD", s) if unicodedata.category(c) not in _MARKS)
+        s = "".join(
+            c for c in unicodedata.normalize("NFKD", s) if unicodedata.category(c) not in _MARKS
+        )
     for _ in range(2):  # twice, so runs like "d13" decode fully
         s = _LEET.sub(lambda m: _LEET_MAP[m.group()], s)
     s = _join_spaced(_UNKEPT.sub(" ", s))

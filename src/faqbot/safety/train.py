@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..settings import SafetySettings
 from .dataset import Row, data_hash, split
 from .detector import SafetyDetector, sentences
 from .head import CLASSES, Head, char_features
@@ -30,10 +31,11 @@ class Readings:
     vectors: np.ndarray
 
 
-def readings(rows: list[Row], encoder, max_sentences: int = 120) -> Readings:
+def readings(rows: list[Row], encoder, settings: SafetySettings | None = None) -> Readings:
+    settings = settings or SafetySettings()
     shown, normalised, owner = [], [], []
     for i, row in enumerate(rows):
-        for sentence in sentences(row.text, max_sentences):
+        for sentence in sentences(row.text, settings.max_sentences, settings.whole_words):
             plain = normalise(sentence)
             texts = [sentence] + ([plain] if disguised(sentence) else [])
             shown += texts
@@ -126,8 +128,13 @@ def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dic
             t_acute, t_any = thresholds(rows, scores)
             levels = _levels(scores, t_acute, t_any)
             acute = [lv for row, lv in zip(rows, levels, strict=True) if row.level == "acute"]
-            key = (np.mean([lv == "acute" for lv in acute]), np.mean([lv != "none" for lv in acute]))
-            log(f"C={c} char_weight={w}: cross-validated acute->acute {key[0]:.3f}, any {key[1]:.3f}")
+            key = (
+                np.mean([lv == "acute" for lv in acute]),
+                np.mean([lv != "none" for lv in acute]),
+            )
+            log(
+                f"C={c} char_weight={w}: cross-validated acute->acute {key[0]:.3f}, any {key[1]:.3f}"
+            )
             if best is None or key > best[0]:
                 best = (key, c, w, scores, t_acute, t_any)
     _, c, w, scores, t_acute, t_any = best
