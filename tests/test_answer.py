@@ -5,16 +5,15 @@ import numpy as np
 import pytest
 
 from faqbot.answer.answerability import Calibration, abstention
-from faqbot.answer.evidence import Evidence, gather_evidence
 from faqbot.answer.coverage import CoverageModel, uncovered
+from faqbot.answer.evidence import Evidence, gather_evidence
 from faqbot.answer.notes import uncovered_note
-from faqbot.retrieval import Candidates
 from faqbot.answer.quotes import highlights, trim_window
 from faqbot.answer.ranking import select
 from faqbot.ingest.chunking import chunk_document
 from faqbot.ingest.corpus import parse_document
 from faqbot.render import NOT_FOUND, escape_markdown, reply_dict, reply_markdown
-from faqbot.retrieval import Candidate
+from faqbot.retrieval import Candidate, Candidates
 from faqbot.settings import AnswerSettings
 from faqbot.types import DISCLAIMER, Abstention, Passage
 

@@ -81,8 +81,14 @@ def coverage_features(candidates: Candidates, ranked: list[Candidate]) -> np.nda
                      min(rare, default=8.0), len(terms - top3)])  # fmt: skip
 
 
-def uncovered(candidates: Candidates, ranked: list[Candidate], quoted: list[Candidate],
-              model: CoverageModel, max_zipf: float, limit: int = 3) -> tuple[str, ...]:  # fmt: skip
+def uncovered(
+    candidates: Candidates,
+    ranked: list[Candidate],
+    quoted: list[Candidate],
+    model: CoverageModel,
+    max_zipf: float,
+    limit: int = 3,
+) -> tuple[str, ...]:
     """The question's words (as typed) that the quotes do not cover, rarest first."""
     question = candidates.question
     named = [w for w in dict.fromkeys(candidates.rare_unknown) if english_frequency(w) < max_zipf]

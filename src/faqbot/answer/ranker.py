@@ -44,7 +44,7 @@ def load_ranker(path: Path | str = RANKER_PATH) -> SentenceRanker:
     """The saved ranker.
 
     Raises:
-        ValueError: missing, unreadable, or fitted on other features (re-train: faqbot answer-train).
+        ValueError: missing, unreadable, or fitted on other features (faqbot answer-train).
     """
     return _load(str(path))
 

@@ -1,4 +1,4 @@
-"""`faqbot safety-train` and `faqbot safety-eval`: fit the crisis classifier, report the detector."""
+"""`faqbot safety-train` and `safety-eval`: fit the crisis classifier, report the detector."""
 
 from __future__ import annotations
 

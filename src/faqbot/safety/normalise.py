@@ -39,6 +39,7 @@ _CLITICS = {"n't": " not", "'re": " are", "'ve": " have", "'ll": " will", "'d": 
 _CLITIC_RE = re.compile(r"(?<=\w)(?:n't|'re|'ve|'ll|'d|'m)\b")
 _SPACED = re.compile(r"(?<![a-z])(?:[a-z][ .\-*]){2,}[a-z](?![a-z])")  # s u i c i d e, k.i.l.l
 _SPLIT_MIN, _SPLIT_PART_ZIPF = 6, 3.0
+_LONG_WORD = re.compile(rf"[a-z]{{{_SPLIT_MIN},}}")
 _LANGUAGES = (
     "en",
     "es",
@@ -76,7 +77,7 @@ def _sub(s: str, name: str) -> str:
 
 
 def emoji_to_words(s: str) -> str:
-    """Each emoji with a crisis meaning becomes its words ("🪢" -> " rope noose "), others a space."""
+    """An emoji with a crisis meaning becomes its words ("🪢" -> " rope noose "), others a space."""
     import emoji
 
     if emoji.emoji_count(s) == 0:
@@ -128,7 +129,7 @@ def _base(text: str, invisible: str) -> str:
     for _ in range(2):  # twice, so runs like "d13" decode fully
         s = _LEET.sub(lambda m: _LEET_MAP[m.group()], s)
     s = _join_spaced(_UNKEPT.sub(" ", s))
-    s = re.sub(r"[a-z]{%d,}" % _SPLIT_MIN, lambda m: split_word(m.group()), s)
+    s = _LONG_WORD.sub(lambda m: split_word(m.group()), s)
     s = _sub(s, "apostrophe_words")
     s = _CLITIC_RE.sub(lambda m: _CLITICS[m.group()], s).replace("'", "")
     s = _sub(_sub(s, "bare_words"), "misspellings")
@@ -138,7 +139,7 @@ def _base(text: str, invisible: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """The main reading: lower-case ASCII with obfuscations undone, invisible characters as spaces."""
+    """The main reading: lower-case ASCII, disguises undone, invisible characters as spaces."""
     return _base(text, " ")
 
 
@@ -171,4 +172,4 @@ def disguised(text: str) -> bool:
         return True
     if _LEET.search(s) or _SPACED.search(s) or _compiled()["misspellings"][0].search(s):
         return True
-    return any(split_word(w) != w for w in re.findall(r"[a-z]{%d,}" % _SPLIT_MIN, s))
+    return any(split_word(w) != w for w in _LONG_WORD.findall(s))
