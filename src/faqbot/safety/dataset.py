@@ -63,8 +63,14 @@ def load_rows(folder: Path) -> list[Row]:
 
 
 def split(rows: list[Row], name: str) -> list[Row]:
-    """The rows of one split (train, held_out or blind)."""
-    return [r for r in rows if r.author in SPLITS[name]]
+    """The rows of one split (train, held_out or blind). A held-out or blind row whose exact
+    text is also a training row (the briefs' own examples, "hi") is left out: it would be
+    scored on what the classifier was fitted to."""
+    part = [r for r in rows if r.author in SPLITS[name]]
+    if name == "train":
+        return part
+    seen = {r.text for r in rows if r.author in SPLITS["train"]}
+    return [r for r in part if r.text not in seen]
 
 
 def data_hash(rows: list[Row]) -> str:
