@@ -36,11 +36,10 @@ def main() -> None:
     questions = [json.loads(line)["question"] for line in
                  (ROOT / "tests/data/questions/author_f.jsonl").read_text().splitlines()]  # fmt: skip
     bot.ask(questions[0])  # warm-up
-    asks = _ms(bot.ask, questions)  # also leaves every question's vector remembered
-    shared = _ms(bot.safety.assess, questions)
-    bot.encoder._vectors.clear()
-    alone = []
+    asks, shared, alone = [], [], []
     for q in questions:
+        asks += _ms(bot.ask, [q])  # leaves the question's vector remembered, as in bot.ask
+        shared += _ms(bot.safety.assess, [q])
         bot.encoder._vectors.clear()
         alone += _ms(bot.safety.assess, [q])
     for name, xs in (("check, vector shared with retrieval", shared),
