@@ -5,14 +5,15 @@ import numpy as np
 import pytest
 
 from faqbot.answer.answerability import Calibration, abstention
+from faqbot.answer.coverage import CoverageModel, uncovered
 from faqbot.answer.evidence import Evidence, gather_evidence
-from faqbot.answer.notes import unmentioned_note
+from faqbot.answer.notes import uncovered_note
 from faqbot.answer.quotes import highlights, trim_window
 from faqbot.answer.ranking import select
 from faqbot.ingest.chunking import chunk_document
 from faqbot.ingest.corpus import parse_document
 from faqbot.render import NOT_FOUND, escape_markdown, reply_dict, reply_markdown
-from faqbot.retrieval import Candidate
+from faqbot.retrieval import Candidate, Candidates
 from faqbot.settings import AnswerSettings
 from faqbot.types import DISCLAIMER, Abstention, Passage
 
@@ -34,7 +35,8 @@ def doc(tmp_path):
 def candidate(chunk, scores, cosine=0.5, doc_id=None, rank=1, vector=(1.0, 0.0)):
     chunk = replace(chunk, doc_id=doc_id or chunk.doc_id)
     sentence_scores = np.asarray(scores, dtype=np.float32)
-    return Candidate(Passage(chunk, 1.0, rank), sentence_scores, cosine, np.asarray(vector))
+    units = np.zeros((len(sentence_scores), 2), dtype=np.float32)
+    return Candidate(Passage(chunk, 1.0, rank), sentence_scores, cosine, np.asarray(vector), units)
 
 
 def test_trim_keeps_whole_sentences_around_the_best_and_its_paragraph(doc):
@@ -71,24 +73,24 @@ def test_highlight_lands_on_the_answering_sentence_and_its_short_lead(doc):
     ]
 
 
-def test_selection_drops_weak_and_duplicate_passages_and_prefers_a_second_source(doc, tmp_path):
+def test_selection_takes_ranked_passages_and_drops_weak_and_duplicate_ones(doc):
     chunks = chunk_document(doc, max_words=8)
     a, b, c, weak = (
-        candidate(ch, [s], cosine=s, doc_id=d, rank=r, vector=v)
+        candidate(ch, [s], doc_id=d, rank=r, vector=v)
         for ch, s, d, r, v in zip(
             chunks[:4],
-            (0.8, 0.75, 0.76, 0.3),
+            (0.9, 0.8, 0.7, 0.5),
             ("one", "one", "two", "three"),
             (1, 2, 3, 4),
             ((1.0, 0.0), (0.0, 1.0), (0.0, 1.0), (0.6, 0.8)),
             strict=True,
         )
     )
-    chosen = select((a, b, c, weak), AnswerSettings())
-    # relevance = mean(cosine, best unit): a 0.8, b 0.75, c 0.76, weak 0.3 (more than 0.15 below
-    # the best: dropped). Ranks a1 b2 c3: after a, b (same article) counts as rank 2 + 1.5 = 3.5,
-    # so c (other article, rank 3) goes first; b is then a near-duplicate of c (cosine 1.0).
-    assert chosen == [a, c]
+    chosen = select([a, b, c, weak], AnswerSettings())
+    # in ranker order (best sentence 0.9, 0.8, 0.7, 0.5): a; b; c is a near-duplicate of b
+    # (cosine 1.0 >= 0.92); weak is 0.4 below the best (margin 0.3): left out
+    assert chosen == [a, b]
+    assert select([a, b, c], AnswerSettings(max_quotes=1)) == [a]
 
 
 def test_abstention_reasons():
@@ -154,11 +156,21 @@ def test_ask_refuses_an_empty_question_but_answers_an_overlong_one_with_safety(t
     assert "limit is 1,000" in reply_markdown(reply)
 
 
-def test_unmentioned_note_names_rare_words_as_typed_and_skips_everyday_ones():
-    assert unmentioned_note("Is TMS or sertraline better?", ("tms", "sertraline"), 3.0) == (
-        "The articles never mention “TMS” or “sertraline”. These are the closest passages they "
-        "have; they may not answer your question.",
+def test_uncovered_note_names_the_words_as_given():
+    assert uncovered_note(("TMS", "sertraline")) == (
+        "The articles don't say anything about “TMS” or “sertraline”. These are the closest "
+        "passages they have; they may not answer your question.",
     )
-    # "meds" is an everyday word (Zipf above 3), put differently
-    assert unmentioned_note("so many meds", ("meds",), 3.0) == ()
-    assert unmentioned_note("cost?", (), 3.0) == ()
+    assert uncovered_note(()) == ()
+
+
+def test_uncovered_names_rare_unknown_words_and_flagged_terms_the_quotes_lack(doc):
+    chunk = chunk_document(doc, max_words=200)[0]  # holds "drive", "session", ...
+    cand = candidate(chunk, [0.9] * len(chunk.units))
+    asked = Candidates("Is TMS legal in Canada?", "Is TMS legal in Canada?", np.zeros(2),
+                       ("tms",), (cand,))  # fmt: skip
+    never, always = CoverageModel.never(), replace(CoverageModel.never(), threshold=0.0)
+    # not flagged: only the rare word no article uses (Zipf of "tms" below 3)
+    assert uncovered(asked, [cand], [cand], never, 3.0) == ("TMS",)
+    # flagged: every term no quoted passage holds, rarest first in general English
+    assert uncovered(asked, [cand], [cand], always, 3.0) == ("TMS", "Canada", "legal")

@@ -227,10 +227,14 @@ def test_crisis_banner_is_readable_and_its_numbers_are_links(app, browser, schem
         contrast = banner.evaluate(CONTRAST_JS)
         assert contrast >= 4.5, f"crisis banner text contrast {contrast:.2f}:1 in {scheme} mode"
         hrefs = banner.locator("a").evaluate_all("links => links.map(a => a.href)")
-        assert {"tel:988", "tel:911"} <= set(hrefs) and any(h.startswith("sms:741741") for h in hrefs)
+        assert {"tel:988", "tel:911"} <= set(hrefs) and any(
+            h.startswith("sms:741741") for h in hrefs
+        )
         # nothing else competes with the banner: no topic buttons, no thumbs, no clutter notes
         assert answer.locator("button.option").count() == 0
-        assert answer.locator("button[aria-label='Like'], button[aria-label='Dislike']").count() == 0
+        assert (
+            answer.locator("button[aria-label='Like'], button[aria-label='Dislike']").count() == 0
+        )
         assert "left out" not in answer.inner_text()
     finally:
         page.close()

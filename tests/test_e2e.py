@@ -75,7 +75,7 @@ def test_answers_real_questions_with_the_right_section_quoted(real_bot, question
 
 @pytest.mark.parametrize(
     "question,words",
-    [("cost?", "1/4th of the price"), ("can I do this at home?", "At-home treatment")],
+    [("cost?", "per session"), ("can I do this at home?", "At-home treatment")],
 )
 def test_terse_questions_whose_words_a_passage_holds_are_answered(real_bot, question, words):
     # these embed weakly (relevance below min_relevance); every content word is in the passage
@@ -86,10 +86,35 @@ def test_terse_questions_whose_words_a_passage_holds_are_answered(real_bot, ques
 
 def test_a_named_thing_no_article_mentions_is_said_before_the_quotes(real_bot):
     reply = real_bot.ask("what are the side effects of sertraline?")
-    note = "The articles never mention “sertraline”."
+    assert reply.uncovered == ("sertraline",)
+    note = "The articles don't say anything about “sertraline”."
     assert any(n.startswith(note) for n in reply.notes)
-    assert reply_markdown(reply).index("never mention") < reply_markdown(reply).index("> ")
-    assert not real_bot.ask("I take like five meds every day, could ketamine cut that down?").notes
+    assert reply_markdown(reply).index("don't say anything") < reply_markdown(reply).index("> ")
+    covered = real_bot.ask("I take like five meds every day, could ketamine cut that down?")
+    assert covered.uncovered == () and not covered.notes
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [("Is ketamine legal in Canada?", "Canada"),
+     ("Can children under 12 receive ketamine?", "children")],
+)  # fmt: skip
+def test_questions_the_articles_do_not_answer_name_what_is_missing(real_bot, question, missing):
+    assert missing in real_bot.ask(question).uncovered
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("Can I get ketamine treatment while pregnant or breastfeeding?",
+      "Pregnancy or breastfeeding status"),
+     ("Is ketamine therapy covered by insurance?", "per session with insurance"),
+     ("What side effects can ketamine therapy cause?", "such as dissociation or cardiovascular")],
+)  # fmt: skip
+def test_the_first_quote_bolds_the_sentence_that_answers(real_bot, question, answer):
+    reply = real_bot.ask(question)
+    first = reply.quotes[0]
+    text = real_bot.corpus.by_id(first.passage.doc_id).text
+    assert answer in text[first.highlights[0].start : first.highlights[0].end]
 
 
 def test_acute_crisis_reply_puts_988_first_and_quotes_no_dosing(real_bot):
@@ -152,7 +177,7 @@ def test_queries_use_the_onnx_export_with_the_same_vectors(real_bot):
     from faqbot.encoders.transformer import SentenceTransformerEncoder
 
     assert real_bot.index.manifest["query_encoder"] == "onnx"
-    assert isinstance(real_bot.encoder, OnnxEncoder)
+    assert isinstance(real_bot.encoder.encoder, OnnxEncoder)  # behind the remembering cache
     questions = ["Can I drive after a session?", "ketamin for ocd??", "¿Cuánto cuesta? 😊"]
     reference = SentenceTransformerEncoder().encode(questions)
     assert abs(real_bot.encoder.encode(questions) - reference).max() < 1e-4

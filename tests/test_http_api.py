@@ -70,19 +70,26 @@ def test_ask_returns_the_reply_as_json_the_same_as_gradios_ask(base):
 def test_search_returns_ranked_passages(base):
     response = _post(base, "/api/search", {"question": "drive home by car", "k": 2})
     assert response.status_code == 200
-    hits = response.json()
+    found = response.json()
+    assert (found["crisis_level"], found["safety_text"]) == ("none", "")
+    hits = found["passages"]
     assert [h["rank"] for h in hits] == [1, 2]
     assert (hits[0]["doc_id"], hits[0]["section"]) == ("alpha", "Driving")
     assert set(hits[0]) >= {"chunk_id", "text", "score", "dense_rank", "lexical_score", "start"}
     only_beta = _post(base, "/api/search", {"question": "drive", "k": 3, "article": "beta"})
-    assert {h["doc_id"] for h in only_beta.json()} == {"beta"}
+    assert {h["doc_id"] for h in only_beta.json()["passages"]} == {"beta"}
     lexical = _post(base, "/api/search", {"question": "sleep", "k": 1, "retriever": "lexical"})
-    assert lexical.json()[0]["section"] == "Rest"
+    assert lexical.json()["passages"][0]["section"] == "Rest"
 
 
 def test_a_crisis_question_gets_the_crisis_text(base):
     reply = _post(base, "/api/ask", {"question": "I want to kill myself"}).json()
     assert reply["crisis_level"] == "acute" and "988" in reply["safety_text"]
+
+
+def test_a_crisis_search_gets_the_crisis_text_at_the_top_level(base):
+    found = _post(base, "/api/search", {"question": "I want to kill myself tonight", "k": 3}).json()
+    assert found["crisis_level"] == "acute" and "988" in found["safety_text"]
 
 
 @pytest.mark.parametrize(
@@ -165,7 +172,7 @@ def test_bad_input_gets_a_4xx_naming_the_fix(base, capfd, path, body, status, de
 
 
 def test_a_whole_number_written_as_a_float_is_accepted(base):
-    assert len(_post(base, "/api/search", {"question": "drive", "k": 2.0}).json()) == 2
+    assert len(_post(base, "/api/search", {"question": "drive", "k": 2.0}).json()["passages"]) == 2
 
 
 def test_a_body_not_sent_as_json_is_refused(base):

@@ -328,7 +328,10 @@ def test_a_killed_builds_staging_folder_is_removed_by_the_next_build_even_if_it_
 
     with pytest.raises(RuntimeError):
         build_index(
-            load_corpus(tiny_corpus), Settings().replace(chunk_words=20), Exploding(), tmp_path / "ix"
+            load_corpus(tiny_corpus),
+            Settings().replace(chunk_words=20),
+            Exploding(),
+            tmp_path / "ix",
         )
     assert not left.exists()
     assert current_build(tmp_path / "ix") == first.index.path  # the live build is kept

@@ -19,7 +19,9 @@ class KeywordEncoder:
 
     def encode(self, texts):
         self.seen += list(texts)
-        return np.array([[("gloom" in t.lower()) * 1.0, ("doom" in t.lower()) * 1.0] for t in texts])
+        return np.array(
+            [[("gloom" in t.lower()) * 1.0, ("doom" in t.lower()) * 1.0] for t in texts]
+        )
 
 
 def _head(acute_threshold=0.5, any_threshold=0.5) -> Head:

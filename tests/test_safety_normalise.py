@@ -103,7 +103,8 @@ def _insert(text: str, where: int, what: str) -> str:
 
 
 def _recase(text: str, flips: list[bool]) -> str:
-    return "".join(c.swapcase() if f else c for c, f in zip(text, flips + [False] * len(text)))
+    padded = flips + [False] * len(text)
+    return "".join(c.swapcase() if f else c for c, f in zip(text, padded, strict=False))
 
 
 @settings(max_examples=300, deadline=None)

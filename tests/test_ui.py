@@ -140,11 +140,11 @@ def test_ask_api_returns_structured_verbatim_passages(handlers, real_bot):
 
 
 def test_search_api_ranks_and_filters_by_article(handlers):
-    hits = handlers.api_search("drive home after treatment", 4)
+    hits = handlers.api_search("drive home after treatment", 4)["passages"]
     assert [h["rank"] for h in hits] == [1, 2, 3, 4]
     assert {"chunk_id", "dense_rank", "lexical_score", "section"} <= set(hits[0])
     doc = "mindbloom-5-benefits"
-    only = handlers.api_search("drive home after treatment", 3, "hybrid", doc)
+    only = handlers.api_search("drive home after treatment", 3, "hybrid", doc)["passages"]
     assert len(only) == 3 and {h["doc_id"] for h in only} == {doc}
     assert [h["rank"] for h in only] == sorted(h["rank"] for h in only)
 
@@ -186,9 +186,14 @@ def test_feedback_keeps_the_question_only_on_opt_in(real_bot, tmp_path):
     assert FeedbackLog(None).record(True, ["x"]) is None
 
 
+def test_lookup_of_a_crisis_query_shows_the_crisis_text_above_the_passages(handlers):
+    warning, rows, hits = handlers.lookup("I want to kill myself tonight", 5, "")
+    assert "988" in warning and len(rows) == len(hits) <= 5
+
+
 def test_lookup_opens_the_article_at_the_passage(handlers):
-    rows, hits = handlers.lookup("how soon does ketamine work", 3, "")
-    assert [r[0] for r in rows] == [1, 2, 3] and len(hits) == 3
+    warning, rows, hits = handlers.lookup("how soon does ketamine work", 3, "")
+    assert [r[0] for r in rows] == [1, 2, 3] and len(hits) == 3 and warning == ""
     page, cited = handlers.show(hits, 1)
     assert '<mark id="passage">' in page
     assert hits[1].doc_id in cited and hits[1].section in cited

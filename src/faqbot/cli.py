@@ -79,13 +79,16 @@ def _wrap(text: str, indent: str = "   ") -> str:
 
 
 def cmd_search(args) -> int:
-    from .render import citation, passage_dict
+    from .render import citation, plain_links, search_dict
 
     bot = _load(args)
     hits = bot.search(args.question, k=args.k, retriever=args.retriever)
     if args.json:
-        print(json.dumps([passage_dict(h) for h in hits], ensure_ascii=False, indent=2))
+        print(json.dumps(search_dict(hits), ensure_ascii=False, indent=2))
         return 0
+    for text in (hits.safety_text, *hits.notes):  # a query in crisis: the crisis text first
+        if text:
+            print(_wrap(plain_links(text), indent="") + "\n")
     if not hits:
         print("No passage matches.")
     for h in hits:

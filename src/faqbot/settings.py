@@ -152,10 +152,14 @@ class SafetySettings:
     # sentences the classifier reads in one message (the first and last halves of a longer one;
     # the phrase rules always read every character): a 1,000-character question has at most ~40
     max_sentences: int = 120
+    # a message this short is read whole (its embedding is the one retrieval computes anyway);
+    # a longer one sentence by sentence, so one risky sentence among many is not diluted
+    whole_words: int = 40
     remembered_vectors: int = 256  # question vectors kept so safety and retrieval encode once
 
     def __post_init__(self) -> None:
         _at_least(self, 2, "max_sentences")
+        _at_least(self, 0, "whole_words")
         _at_least(self, 1, "remembered_vectors")
 
 

@@ -6,10 +6,10 @@ from ..retrieval import Candidates
 from ..settings import AnswerSettings, Limits
 from ..types import Abstention, Reply
 from .answerability import Calibration, abstention, load_calibration
-from .evidence import Evidence, gather_evidence
 from .coverage import CoverageModel, load_coverage, uncovered
-from .notes import uncovered_note
+from .evidence import Evidence, gather_evidence
 from .features import CorpusStats, corpus_stats
+from .notes import uncovered_note
 from .quotes import make_quote
 from .ranker import SentenceRanker, load_ranker, rank
 from .ranking import select, topics

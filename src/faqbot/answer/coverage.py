@@ -44,7 +44,9 @@ class CoverageModel:
         return cls(np.zeros(n), np.ones(n), np.zeros(n), 0.0, 2.0)
 
     def probability(self, x: np.ndarray) -> float:
-        return float(1 / (1 + np.exp(-(((x - self.mean) / self.scale) @ self.coef + self.intercept))))
+        return float(
+            1 / (1 + np.exp(-(((x - self.mean) / self.scale) @ self.coef + self.intercept)))
+        )
 
     def save(self, path: Path = COVERAGE_PATH, report: dict | None = None) -> None:
         data = {"names": list(NAMES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
@@ -79,8 +81,14 @@ def coverage_features(candidates: Candidates, ranked: list[Candidate]) -> np.nda
                      min(rare, default=8.0), len(terms - top3)])  # fmt: skip
 
 
-def uncovered(candidates: Candidates, ranked: list[Candidate], quoted: list[Candidate],
-              model: CoverageModel, max_zipf: float, limit: int = 3) -> tuple[str, ...]:  # fmt: skip
+def uncovered(
+    candidates: Candidates,
+    ranked: list[Candidate],
+    quoted: list[Candidate],
+    model: CoverageModel,
+    max_zipf: float,
+    limit: int = 3,
+) -> tuple[str, ...]:
     """The question's words (as typed) that the quotes do not cover, rarest first."""
     question = candidates.question
     named = [w for w in dict.fromkeys(candidates.rare_unknown) if english_frequency(w) < max_zipf]

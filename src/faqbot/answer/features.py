@@ -43,11 +43,13 @@ _Q_TYPES = [(name, re.compile(q, re.I)) for name, q, _ in ANSWER_TYPES]
 _S_TYPES = [re.compile(s) if name == "who" else re.compile(s, re.I) for name, _, s in ANSWER_TYPES]
 CALL_TO_ACTION = re.compile(
     r"\b(?:take our|book (?:a|an|your)|schedule|contact us|call us|ready to|get started|sign up"
-    r"|learn more|free (?:mental health )?assessment|reach out to|request an)\b", re.I
+    r"|learn more|free (?:mental health )?assessment|reach out to|request an)\b",
+    re.I,
 )
 INTRO = re.compile(
     r"\b(?:this (?:article|guide|post) (?:explores|covers|looks)|in this (?:article|guide|post)"
-    r"|here are|below, )", re.I
+    r"|here are|below, )",
+    re.I,
 )
 NAMES = (
     "cosine", "cosine_z", "cosine_topic_removed", "cosine_below_passage_best", "passage_cosine",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def uncovered_note(words: tuple[str, ...]) -> tuple[str, ...]:
-    """"The articles don't say anything about “Canada”." when the quotes leave words uncovered."""
+    """ "The articles don't say anything about “Canada”." when the quotes leave words uncovered."""
     if not words:
         return ()
     named = ", ".join(f"“{w}”" for w in words[:-1]) + (" or " if len(words) > 1 else "")

@@ -44,7 +44,7 @@ def load_ranker(path: Path | str = RANKER_PATH) -> SentenceRanker:
     """The saved ranker.
 
     Raises:
-        ValueError: missing, unreadable, or fitted on other features (re-train: faqbot answer-train).
+        ValueError: missing, unreadable, or fitted on other features (faqbot answer-train).
     """
     return _load(str(path))
 
@@ -57,7 +57,9 @@ def _load(path: str) -> SentenceRanker:
     try:
         d = json.loads(Path(path).read_text(encoding="utf-8"))
         booster = lightgbm.Booster(model_str=d["model"])
-        ranker = SentenceRanker(booster, float(d["slope"]), float(d["offset"]), d.get("data_hash", ""))
+        ranker = SentenceRanker(
+            booster, float(d["slope"]), float(d["offset"]), d.get("data_hash", "")
+        )
     except (OSError, ValueError, KeyError, TypeError, lightgbm.basic.LightGBMError) as exc:
         raise ValueError(f"The answer ranker {path} cannot be read ({exc}). {fix}") from None
     if tuple(d["names"]) != NAMES:
@@ -79,5 +81,8 @@ def rank(candidates: Candidates, ranker: SentenceRanker, stats: CorpusStats,
         return []
     texts = [sentence_texts(c) for c in items]
     matrices = features(candidates, texts, [c.sentence_vectors for c in items], stats, documents)
-    scored = [replace(c, sentence_scores=ranker.probability(m)) for c, m in zip(items, matrices, strict=True)]
+    scored = [
+        replace(c, sentence_scores=ranker.probability(m))
+        for c, m in zip(items, matrices, strict=True)
+    ]
     return sorted(scored, key=lambda c: -float(c.sentence_scores.max()))

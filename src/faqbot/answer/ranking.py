@@ -15,7 +15,10 @@ def select(ranked: list[Candidate], settings: AnswerSettings) -> list[Candidate]
     top = float(ranked[0].sentence_scores.max())
     chosen: list[Candidate] = []
     for c in ranked:
-        if len(chosen) == settings.max_quotes or float(c.sentence_scores.max()) < top - settings.weak_margin:
+        if (
+            len(chosen) == settings.max_quotes
+            or float(c.sentence_scores.max()) < top - settings.weak_margin
+        ):
             break
         if any(float(c.vector @ o.vector) >= settings.duplicate_cosine for o in chosen):
             continue

@@ -43,7 +43,7 @@ def answers_sentence(text: str, answers: list[str]) -> bool:
 
 
 def dataset(bot, questions: list[dict]):
-    """(X, y, question index, author, passage index within the question) over candidate sentences."""
+    """(X, y, question, author, passage within the question) over the candidate sentences."""
     stats = corpus_stats(bot.index.chunks, bot.index.units)
     docs = {d.doc_id: d.text for d in bot.corpus.documents}
     xs, ys, groups, authors, passages = [], [], [], [], []

@@ -1,4 +1,4 @@
-"""An encoder that remembers its last texts: the safety check and retrieval encode a question once."""
+"""An encoder that remembers its last texts: safety and retrieval encode a question once."""
 
 from __future__ import annotations
 

@@ -85,6 +85,8 @@ def _strings(value, path: Path, line: int, key: str) -> tuple[str, ...]:
 
 def _question(row: dict, path: Path, line: int) -> Question:
     qid, text, kind = row.get("id"), row.get("question"), row.get("kind")
+    if kind == "near_domain":  # the blind question sets' spelling of out_of_scope/near_domain
+        kind, row = "out_of_scope", row | {"subkind": "near_domain"}
     if not isinstance(qid, str) or not qid:
         raise _fail(path, line, 'needs an "id" string, e.g. "q001"')
     if not isinstance(text, str) or not text.strip():

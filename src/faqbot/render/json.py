@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..types import Passage, Quote, Reply
+from ..types import Passage, Quote, Reply, SearchResult
 from . import citation
 from .markdown import reply_markdown
 
@@ -62,4 +62,16 @@ def reply_dict(reply: Reply) -> dict:
         "uncovered": list(reply.uncovered),
         "disclaimer": reply.disclaimer,
         "markdown": reply_markdown(reply),
+    }
+
+
+def search_dict(result: SearchResult) -> dict:
+    """A search as JSON: the passages and the query's safety fields, as a reply carries them."""
+    return {
+        "passages": [passage_dict(p) for p in result],
+        "crisis": result.crisis_level != "none",
+        "crisis_level": result.crisis_level,
+        "crisis_rule": result.crisis_rule,
+        "safety_text": result.safety_text,
+        "notes": list(result.notes),
     }

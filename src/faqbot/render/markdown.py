@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 from ..types import Quote, Reply
 from . import citation
@@ -53,9 +54,19 @@ def quote_markdown(quote: Quote, html_escape: bool = True) -> str:
     return "\n".join("> " + line if line else ">" for line in lines)
 
 
+_LINK = re.compile(r"\[([^\]]+)\]\(((?:tel|sms):[^)]*|https?://[^)]*)\)")
+
+
+def plain_links(text: str) -> str:
+    """Markdown links of the crisis text as a terminal shows them: "988", "findahelpline.com"."""
+    return _LINK.sub(lambda m: m.group(1), text)
+
+
 def reply_text(reply: Reply) -> str:
-    """The reply for a terminal: the Markdown layout without HTML escaping."""
-    return reply_markdown(reply, html_escape=False)
+    """The reply for a terminal: the Markdown layout without HTML escaping or link markup."""
+    return reply_markdown(
+        replace(reply, safety_text=plain_links(reply.safety_text)), html_escape=False
+    )
 
 
 def reply_markdown(reply: Reply, html_escape: bool = True) -> str:

@@ -19,6 +19,7 @@ class Candidate:
     cosine: float  # of the passage vector with the question
     vector: np.ndarray  # the passage vector, for the near-duplicate check
     sentence_vectors: np.ndarray  # one row per unit, for the answer ranker
+
     @cached_property  # read many times while selecting; a frozen dataclass still allows this
     def relevance(self) -> float:
         return 0.5 * self.cosine + 0.5 * float(self.sentence_scores.max())

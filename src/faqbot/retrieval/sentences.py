@@ -21,7 +21,7 @@ class SentenceScores:
         self._offset = np.cumsum([0] + [len(c.units) for c in chunks])
 
     def gathered(self, rows, query: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The units of `rows`, passage after passage: scores, vectors, where each one starts."""
+        """The units of `rows`, passage after passage: scores, vectors, where passages start."""
         rows = np.asarray(rows, dtype=np.int64)
         starts, ends = self._offset[rows], self._offset[rows + 1]
         take = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])

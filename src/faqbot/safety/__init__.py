@@ -11,7 +11,8 @@ from .policy import describes_dose_or_method, passage_mentions_suicide, retired_
 
 __all__ = [
     "DEFAULT_CRISIS_PATH", "LEVELS", "CrisisText", "Level", "SafetyAssessment", "SafetyDetector",
-    "SafetySettings", "assess", "detector_for", "describes_dose_or_method", "load_crisis_text", "normalise",
+    "SafetySettings", "assess", "detector_for", "describes_dose_or_method", "load_crisis_text",
+    "normalise",
     "passage_mentions_suicide", "retired_number_note", "safety_text",
 ]  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""`faqbot safety-train` and `faqbot safety-eval`: fit the crisis classifier, report the detector."""
+"""`faqbot safety-train` and `safety-eval`: fit the crisis classifier, report the detector."""
 
 from __future__ import annotations
 
@@ -53,7 +53,9 @@ def main(argv: list[str]) -> int:
         print(f"\n== {split} ==")
         for key, rates in table.items():
             if key.startswith("level:") or key.startswith("category:"):
-                shown = ", ".join(f"{k} {v:.3f}" if k != "n" else f"n {v}" for k, v in rates.items())
+                shown = ", ".join(
+                    f"{k} {v:.3f}" if k != "n" else f"n {v}" for k, v in rates.items()
+                )
                 print(f"  {key:45s} {shown}")
     if args.out:
         args.out.write_text(json.dumps(report, indent=1))

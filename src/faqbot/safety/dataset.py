@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-SPLITS = {"train": ("legacy", "a", "b", "e"), "held_out": ("c",), "blind": ("d",)}
+SPLITS = {"train": ("legacy", "a", "b", "e", "dev"), "held_out": ("c",), "blind": ("d",)}
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,11 @@ def load_rows(folder: Path) -> list[Row]:
             if not line.strip():
                 continue
             d = json.loads(line)
-            if not str(d.get("text", "")).strip() or d.get("level") not in ("none", "mention", "acute"):
+            if not str(d.get("text", "")).strip() or d.get("level") not in (
+                "none",
+                "mention",
+                "acute",
+            ):
                 raise ValueError(f"{path}:{n}: a row needs text and a level none/mention/acute")
             rows.append(Row(d["text"], d["level"], d["category"], d.get("lang", "en"), d["author"]))
     return rows

@@ -32,8 +32,11 @@ class SafetyAssessment:
         return self.level != "none"
 
 
-def sentences(text: str, limit: int) -> list[str]:
-    """The message's sentences (and the whole message when it has several), at most `limit`."""
+def sentences(text: str, limit: int, short_words: int = 0) -> list[str]:
+    """What the model reads of a message: the whole of a short one (at most `short_words`
+    words), else each sentence and the whole (at most `limit` sentences: first and last halves)."""
+    if len(text.split()) <= short_words:
+        return [text.strip()] if text.strip() else []
     parts = [p.strip() for p in _SENTENCE.split(text) if p and p.strip()]
     if len(parts) > limit:
         parts = parts[: limit // 2] + parts[-(limit - limit // 2) :]
@@ -60,7 +63,9 @@ class SafetyDetector:
     def assess(self, text: str) -> SafetyAssessment:
         """The crisis level of a visitor's message; every character is read, however long."""
         hit = self.rules.match(forms(text))
-        found = SafetyAssessment(hit.level, hit.rule, hit.matched) if hit else SafetyAssessment("none")
+        found = (
+            SafetyAssessment(hit.level, hit.rule, hit.matched) if hit else SafetyAssessment("none")
+        )
         if found.level == "acute" or self.encoder is None or self.head is None:
             return found
         model = self._model(text)
@@ -68,7 +73,7 @@ class SafetyDetector:
 
     def _model(self, text: str) -> SafetyAssessment:
         shown, normalised = [], []
-        for sentence in sentences(text, self.settings.max_sentences):
+        for sentence in sentences(text, self.settings.max_sentences, self.settings.whole_words):
             plain = normalise(sentence)
             shown.append(sentence)
             normalised.append(plain)

@@ -7,7 +7,7 @@ training set's hash in data/safety/head.npz.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,11 +46,15 @@ class Head:
     any_threshold: float  # P(acute) + P(mention) at or above: at least mention
     model_id: str
     data_hash: str
+    uses_characters: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):  # checked once: a head trained without n-grams skips them
+        object.__setattr__(self, "uses_characters", bool(self.char_coef.any()))
 
     def probabilities(self, vectors: np.ndarray, normalised: list[str]) -> np.ndarray:
         """Class probabilities (rows: texts; columns: CLASSES)."""
         logits = vectors @ self.emb_coef.T + self.intercept
-        if self.char_coef.any():
+        if self.uses_characters:
             logits = logits + np.asarray(char_features(normalised) @ self.char_coef.T)
         logits = logits - logits.max(axis=1, keepdims=True)
         p = np.exp(logits)

@@ -39,7 +39,15 @@ _CLITICS = {"n't": " not", "'re": " are", "'ve": " have", "'ll": " will", "'d": 
 _CLITIC_RE = re.compile(r"(?<=\w)(?:n't|'re|'ve|'ll|'d|'m)\b")
 _SPACED = re.compile(r"(?<![a-z])(?:[a-z][ .\-*]){2,}[a-z](?![a-z])")  # s u i c i d e, k.i.l.l
 _SPLIT_MIN, _SPLIT_PART_ZIPF = 6, 3.0
-_LANGUAGES = ("en", "es", "pt", "fr", "de", "it")  # split unknown words this long into common words only
+_LONG_WORD = re.compile(rf"[a-z]{{{_SPLIT_MIN},}}")
+_LANGUAGES = (
+    "en",
+    "es",
+    "pt",
+    "fr",
+    "de",
+    "it",
+)  # split unknown words this long into common words only
 
 
 @lru_cache(maxsize=1)
@@ -69,14 +77,16 @@ def _sub(s: str, name: str) -> str:
 
 
 def emoji_to_words(s: str) -> str:
-    """Each emoji with a crisis meaning becomes its words ("🪢" -> " rope noose "), others a space."""
+    """An emoji with a crisis meaning becomes its words ("🪢" -> " rope noose "), others a space."""
     import emoji
 
     if emoji.emoji_count(s) == 0:
         return s
     words = tables()["emoji_words"]
     # an emoji with no crisis meaning is a space: "want to 😊 die" still reads "want to die"
-    return emoji.replace_emoji(s, replace=lambda e, data: f" {words.get(data['en'].strip(':'), '')} ")
+    return emoji.replace_emoji(
+        s, replace=lambda e, data: f" {words.get(data['en'].strip(':'), '')} "
+    )
 
 
 def _join_spaced(s: str) -> str:
@@ -113,11 +123,13 @@ def _base(text: str, invisible: str) -> str:
     s = _INVISIBLE.sub(invisible, text.replace("\u00ad", ""))  # a soft hyphen is inside a word
     s = emoji_to_words(unicodedata.normalize("NFKC", s)).casefold().translate(_CHARMAP)
     if not s.isascii():
-        s = "".join(c for c in unicodedata.normalize("NFKD", s) if unicodedata.category(c) not in _MARKS)
+        s = "".join(
+            c for c in unicodedata.normalize("NFKD", s) if unicodedata.category(c) not in _MARKS
+        )
     for _ in range(2):  # twice, so runs like "d13" decode fully
         s = _LEET.sub(lambda m: _LEET_MAP[m.group()], s)
     s = _join_spaced(_UNKEPT.sub(" ", s))
-    s = re.sub(r"[a-z]{%d,}" % _SPLIT_MIN, lambda m: split_word(m.group()), s)
+    s = _LONG_WORD.sub(lambda m: split_word(m.group()), s)
     s = _sub(s, "apostrophe_words")
     s = _CLITIC_RE.sub(lambda m: _CLITICS[m.group()], s).replace("'", "")
     s = _sub(_sub(s, "bare_words"), "misspellings")
@@ -127,7 +139,7 @@ def _base(text: str, invisible: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """The main reading: lower-case ASCII with obfuscations undone, invisible characters as spaces."""
+    """The main reading: lower-case ASCII, disguises undone, invisible characters as spaces."""
     return _base(text, " ")
 
 
@@ -160,4 +172,4 @@ def disguised(text: str) -> bool:
         return True
     if _LEET.search(s) or _SPACED.search(s) or _compiled()["misspellings"][0].search(s):
         return True
-    return any(split_word(w) != w for w in re.findall(r"[a-z]{%d,}" % _SPLIT_MIN, s))
+    return any(split_word(w) != w for w in _LONG_WORD.findall(s))

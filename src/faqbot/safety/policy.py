@@ -1,4 +1,4 @@
-"""What a crisis level does to a reply: which quotes an acute reply leaves out, which notes it adds."""
+"""What a crisis level does to a reply: the quotes an acute reply leaves out, the notes it adds."""
 
 from __future__ import annotations
 

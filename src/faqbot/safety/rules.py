@@ -114,4 +114,6 @@ def _read(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"Safety rule file {path} cannot be read ({exc}). Fix or restore it.") from None
+        raise ValueError(
+            f"Safety rule file {path} cannot be read ({exc}). Fix or restore it."
+        ) from None

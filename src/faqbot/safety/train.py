@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..settings import SafetySettings
 from .dataset import Row, data_hash, split
 from .detector import SafetyDetector, sentences
-from .head import CLASSES, Head, char_features
+from .head import CLASSES, N_HASH, Head, char_features
 from .normalise import disguised, normalise
 
 # Targets of issue 12, on the held-out part: the thresholds aim inside them on cross-validation.
@@ -30,10 +31,11 @@ class Readings:
     vectors: np.ndarray
 
 
-def readings(rows: list[Row], encoder, max_sentences: int = 120) -> Readings:
+def readings(rows: list[Row], encoder, settings: SafetySettings | None = None) -> Readings:
+    settings = settings or SafetySettings()
     shown, normalised, owner = [], [], []
     for i, row in enumerate(rows):
-        for sentence in sentences(row.text, max_sentences):
+        for sentence in sentences(row.text, settings.max_sentences, settings.whole_words):
             plain = normalise(sentence)
             texts = [sentence] + ([plain] if disguised(sentence) else [])
             shown += texts
@@ -49,7 +51,8 @@ def _design(r: Readings, mask: np.ndarray, char_weight: float):
     emb = csr_matrix(r.vectors[mask])
     if not char_weight:
         return emb
-    return hstack([emb, char_features([t for t, m in zip(r.normalised, mask) if m]) * char_weight])
+    chars = char_features([t for t, m in zip(r.normalised, mask, strict=True) if m])
+    return hstack([emb, chars * char_weight])
 
 
 def _fit(r: Readings, rows: list[Row], mask: np.ndarray, c: float, char_weight: float):
@@ -126,8 +129,14 @@ def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dic
             t_acute, t_any = thresholds(rows, scores)
             levels = _levels(scores, t_acute, t_any)
             acute = [lv for row, lv in zip(rows, levels, strict=True) if row.level == "acute"]
-            key = (np.mean([lv == "acute" for lv in acute]), np.mean([lv != "none" for lv in acute]))
-            log(f"C={c} char_weight={w}: cross-validated acute->acute {key[0]:.3f}, any {key[1]:.3f}")
+            key = (
+                np.mean([lv == "acute" for lv in acute]),
+                np.mean([lv != "none" for lv in acute]),
+            )
+            log(
+                f"C={c} char_weight={w}: cross-validated acute->acute {key[0]:.3f}, "
+                f"any {key[1]:.3f}"
+            )
             if best is None or key > best[0]:
                 best = (key, c, w, scores, t_acute, t_any)
     _, c, w, scores, t_acute, t_any = best
@@ -136,11 +145,12 @@ def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dic
     coef = model.coef_
     head = Head(
         coef[:, :dim].astype(np.float32),
-        (np.asarray(coef[:, dim:]) * w).astype(np.float32) if w else np.zeros((3, 2**18), np.float32),
+        (np.asarray(coef[:, dim:]) * w if w else np.zeros((3, N_HASH))).astype(np.float32),
         model.intercept_.astype(np.float32), t_acute, t_any, model_id, data_hash(rows),
     )  # fmt: skip
+    levels = _levels(scores, t_acute, t_any)
     report = {"C": c, "char_weight": w, "acute_threshold": t_acute, "any_threshold": t_any,
-              "cross_validated_model_only": recall_table(rows, _levels(scores, t_acute, t_any))}  # fmt: skip
+              "cross_validated_model_only": recall_table(rows, levels)}  # fmt: skip
     return head, report
 
 

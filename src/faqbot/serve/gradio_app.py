@@ -137,6 +137,8 @@ def _lookup_tab(h: Handlers, docs) -> None:
             min_width=160,
         )
     go = gr.Button("Search", variant="primary", elem_id="search-button")
+    # a query in crisis gets the crisis text here too, above the passages
+    warning = gr.Markdown(elem_id="lookup-safety", elem_classes="crisis-banner-lookup")
     table = gr.Dataframe(
         headers=list(HITS_HEADERS),
         datatype=["number", "number", "str", "str", "str"],
@@ -157,7 +159,8 @@ def _lookup_tab(h: Handlers, docs) -> None:
         return h.show(hits, int(row))
 
     for trigger in (go.click, query.submit):
-        trigger(_api(h.lookup), inputs=[query, k, article], outputs=[table, hits], **PRIVATE)
+        lookup = _api(h.lookup)
+        trigger(lookup, inputs=[query, k, article], outputs=[warning, table, hits], **PRIVATE)
     table.select(select, inputs=[hits], outputs=[view, citation], **PRIVATE).then(
         None, js=SCROLL_TO_PASSAGE
     )

@@ -3,12 +3,14 @@ plain Python over one FAQBot, callable without a browser, Gradio or HTTP."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..question import clean_text
-from ..render import citation, passage_dict, reply_dict
+from ..render import citation, reply_dict, search_dict
 from ..render.chat import chat_markdown, user_markdown
 from ..render.html import article_html
 from ..render.staff import hits_table, why_markdown, why_table
-from ..types import Passage, Reply
+from ..types import Passage, Reply, SearchResult
 from .feedback import FeedbackLog
 
 
@@ -74,12 +76,13 @@ class Handlers:
 
     def api_search(
         self, question: str, k: int = 5, retriever: str = "hybrid", article: str = ""
-    ) -> list[dict]:
-        """Ranked passages with hybrid, dense and lexical ranks and scores."""
-        return [passage_dict(h) for h in self.search(question, k, retriever, article)]
+    ) -> dict:
+        """Ranked passages with hybrid, dense and lexical ranks and scores, and the query's
+        safety assessment (crisis_level, safety_text) as /api/ask carries it."""
+        return search_dict(self.search(question, k, retriever, article))
 
     # -- staff --------------------------------------------------------------------------------
-    def search(self, question, k=5, retriever: str = "hybrid", article: str = "") -> list[Passage]:
+    def search(self, question, k=5, retriever: str = "hybrid", article: str = "") -> SearchResult:
         """Top k passages, optionally from one article only (ranks stay corpus-wide)."""
         question = _text(question)
         k = int(k) if isinstance(k, int | float) and not isinstance(k, bool) else k
@@ -94,11 +97,13 @@ class Handlers:
             )
         except ValueError as why:
             raise UserError(str(why)) from None
-        return [h for h in wide if h.doc_id == article][:k]
+        return replace(wide, passages=tuple(h for h in wide if h.doc_id == article)[:k])
 
-    def lookup(self, question, k, article) -> tuple[list[list], list[Passage]]:
+    def lookup(self, question, k, article) -> tuple[str, list[list], list[Passage]]:
+        """The safety text for the query (shown above the results), the table, the passages."""
         hits = self.search(question, k, "hybrid", article or "")
-        return hits_table(hits), hits
+        warning = "\n\n".join([hits.safety_text, *(f"_{n}_" for n in hits.notes)]).strip()
+        return warning, hits_table(hits), list(hits)
 
     def show(self, hits: list[Passage], row: int) -> tuple[str, str]:
         """The selected passage's full article, highlighted, and its citation to copy."""
