@@ -2,10 +2,12 @@
 
 Other settings come from the environment: FAQBOT_FEEDBACK (feedback file, "" for none),
 FAQBOT_LOG_QUESTIONS=1 (keep questions with feedback), FAQBOT_ALLOWED_ORIGINS (other sites whose
-pages may call the API, e.g. "https://clinic.example"; default none).
+pages may call the API, e.g. "https://clinic.example"; default none), FAQBOT_SETTINGS (a JSON
+object of settings leaves, e.g. '{"api_concurrency": 4}'; see src/faqbot/settings.py).
 """
 
 import argparse
+import json
 import os
 import sys
 
@@ -16,9 +18,23 @@ os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from faqbot import FAQBot, Settings  # noqa: E402
-from faqbot.http_api import JsonApi  # noqa: E402
-from faqbot.ui import build_ui, launch  # noqa: E402
-from faqbot.ui_http import ENCODER_THREADS, parse_origins  # noqa: E402
+from faqbot.serve.gradio_app import build_ui  # noqa: E402
+from faqbot.serve.http import http_app, launch, parse_origins  # noqa: E402
+from faqbot.serve.json_api import JsonApi  # noqa: E402
+
+
+def settings_from(text: str) -> Settings:
+    """The settings tree with the leaves of a JSON object changed; the query encoder runs on
+    the serving thread count.
+
+    Raises:
+        ValueError: not a JSON object, an unknown leaf or a value its section refuses.
+    """
+    values = json.loads(text or "{}")
+    if not isinstance(values, dict):
+        raise ValueError(f'FAQBOT_SETTINGS must be a JSON object, e.g. {{"why_k": 5}}; got {text}')
+    settings = Settings().replace(**values)
+    return settings.replace(threads=settings.serve.encoder_threads)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -35,14 +51,15 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         origins = parse_origins(os.environ.get("FAQBOT_ALLOWED_ORIGINS", ""))
-        bot = FAQBot.load(settings=Settings().replace(threads=ENCODER_THREADS))
+        bot = FAQBot.load(settings=settings_from(os.environ.get("FAQBOT_SETTINGS", "")))
     except ValueError as problem:  # a bad setting, corpus or index: the message names the fix
         sys.exit(f"error: {problem}")
     feedback = os.environ.get("FAQBOT_FEEDBACK", "feedback/feedback.jsonl") or None
     log_questions = os.environ.get("FAQBOT_LOG_QUESTIONS", "") == "1"
     bot.search("warm up")  # load the model now, not during the first visitor's question
     demo = build_ui(bot, feedback_path=feedback, log_questions=log_questions)
-    launch(demo, args.host, port, allowed_origins=origins, api=JsonApi(bot))
+    app = http_app(demo, bot.settings.serve, allowed_origins=origins, api=JsonApi(bot))
+    launch(app, args.host, port)
 
 
 if __name__ == "__main__":

@@ -42,15 +42,15 @@ def app_env(port: int) -> dict[str, str]:
     }
 
 
-def start_app(port: int, prelude: str = "") -> subprocess.Popen:
+def start_app(port: int, prelude: str = "", settings: str = "") -> subprocess.Popen:
     """`python app.py` in its own process group, output discarded; `prelude` is Python run in
-    the app's process first, e.g. "import faqbot.http_api as h; h.CONCURRENCY = 2"."""
+    the app's process first; `settings` is FAQBOT_SETTINGS, e.g. '{"api_concurrency": 2}'."""
     app = str(ROOT / "app.py")
     run_app = f"{prelude}\nimport runpy; runpy.run_path({app!r}, run_name='__main__')"
     return subprocess.Popen(
         [sys.executable, "-c", run_app] if prelude else [sys.executable, app],
         cwd=ROOT,
-        env=app_env(port),
+        env=app_env(port) | ({"FAQBOT_SETTINGS": settings} if settings else {}),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,

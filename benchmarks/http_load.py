@@ -118,14 +118,10 @@ def gradio_client_overhead(base: str, questions: list[str], n: int) -> tuple[flo
     return statistics.median(plain), statistics.median(wrapped)
 
 
-def _prelude(args) -> str:
-    """Python run in the app's process before app.py: the server settings being compared."""
-    lines = []
-    if args.concurrency:
-        lines.append(f"import faqbot.http_api as h; h.CONCURRENCY = {args.concurrency}")
-    if args.encoder_threads:
-        lines.append(f"import faqbot.ui_http as u; u.ENCODER_THREADS = {args.encoder_threads}")
-    return "\n".join(lines)
+def _settings(args) -> str:
+    """FAQBOT_SETTINGS for the app: the server settings being compared."""
+    values = {"api_concurrency": args.concurrency, "encoder_threads": args.encoder_threads}
+    return json.dumps({k: v for k, v in values.items() if v})
 
 
 def _load() -> str:
@@ -152,7 +148,7 @@ def main() -> None:
     if base is None:
         port = free_port()
         base = f"http://{HOST}:{port}"
-        proc = start_app(port, _prelude(args))
+        proc = start_app(port, settings=_settings(args))
     try:
         start = time.perf_counter()
         wait_for_answer(proc, base, questions[0]) if proc else None

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import httpx
 
-from faqbot.ui import CSS
-from faqbot.ui_http import http_app, http_server
+from faqbot.serve.http import http_app, http_server
+from faqbot.settings import ServeSettings
 
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,10 +32,10 @@ def free_port() -> int:
 
 @contextmanager
 def serving(demo, allowed_origins=(), api=None):
-    """Yield (host, port) of `demo` (and the JsonApi `api`) served as launch() serves them; stop
+    """Yield (host, port) of `demo` (and the JsonApi `api`) served as app.py serves them; stop
     it afterwards."""
     port = free_port()
-    app = http_app(demo, css=CSS, allowed_origins=allowed_origins, api=api)
+    app = http_app(demo, ServeSettings(), allowed_origins=allowed_origins, api=api)
     server = http_server(app, HOST, port)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -16,8 +16,9 @@ from faqbot import FAQBot, safety
 from faqbot.cli import main as cli_main
 from faqbot.render import reply_dict, reply_markdown
 from faqbot.render.chat import user_markdown
-from faqbot.ui import build_ui
-from faqbot.ui_server import FeedbackLog, Handlers, UserError
+from faqbot.serve.feedback import FeedbackLog
+from faqbot.serve.gradio_app import build_ui
+from faqbot.serve.handlers import Handlers, UserError
 from tests.conftest import ROOT
 from tests.servers import serving
 

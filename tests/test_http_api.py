@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from faqbot import FAQBot
-from faqbot.http_api import JsonApi
-from faqbot.ui import build_ui
+from faqbot.serve.gradio_app import build_ui
+from faqbot.serve.json_api import JsonApi
 from tests.conftest import FakeEncoder, tiny_faqbot
 from tests.servers import ask_http, serving
 

@@ -13,9 +13,9 @@ import httpx
 import pytest
 from starlette.responses import PlainTextResponse
 
-from faqbot.http_api import JsonApi
-from faqbot.http_guard import Endpoints, RequestGuard, parse_json
-from faqbot.ui import build_ui
+from faqbot.serve.gradio_app import build_ui
+from faqbot.serve.guard import Endpoints, RequestGuard, parse_json
+from faqbot.serve.json_api import JsonApi
 from tests.conftest import tiny_faqbot
 from tests.servers import serving
 
@@ -215,7 +215,7 @@ def test_an_exception_anywhere_is_a_500_logged_by_type_and_place_only(tiny, capl
     async def failing(scope, receive, send):
         raise RuntimeError("failed on my secret")
 
-    guard = RequestGuard(failing, Endpoints.of(build_ui(tiny)))
+    guard = RequestGuard(failing, Endpoints.of(build_ui(tiny)), tiny.settings.serve.max_body_bytes)
     transport = httpx.ASGITransport(app=guard)
 
     async def call():
@@ -237,7 +237,7 @@ def test_an_exception_after_the_answer_started_is_only_logged(tiny, caplog):
         await PlainTextResponse("partial")(scope, receive, send)
         raise ValueError("my secret")
 
-    guard = RequestGuard(half, Endpoints.of(build_ui(tiny)))
+    guard = RequestGuard(half, Endpoints.of(build_ui(tiny)), tiny.settings.serve.max_body_bytes)
 
     async def call():
         transport = httpx.ASGITransport(app=guard)

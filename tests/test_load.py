@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from faqbot.ui import build_ui
+from faqbot.serve.gradio_app import build_ui
 from tests.conftest import FakeEncoder, tiny_faqbot
 from tests.servers import app_process, ask_http, rss_mb, serving
 
@@ -51,9 +51,9 @@ def _round(base: str, per_client: int) -> list[str]:
 
 def test_fifty_clients_get_every_answer_and_server_memory_stays_flat(tmp_path):
     # Gradio keeps per-session state and each API call is a session; a smaller cap than the
-    # app's 1,000 (ui_http.SESSION_CAPACITY) lets a short run reach the plateau.
-    prelude = "import faqbot.ui_http as h; h.SESSION_CAPACITY = 100"
-    with app_process(tmp_path / "app.log", prelude=prelude) as (base, proc):
+    # app's 1,000 (ServeSettings.session_capacity) lets a short run reach the plateau.
+    settings = '{"session_capacity": 100}'
+    with app_process(tmp_path / "app.log", FAQBOT_SETTINGS=settings) as (base, proc):
         assert _round(base, 3) == []  # 150 calls: warm, and past the session cap
         start = rss_mb(proc.pid)
         assert _round(base, 5) == []

@@ -15,8 +15,9 @@ import gradio
 import httpx
 import pytest
 
-from faqbot.ui import build_ui
-from faqbot.ui_server import FeedbackLog, Handlers
+from faqbot.serve.feedback import FeedbackLog
+from faqbot.serve.gradio_app import build_ui
+from faqbot.serve.handlers import Handlers
 from tests.conftest import tiny_faqbot
 from tests.servers import serving
 

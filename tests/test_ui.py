@@ -10,10 +10,15 @@ import pytest
 from faqbot.render import NOT_FOUND, citation
 from faqbot.render.chat import chat_markdown, user_markdown
 from faqbot.render.html import article_html
+from faqbot.serve.feedback import FeedbackLog
+from faqbot.serve.gradio_app import _api, build_ui
+from faqbot.serve.handlers import Handlers, UserError
+from faqbot.settings import ServeSettings
 from faqbot.types import Chunk, Passage, Quote, Reply, Span
-from faqbot.ui import QUEUE_SIZE, _api, build_ui
-from faqbot.ui_server import MAX_EXCHANGES, WHY_K, FeedbackLog, Handlers, UserError
 from tests.conftest import tiny_faqbot
+
+SERVE = ServeSettings()
+MAX_EXCHANGES, WHY_K, QUEUE_SIZE = SERVE.max_exchanges, SERVE.why_k, SERVE.queue_size
 
 DRIVE = "Can I drive after a ketamine session?"
 ACUTE = "I want to end my life tonight"

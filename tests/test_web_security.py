@@ -10,8 +10,8 @@ import gradio
 import httpx
 import pytest
 
-from faqbot.ui import build_ui
-from faqbot.ui_http import parse_origins, refused
+from faqbot.serve.gradio_app import build_ui
+from faqbot.serve.http import parse_origins, refused
 from tests.conftest import ROOT, tiny_faqbot
 from tests.servers import raw_get, serving
 
@@ -228,7 +228,8 @@ def test_app_py_reads_the_allowed_origins_setting(monkeypatch, tiny):
     monkeypatch.setenv("FAQBOT_ALLOWED_ORIGINS", f"{ALLOWED},https://www.clinic.example")
     monkeypatch.setenv("FAQBOT_FEEDBACK", "")
     monkeypatch.setattr(app_py.FAQBot, "load", classmethod(lambda cls, **kw: tiny))
-    monkeypatch.setattr(app_py, "launch", lambda demo, host, port, **kw: seen.update(kw))
+    monkeypatch.setattr(app_py, "http_app", lambda demo, settings, **kw: seen.update(kw))
+    monkeypatch.setattr(app_py, "launch", lambda app, host, port: None)
     app_py.main([])
     assert seen.pop("allowed_origins") == (ALLOWED, "https://www.clinic.example")
     assert seen.pop("api").handlers.bot is tiny  # the JSON API, under the same policy
@@ -293,3 +294,17 @@ def test_a_complete_call_still_goes_through(app):
     posted = httpx.post(url, json={"data": ["drive", 2, "hybrid", ""]}, timeout=10)
     stream = httpx.get(f"{url}/{posted.json()['event_id']}", timeout=10).text
     assert stream.startswith("event: complete")
+
+
+def test_app_py_takes_settings_leaves_as_json_and_names_a_wrong_one():
+    import app as app_py
+
+    settings = app_py.settings_from('{"api_concurrency": 4, "why_k": 5}')
+    assert (settings.serve.api_concurrency, settings.serve.why_k) == (4, 5)
+    assert settings.encoder.threads == settings.serve.encoder_threads == 1  # serving threads
+    with pytest.raises(
+        ValueError, match="No setting 'concurrency'. Settings are: .*api_concurrency"
+    ):
+        app_py.settings_from('{"concurrency": 4}')
+    with pytest.raises(ValueError, match="FAQBOT_SETTINGS must be a JSON object"):
+        app_py.settings_from("[4]")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from .settings import RETRIEVERS, Limits
 
 EMPTY = "The question is empty. Type a question, e.g. 'Can I drive after a session?'"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
-    """Replace lone surrogates (undecodable terminal bytes, half an emoji from a browser or
-    JSON's "\\ud800") so every layer can encode the text; the tokenizer would reject them."""
-    return text.encode("utf-8", "replace").decode("utf-8")
+    """Lone surrogates (undecodable terminal bytes, half an emoji from a browser, JSON's
+    "\\ud800") as U+FFFD, so every layer can encode the text; the tokenizer would reject them."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def require_text(question: object) -> str:

@@ -164,6 +164,41 @@ class SafetySettings:
 
 
 @dataclass(frozen=True)
+class ServeSettings:
+    """The web app and the JSON API (docs/BENCHMARKS.md "Over HTTP", docs/RELIABILITY.md)."""
+
+    # Query-encoder threads while serving: one answer on two threads costs twice the CPU (ONNX
+    # Runtime's threads spin while they wait) and a server's cores are shared with request
+    # handling and other answers: one per answer gave ~1.5x the answers/s at 50 clients
+    encoder_threads: int = 1
+    # Answers the JSON API computes at once in worker threads: 2 gave the best p95 at 50 clients
+    # (~290 ms, against ~500 ms for 1 and ~430 ms for 4)
+    api_concurrency: int = 2
+    # One answer at a time through Gradio's queue: its per-call overhead (session state, event
+    # stream), not the bot, limits the answers per second there; programs use the JSON API
+    gradio_concurrency: int = 1
+    # Requests waiting beyond the running ones, in Gradio's queue and the JSON API's alike; more
+    # get an immediate "busy" (503 with Retry-After from the JSON API) instead of a hang
+    queue_size: int = 64
+    retry_after_s: int = 1
+    # One body limit for every route. The chat page sends the whole conversation with each
+    # question: an exchange is ~4.4 KB on the dev set (7.3 KB at most) and the chat keeps its last
+    # `max_exchanges`, ~90 KB. A 5 MB question held the single Gradio worker ~14 s in safety checks
+    max_body_bytes: int = 131_072
+    max_exchanges: int = 12
+    # Gradio keeps ~60 KB of per-session state for each session and every API call is a new one:
+    # its default of 10,000 let memory grow by ~600 MB under steady API load; 1,000 bounds it near
+    # 60 MB (a visitor idle while 1,000 newer sessions arrive loses only the feedback buttons)
+    session_capacity: int = 1_000
+    why_k: int = 10  # passages in the staff's "why this answer" table
+
+    def __post_init__(self) -> None:
+        _at_least(self, 1, "encoder_threads", "api_concurrency", "gradio_concurrency")
+        _at_least(self, 1, "max_body_bytes", "max_exchanges", "session_capacity", "why_k")
+        _at_least(self, 0, "queue_size", "retry_after_s")
+
+
+@dataclass(frozen=True)
 class Settings:
     """The whole tree: `Settings().replace(chunk_words=20)` changes one leaf by name."""
 
@@ -173,6 +208,7 @@ class Settings:
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     limits: Limits = field(default_factory=Limits)
     safety: SafetySettings = field(default_factory=SafetySettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
 
     def replace(self, **values) -> Settings:
         """A copy with leaves changed by their name, which is unique across the sections

@@ -6,6 +6,11 @@ from ..types import Passage, Reply
 from .markdown import escape_markdown
 
 TABLE_PASSAGE_CHARS = 160
+HITS_HEADERS = ("rank", "score", "article", "section", "passage")
+WHY_HEADERS = (
+    "hybrid rank", "hybrid score", "dense rank", "dense score", "lexical rank", "lexical score",
+    "quoted", "article", "section", "passage",
+)  # fmt: skip
 
 
 def hits_table(hits: list[Passage]) -> list[list]:

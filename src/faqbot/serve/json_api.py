@@ -12,15 +12,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from .http_guard import HTTP_METHODS, MAX_BODY_BYTES, BadBody, parse_json
-from .ui_server import FeedbackLog, Handlers, UserError
+from .feedback import FeedbackLog
+from .guard import HTTP_METHODS, BadBody, error_response, parse_json
+from .handlers import Handlers, UserError
 
-# Answers computed at once, in worker threads (FAQBot is safe to call from several threads). With
-# one encoder thread per answer (ui_http.ENCODER_THREADS), 2 gave the best p95 at 50 clients:
-# ~290 ms, against ~500 ms for 1 (a lock, in effect) and ~430 ms for 4 (docs/BENCHMARKS.md).
-CONCURRENCY = 2
-QUEUE_SIZE = 64  # requests waiting beyond the running ones; more get 503, as Gradio's queue does
-RETRY_AFTER_S = 1
 EXAMPLE = '{"question": "Can I drive after a session?"}'
 REQUIRED = object()
 ASK_FIELDS = {"question": (str, REQUIRED)}
@@ -46,22 +41,18 @@ class Problem(Exception):
 class JsonApi:
     """POST /api/ask and /api/search over one FAQBot, with bounded concurrency and waiting.
 
-    Up to `concurrency` answers run at once in worker threads; up to `queue_size` more requests
-    wait for a turn; beyond that a request gets 503 with Retry-After at once.
+    Up to `concurrency` answers run at once in worker threads (FAQBot is safe to call from
+    several); up to `queue_size` more requests wait for a turn; beyond that a request gets 503
+    with Retry-After at once. Each is the bot's ServeSettings value unless given.
     """
 
-    def __init__(
-        self,
-        bot,
-        *,
-        concurrency: int | None = None,
-        queue_size: int | None = None,
-        max_body: int = MAX_BODY_BYTES,
-    ):
+    def __init__(self, bot, *, concurrency: int | None = None, queue_size: int | None = None):
+        settings = bot.settings.serve
         self.handlers = Handlers(bot, FeedbackLog(None))
-        self.concurrency = concurrency or CONCURRENCY
-        self.queue_size = QUEUE_SIZE if queue_size is None else queue_size
-        self.max_body = max_body
+        self.concurrency = concurrency or settings.api_concurrency
+        self.queue_size = settings.queue_size if queue_size is None else queue_size
+        self.max_body = settings.max_body_bytes
+        self.retry_after = settings.retry_after_s
         self._pending = 0  # running + waiting; only touched on the event loop's thread
         self._limiter: anyio.CapacityLimiter | None = None
 
@@ -88,7 +79,7 @@ class JsonApi:
 
     async def unknown(self, request: Request) -> JSONResponse:
         detail = f"No endpoint {request.url.path}; the endpoints are POST /api/ask, /api/search."
-        return _error(404, detail)
+        return error_response(404, detail)
 
     def _search(self, question: str, k: int, retriever: str, article: str) -> list[dict]:
         return self.handlers.api_search(question, k, retriever, article)
@@ -101,7 +92,7 @@ class JsonApi:
             return JSONResponse(await self._run(fn, values), headers=_NO_STORE)
         except Problem as why:
             allow = {"Allow": "POST"} if why.status == 405 else {}
-            return _error(why.status, why.detail, why.headers | allow)
+            return error_response(why.status, why.detail, why.headers | allow)
 
     async def _body(self, request: Request) -> dict:
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -130,8 +121,8 @@ class JsonApi:
             raise Problem(
                 503,
                 f"The bot is busy: {self.queue_size} questions are waiting. Try again in "
-                f"{RETRY_AFTER_S} s.",
-                {"Retry-After": str(RETRY_AFTER_S)},
+                f"{self.retry_after} s.",
+                {"Retry-After": str(self.retry_after)},
             )
         if self._limiter is None:  # made here: it belongs to the server's event loop
             self._limiter = anyio.CapacityLimiter(self.concurrency)
@@ -179,7 +170,3 @@ def _json(value) -> str:
     if isinstance(value, int | float):
         return repr(value)
     return {str: "a string", list: "a list", dict: "an object"}.get(type(value), "another type")
-
-
-def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status, headers=_NO_STORE | (headers or {}))

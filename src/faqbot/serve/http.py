@@ -1,4 +1,5 @@
-"""The HTTP server around the Gradio app: which sites may call it, no file routes, uvicorn."""
+"""The HTTP server: the Gradio app and the JSON API behind one origin policy, no file routes,
+every request checked (guard.py), run by uvicorn."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import PlainTextResponse
 
-from .http_api import JsonApi
-from .http_guard import Endpoints, RequestGuard, quiet_gradio_tracebacks
+from ..settings import ServeSettings
+from .assets import CSS
+from .guard import Endpoints, RequestGuard, quiet_gradio_tracebacks
+from .json_api import JsonApi
 
 # What launch() fixes for every deployment: never shared, no analytics, monitoring, run history,
 # server-side rendering, MCP or uploads, and errors without stack traces.
@@ -26,21 +29,11 @@ GRADIO_SETTINGS = dict(
     show_error=False,
     max_file_size="1kb",
 )
-# Gradio keeps ~60 KB of per-session state (a copy of every component's config) for each session,
-# and every API call is a new session: its default of 10,000 sessions let memory grow by ~600 MB
-# under steady API load. 1,000 bounds it near 60 MB; a visitor idle while 1,000 newer sessions
-# arrive loses only their chat's feedback buttons and the look-up table's selection.
-SESSION_CAPACITY = 1_000
 # Gradio's routes that write or serve files or fetch URLs. The app has no file inputs or outputs,
 # and Gradio's file= route would serve anything in its shared upload folder (/tmp/gradio), even
 # files other apps or earlier runs left there; process_recording took and echoed uploads.
 REFUSED_SEGMENTS = frozenset({"upload", "upload_progress", "file", "stream", "process_recording"})
 REFUSED_PREFIXES = ("file=", "proxy=")
-# Query-encoder threads when serving (Settings.threads). One answer on two threads costs twice
-# the CPU (ONNX Runtime's threads spin while they wait), and a server's cores are shared with
-# request handling and other answers: one thread per answer gave ~1.5x the answers/s at 50
-# clients (docs/BENCHMARKS.md, "Over HTTP").
-ENCODER_THREADS = 1
 
 
 def parse_origins(text: str | Iterable[str]) -> tuple[str, ...]:
@@ -96,8 +89,8 @@ class NoFileRoutes:
 
 def http_app(
     demo: gr.Blocks,
+    settings: ServeSettings,
     *,
-    css: str = "",
     allowed_origins: Iterable[str] = (),
     api: JsonApi | None = None,
 ) -> FastAPI:
@@ -111,7 +104,7 @@ def http_app(
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     quiet_gradio_tracebacks()
     # outermost last: CORS, then no file routes, then every other request checked
-    app.add_middleware(RequestGuard, endpoints=Endpoints.of(demo))
+    app.add_middleware(RequestGuard, endpoints=Endpoints.of(demo), max_body=settings.max_body_bytes)
     app.add_middleware(NoFileRoutes)
     # Its presence also tells Gradio to leave CORS to us (gradio.route_utils.CustomCORSMiddleware).
     app.add_middleware(
@@ -123,11 +116,20 @@ def http_app(
     )
     if api is not None:
         app.router.routes.extend(api.routes)  # before the mount at /, which would take every path
-    demo.state_session_capacity = SESSION_CAPACITY  # read by mount_gradio_app
-    return gr.mount_gradio_app(app, demo, "/", css=css, **GRADIO_SETTINGS)
+    demo.state_session_capacity = settings.session_capacity  # read by mount_gradio_app
+    return gr.mount_gradio_app(app, demo, "/", css=CSS, **GRADIO_SETTINGS)
 
 
 def http_server(app: FastAPI, host: str, port: int) -> uvicorn.Server:
     """A uvicorn server for `app`; no access log (it would record visitors' addresses)."""
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
     return uvicorn.Server(config)
+
+
+def launch(app: FastAPI, host: str, port: int) -> None:
+    """Serve `app` on host:port until stopped (Ctrl-C)."""
+    print(f"Serving the FAQ bot on http://{host}:{port} (Ctrl-C stops it)", flush=True)
+    try:
+        http_server(app, host, port).run()
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once it has shut down cleanly
+        print("Stopped.", flush=True)

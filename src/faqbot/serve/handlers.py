@@ -1,58 +1,21 @@
-"""The server functions behind the web UI and its API, callable without a browser or Gradio."""
+"""The functions behind every serving surface (chat, staff desk, Gradio's API, the JSON API):
+plain Python over one FAQBot, callable without a browser, Gradio or HTTP."""
 
 from __future__ import annotations
 
-import json
-import re
-import threading
-import time
 from dataclasses import replace
-from pathlib import Path
 
-from .render import citation, reply_dict, search_dict
-from .render.chat import chat_markdown, user_markdown
-from .render.html import article_html
-from .render.staff import hits_table, why_markdown, why_table
-from .types import Passage as Hit
-from .types import Reply, SearchResult
-
-WHY_K = 10  # passages shown in the "why this answer" table
-# The chat page sends the whole conversation with each question, and every request is capped at
-# http_guard.MAX_BODY_BYTES (128 KiB): 12 exchanges of at most ~7.3 KB (dev set) stay well under
-# it. Older ones leave the top of the chat.
-MAX_EXCHANGES = 12
-# Lone UTF-16 surrogates arrive from JSON ("\ud800") or a browser that cut an emoji in half; the
-# tokenizer rejects them (TypeError), so they become U+FFFD before the bot sees the question.
-_SURROGATE = re.compile("[\ud800-\udfff]")
+from ..question import clean_text
+from ..render import citation, reply_dict, search_dict
+from ..render.chat import chat_markdown, user_markdown
+from ..render.html import article_html
+from ..render.staff import hits_table, why_markdown, why_table
+from ..types import Passage, Reply, SearchResult
+from .feedback import FeedbackLog
 
 
 class UserError(ValueError):
     """A problem with the visitor's input, worded for the visitor."""
-
-
-class FeedbackLog:
-    """Appends thumbs up/down to a JSONL file: rating and passage ids; the question on opt-in."""
-
-    def __init__(self, path: str | Path | None, log_questions: bool = False):
-        self.path = Path(path) if path else None
-        self.log_questions = log_questions
-        self._lock = threading.Lock()
-
-    def record(self, liked: bool, passages: list[str], question: str = "") -> dict | None:
-        if self.path is None:
-            return None
-        entry = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "rating": "up" if liked else "down",
-            "passages": list(passages),
-        }
-        if self.log_questions:
-            entry["question"] = question
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as f:
-                f.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        return entry
 
 
 class Handlers:
@@ -67,11 +30,12 @@ class Handlers:
         self.feedback = feedback
         self.documents = {d.doc_id: d for d in bot.corpus.documents}
         self.limit = bot.settings.limits.max_question_chars
+        self.settings = bot.settings.serve
 
     # -- visitors -----------------------------------------------------------------------------
     def chat(self, question: str, history: list, turns: dict) -> tuple[list, dict, Reply | None]:
         """Ask and append the exchange; an empty question leaves the chat as it was."""
-        question = _clean(question) if isinstance(question, str) else ""
+        question = clean_text(question) if isinstance(question, str) else ""
         if not question.strip():
             return history, turns, None
         reply = self.bot.ask(question)  # over-long questions come back as a friendly note
@@ -82,7 +46,7 @@ class Handlers:
             "options": [{"value": t, "label": t} for t in options],
         }
         history = [*history, {"role": "user", "content": user_markdown(question)}, bot_message]
-        dropped = max(0, len(history) - 2 * MAX_EXCHANGES)
+        dropped = max(0, len(history) - 2 * self.settings.max_exchanges)  # oldest leave the top
         history = history[dropped:]
         turns = {int(i) - dropped: t for i, t in turns.items() if int(i) >= dropped}
         turns[len(history) - 1] = {
@@ -135,13 +99,13 @@ class Handlers:
             raise UserError(str(why)) from None
         return replace(wide, passages=tuple(h for h in wide if h.doc_id == article)[:k])
 
-    def lookup(self, question, k, article) -> tuple[str, list[list], list[Hit]]:
+    def lookup(self, question, k, article) -> tuple[str, list[list], list[Passage]]:
         """The safety text for the query (shown above the results), the table, the passages."""
         hits = self.search(question, k, "hybrid", article or "")
         warning = "\n\n".join([hits.safety_text, *(f"_{n}_" for n in hits.notes)]).strip()
         return warning, hits_table(hits), list(hits)
 
-    def show(self, hits: list[Hit], row: int) -> tuple[str, str]:
+    def show(self, hits: list[Passage], row: int) -> tuple[str, str]:
         """The selected passage's full article, highlighted, and its citation to copy."""
         if not hits or not 0 <= row < len(hits):
             return "", ""
@@ -153,7 +117,7 @@ class Handlers:
         """Why the bot answered (or abstained) as it did: ranks, scores, abstention, safety rule."""
         question = _text(question)
         try:
-            hits = self.bot.search(question, k=WHY_K)
+            hits = self.bot.search(question, k=self.settings.why_k)
         except ValueError as why:
             raise UserError(str(why)) from None
         reply = self.bot.ask(question)
@@ -164,8 +128,4 @@ class Handlers:
 def _text(question) -> str:
     if not isinstance(question, str):
         raise UserError(f"The question must be text, got {type(question).__name__}.")
-    return _clean(question)
-
-
-def _clean(text: str) -> str:
-    return _SURROGATE.sub("\ufffd", text)
+    return clean_text(question)

@@ -12,11 +12,6 @@ from dataclasses import dataclass
 
 from starlette.responses import JSONResponse
 
-# One limit for every route. The chat page sends the whole conversation with each question: an
-# exchange is ~4.4 KB on the dev set (7.3 KB at most), and the chat keeps its last 12
-# (ui_server.MAX_EXCHANGES), ~90 KB. A question is at most 1,000 characters. A 5 MB question
-# held the single Gradio worker ~14 s in safety checks before being refused as too long.
-MAX_BODY_BYTES = 131_072
 METHODS = ("GET", "HEAD", "POST")
 # the standard ones: the JSON API (/api/...) answers these itself, with a 405 naming POST
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
@@ -74,11 +69,12 @@ class Endpoints:
 
 class RequestGuard:
     """ASGI middleware: 405 for other methods, 404 for Gradio's POST routes the app does not use,
-    413 over MAX_BODY_BYTES, 400 for a body that is not JSON, 404/422 for calls Gradio would
-    answer with a 500 and a traceback (or an error that prints the visitor's values), and any
-    exception logged as its type and place only, with a 500 that says so."""
+    413 over `max_body` bytes (ServeSettings.max_body_bytes), 400 for a body that is not JSON,
+    404/422 for calls Gradio would answer with a 500 and a traceback (or an error that prints
+    the visitor's values), and any exception logged as its type and place only, with a 500 that
+    says so."""
 
-    def __init__(self, app, endpoints: Endpoints, max_body: int = MAX_BODY_BYTES):
+    def __init__(self, app, endpoints: Endpoints, max_body: int):
         self.app, self.endpoints, self.max_body = app, endpoints, max_body
 
     async def __call__(self, scope, receive, send):
@@ -99,7 +95,7 @@ class RequestGuard:
             log.error("%s at %s:%s", type(why).__name__, frame.filename, frame.lineno)
             if not started:
                 detail = "The server failed on this request; the error is logged."
-                await _error(500, detail)(scope, receive, send)
+                await error_response(500, detail)(scope, receive, send)
 
     async def _checked(self, scope, receive, send):
         path, method = scope["path"], scope["method"]
@@ -107,7 +103,7 @@ class RequestGuard:
         if method not in (HTTP_METHODS if api else METHODS):
             allow = ", ".join(METHODS)
             detail = f"{method} is not allowed here; this app answers {allow}."
-            await _error(405, detail, {"Allow": allow})(scope, receive, send)
+            await error_response(405, detail, {"Allow": allow})(scope, receive, send)
             return
         if method != "POST":
             await self.app(scope, receive, send)
@@ -115,12 +111,12 @@ class RequestGuard:
         route = None if api else _POSTS.fullmatch(path)
         if not api and route is None:
             detail = f"No POST route {path[:80]}; ask with POST /api/ask or /gradio_api/call/ask."
-            await _error(404, detail)(scope, receive, send)
+            await error_response(404, detail)(scope, receive, send)
             return
         body = await _read_body(scope, receive, self.max_body)
         problem = self._problem(body, route)
         if problem:
-            await _error(*problem)(scope, receive, send)
+            await error_response(*problem)(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)
 
@@ -208,7 +204,8 @@ def _replay(body: bytes, receive):
     return replayed
 
 
-def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    """{"detail": ...} with the status; no-store, as every answer here may repeat a question."""
     headers = {"Cache-Control": "no-store"} | (headers or {})
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
