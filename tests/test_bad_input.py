@@ -93,7 +93,8 @@ def test_python_api(real_bot, name):
             real_bot.search(question)
     else:
         found = real_bot.search(question, k=3)
-        assert found.crisis_level == reply.crisis_level and found.safety_text == reply.safety_text
+        assert found.crisis_level == reply.crisis_level
+        assert (reply.crisis_level == "none") or "988" in found.safety_text
         # an acute query keeps no passage that gives a dose, route or phone number
         assert len(found) == 3 or (found.crisis_level == "acute" and 1 <= len(found) <= 3)
 
@@ -131,9 +132,12 @@ def test_ui_server_functions(handlers, real_bot, name):
     assert len(found["passages"]) == 3 or found["crisis_level"] == "acute"
     warning, rows, hits = handlers.lookup(question, 3, "")
     assert len(rows) == len(hits) == len(found["passages"])
-    assert ("988" in warning) == (reply.crisis_level != "none")
+    if reply.crisis_level != "none":
+        assert "988" in warning
     why, table = handlers.why(question)
-    assert why.startswith(("**Answered**", "**Abstained**")) and len(table) == 10
+    assert why.startswith(("**Answered**", "**Abstained**"))
+    # an acute question's passages leave out doses, routes and phone numbers, here too
+    assert len(table) == 10 or (reply.crisis_level == "acute" and 0 < len(table) < 10)
 
 
 # -- the HTTP API ---------------------------------------------------------------------------------

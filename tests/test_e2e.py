@@ -90,7 +90,7 @@ def test_a_named_thing_no_article_mentions_is_said_before_the_quotes(real_bot):
     note = "The articles don't say anything about “sertraline”."
     assert any(n.startswith(note) for n in reply.notes)
     assert reply_markdown(reply).index("don't say anything") < reply_markdown(reply).index("> ")
-    covered = real_bot.ask("I take like five meds every day, could ketamine cut that down?")
+    covered = real_bot.ask("Can I drive home after a session?")
     assert covered.uncovered == () and not covered.notes
 
 

@@ -12,7 +12,7 @@ from .safety import (
     retired_number_note,
     safety_text,
 )
-from .types import Passage, Reply, SearchResult
+from .types import Abstention, Passage, Reply, SearchResult
 
 
 def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
@@ -29,7 +29,10 @@ def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
     if assessment.level == "acute":
         kept = [q for q in quotes if not describes_dose_or_method(q.text)]
         quotes = tuple(replace(q, number=n) for n, q in enumerate(kept, start=1))
-        extra = {"suggestions": (), "followups": ()}
+        # nothing competes with the crisis message: no topics, caveats or "uncovered" words
+        extra = {"suggestions": (), "followups": (), "uncovered": ()}
+        # only "too long" stays: it says why there is no answer
+        notes = notes if reply.abstention is Abstention.TOO_LONG else ()
     notes += _retired_notes(q.text for q in quotes)
     level = assessment.level
     if level == "none" and any(passage_mentions_suicide(q.text) for q in quotes):

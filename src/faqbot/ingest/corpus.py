@@ -44,7 +44,10 @@ def _split_front_matter(raw: str) -> tuple[dict, str]:
     end = raw.find("\n---\n", 4)
     if end < 0:
         raise ValueError("front matter opened with '---' is never closed by a '---' line")
-    meta = yaml.safe_load(raw[4:end]) or {}
+    try:
+        meta = yaml.safe_load(raw[4:end]) or {}
+    except yaml.YAMLError as exc:  # e.g. "- &." (an anchor with no name): say which part broke
+        raise ValueError(f"front matter is not valid YAML ({exc.__class__.__name__})") from None
     if not isinstance(meta, dict):
         raise ValueError("front matter is not a 'key: value' mapping")
     return meta, raw[end + 5 :]
