@@ -97,6 +97,16 @@ def shoot(url: str, out: Path) -> list[Path]:
             made.append(out / f"lookup-{name}.png")
             page.screenshot(path=made[-1], full_page=True)
             page.close()
+            # the crisis reply in dark mode: the banner keeps its own readable colours
+            dark = browser.new_page(
+                viewport={"width": width, "height": height}, color_scheme="dark"
+            )
+            dark.goto(url)
+            dark.wait_for_selector("#question textarea")
+            ask(dark, "I just feel like ending it")
+            made.append(out / f"ask-crisis-{name}-dark.png")
+            dark.screenshot(path=made[-1], full_page=True)
+            dark.close()
         browser.close()
     return made
 

@@ -8,6 +8,10 @@ CSS = """
 .crisis-banner * { color: inherit !important; background: transparent !important; }
 .crisis-banner a { font-weight: 700; text-decoration: underline; }
 .dark .crisis-banner { background: #450a0a; color: #fef2f2; border-color: #f87171; }
+/* no thumbs under a crisis message: rating it is not what the visitor came for */
+#chat .bot-row:has(.crisis-banner) + .message-buttons button[aria-label='Like'],
+#chat .bot-row:has(.crisis-banner) + .message-buttons button[aria-label='Dislike'] {
+  display: none; }
 details.sources { border-top: 1px solid var(--border-color-primary); margin-top: 0.6em;
   padding-top: 0.4em; }
 details.sources summary { cursor: pointer; font-weight: 600; }
