@@ -181,3 +181,20 @@ def test_queries_use_the_onnx_export_with_the_same_vectors(real_bot):
     questions = ["Can I drive after a session?", "ketamin for ocd??", "¿Cuánto cuesta? 😊"]
     reference = SentenceTransformerEncoder().encode(questions)
     assert abs(real_bot.encoder.encode(questions) - reference).max() < 1e-4
+
+
+def test_a_quote_with_the_retired_lifeline_number_also_gives_988(real_bot):
+    reply = real_bot.ask("what number should I call in a life-threatening situation?")
+    quoted = [q for q in reply.quotes if "273-8255" in q.text]
+    assert quoted, [q.text for q in reply.quotes]  # the Mindbloom disclaimer, verbatim
+    assert any("988" in n and "1-800-273-8255" in n for n in reply.notes)
+
+
+def test_cli_search_carries_the_crisis_text_in_text_and_json():
+    question = "I want to kill myself tonight"
+    shown = run_cli("search", question, "-k", "3")
+    assert shown.returncode == 0 and shown.stdout.index("988") < shown.stdout.index("1.")
+    assert "(tel:988)" not in shown.stdout  # links read as plain text in a terminal
+    data = json.loads(run_cli("search", question, "-k", "3", "--json").stdout)
+    assert data["crisis_level"] == "acute" and "988" in data["safety_text"]
+    assert 1 <= len(data["passages"]) <= 3
