@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from .http_guard import HTTP_METHODS, MAX_BODY_BYTES, BadBody, parse_json
+from .http_guard import HTTP_METHODS, MAX_BODY_BYTES, AsciiJSON, BadBody, parse_json
 from .ui_server import FeedbackLog, Handlers, UserError
 
 # Answers computed at once, in worker threads (FAQBot is safe to call from several threads). With
@@ -182,4 +182,4 @@ def _json(value) -> str:
 
 
 def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status, headers=_NO_STORE | (headers or {}))
+    return AsciiJSON({"detail": detail}, status_code=status, headers=_NO_STORE | (headers or {}))

@@ -11,8 +11,9 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import PlainTextResponse
 
+from .gradio_calls import Endpoints, quiet_gradio_tracebacks
 from .http_api import JsonApi
-from .http_guard import Endpoints, RequestGuard, quiet_gradio_tracebacks
+from .http_guard import RequestGuard
 
 # What launch() fixes for every deployment: never shared, no analytics, monitoring, run history,
 # server-side rendering, MCP or uploads, and errors without stack traces.
