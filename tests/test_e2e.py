@@ -9,7 +9,7 @@ import pytest
 from faqbot.reply import DISCLAIMER, NOT_FOUND
 from tests.conftest import DATA, ROOT
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("real_index")]
 DEVSET = [json.loads(line) for line in (DATA / "devset.jsonl").read_text().splitlines() if line]
 
 
