@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +13,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -35,6 +38,24 @@ class FakeEncoder:
             rows.append(row)
         vectors = np.asarray(rows, dtype=np.float32)
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+class BlockingEncoder(FakeEncoder):
+    """Holds every question until released, so requests pile up deterministically."""
+
+    def __init__(self):
+        super().__init__()
+        self.release = threading.Event()
+        self.held = 0  # questions inside encode() now
+        self._lock = threading.Lock()
+
+    def encode(self, texts):
+        with self._lock:
+            self.held += 1
+        assert self.release.wait(30), "never released"
+        with self._lock:
+            self.held -= 1
+        return super().encode(texts)
 
 
 TINY_DOCS = {
@@ -115,7 +136,17 @@ def tiny_bot(tiny_corpus, tmp_path, fake_encoder):
 
 @pytest.fixture(scope="session")
 def real_bot():
-    """The bundled model and corpus, loaded once (builds index/ on first use)."""
+    """The bundled model and corpus, loaded once per test process. The first process to get here
+    builds index/; others (pytest-xdist workers) wait for it and load the same build."""
     from faqbot import FAQBot
 
-    return FAQBot.load()
+    (ROOT / "index").mkdir(exist_ok=True)
+    with open(ROOT / "index" / ".tests.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        return FAQBot.load()
+
+
+@pytest.fixture(scope="session")
+def real_index(real_bot) -> Path:
+    """index/ built from the bundled corpus and model, for app.py and the CLI in subprocesses."""
+    return real_bot.index.path

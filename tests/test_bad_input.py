@@ -7,12 +7,11 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
 
-from faqbot import FAQBot, safety
+from faqbot import FAQBot
 from faqbot.cli import main as cli_main
 from faqbot.render import reply_dict, reply_markdown
 from faqbot.render.chat import user_markdown
@@ -22,7 +21,7 @@ from faqbot.serve.handlers import Handlers, UserError
 from tests.conftest import ROOT
 from tests.servers import serving
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("real_index")]
 
 CRISIS = "I want to kill myself"
 HOSTILE = {
@@ -218,20 +217,3 @@ def test_cli_process_with_bytes_that_are_not_utf8():
     done = run_cli("ask", "--json", b"I want to kill myself, caf\xe9")
     assert b"Traceback" not in done.stderr, done.stderr.decode(errors="replace")[-600:]
     assert done.returncode == 0 and b"988" in done.stdout
-
-
-# -- time: the safety check must stay linear, every character of a long message is examined ------
-def test_safety_check_time_grows_linearly_with_the_message():
-    # "(?:ME|...)(?: (?:have|...|kept|started|start))* self ?-?harm": from every "kept" the
-    # unbounded run scans to the end, so n words cost n^2. Fix: {0,8} instead of *.
-    def seconds(text: str) -> float:
-        start = time.perf_counter()
-        safety.assess(text)
-        return time.perf_counter() - start
-
-    slow = {}
-    for word in ("kept ", "started ", "been ", "keep ", "start ", "stop "):
-        small, large = min(seconds(word * 600) for _ in range(3)), seconds(word * 2400)
-        if large > 8 * small + 0.05:  # linear is ~4x; quadratic ~16x
-            slow[word] = round(large / small, 1)
-    assert not slow, f"4x the text took this many times longer: {slow}"

@@ -10,7 +10,7 @@ from faqbot.render import NOT_FOUND, reply_markdown
 from faqbot.types import DISCLAIMER
 from tests.conftest import DATA, ROOT
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("real_index")]
 DEVSET = [json.loads(line) for line in (DATA / "devset.jsonl").read_text().splitlines() if line]
 
 

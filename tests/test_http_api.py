@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -15,7 +14,7 @@ import pytest
 from faqbot import FAQBot
 from faqbot.serve.gradio_app import build_ui
 from faqbot.serve.json_api import JsonApi
-from tests.conftest import FakeEncoder, tiny_faqbot
+from tests.conftest import BlockingEncoder, tiny_faqbot
 from tests.servers import ask_http, serving
 
 ALLOWED = "https://clinic.example"
@@ -221,24 +220,6 @@ def test_a_failure_inside_the_bot_is_a_500_without_the_question_in_the_log(tiny,
 
 
 # -- bounded concurrency --------------------------------------------------------------------------
-class BlockingEncoder(FakeEncoder):
-    """Holds every question until released, so requests pile up deterministically."""
-
-    def __init__(self):
-        super().__init__()
-        self.release = threading.Event()
-        self.held = 0  # questions inside encode() now
-        self._lock = threading.Lock()
-
-    def encode(self, texts):
-        with self._lock:
-            self.held += 1
-        assert self.release.wait(30), "never released"
-        with self._lock:
-            self.held -= 1
-        return super().encode(texts)
-
-
 def _until(condition, limit: float = 10.0) -> None:
     deadline = time.monotonic() + limit
     while not condition() and time.monotonic() < deadline:
@@ -264,9 +245,8 @@ def test_a_full_waiting_line_answers_503_with_retry_after_at_once(tmp_path):
         ]
         _until(lambda: api.in_flight == 3)
         assert (api.in_flight, encoder.held) == (3, 1)  # one running, two waiting
-        start = time.perf_counter()
         busy = [_post(base, path, {"question": "drive"}) for path in ("/api/ask", "/api/search")]
-        refused_in = time.perf_counter() - start
+        assert not any(f.done() for f in admitted)  # refused at once: before any answer
         encoder.release.set()
         answered = [f.result(timeout=30) for f in admitted]
     for response in busy:
@@ -274,7 +254,6 @@ def test_a_full_waiting_line_answers_503_with_retry_after_at_once(tmp_path):
         assert response.json() == {
             "detail": "The bot is busy: 2 questions are waiting. Try again in 1 s."
         }
-    assert refused_in < 2.0  # at once, while the admitted ones are still held
     assert [r.status_code for r in answered] == [200, 200, 200]
     assert api.in_flight == 0
 

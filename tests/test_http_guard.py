@@ -11,10 +11,10 @@ import re
 import anyio
 import httpx
 import pytest
-from starlette.responses import PlainTextResponse
 
 from faqbot.serve.gradio_app import build_ui
-from faqbot.serve.guard import Endpoints, RequestGuard, parse_json
+from faqbot.serve.gradio_calls import Endpoints
+from faqbot.serve.guard import RequestGuard, parse_json
 from faqbot.serve.json_api import JsonApi
 from tests.conftest import tiny_faqbot
 from tests.servers import serving
@@ -76,7 +76,7 @@ def test_a_streamed_body_without_a_length_is_cut_at_the_limit(base, path):
 
 
 def test_a_body_just_under_the_limit_still_goes_through(base):
-    history = [{"role": "user", "content": "y" * 125_000}]
+    history = [{"role": "user", "content": [{"type": "text", "text": "y" * 125_000}]}]
     response = _post(base, "/gradio_api/queue/join", _join(0, ["drive?", history, {}]))
     assert response.status_code == 200 and "event_id" in response.json()
 
@@ -174,6 +174,42 @@ BAD = {
         400,
         f"The body must be a JSON object. {SAY_JSON}",
     ),
+    "an empty session": (
+        "/gradio_api/queue/join",
+        _join(15, ["drive"], ""),  # a KeyError in Gradio's session store: a 500
+        422,
+        '"session_hash" must be 1 to 100 letters, digits, "-" or "_".',
+    ),
+    "a click without its event data": (
+        "/gradio_api/queue/join",
+        _join(8, [{}]),  # thumbs up/down: Gradio's LikeData raised a TypeError
+        422,
+        "Event 8 needs event_data with an index and a value; reload the page.",
+    ),
+    "a chat history its component cannot read": (
+        "/gradio_api/queue/join",
+        _join(0, ["drive", [{"role": "my secret"}], {}]),
+        422,
+        "Event 0: value 2 is not what its component takes; reload the page.",
+    ),
+    "a field of the wrong type": (
+        "/gradio_api/call/ask",
+        b'{"data": ["x"], "session_hash": [false, null]}',
+        422,
+        '"session_hash" must be a string or null, got a list.',
+    ),
+    "queue/join trigger_id not a number": (
+        "/gradio_api/queue/join",
+        b'{"data": ["drive"], "fn_index": 15, "session_hash": "s", "trigger_id": true}',
+        422,
+        '"trigger_id" must be a whole number or null, got True.',
+    ),
+    "not sent as JSON": (
+        "/gradio_api/call/ask",
+        b'{"data": ["x"]}',
+        415,
+        f"Send JSON with Content-Type: application/json. {SAY_JSON}",
+    ),
     "an unused Gradio route": (
         "/gradio_api/vibe-edit",
         b'{"prompt": "x"}',
@@ -187,7 +223,8 @@ BAD = {
 def test_bad_requests_get_a_4xx_naming_the_fix_and_no_traceback(
     base, capfd, path, body, status, detail
 ):
-    response = _post(base, path, body)
+    kind = "text/plain" if status == 415 else "application/json"
+    response = _post(base, path, body, **{"Content-Type": kind})
     assert (response.status_code, response.json()) == (status, {"detail": detail})
     out, err = capfd.readouterr()
     assert "Traceback" not in out + err and "my secret" not in out + err
@@ -198,6 +235,45 @@ def test_good_calls_still_go_through(base):
     stream = httpx.get(f"{base}/gradio_api/call/v2/search/{posted.json()['event_id']}").text
     assert stream.startswith("event: complete"), stream[:200]
     assert _post(base, "/gradio_api/queue/join", _join(15, ["drive"])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/ask", b'{"\\ud800": 1}'),
+        ("/gradio_api/call/v2/ask", b'{"\\ud800": 1}'),
+    ],
+)
+def test_a_message_quoting_a_lone_surrogate_is_sent_escaped(base, path, body):
+    # was a 500: the message quoted the field name, which UTF-8 cannot hold
+    response = _post(base, path, body)
+    assert response.status_code in (404, 422) and "\\ud800" in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/gradio_api/call/ask/no-such-event",
+        "/gradio_api/call/v2/ask",  # Gradio read it as /call/<"v2">/<event "ask">
+        "/gradio_api/queue/data?session_hash=no-such-session",
+    ],
+)
+def test_reading_events_that_do_not_exist_is_a_404_not_a_cut_stream(base, capfd, path):
+    # Gradio started the event stream, then raised inside it: the answer was cut off mid-way
+    response = httpx.get(base + path, timeout=30)
+    assert (response.status_code, response.json()) == (
+        404,
+        {"detail": "No call to read here: POST the call first, then read its events once."},
+    )
+    out, err = capfd.readouterr()
+    assert "Error" not in out + err
+
+
+def test_an_events_stream_can_be_read_once(base):
+    posted = _post(base, "/gradio_api/call/ask", b'{"data": ["Can I drive?"]}')
+    url = f"{base}/gradio_api/call/ask/{posted.json()['event_id']}"
+    assert httpx.get(url, timeout=30).text.startswith("event: complete")
+    assert httpx.get(url, timeout=30).status_code == 404
 
 
 @pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE", "CONNECT", "OPTIONS"])
@@ -232,9 +308,10 @@ def test_an_exception_anywhere_is_a_500_logged_by_type_and_place_only(tiny, capl
     assert "my secret" not in caplog.text
 
 
-def test_an_exception_after_the_answer_started_is_only_logged(tiny, caplog):
+def test_an_exception_after_the_answer_started_ends_it_cleanly_and_is_logged(tiny, caplog):
     async def half(scope, receive, send):
-        await PlainTextResponse("partial")(scope, receive, send)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"event: x\n\n", "more_body": True})
         raise ValueError("my secret")
 
     guard = RequestGuard(half, Endpoints.of(build_ui(tiny)), tiny.settings.serve.max_body_bytes)
@@ -245,7 +322,7 @@ def test_an_exception_after_the_answer_started_is_only_logged(tiny, caplog):
             return await client.get("/")
 
     response = anyio.run(call)
-    assert (response.status_code, response.text) == (200, "partial")
+    assert (response.status_code, response.text) == (200, "event: x\n\n")
     assert "ValueError at " in caplog.text and "my secret" not in caplog.text
 
 

@@ -431,6 +431,7 @@ QUESTIONS = [
 
 
 @pytest.mark.e2e
+@pytest.mark.slow
 def test_onnx_build_matches_the_torch_build_and_int8_stays_close(real_bot, tmp_path):
     from faqbot.encoders.transformer import SentenceTransformerEncoder
 

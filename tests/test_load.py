@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from faqbot.serve.gradio_app import build_ui
-from tests.conftest import FakeEncoder, tiny_faqbot
+from tests.conftest import BlockingEncoder, tiny_faqbot
 from tests.servers import app_process, ask_http, rss_mb, serving
 
 pytestmark = pytest.mark.load
@@ -49,10 +49,12 @@ def _round(base: str, per_client: int) -> list[str]:
         return [f for failures in pool.map(client, range(CLIENTS)) for f in failures]
 
 
-def test_fifty_clients_get_every_answer_and_server_memory_stays_flat(tmp_path):
+@pytest.mark.slow
+def test_fifty_clients_get_every_answer_and_server_memory_stays_flat(tmp_path, real_index):
     # Gradio keeps per-session state and each API call is a session; a smaller cap than the
     # app's 1,000 (ServeSettings.session_capacity) lets a short run reach the plateau.
     settings = '{"session_capacity": 100}'
+    # serves index/, built once for the run (real_index)
     with app_process(tmp_path / "app.log", FAQBOT_SETTINGS=settings) as (base, proc):
         assert _round(base, 3) == []  # 150 calls: warm, and past the session cap
         start = rss_mb(proc.pid)
@@ -66,31 +68,38 @@ def test_fifty_clients_get_every_answer_and_server_memory_stays_flat(tmp_path):
     assert "Traceback" not in log and "ERROR" not in log, log[-2000:]
 
 
-class SlowEncoder(FakeEncoder):
-    def encode(self, texts):
-        time.sleep(0.25)
-        return super().encode(texts)
-
-
-def test_a_full_queue_answers_busy_at_once_instead_of_hanging(tmp_path):
+def test_a_full_queue_answers_busy_before_any_queued_answer(tmp_path):
+    # Behaviour, not timing: with the running answer held, the calls beyond the queue's room are
+    # refused while every admitted one is still waiting; then the admitted ones all complete.
     bot = tiny_faqbot(tmp_path)
-    bot.retriever._encoder = SlowEncoder()  # ~0.25 s per question from here on
+    encoder = bot.retriever._encoder = BlockingEncoder()
     demo = build_ui(bot)
     demo.queue(max_size=2, default_concurrency_limit=1, api_open=False)  # as build_ui, tiny
+    url = "/gradio_api/call/ask"
 
-    def one(i: int) -> tuple[int, str, object, float]:
-        with httpx.Client(timeout=60) as http:
-            start = time.perf_counter()
-            status, event, payload = ask_http(http, base, f"Can I drive after session {i}?")
-            return status, event, payload, time.perf_counter() - start
+    def post(i: int) -> httpx.Response:
+        body = {"data": [f"Can I drive after session {i}?"]}
+        return httpx.post(base + url, json=body, timeout=60)
 
-    with serving(demo) as (host, port):
+    with serving(demo) as (host, port), ThreadPoolExecutor(11) as pool:
         base = f"http://{host}:{port}"
-        with ThreadPoolExecutor(12) as pool:
-            results = list(pool.map(one, range(12)))
-    answered = [r for r in results if r[:2] == (200, "complete")]
-    busy = [r for r in results if r[0] == 503]
-    assert len(answered) + len(busy) == 12, results
-    assert len(answered) >= 3 and len(busy) >= 5
-    assert {r[2] for r in busy} == {"Queue is full. Max size is 2 and size is 2."}
-    assert max(r[3] for r in busy) < 2.0  # refused at once, while answers take ~0.25 s each
+        running = post(0)
+        _until(lambda: encoder.held == 1)  # the first answer is running, and held
+        posted = list(pool.map(post, range(1, 12)))
+        statuses = sorted(r.status_code for r in posted)
+        assert encoder.held == 1  # still held: no admitted question has been answered
+        encoder.release.set()
+        admitted = [running] + [r for r in posted if r.status_code == 200]
+        streams = [
+            httpx.get(f"{base}{url}/{r.json()['event_id']}", timeout=60).text for r in admitted
+        ]
+    assert statuses == [200] * 2 + [503] * 9  # two wait in the queue, nine are refused
+    busy = {r.json()["detail"] for r in posted if r.status_code == 503}
+    assert busy == {"Queue is full. Max size is 2 and size is 2."}
+    assert [s.startswith("event: complete") for s in streams] == [True] * 3, streams
+
+
+def _until(condition, limit: float = 30.0) -> None:
+    deadline = time.monotonic() + limit
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)

@@ -33,7 +33,7 @@ ask = subprocess.run([*faqbot, "ask", "--json", "Can I drive after a session?"],
 assert json.loads(ask.stdout)["passages"], ask.stdout[:300]
 search = subprocess.run([*faqbot, "search", "--json", "-k", "3", "How fast does it work?"],
                         cwd=root, check=True, capture_output=True)
-assert len(json.loads(search.stdout)) == 3
+assert len(json.loads(search.stdout)["passages"]) == 3
 print("CLI OK", flush=True)
 
 sys.path.insert(0, root)
@@ -60,7 +60,7 @@ while True:
         assert app.poll() is None and time.monotonic() < deadline, "the app did not start"
         time.sleep(0.5)
 assert post("/api/ask", {"question": "Can I drive after a session?"})["passages"]
-assert len(post("/api/search", {"question": "side effects", "k": 2})) == 2
+assert len(post("/api/search", {"question": "side effects", "k": 2})["passages"]) == 2
 event = post("/gradio_api/call/ask", {"data": ["How many sessions?"]})["event_id"]
 with urllib.request.urlopen(f"{base}/gradio_api/call/ask/{event}", timeout=60) as response:
     assert response.read().startswith(b"event: complete")

@@ -1,5 +1,5 @@
-"""Every request checked before Gradio or the JSON API sees it: method, route, body size, JSON and
-the values of Gradio's calls; a failure reaches the log as its type and place, never its text."""
+"""Every request checked before Gradio or the JSON API sees it: method, route, body size, JSON,
+and Gradio's calls (gradio_calls.py); a failure is logged by its type and place, never its text."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import logging
 import re
 import sys
 import traceback
-from dataclasses import dataclass
+from urllib.parse import parse_qs
 
 from starlette.responses import JSONResponse
+
+from .gradio_calls import Endpoints
 
 METHODS = ("GET", "HEAD", "POST")
 # the standard ones: the JSON API (/api/...) answers these itself, with a 405 naming POST
@@ -20,6 +22,9 @@ HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRA
 _POSTS = re.compile(
     r"/gradio_api/(?:(?P<join>queue/join)|cancel|reset|call/(?P<v2>v2/)?(?P<name>[^/]+))/?"
 )
+# Gradio's event streams: for an unknown event or session Gradio raised inside the stream it had
+# started, cutting the answer off mid-way (and, before, printing a traceback)
+_STREAMS = re.compile(r"/gradio_api/(?:queue/data|call/(?:v2/)?[^/]+/(?P<event>[^/]+))/?")
 _SAY_JSON = 'Send a JSON object, e.g. {"data": ["Can I drive after a session?"]}'
 log = logging.getLogger(__name__)
 
@@ -48,25 +53,6 @@ def parse_json(body: bytes) -> object:
         raise BadBody(f"a number has over {sys.get_int_max_str_digits():,} digits") from None
 
 
-@dataclass(frozen=True)
-class Endpoints:
-    """What Gradio's routes may be called with: API names -> (parameter, has default) in order,
-    and queue events (fn_index) that run Python -> how many values they take."""
-
-    api: dict[str, list[tuple[str, bool]]]
-    events: dict[int, int]
-
-    @classmethod
-    def of(cls, demo) -> Endpoints:
-        named = demo.get_api_info()["named_endpoints"]
-        api = {
-            name.lstrip("/"): [(p["parameter_name"], p["parameter_has_default"]) for p in info]
-            for name, info in ((n, i["parameters"]) for n, i in named.items())
-        }
-        events = {i: len(fn.inputs) for i, fn in demo.fns.items() if fn.fn is not None}
-        return cls(api, events)
-
-
 class RequestGuard:
     """ASGI middleware: 405 for other methods, 404 for Gradio's POST routes the app does not use,
     413 over `max_body` bytes (ServeSettings.max_body_bytes), 400 for a body that is not JSON,
@@ -81,11 +67,12 @@ class RequestGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
+        started = ended = False
 
         async def sending(message):
-            nonlocal started
+            nonlocal started, ended
             started = True
+            ended = message["type"] == "http.response.body" and not message.get("more_body")
             await send(message)
 
         try:
@@ -96,6 +83,8 @@ class RequestGuard:
             if not started:
                 detail = "The server failed on this request; the error is logged."
                 await error_response(500, detail)(scope, receive, send)
+            elif not ended:  # end the answer cleanly rather than cut the connection
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _checked(self, scope, receive, send):
         path, method = scope["path"], scope["method"]
@@ -106,6 +95,11 @@ class RequestGuard:
             await error_response(405, detail, {"Allow": allow})(scope, receive, send)
             return
         if method != "POST":
+            stream = _STREAMS.fullmatch(path) if method == "GET" else None
+            if stream and not self._waiting(stream["event"], scope):
+                detail = "No call to read here: POST the call first, then read its events once."
+                await error_response(404, detail)(scope, receive, send)
+                return
             await self.app(scope, receive, send)
             return
         route = None if api else _POSTS.fullmatch(path)
@@ -114,18 +108,25 @@ class RequestGuard:
             await error_response(404, detail)(scope, receive, send)
             return
         body = await _read_body(scope, receive, self.max_body)
-        problem = self._problem(body, route)
+        problem = self._problem(body, route, scope)
         if problem:
             await error_response(*problem)(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)
 
-    def _problem(self, body: bytes | None, route) -> tuple[int, str] | None:
+    def _waiting(self, event: str | None, scope) -> bool:
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        session = query.get("session_hash", [None])[0] if event is None else None
+        return self.endpoints.waiting(event, session)
+
+    def _problem(self, body: bytes | None, route, scope) -> tuple[int, str] | None:
         if body is None:
             limit = f"The body is over the {self.max_body:,}-byte limit"
             return 413, f"{limit}; a question may be at most 1,000 characters."
         if route is None:  # the JSON API checks its own bodies, with its own examples
             return None
+        if not _sent_as_json(scope):  # FastAPI would answer 422 with the body echoed back
+            return 415, f"Send JSON with Content-Type: application/json. {_SAY_JSON}."
         try:
             data = parse_json(body)
         except BadBody as why:
@@ -133,43 +134,14 @@ class RequestGuard:
         if not isinstance(data, dict):
             return 400, f"The body must be a JSON object. {_SAY_JSON}."
         if route["name"]:
-            return self._call_problem(route["name"], data, v2=bool(route["v2"]))
-        return self._event_problem(data) if route["join"] else None
+            return self.endpoints.call_problem(route["name"], data, v2=bool(route["v2"]))
+        return self.endpoints.event_problem(data) if route["join"] else None
 
-    def _call_problem(self, name: str, data: dict, v2: bool) -> tuple[int, str] | None:
-        """/gradio_api/call/<name> takes {"data": [values]}; /call/v2/<name> {parameter: value}."""
-        params = self.endpoints.api.get(name)
-        if params is None:  # private or unknown: Gradio answers 500 with a traceback
-            names = ", ".join(f"/{n}" for n in self.endpoints.api)
-            return 404, f"No API endpoint /{name[:40]}; the endpoints are {names}."
-        names = [p for p, _ in params]
-        order = f"/{name} takes {len(params)} value(s) in this order: {', '.join(names)}"
-        if not v2:
-            values = data.get("data")
-            if not isinstance(values, list):
-                return 422, f'{order}, as {{"data": [...]}}.'
-            if len(values) < len(params):  # Gradio would print the values, the question
-                return 422, f"{order}; the request has {len(values)}."
-            return None
-        unknown = [k for k in data if k not in names]
-        missing = [p for p, has_default in params if not has_default and p not in data]
-        if unknown or missing:
-            what = f'unknown "{unknown[0][:40]}"' if unknown else f'"{missing[0]}" is missing'
-            return 422, f"{order}, by name; {what}."
-        return None
 
-    def _event_problem(self, data: dict) -> tuple[int, str] | None:
-        """/gradio_api/queue/join (the page's calls): an event that runs Python, and its values."""
-        index, values = data.get("fn_index"), data.get("data")
-        wanted = self.endpoints.events.get(index) if type(index) is int else None
-        if wanted is None:
-            return 422, f"No event with fn_index {json.dumps(index)[:40]}; reload the page."
-        if not isinstance(values, list) or len(values) < wanted:
-            got = len(values) if isinstance(values, list) else "none"
-            return 422, f"Event {index} takes {wanted} value(s) in data; the request has {got}."
-        if not isinstance(data.get("session_hash"), str):
-            return 422, "The request has no session_hash; reload the page."
-        return None
+def _sent_as_json(scope) -> bool:
+    """Content-Type application/json (or +json): what FastAPI reads as JSON."""
+    kind = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip().lower()
+    return kind == b"application/json" or kind.endswith(b"+json")
 
 
 async def _read_body(scope, receive, limit: int) -> bytes | None:
@@ -204,30 +176,16 @@ def _replay(body: bytes, receive):
     return replayed
 
 
+class AsciiJSON(JSONResponse):
+    """JSON with every non-ASCII character escaped. A message may quote the request ('Unknown
+    field "..."'), and a lone surrogate from it ("\\ud800") cannot be encoded as UTF-8: that
+    was a 500 (found by benchmarks/fuzz_http.py)."""
+
+    def render(self, content) -> bytes:
+        return json.dumps(content, separators=(",", ":")).encode("ascii")
+
+
 def error_response(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
     """{"detail": ...} with the status; no-store, as every answer here may repeat a question."""
     headers = {"Cache-Control": "no-store"} | (headers or {})
-    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
-
-
-class _QuietTraceback:
-    """Stands in for the traceback module inside Gradio's queue and routes, which print every
-    error of a call with its message, and messages hold the call's values (a visitor's question:
-    "Received inputs: [...]", pydantic's input_value=...). Logs the type and place instead."""
-
-    def print_exc(self, *args, **kwargs) -> None:
-        kind, error, tb = sys.exc_info()
-        where = traceback.extract_tb(tb)[-1] if tb else None
-        place = f"{where.filename}:{where.lineno}" if where else "?"
-        log.error("%s in a Gradio call at %s", kind.__name__ if kind else "Error", place)
-
-    def __getattr__(self, name: str):
-        return getattr(traceback, name)
-
-
-def quiet_gradio_tracebacks() -> None:
-    """Make Gradio log errors without their messages (see _QuietTraceback); idempotent."""
-    from gradio import queueing, route_utils, routes, utils
-
-    for module in (queueing, routes, route_utils, utils):
-        module.traceback = _QuietTraceback()
+    return AsciiJSON({"detail": detail}, status_code=status, headers=headers)

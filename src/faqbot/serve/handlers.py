@@ -85,7 +85,10 @@ class Handlers:
     def search(self, question, k=5, retriever: str = "hybrid", article: str = "") -> SearchResult:
         """Top k passages, optionally from one article only (ranks stay corpus-wide)."""
         question = _text(question)
-        k = int(k) if isinstance(k, int | float) and not isinstance(k, bool) else k
+        if isinstance(k, float) and k.is_integer():  # Gradio's Number sends 5.0
+            k = int(k)
+        if not isinstance(article, str):
+            raise UserError(f"The article must be an article id (text), got {_kind(article)}.")
         if article and article not in self.documents:
             raise UserError(f"No article {article!r}. Choose one of: {', '.join(self.documents)}")
         try:
@@ -127,5 +130,9 @@ class Handlers:
 
 def _text(question) -> str:
     if not isinstance(question, str):
-        raise UserError(f"The question must be text, got {type(question).__name__}.")
+        raise UserError(f"The question must be text, got {_kind(question)}.")
     return clean_text(question)
+
+
+def _kind(value) -> str:
+    return "null" if value is None else type(value).__name__

@@ -14,7 +14,8 @@ from starlette.responses import PlainTextResponse
 
 from ..settings import ServeSettings
 from .assets import CSS
-from .guard import Endpoints, RequestGuard, quiet_gradio_tracebacks
+from .gradio_calls import Endpoints, quiet_gradio_tracebacks
+from .guard import RequestGuard
 from .json_api import JsonApi
 
 # What launch() fixes for every deployment: never shared, no analytics, monitoring, run history,
