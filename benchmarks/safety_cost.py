@@ -33,8 +33,8 @@ def main() -> None:
     from faqbot import FAQBot
 
     bot = FAQBot.load()
-    questions = [json.loads(line)["question"] for line in
-                 (ROOT / "tests/data/questions/author_f.jsonl").read_text().splitlines()]  # fmt: skip
+    lines = (ROOT / "tests/data/questions/author_f.jsonl").read_text().splitlines()
+    questions = [json.loads(line)["question"] for line in lines]
     bot.ask(questions[0])  # warm-up
     asks, shared, alone = [], [], []
     for q in questions:
@@ -42,8 +42,12 @@ def main() -> None:
         shared += _ms(bot.safety.assess, [q])
         bot.encoder._vectors.clear()
         alone += _ms(bot.safety.assess, [q])
-    for name, xs in (("check, vector shared with retrieval", shared),
-                     ("check, encoding the question itself", alone), ("whole bot.ask", asks)):  # fmt: skip
+    rows = (
+        ("check, vector shared with retrieval", shared),
+        ("check, encoding the question itself", alone),
+        ("whole bot.ask", asks),
+    )
+    for name, xs in rows:
         print(
             f"{name:40s} p50 {np.percentile(xs, 50):6.2f} ms   p95 {np.percentile(xs, 95):6.2f} ms"
         )
