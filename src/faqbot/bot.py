@@ -14,8 +14,11 @@ from .answer import (
     corpus_stats,
     load_calibration,
     load_coverage,
+    load_metadata_head,
     load_ranker,
+    rank,
     too_long,
+    with_facts,
 )
 from .encoders import Encoder
 from .encoders.cache import RememberingEncoder
@@ -23,7 +26,7 @@ from .encoders.lazy import LazyEncoder, query_encoder
 from .index import LoadedIndex, StaleIndexError, build_with_progress, load_index
 from .ingest import Corpus, load_corpus
 from .question import check_search, require_text, validate
-from .retrieval import Candidates, Retriever
+from .retrieval import Candidate, Candidates, Retriever
 from .safety_policy import apply_policy, apply_search_policy
 from .settings import Settings
 from .types import Reply, SearchResult
@@ -61,6 +64,7 @@ class FAQBot:
         self.ranker = load_ranker()
         self.stats = corpus_stats(index.chunks, index.units)
         self.coverage = load_coverage()
+        self.metadata = load_metadata_head()
         self._texts = {d.doc_id: d.text for d in corpus.documents}
 
     @classmethod
@@ -119,6 +123,10 @@ class FAQBot:
         question = validate(question, self.settings.limits)
         return self.retriever.candidates(question, self.settings.answer.candidates)
 
+    def ranked(self, question: str) -> list[Candidate]:
+        """The candidates in the answer stage's order, by learned sentence scores (eval, staff)."""
+        return rank(self.candidates(question), self.ranker, self.stats, self._texts)
+
     def ask(self, question: str) -> Reply:
         """A reply made only of cited verbatim quotes, or an honest abstention; safety text always.
 
@@ -141,6 +149,7 @@ class FAQBot:
             self.stats,
             self.coverage,
         )
+        reply = with_facts(reply, candidates, self.metadata, self.corpus.documents)
         return apply_policy(reply, assessment)
 
 
