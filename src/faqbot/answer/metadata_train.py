@@ -3,7 +3,7 @@ question embedding, threshold chosen by stratified 5-fold cross-validation (one 
 wrote most field questions, so leaving authors out would leave folds with almost none).
 
 Training questions: tests/data/questions/metadata_dev.jsonl (field questions and look-alikes
-written by category) and every question of the training authors (devset, author E): one whose
+written by category) and every question of the training authors (devset, authors E, G): one whose
 answer is a front-matter line ("medical_reviewer: ...") is labelled with that field, the rest
 "none". Held-out author F is never read here.
 """

@@ -12,7 +12,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-SPLITS = {"train": ("legacy", "a", "b", "e", "dev"), "held_out": ("c",), "blind": ("d",)}
+# d and g were blind sets, each scored on arrival before they trained anything
+# (docs/safety_blind_before.md, docs/safety_blind_gh_before.md); h is the blind set now
+SPLITS = {"train": ("legacy", "a", "b", "d", "e", "g", "dev"), "held_out": ("c",), "blind": ("h",)}
 
 
 @dataclass(frozen=True)
