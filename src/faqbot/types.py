@@ -51,7 +51,8 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Passage:
-    """One retrieved chunk, best first; ranks are 1-based, None when a retriever missed it."""
+    """One retrieved chunk, best first; ranks are 1-based, None when a retriever missed it (rank 0:
+    not retrieved, quoted because staff taught its sentence)."""
 
     chunk: Chunk
     score: float
@@ -92,6 +93,7 @@ class Abstention(Enum):
     LOW_RELEVANCE = "low relevance"
     RARE_WORDS = "rare words"
     TOO_LONG = "question too long"
+    TAUGHT = "not in the articles (taught by staff)"
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class Reply:
     disclaimer: str = DISCLAIMER
     notes: tuple[str, ...] = ()  # caveats, e.g. what the articles don't say
     uncovered: tuple[str, ...] = ()  # the question's words no quote covers (empty: all covered)
+    taught: str = ""  # the staff-taught question it was answered from (corpus/curated.yaml)
 
     @property
     def abstained(self) -> bool:
