@@ -1,0 +1,155 @@
+"""The staff desk's Gradio app, served at /staff behind the operator's token (staff_gate.py):
+look up passages, see why the bot answered, teach it, and the review queue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+
+from ..render.staff import HITS_HEADERS, HITS_TYPES, WHY_HEADERS
+from .assets import SCROLL_TO_PASSAGE
+from .desk import REVIEW_HEADERS, TAUGHT_HEADERS, Desk
+from .feedback import FeedbackLog
+from .gradio_app import PRIVATE, _api
+from .handlers import Handlers
+from .review import ReviewQueue
+
+REVIEW_LIMIT = 200  # kept questions listed on the desk, newest first
+
+
+def build_staff_ui(bot, *, feedback_path: str | Path | None = None, log_questions: bool = False):
+    """The staff desk's Blocks; the review queue reads the feedback file (opt-in questions)."""
+    feedback = FeedbackLog(feedback_path, log_questions)
+    desk = Desk(Handlers(bot, feedback), ReviewQueue(feedback, REVIEW_LIMIT))
+    docs = sorted(desk.h.documents.values(), key=lambda d: d.title)
+    with gr.Blocks(title="Staff desk: ketamine therapy FAQ", analytics_enabled=False) as staff:
+        gr.Markdown(
+            "# Staff desk\nLook up what the bot can quote, see why it answered, and teach it. "
+            "Taught answers go to `corpus/curated.yaml` (review them like the articles)."
+        )
+        question, hits, row = _lookup(desk, docs)
+        _why(desk, question)
+        listed, taught = _teach(desk, question, hits, row)
+        review = _review(desk, question, log_questions and feedback_path is not None)
+        staff.load(listed, None, taught, **PRIVATE)  # stale entries show as soon as it opens
+        if review is not None:
+            staff.load(desk.queue, None, [review], **PRIVATE)
+    serve = bot.settings.serve
+    staff.queue(max_size=serve.queue_size, default_concurrency_limit=1, api_open=False)
+    return staff
+
+
+def _lookup(desk: Desk, docs):
+    with gr.Row():
+        query = gr.Textbox(label="Question", scale=4, min_width=200, elem_id="lookup-query")
+        k = gr.Number(5, minimum=1, maximum=50, precision=0, label="Results (k)", min_width=90)
+        article = gr.Dropdown(
+            [("All articles", "")] + [(d.title, d.doc_id) for d in docs],
+            value="",
+            label="Article",
+            scale=2,
+            min_width=160,
+        )
+    go = gr.Button("Search", variant="primary", elem_id="search-button")
+    # a query in crisis gets the crisis text here too, above the passages
+    warning = gr.Markdown(elem_id="lookup-safety", elem_classes="crisis-banner-lookup")
+    table = gr.Dataframe(
+        headers=list(HITS_HEADERS),
+        datatype=list(HITS_TYPES),
+        interactive=False,
+        wrap=True,
+        column_widths=[56, 64, 64, 64, 150, 170, 560],  # a phone scrolls the table sideways
+        elem_id="results",
+        label="Results: whole passages, the question's words marked; select one to open it",
+    )
+    hits, row = gr.State([]), gr.State(None)
+    citation = gr.Textbox(
+        label="Citation (copy)", buttons=["copy"], interactive=False, lines=2, elem_id="citation"
+    )
+    with gr.Accordion("Article", open=False) as panel:
+        view = gr.HTML(elem_id="article-view")
+    sentence = gr.Radio([], label="Sentence that answers the question", elem_id="teach-sentence")
+
+    def select(hits, evt: gr.SelectData):
+        n = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+        page, cited = desk.h.show(hits, int(n))
+        choices = desk.sentences(hits, int(n))
+        return page, cited, int(n), gr.Radio(choices=choices, value=None), gr.Accordion(open=True)
+
+    for trigger in (go.click, query.submit):
+        trigger(_api(desk.lookup), [query, k, article], [warning, table, hits], **PRIVATE).then(
+            lambda: (None, gr.Radio(choices=[], value=None)), None, [row, sentence], **PRIVATE
+        )
+    table.select(select, [hits], [view, citation, row, sentence, panel], **PRIVATE).then(
+        None, js=SCROLL_TO_PASSAGE
+    )
+    return query, hits, (row, sentence)
+
+
+def _why(desk: Desk, question) -> None:
+    with gr.Accordion("Why this answer? (ranks, scores, abstention, safety rule)", open=False):
+        go = gr.Button("Explain the bot's answer to the question", elem_id="why-button")
+        verdict = gr.Markdown(elem_id="why-verdict")
+        table = gr.Dataframe(
+            headers=list(WHY_HEADERS), interactive=False, wrap=True, elem_id="why-table"
+        )
+    go.click(_api(desk.h.why), [question], [verdict, table], **PRIVATE)
+
+
+def _teach(desk: Desk, question, hits, picked):
+    row, sentence = picked
+    gr.Markdown(
+        "### Teach the bot\nSelect the passage in the results, pick its sentence that answers "
+        "the question, and save. Visitors asking the same thing in other words then get that "
+        "sentence first. If the articles do not answer it, say so instead."
+    )
+    with gr.Row():
+        author = gr.Textbox(label="Your name or initials", max_lines=1, elem_id="teach-author")
+        save = gr.Button("Save this sentence as the answer", variant="primary", elem_id="teach")
+        absent = gr.Button("Not in the articles", elem_id="teach-absent")
+    status = gr.Markdown(elem_id="teach-status")
+    with gr.Accordion("Taught answers (corpus/curated.yaml)", open=False):
+        problems = gr.Markdown(elem_id="taught-problems")
+        taught = gr.Dataframe(
+            headers=list(TAUGHT_HEADERS), interactive=False, wrap=True, elem_id="taught"
+        )
+
+    def listed():
+        rows, why = desk.taught()
+        return rows, why
+
+    inputs = [question, hits, row, sentence, author]
+    save.click(_api(desk.teach), inputs, [status], **PRIVATE).then(
+        listed, None, [taught, problems], **PRIVATE
+    )
+    absent.click(_api(desk.not_in_articles), [question, author], [status], **PRIVATE).then(
+        listed, None, [taught, problems], **PRIVATE
+    )
+    return listed, [taught, problems]
+
+
+def _review(desk: Desk, question, kept: bool):
+    with gr.Accordion("Review queue: questions to teach", open=False):
+        if not kept:
+            gr.Markdown(
+                "Empty: questions are kept only when the operator opts in "
+                "(`FAQBOT_LOG_QUESTIONS=1` with a feedback file)."
+            )
+            return None
+        refresh = gr.Button("Refresh", elem_id="review-refresh")
+        table = gr.Dataframe(
+            headers=list(REVIEW_HEADERS),
+            interactive=False,
+            wrap=True,
+            elem_id="review",
+            label="Select a question to look it up and teach it",
+        )
+
+    def pick(rows, evt: gr.SelectData):
+        n = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+        return rows.iloc[int(n), 2] if hasattr(rows, "iloc") else rows[int(n)][2]
+
+    refresh.click(desk.queue, None, [table], **PRIVATE)
+    table.select(pick, [table], [question], **PRIVATE)
+    return table
