@@ -17,6 +17,7 @@ from .assets import CSS
 from .gradio_calls import Endpoints, quiet_gradio_tracebacks
 from .guard import RequestGuard
 from .json_api import JsonApi
+from .staff_app import STAFF_CSS
 from .staff_gate import STAFF_PATH, StaffGate
 
 # What launch() fixes for every deployment: never shared, no analytics, monitoring, run history,
@@ -132,7 +133,7 @@ def http_app(
     demo.state_session_capacity = settings.session_capacity  # read by mount_gradio_app
     if desk:  # before the mount at /, which would take every path
         desk.state_session_capacity = settings.session_capacity
-        gr.mount_gradio_app(app, desk, STAFF_PATH, css=CSS, **GRADIO_SETTINGS)
+        gr.mount_gradio_app(app, desk, STAFF_PATH, css=CSS + STAFF_CSS, **GRADIO_SETTINGS)
     return gr.mount_gradio_app(app, demo, "/", css=CSS, **GRADIO_SETTINGS)
 
 

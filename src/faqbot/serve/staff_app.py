@@ -16,6 +16,14 @@ from .handlers import Handlers
 from .review import ReviewQueue
 
 REVIEW_LIMIT = 200  # kept questions listed on the desk, newest first
+# the desk's own look: tables in the page's font (Gradio sets them in monospace), marked words
+# dark on yellow in both colour schemes
+STAFF_CSS = """
+#results .cell-wrap, #why-table .cell-wrap, #taught .cell-wrap, #review .cell-wrap {
+  font-family: var(--font); line-height: 1.45; }
+#results mark, #article-view mark { color: #111827; background: #fde68a; }
+#taught-problems { color: var(--error-text-color, #b91c1c); }
+"""
 
 
 def build_staff_ui(bot, *, feedback_path: str | Path | None = None, log_questions: bool = False):
@@ -28,9 +36,9 @@ def build_staff_ui(bot, *, feedback_path: str | Path | None = None, log_question
             "# Staff desk\nLook up what the bot can quote, see why it answered, and teach it. "
             "Taught answers go to `corpus/curated.yaml` (review them like the articles)."
         )
-        question, hits, row = _lookup(desk, docs)
+        question, hits, results = _lookup(desk, docs)
+        listed, taught = _teach(desk, question, hits, results)
         _why(desk, question)
-        listed, taught = _teach(desk, question, hits, row)
         review = _review(desk, question, log_questions and feedback_path is not None)
         staff.load(listed, None, taught, **PRIVATE)  # stale entries show as soon as it opens
         if review is not None:
@@ -63,28 +71,15 @@ def _lookup(desk: Desk, docs):
         elem_id="results",
         label="Results: whole passages, the question's words marked; select one to open it",
     )
-    hits, row = gr.State([]), gr.State(None)
+    hits = gr.State([])
     citation = gr.Textbox(
         label="Citation (copy)", buttons=["copy"], interactive=False, lines=2, elem_id="citation"
     )
     with gr.Accordion("Article", open=False) as panel:
         view = gr.HTML(elem_id="article-view")
-    sentence = gr.Radio([], label="Sentence that answers the question", elem_id="teach-sentence")
-
-    def select(hits, evt: gr.SelectData):
-        n = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
-        page, cited = desk.h.show(hits, int(n))
-        choices = desk.sentences(hits, int(n))
-        return page, cited, int(n), gr.Radio(choices=choices, value=None), gr.Accordion(open=True)
-
     for trigger in (go.click, query.submit):
-        trigger(_api(desk.lookup), [query, k, article], [warning, table, hits], **PRIVATE).then(
-            lambda: (None, gr.Radio(choices=[], value=None)), None, [row, sentence], **PRIVATE
-        )
-    table.select(select, [hits], [view, citation, row, sentence, panel], **PRIVATE).then(
-        None, js=SCROLL_TO_PASSAGE
-    )
-    return query, hits, (row, sentence)
+        trigger(_api(desk.lookup), [query, k, article], [warning, table, hits], **PRIVATE)
+    return query, hits, (table, view, citation, panel)
 
 
 def _why(desk: Desk, question) -> None:
@@ -97,13 +92,15 @@ def _why(desk: Desk, question) -> None:
     go.click(_api(desk.h.why), [question], [verdict, table], **PRIVATE)
 
 
-def _teach(desk: Desk, question, hits, picked):
-    row, sentence = picked
+def _teach(desk: Desk, question, hits, results):
+    table, view, citation, panel = results
     gr.Markdown(
         "### Teach the bot\nSelect the passage in the results, pick its sentence that answers "
         "the question, and save. Visitors asking the same thing in other words then get that "
         "sentence first. If the articles do not answer it, say so instead."
     )
+    row = gr.State(None)
+    sentence = gr.Radio([], label="Sentence that answers the question", elem_id="teach-sentence")
     with gr.Row():
         author = gr.Textbox(label="Your name or initials", max_lines=1, elem_id="teach-author")
         save = gr.Button("Save this sentence as the answer", variant="primary", elem_id="teach")
@@ -119,6 +116,17 @@ def _teach(desk: Desk, question, hits, picked):
         rows, why = desk.taught()
         return rows, why
 
+    def select(hits, evt: gr.SelectData):
+        n = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+        page, cited = desk.h.show(hits, int(n))
+        choices = desk.sentences(hits, int(n))
+        return page, cited, int(n), gr.Radio(choices=choices, value=None), gr.Accordion(open=True)
+
+    table.select(select, [hits], [view, citation, row, sentence, panel], **PRIVATE).then(
+        None, js=SCROLL_TO_PASSAGE
+    )
+    # a new search forgets the passage picked from the last one
+    table.change(lambda: (None, gr.Radio(choices=[], value=None)), None, [row, sentence], **PRIVATE)
     inputs = [question, hits, row, sentence, author]
     save.click(_api(desk.teach), inputs, [status], **PRIVATE).then(
         listed, None, [taught, problems], **PRIVATE
