@@ -144,3 +144,29 @@ def test_a_malformed_file_names_the_file_the_line_and_the_fix(tmp_path, text, me
     (corpus_dir / "curated.yaml").write_text(text)
     with pytest.raises(ValueError, match=f"curated.yaml {message}"):
         load(tmp_path)
+
+
+def test_taught_rows_are_their_own_evaluation_set(tmp_path):
+    from faqbot.eval.report import taught_section
+    from faqbot.eval.run import ask_all
+    from faqbot.eval.taught import taught_dataset, taught_report
+
+    bot = load(tmp_path)
+    assert taught_report(bot, ask_all) is None  # nothing taught: no set
+    teach(bot, CuratedRow(TAUGHT_Q, "alpha", SENTENCE, "dana", "2026-11-30"))
+    teach(bot, CuratedRow("Is sleep covered by Medicare?", author="lee", date="2026-12-01"))
+    dataset = taught_dataset(bot.taught.curated)
+    assert [(q.qid, q.kind, q.answers) for q in dataset.questions] == [
+        ("taught-line-3", "in_scope", (SENTENCE,)),
+        ("taught-line-8", "out_of_scope", ()),
+    ]
+    taught = bot.taught
+    report = taught_report(bot, ask_all)
+    assert bot.taught is taught  # set back after scoring the bot alone
+    served = report["served"]
+    assert served["first_quote_answers"] == served["highlight_answers"] == 1.0
+    assert served["abstain_near_domain"] == 1.0
+    assert report["alone"]["abstain_near_domain"] == 0.0  # the bot alone quotes the sleep section
+    title, body = taught_section(report)
+    assert title == "Taught answers (corpus/curated.yaml, 2 questions asked as taught)"
+    assert "| with the taught answers | the bot alone |" in body
