@@ -22,7 +22,8 @@ STAFF_CSS = """
 #results .cell-wrap, #why-table .cell-wrap, #taught .cell-wrap, #review .cell-wrap {
   font-family: var(--font); line-height: 1.45; }
 #results mark, #article-view mark { color: #111827; background: #fde68a; }
-#taught-problems { color: var(--error-text-color, #b91c1c); }
+#taught-problems, #taught-problems * { color: #b91c1c; }
+.dark #taught-problems, .dark #taught-problems * { color: #fca5a5; }
 """
 
 
@@ -67,7 +68,7 @@ def _lookup(desk: Desk, docs):
         datatype=list(HITS_TYPES),
         interactive=False,
         wrap=True,
-        column_widths=[56, 64, 64, 64, 150, 170, 560],  # a phone scrolls the table sideways
+        column_widths=[56, 72, 72, 72, 150, 170, 620],  # a phone scrolls the table sideways
         elem_id="results",
         label="Results: whole passages, the question's words marked; select one to open it",
     )
@@ -109,7 +110,11 @@ def _teach(desk: Desk, question, hits, results):
     with gr.Accordion("Taught answers (corpus/curated.yaml)", open=False):
         problems = gr.Markdown(elem_id="taught-problems")
         taught = gr.Dataframe(
-            headers=list(TAUGHT_HEADERS), interactive=False, wrap=True, elem_id="taught"
+            headers=list(TAUGHT_HEADERS),
+            interactive=False,
+            wrap=True,
+            column_widths=[56, 240, 560, 170, 90, 100],
+            elem_id="taught",
         )
 
     def listed():
@@ -150,6 +155,7 @@ def _review(desk: Desk, question, kept: bool):
             headers=list(REVIEW_HEADERS),
             interactive=False,
             wrap=True,
+            column_widths=[190, 130, 800],
             elem_id="review",
             label="Select a question to look it up and teach it",
         )
