@@ -18,7 +18,6 @@ import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-
 from screenshots import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 TOKEN = "screenshot-token-0123456789"

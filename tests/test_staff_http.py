@@ -119,3 +119,18 @@ def test_app_py_turns_the_desk_on_only_with_a_good_token(monkeypatch, bot, capsy
     monkeypatch.setenv("FAQBOT_STAFF_TOKEN", "short")
     with pytest.raises(SystemExit, match="FAQBOT_STAFF_TOKEN is 5 characters; use at least 16"):
         app_py.main([])
+
+
+def test_the_desks_calls_are_checked_like_the_public_ones(desk):
+    join = b'{"data": [], "fn_index": 999, "session_hash": "s1"}'
+    kind = {"Content-Type": "application/json"}
+    auth = {"Authorization": f"Bearer {TOKEN}"} | kind
+    url = desk + "/staff/gradio_api/queue/join"
+    assert httpx.post(url, content=join, headers=kind).status_code == 401  # the door first
+    checked = httpx.post(url, content=join, headers=auth)
+    assert (checked.status_code, checked.json()["detail"]) == (
+        422,
+        "No event with fn_index 999; reload the page.",
+    )
+    other = httpx.post(desk + "/staff/gradio_api/vibe/edit", content=b"{}", headers=auth)
+    assert other.status_code == 404
