@@ -70,6 +70,8 @@ def test_a_question_taught_on_the_desk_is_answered_from_it_in_other_words(real_b
     history, _, _ = desk.h.chat(OTHER_WORDS, [], {})  # the public chat
     shown = history[-1]["content"]
     assert shown.index("**According to a 2024 study") < shown.index("[1]") < shown.index("[2]")
+    verdict, _ = desk.h.why(OTHER_WORDS)  # the desk names the taught entry it came from
+    assert f"**Taught answer** first: '{TAUGHT}' (cosine" in verdict
     api = desk.h.api_ask(OTHER_WORDS)  # Gradio's API
     assert api["passages"][0]["highlight_text"] == [SENTENCE]
     with serving(build_ui(bot), api=JsonApi(bot)) as (host, port):  # the JSON API over HTTP
@@ -88,6 +90,12 @@ def test_not_in_the_articles_taught_on_the_desk_makes_the_bot_abstain(real_bot, 
     assert reply.abstained and reply.quotes == ()
     rows, problems = desk.taught()
     assert rows == [[3, ABSENT, "(not in the articles)", "", "lee", rows[0][5]]] and problems == ""
+
+
+def test_the_desk_shows_the_crisis_text_above_a_crisis_lookup(real_bot, tmp_path):
+    desk = desk_for(fresh_bot(real_bot, tmp_path), tmp_path)
+    warning, rows, hits = desk.lookup("I want to kill myself tonight", 5, "")
+    assert "988" in warning and len(rows) == len(hits) <= 5
 
 
 def test_the_desk_refuses_a_sentence_or_author_that_is_missing(real_bot, tmp_path):
