@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         origins = parse_origins(os.environ.get("FAQBOT_ALLOWED_ORIGINS", ""))
+        staff_token = check_token(os.environ.get("FAQBOT_STAFF_TOKEN", ""))  # None: no desk
         bot = FAQBot.load(settings=settings_from(os.environ.get("FAQBOT_SETTINGS", "")))
     except ValueError as problem:  # a bad setting, corpus or index: the message names the fix
         sys.exit(f"error: {problem}")
@@ -61,7 +62,9 @@ def main(argv: list[str] | None = None) -> None:
     log_questions = os.environ.get("FAQBOT_LOG_QUESTIONS", "") == "1"
     bot.search("warm up")  # load the model now, not during the first visitor's question
     demo = build_ui(bot, feedback_path=feedback, log_questions=log_questions)
-    staff, staff_token = staff_desk(bot, feedback, log_questions)
+    staff = None
+    if staff_token:  # the staff desk at /staff, apart from the visitors' page
+        staff = build_staff_ui(bot, feedback_path=feedback, log_questions=log_questions)
     app = http_app(
         demo,
         bot.settings.serve,
@@ -71,18 +74,6 @@ def main(argv: list[str] | None = None) -> None:
         staff_token=staff_token,
     )
     launch(app, args.host, port)
-
-
-def staff_desk(bot, feedback: str | None, log_questions: bool):
-    """The staff desk at /staff and its token, or (None, None) when FAQBOT_STAFF_TOKEN is unset."""
-    token = os.environ.get("FAQBOT_STAFF_TOKEN", "")
-    if not token:
-        return None, None
-    try:
-        token = check_token(token)
-    except ValueError as problem:
-        sys.exit(f"error: {problem}")
-    return build_staff_ui(bot, feedback_path=feedback, log_questions=log_questions), token
 
 
 if __name__ == "__main__":

@@ -103,6 +103,7 @@ def test_a_short_token_is_refused_with_how_to_make_one():
     with pytest.raises(ValueError, match="is 6 characters; use at least 16.*token_urlsafe"):
         check_token("secret")
     assert check_token(f"  {TOKEN} ") == TOKEN
+    assert check_token("") is None and check_token("  ") is None  # unset: no desk
 
 
 def test_app_py_turns_the_desk_on_only_with_a_good_token(monkeypatch, bot, capsys):
@@ -119,6 +120,9 @@ def test_app_py_turns_the_desk_on_only_with_a_good_token(monkeypatch, bot, capsy
     monkeypatch.setenv("FAQBOT_STAFF_TOKEN", "short")
     with pytest.raises(SystemExit, match="FAQBOT_STAFF_TOKEN is 5 characters; use at least 16"):
         app_py.main([])
+    monkeypatch.setenv("FAQBOT_STAFF_TOKEN", "")
+    app_py.main([])
+    assert (seen["staff"], seen["staff_token"]) == (None, None)
 
 
 def test_the_desks_calls_are_checked_like_the_public_ones(desk):

@@ -22,13 +22,15 @@ FORM_LIMIT = 4096  # bytes of a sign-in form
 HINT = "Ask the operator for the value of FAQBOT_STAFF_TOKEN."
 
 
-def check_token(token: str) -> str:
-    """The operator's token, refused when too short to resist guessing.
+def check_token(token: str) -> str | None:
+    """The operator's token (None when unset: no desk), refused when too short to resist guessing.
 
     Raises:
         ValueError: fewer than MIN_TOKEN_CHARS characters, with how to make a good one.
     """
     token = token.strip()
+    if not token:
+        return None
     if len(token) < MIN_TOKEN_CHARS:
         raise ValueError(
             f"FAQBOT_STAFF_TOKEN is {len(token)} characters; use at least {MIN_TOKEN_CHARS}, e.g. "
