@@ -3,7 +3,8 @@
 Other settings come from the environment: FAQBOT_FEEDBACK (feedback file, "" for none),
 FAQBOT_LOG_QUESTIONS=1 (keep questions with feedback), FAQBOT_ALLOWED_ORIGINS (other sites whose
 pages may call the API, e.g. "https://clinic.example"; default none), FAQBOT_SETTINGS (a JSON
-object of settings leaves, e.g. '{"api_concurrency": 4}'; see src/faqbot/settings.py).
+object of settings leaves, e.g. '{"api_concurrency": 4}'; see src/faqbot/settings.py),
+FAQBOT_STAFF_TOKEN (turns on the staff desk at /staff, behind this token; unset: no desk).
 """
 
 import argparse
@@ -21,6 +22,8 @@ from faqbot import FAQBot, Settings  # noqa: E402
 from faqbot.serve.gradio_app import build_ui  # noqa: E402
 from faqbot.serve.http import http_app, launch, parse_origins  # noqa: E402
 from faqbot.serve.json_api import JsonApi  # noqa: E402
+from faqbot.serve.staff_app import build_staff_ui  # noqa: E402
+from faqbot.serve.staff_gate import check_token  # noqa: E402
 
 
 def settings_from(text: str) -> Settings:
@@ -51,6 +54,7 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         origins = parse_origins(os.environ.get("FAQBOT_ALLOWED_ORIGINS", ""))
+        staff_token = check_token(os.environ.get("FAQBOT_STAFF_TOKEN", ""))  # None: no desk
         bot = FAQBot.load(settings=settings_from(os.environ.get("FAQBOT_SETTINGS", "")))
     except ValueError as problem:  # a bad setting, corpus or index: the message names the fix
         sys.exit(f"error: {problem}")
@@ -58,7 +62,17 @@ def main(argv: list[str] | None = None) -> None:
     log_questions = os.environ.get("FAQBOT_LOG_QUESTIONS", "") == "1"
     bot.search("warm up")  # load the model now, not during the first visitor's question
     demo = build_ui(bot, feedback_path=feedback, log_questions=log_questions)
-    app = http_app(demo, bot.settings.serve, allowed_origins=origins, api=JsonApi(bot))
+    staff = None
+    if staff_token:  # the staff desk at /staff, apart from the visitors' page
+        staff = build_staff_ui(bot, feedback_path=feedback, log_questions=log_questions)
+    app = http_app(
+        demo,
+        bot.settings.serve,
+        allowed_origins=origins,
+        api=JsonApi(bot),
+        staff=staff,
+        staff_token=staff_token,
+    )
     launch(app, args.host, port)
 
 

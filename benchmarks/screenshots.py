@@ -1,4 +1,5 @@
-"""Screenshots of the Ask and Look-up tabs at desktop and phone width, for docs/screenshots/.
+"""Screenshots of the Ask tab at desktop and phone width, for docs/screenshots/ (the staff
+desk's: benchmarks/screenshots_staff.py).
 
 Run: .venv/bin/python benchmarks/screenshots.py [--url http://127.0.0.1:7860/]
 Without --url it starts app.py on a free loopback port and stops it afterwards.
@@ -87,14 +88,6 @@ def shoot(url: str, out: Path) -> list[Path]:
             page.screenshot(path=made[-1], full_page=True)
             ask(page, "I want to end my life tonight")
             made.append(out / f"ask-crisis-{name}.png")
-            page.screenshot(path=made[-1], full_page=True)
-            page.get_by_role("tab", name="Look up (staff)").click()
-            page.fill("#lookup-query textarea", "how soon does ketamine work")
-            page.click("#search-button")
-            page.locator('#results [data-testid="cell-1-2"]').click()
-            page.locator("#article-view mark#passage").wait_for()
-            page.wait_for_timeout(400)  # the passage scrolls into view
-            made.append(out / f"lookup-{name}.png")
             page.screenshot(path=made[-1], full_page=True)
             page.close()
             # the crisis reply in dark mode: the banner keeps its own readable colours

@@ -31,11 +31,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(demo, allowed_origins=(), api=None):
-    """Yield (host, port) of `demo` (and the JsonApi `api`) served as app.py serves them; stop
-    it afterwards."""
+def serving(demo, allowed_origins=(), api=None, staff=None, staff_token=None):
+    """Yield (host, port) of `demo` (and the JsonApi `api`, the staff desk `staff` behind
+    `staff_token`) served as app.py serves them; stop it afterwards."""
     port = free_port()
-    app = http_app(demo, ServeSettings(), allowed_origins=allowed_origins, api=api)
+    app = http_app(
+        demo,
+        ServeSettings(),
+        allowed_origins=allowed_origins,
+        api=api,
+        staff=staff,
+        staff_token=staff_token,
+    )
     server = http_server(app, HOST, port)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

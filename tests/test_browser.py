@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -174,32 +173,11 @@ def test_example_question_and_thumbs_up_feedback(page, app):
     assert "drive" not in feedback.read_text().lower()
 
 
-def test_staff_search_shows_ranked_rows_and_opens_the_article(page):
-    page.get_by_role("tab", name="Look up (staff)").click()
-    page.fill("#lookup-query textarea", "how soon does ketamine work")
-    page.click("#search-button")
-    for rank in range(3):
-        expect(page.locator(f'#results [data-testid="cell-{rank}-0"]')).to_have_text(str(rank + 1))
-    page.locator('#results [data-testid="cell-1-4"]').click()
-    expect(page.locator("#article-view mark#passage")).to_be_visible()
-    expect(page.locator("#citation textarea")).to_have_value(re.compile("section"))
-
-
 def test_chat_fits_a_phone_screen(page):
     page.set_viewport_size({"width": 390, "height": 844})
     ask(page, "How fast does ketamine work for depression?")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     expect(page.locator("#ask-button")).to_be_in_viewport()
-
-
-def test_why_this_answer_shows_ranks_abstention_and_safety_rule(page):
-    page.get_by_role("tab", name="Look up (staff)").click()
-    page.get_by_text("Why this answer?").click()
-    page.fill("#why-question textarea", "I want to end my life tonight")
-    page.click("#why-button")
-    expect(page.locator("#why-verdict")).to_contain_text("rule matched: acute")
-    # an acute question's table leaves out dose and method passages: the first may be rank 2
-    expect(page.locator('#why-table [data-testid="cell-0-0"]')).to_have_text(re.compile(r"\d"))
 
 
 CONTRAST_JS = """(root) => {

@@ -134,7 +134,7 @@ BAD = {
     ),
     "queue/join without a session": (
         "/gradio_api/queue/join",
-        _join(15, ["drive"], None),
+        _join(0, ["drive", [], {}], None),
         422,
         "The request has no session_hash; reload the page.",
     ),
@@ -176,7 +176,7 @@ BAD = {
     ),
     "an empty session": (
         "/gradio_api/queue/join",
-        _join(15, ["drive"], ""),  # a KeyError in Gradio's session store: a 500
+        _join(0, ["drive", [], {}], ""),  # a KeyError in Gradio's session store: a 500
         422,
         '"session_hash" must be 1 to 100 letters, digits, "-" or "_".',
     ),
@@ -200,7 +200,7 @@ BAD = {
     ),
     "queue/join trigger_id not a number": (
         "/gradio_api/queue/join",
-        b'{"data": ["drive"], "fn_index": 15, "session_hash": "s", "trigger_id": true}',
+        b'{"data": ["drive", [], {}], "fn_index": 0, "session_hash": "s", "trigger_id": true}',
         422,
         '"trigger_id" must be a whole number or null, got True.',
     ),
@@ -234,7 +234,7 @@ def test_good_calls_still_go_through(base):
     posted = _post(base, "/gradio_api/call/v2/search", b'{"question": "drive", "k": 2}')
     stream = httpx.get(f"{base}/gradio_api/call/v2/search/{posted.json()['event_id']}").text
     assert stream.startswith("event: complete"), stream[:200]
-    assert _post(base, "/gradio_api/queue/join", _join(15, ["drive"])).status_code == 200
+    assert _post(base, "/gradio_api/queue/join", _join(0, ["drive", [], {}])).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -227,12 +227,14 @@ def test_app_py_reads_the_allowed_origins_setting(monkeypatch, tiny):
     seen = {}
     monkeypatch.setenv("FAQBOT_ALLOWED_ORIGINS", f"{ALLOWED},https://www.clinic.example")
     monkeypatch.setenv("FAQBOT_FEEDBACK", "")
+    monkeypatch.delenv("FAQBOT_STAFF_TOKEN", raising=False)
     monkeypatch.setattr(app_py.FAQBot, "load", classmethod(lambda cls, **kw: tiny))
     monkeypatch.setattr(app_py, "http_app", lambda demo, settings, **kw: seen.update(kw))
     monkeypatch.setattr(app_py, "launch", lambda app, host, port: None)
     app_py.main([])
     assert seen.pop("allowed_origins") == (ALLOWED, "https://www.clinic.example")
     assert seen.pop("api").handlers.bot is tiny  # the JSON API, under the same policy
+    assert (seen.pop("staff"), seen.pop("staff_token")) == (None, None)  # no FAQBOT_STAFF_TOKEN
     assert seen == {}
 
 

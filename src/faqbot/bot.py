@@ -20,11 +20,13 @@ from .answer import (
     too_long,
     with_facts,
 )
+from .answer.curated import Taught, taught_first
 from .encoders import Encoder
 from .encoders.cache import RememberingEncoder
 from .encoders.lazy import LazyEncoder, query_encoder
 from .index import LoadedIndex, StaleIndexError, build_with_progress, load_index
 from .ingest import Corpus, load_corpus
+from .ingest.curated import CURATED_FILE, CuratedSet, load_curated
 from .question import check_search, require_text, validate
 from .retrieval import Candidate, Candidates, Retriever
 from .safety_policy import apply_policy, apply_search_policy
@@ -52,6 +54,7 @@ class FAQBot:
         encoder: Encoder,
         settings: Settings,
         calibration: Calibration | None = None,
+        curated: CuratedSet | None = None,
     ):
         self.corpus = corpus
         self.index = index
@@ -66,6 +69,8 @@ class FAQBot:
         self.coverage = load_coverage()
         self.metadata = load_metadata_head()
         self._texts = {d.doc_id: d.text for d in corpus.documents}
+        curated = curated or CuratedSet(project_root() / "corpus" / CURATED_FILE)
+        self.taught = Taught.of(curated, self.encoder, index.chunks)
 
     @classmethod
     def load(
@@ -89,6 +94,9 @@ class FAQBot:
         corpus = load_corpus(corpus_dir, settings.limits)
         for problem in corpus.problems:
             log(f"Corpus: {problem}")
+        curated = load_curated(corpus_dir / CURATED_FILE, corpus)
+        for problem in curated.problems:
+            log(f"Warning: taught answer in {problem}")
         encoder = encoder or LazyEncoder(settings.encoder)
         _set_faiss_threads(1)
         try:
@@ -103,7 +111,7 @@ class FAQBot:
             index = load_index(index_dir, corpus, settings.index, encoder.model_id)
         if isinstance(encoder, LazyEncoder):
             encoder = query_encoder(index.path, index.manifest, settings.encoder) or encoder
-        return cls(corpus, index, encoder, settings)
+        return cls(corpus, index, encoder, settings, curated=curated)
 
     def search(self, question: str, k: int = 5, retriever: str | None = None) -> SearchResult:
         """Passages for a question, best first (a sequence of Passage), with the query's crisis
@@ -150,7 +158,20 @@ class FAQBot:
             self.coverage,
         )
         reply = with_facts(reply, candidates, self.metadata, self.corpus.documents)
+        # staff-taught answers first (corpus/curated.yaml); the safety policy still applies
+        reply = taught_first(reply, candidates, self.taught, self._texts, self.settings.answer)
         return apply_policy(reply, assessment)
+
+    def reload_taught(self) -> CuratedSet:
+        """Re-read the taught answers (after the staff desk saved one) and serve them from now.
+
+        Raises:
+            ValueError: the file is not valid YAML or an entry is malformed (file and line).
+        """
+        path = self.taught.curated.path
+        curated = load_curated(path, self.corpus)
+        self.taught = Taught.of(curated, self.encoder, self.index.chunks)  # one swap: thread-safe
+        return curated
 
 
 def _set_faiss_threads(n: int) -> None:

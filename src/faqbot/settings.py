@@ -124,9 +124,18 @@ class AnswerSettings:
     # Below this general-English frequency (Zipf) a word no article uses is a named thing the
     # visitor asks about (sertraline, psilocybin, Zoloft, TMS), not an everyday word ("meds")
     unmentioned_max_zipf: float = 3.0
+    # A question at least this close (cosine) to one staff taught (corpus/curated.yaml) is
+    # answered from it first. benchmarks/calibrate_curated.py, each of 804 labelled questions
+    # taught and the others asked: from 0.91 up, >= 90 % of those served share the taught answer
+    # (0.91: 91.8 % right, 12 % of visitors served; 0.85: 87 %; 0.80: 86 %); docs/UI.md
+    curated_cosine: float = 0.91
 
     def __post_init__(self) -> None:
         _at_least(self, 1, "candidates", "max_quotes", "quote_words", "topics")
+        _check(
+            0 < self.curated_cosine <= 1,
+            f"curated_cosine must be in (0, 1], got {self.curated_cosine}",
+        )
         _at_least(self, 0, "weak_margin", "highlight_margin", "short_lead_chars")
 
 

@@ -51,7 +51,8 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Passage:
-    """One retrieved chunk, best first; ranks are 1-based, None when a retriever missed it."""
+    """One retrieved chunk, best first; ranks are 1-based, None when a retriever missed it (rank 0:
+    not retrieved, quoted because staff taught its sentence)."""
 
     chunk: Chunk
     score: float
@@ -107,6 +108,7 @@ class Abstention(Enum):
     RARE_WORDS = "rare words"
     TOO_LONG = "question too long"
     NOT_IN_DETAILS = "not in the article's details"  # e.g. an author the article doesn't name
+    TAUGHT = "not in the articles (taught by staff)"
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ class Reply:
     notes: tuple[str, ...] = ()  # caveats, e.g. what the articles don't say
     uncovered: tuple[str, ...] = ()  # the question's words no quote covers (empty: all covered)
     facts: tuple[Fact, ...] = ()  # answers from the articles' front matter, shown first
+    taught: str = ""  # the staff-taught question it was answered from (corpus/curated.yaml)
 
     @property
     def abstained(self) -> bool:

@@ -130,8 +130,25 @@ def _sections(report: dict) -> list[tuple[str, str]]:
             out.append((f"Significance, {test}", significance_table(report)))
     if report["answers"]:
         out.append(("Answers (bot.ask on every question)", answers_table(report)))
+    if report.get("taught"):
+        out.append(taught_section(report["taught"]))
     out.append(("Threshold check", check_table(report)))
     return out
+
+
+def taught_section(taught: dict) -> tuple[str, str]:
+    """The staff's taught questions: answered with the taught answers, and by the bot alone."""
+    n = sum(taught["questions"].values())
+    served, alone = taught["served"], taught["alone"]
+    rows = [
+        [ANSWER_LABELS[k], fmt(v), fmt(alone.get(k))]
+        for k, v in served.items()
+        if v is not None and not k.endswith("_ms")
+    ]
+    body = table(["Answer metric", "with the taught answers", "the bot alone"], rows)
+    problems = [f"- not served: {p['problem']}" for p in taught["problems"]]
+    title = f"Taught answers (corpus/curated.yaml, {n} questions asked as taught)"
+    return title, "\n".join([body, *([""] + problems if problems else [])])
 
 
 def terminal(report: dict, show: int = 12) -> str:

@@ -22,6 +22,7 @@ from .data import (
     write_beir_corpus,
 )
 from .metrics import answer_failures, answer_metrics, retrieval_failures, retrieval_metrics
+from .taught import taught_report
 
 DEFAULT = "tests/data/devset.jsonl"
 _FRONT = re.compile(r"^([a-z_]+): (.+)$")  # an answer that is a front-matter line
@@ -282,6 +283,8 @@ def main(argv: list[str] | None = None, encoder=None) -> int:
             not args.quiet,
             not args.retrieval_only,
         )
+        if not args.retrieval_only:  # the staff's taught answers, their own set
+            report["taught"] = taught_report(bot, ask_all)
     report["check"] = eval_report.check(report["summary"], thresholds)
     paths = eval_report.write(report, args.out)
     print(eval_report.terminal(report))

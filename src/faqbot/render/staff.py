@@ -1,22 +1,57 @@
-"""The staff desk's views: ranked passages as table rows, and why the bot answered as it did."""
+"""The staff desk's views: ranked passages as table rows (the whole passage, the question's words
+marked), why the bot answered as it did, and the taught answers."""
 
 from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Collection
 
 from ..types import Passage, Reply
 from .markdown import escape_markdown
 
-TABLE_PASSAGE_CHARS = 160
-HITS_HEADERS = ("rank", "score", "article", "section", "passage")
+HITS_HEADERS = ("rank", "score", "dense", "lexical", "article", "section", "passage")
+HITS_TYPES = ("number", "number", "number", "number", "str", "str", "html")
+_WORD = re.compile(r"\w+")
 WHY_HEADERS = (
     "hybrid rank", "hybrid score", "dense rank", "dense score", "lexical rank", "lexical score",
     "quoted", "article", "section", "passage",
 )  # fmt: skip
 
 
-def hits_table(hits: list[Passage]) -> list[list]:
-    """Rows of rank, score, article, section, passage (shortened) for the staff table."""
+def marked_html(text: str, terms: Collection[str], stem: Callable[[str], str]) -> str:
+    """The text HTML-escaped, each word whose stem is one of `terms` in <mark>, lines as <br>."""
+    out, pos = [], 0
+    for word in _WORD.finditer(text):
+        if stem(word.group().casefold()) in terms:
+            out += [
+                html.escape(text[pos : word.start()]),
+                f"<mark>{html.escape(word.group())}</mark>",
+            ]
+            pos = word.end()
+    out.append(html.escape(text[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def hits_table(
+    hits: list[Passage], terms: Collection[str] = (), stem: Callable[[str], str] = str
+) -> list[list]:
+    """Rows of rank, hybrid, dense and lexical score, article, section and the whole passage
+    (HTML, the question's words marked: `terms` are stems as `stem` makes them)."""
+
+    def num(value):
+        return "" if value is None else round(value, 3)
+
     return [
-        [h.rank, round(h.score, 4), h.title, h.section, _shorten(h.text, TABLE_PASSAGE_CHARS)]
+        [
+            h.rank,
+            num(h.score),
+            num(h.dense_score),
+            num(h.lexical_score),
+            h.title,
+            h.section,
+            marked_html(h.text, terms, stem),
+        ]
         for h in hits
     ]
 
@@ -52,6 +87,8 @@ def why_markdown(reply: Reply) -> str:
         verdict = f"**Answered** with {len(reply.quotes)} quote(s)"
     rule = escape_markdown(reply.crisis_rule) if reply.crisis_rule else "none"
     lines = [verdict, f"**Safety**: level `{reply.crisis_level}`, rule matched: {rule}"]
+    if reply.taught:
+        lines.append(f"**Taught answer** first: {escape_markdown(reply.taught)}")
     lines += [f"**Note**: {escape_markdown(n)}" for n in reply.notes]
     return "\n\n".join(lines)
 

@@ -1,4 +1,5 @@
-"""Thumbs up/down from the chat, appended to a JSONL file: passage ids; the question on opt-in."""
+"""Thumbs up/down from the chat, appended to a JSONL file: passage ids; the question on opt-in,
+when unanswered questions are kept too (for the staff desk's review queue)."""
 
 from __future__ import annotations
 
@@ -26,8 +27,24 @@ class FeedbackLog:
         }
         if self.log_questions:
             entry["question"] = question
+        self._append(entry)
+        return entry
+
+    def unanswered(self, question: str) -> dict | None:
+        """Keep a question the bot abstained on, only when the operator opted in."""
+        if self.path is None or not self.log_questions:
+            return None
+        entry = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "rating": "abstained",
+            "passages": [],
+            "question": question,
+        }
+        self._append(entry)
+        return entry
+
+    def _append(self, entry: dict) -> None:
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as f:
                 f.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        return entry

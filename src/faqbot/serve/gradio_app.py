@@ -1,4 +1,4 @@
-"""The Gradio app: an "Ask" chat for visitors, a "Look up" desk for staff, and Gradio's API."""
+"""The Gradio app: an "Ask" chat for visitors and Gradio's API (the staff desk: staff_app.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..render.staff import HITS_HEADERS, WHY_HEADERS
 from ..types import DISCLAIMER
-from .assets import SCROLL_TO_PASSAGE, SHOW_CRISIS_BANNER
+from .assets import SHOW_CRISIS_BANNER
 from .feedback import FeedbackLog
 from .handlers import Handlers, UserError
 
@@ -25,13 +24,9 @@ PRIVATE = {"api_visibility": "private"}  # page events, not API endpoints
 def build_ui(bot, *, feedback_path: str | Path | None = None, log_questions: bool = False):
     """The app's Blocks; feedback goes to `feedback_path` (JSONL) or, if None, nowhere."""
     h = Handlers(bot, FeedbackLog(feedback_path, log_questions))
-    docs = sorted(h.documents.values(), key=lambda d: d.title)
     with gr.Blocks(title="Ketamine therapy FAQ", analytics_enabled=False) as demo:
         with gr.Tab("Ask", id="ask"):
             _ask_tab(h, feedback_path is not None)
-        with gr.Tab("Look up (staff)", id="lookup"):
-            _lookup_tab(h, docs)
-            _why_panel(h)
         description = "Ask; returns faqbot.render.reply_dict(reply)."
         gr.api(_api(h.api_ask), api_name="ask", api_description=description)
         gr.api(_api(h.api_search), api_name="search", api_description="Ranked passages.")
@@ -120,59 +115,3 @@ def _ask_tab(h: Handlers, feedback: bool) -> None:
     ):
         event.then(None, js=SHOW_CRISIS_BANNER)
     chat.like(rate, inputs=[turns], outputs=None, **PRIVATE)
-
-
-def _lookup_tab(h: Handlers, docs) -> None:
-    gr.Markdown("### Search the articles\nEvery passage the bot can quote, ranked for a question.")
-    with gr.Row():
-        query = gr.Textbox(
-            label="Question or words", scale=4, min_width=200, elem_id="lookup-query"
-        )
-        k = gr.Number(5, minimum=1, maximum=50, precision=0, label="Results (k)", min_width=90)
-        article = gr.Dropdown(
-            [("All articles", "")] + [(d.title, d.doc_id) for d in docs],
-            value="",
-            label="Article",
-            scale=2,
-            min_width=160,
-        )
-    go = gr.Button("Search", variant="primary", elem_id="search-button")
-    # a query in crisis gets the crisis text here too, above the passages
-    warning = gr.Markdown(elem_id="lookup-safety", elem_classes="crisis-banner-lookup")
-    table = gr.Dataframe(
-        headers=list(HITS_HEADERS),
-        datatype=["number", "number", "str", "str", "str"],
-        interactive=False,
-        wrap=True,
-        column_widths=[56, 76, 200, 220, 520],  # a phone scrolls the table sideways
-        elem_id="results",
-        label="Results: select a row to open the article",
-    )
-    hits = gr.State([])
-    citation = gr.Textbox(
-        label="Citation (copy)", buttons=["copy"], interactive=False, lines=2, elem_id="citation"
-    )
-    view = gr.HTML(elem_id="article-view", label="Article")
-
-    def select(hits, evt: gr.SelectData):
-        row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
-        return h.show(hits, int(row))
-
-    for trigger in (go.click, query.submit):
-        lookup = _api(h.lookup)
-        trigger(lookup, inputs=[query, k, article], outputs=[warning, table, hits], **PRIVATE)
-    table.select(select, inputs=[hits], outputs=[view, citation], **PRIVATE).then(
-        None, js=SCROLL_TO_PASSAGE
-    )
-
-
-def _why_panel(h: Handlers) -> None:
-    with gr.Accordion("Why this answer? (ranks, scores, abstention, safety rule)", open=False):
-        question = gr.Textbox(label="Question the bot was asked", elem_id="why-question")
-        go = gr.Button("Explain", elem_id="why-button")
-        verdict = gr.Markdown(elem_id="why-verdict")
-        table = gr.Dataframe(
-            headers=list(WHY_HEADERS), interactive=False, wrap=True, elem_id="why-table"
-        )
-    for trigger in (go.click, question.submit):
-        trigger(_api(h.why), inputs=[question], outputs=[verdict, table], **PRIVATE)

@@ -60,8 +60,9 @@ class RequestGuard:
     the visitor's values), and any exception logged as its type and place only, with a 500 that
     says so."""
 
-    def __init__(self, app, endpoints: Endpoints, max_body: int):
+    def __init__(self, app, endpoints: Endpoints, max_body: int, mounts: dict | None = None):
         self.app, self.endpoints, self.max_body = app, endpoints, max_body
+        self.mounts: dict[str, Endpoints] = mounts or {}  # other Gradio apps, by path prefix
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -88,7 +89,11 @@ class RequestGuard:
 
     async def _checked(self, scope, receive, send):
         path, method = scope["path"], scope["method"]
-        api = path.startswith("/api/")
+        endpoints = self.endpoints
+        for prefix, mounted in self.mounts.items():
+            if path.startswith(prefix + "/"):
+                path, endpoints = path[len(prefix) :], mounted
+        api = path.startswith("/api/") and endpoints is self.endpoints
         if method not in (HTTP_METHODS if api else METHODS):
             allow = ", ".join(METHODS)
             detail = f"{method} is not allowed here; this app answers {allow}."
@@ -96,7 +101,7 @@ class RequestGuard:
             return
         if method != "POST":
             stream = _STREAMS.fullmatch(path) if method == "GET" else None
-            if stream and not self._waiting(stream["event"], scope):
+            if stream and not _waiting(endpoints, stream["event"], scope):
                 detail = "No call to read here: POST the call first, then read its events once."
                 await error_response(404, detail)(scope, receive, send)
                 return
@@ -108,18 +113,13 @@ class RequestGuard:
             await error_response(404, detail)(scope, receive, send)
             return
         body = await _read_body(scope, receive, self.max_body)
-        problem = self._problem(body, route, scope)
+        problem = self._problem(body, route, scope, endpoints)
         if problem:
             await error_response(*problem)(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)
 
-    def _waiting(self, event: str | None, scope) -> bool:
-        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-        session = query.get("session_hash", [None])[0] if event is None else None
-        return self.endpoints.waiting(event, session)
-
-    def _problem(self, body: bytes | None, route, scope) -> tuple[int, str] | None:
+    def _problem(self, body: bytes | None, route, scope, endpoints) -> tuple[int, str] | None:
         if body is None:
             limit = f"The body is over the {self.max_body:,}-byte limit"
             return 413, f"{limit}; a question may be at most 1,000 characters."
@@ -134,8 +134,14 @@ class RequestGuard:
         if not isinstance(data, dict):
             return 400, f"The body must be a JSON object. {_SAY_JSON}."
         if route["name"]:
-            return self.endpoints.call_problem(route["name"], data, v2=bool(route["v2"]))
-        return self.endpoints.event_problem(data) if route["join"] else None
+            return endpoints.call_problem(route["name"], data, v2=bool(route["v2"]))
+        return endpoints.event_problem(data) if route["join"] else None
+
+
+def _waiting(endpoints: Endpoints, event: str | None, scope) -> bool:
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    session = query.get("session_hash", [None])[0] if event is None else None
+    return endpoints.waiting(event, session)
 
 
 def _sent_as_json(scope) -> bool:

@@ -10,8 +10,12 @@ from ..render import citation, reply_dict, search_dict
 from ..render.chat import chat_markdown, user_markdown
 from ..render.html import article_html
 from ..render.staff import hits_table, why_markdown, why_table
-from ..types import Passage, Reply, SearchResult
+from ..types import Abstention, Passage, Reply, SearchResult
 from .feedback import FeedbackLog
+
+# the questions the articles seem not to answer; not "too long" (no question to teach) or
+# those staff already marked "not in the articles"
+KEPT_WHEN_ABSTAINED = (Abstention.LOW_RELEVANCE, Abstention.RARE_WORDS)
 
 
 class UserError(ValueError):
@@ -39,6 +43,8 @@ class Handlers:
         if not question.strip():
             return history, turns, None
         reply = self.bot.ask(question)  # over-long questions come back as a friendly note
+        if reply.abstention in KEPT_WHEN_ABSTAINED and reply.crisis_level != "acute":
+            self.feedback.unanswered(question)  # for the staff's review queue, on opt-in only
         options = reply.suggestions if reply.abstained else reply.followups
         bot_message = {
             "role": "assistant",

@@ -17,6 +17,8 @@ from .assets import CSS
 from .gradio_calls import Endpoints, quiet_gradio_tracebacks
 from .guard import RequestGuard
 from .json_api import JsonApi
+from .staff_app import STAFF_CSS
+from .staff_gate import STAFF_PATH, StaffGate
 
 # What launch() fixes for every deployment: never shared, no analytics, monitoring, run history,
 # server-side rendering, MCP or uploads, and errors without stack traces.
@@ -94,9 +96,12 @@ def http_app(
     *,
     allowed_origins: Iterable[str] = (),
     api: JsonApi | None = None,
+    staff: gr.Blocks | None = None,
+    staff_token: str | None = None,
 ) -> FastAPI:
     """The demo mounted at / in a FastAPI app with the origin policy and no file routes, and the
-    JSON API's routes (/api/...) beside it when `api` is given.
+    JSON API's routes (/api/...) beside it when `api` is given. The staff desk `staff` is
+    mounted at /staff behind `staff_token` (staff_gate.py); without both, /staff is a 404.
 
     Cross-origin policy: browsers may read answers only on the app's own pages and on the
     `allowed_origins` (exact scheme://host[:port]); no cookies are shared with them. Gradio's own
@@ -104,8 +109,16 @@ def http_app(
     """
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     quiet_gradio_tracebacks()
-    # outermost last: CORS, then no file routes, then every other request checked
-    app.add_middleware(RequestGuard, endpoints=Endpoints.of(demo), max_body=settings.max_body_bytes)
+    desk = staff if staff is not None and staff_token else None
+    mounts = {STAFF_PATH: Endpoints.of(desk)} if desk else {}
+    # outermost last: CORS, no file routes, the staff desk's token, every other request checked
+    app.add_middleware(
+        RequestGuard,
+        endpoints=Endpoints.of(demo),
+        max_body=settings.max_body_bytes,
+        mounts=mounts,
+    )
+    app.add_middleware(StaffGate, token=staff_token if desk else None)
     app.add_middleware(NoFileRoutes)
     # Its presence also tells Gradio to leave CORS to us (gradio.route_utils.CustomCORSMiddleware).
     app.add_middleware(
@@ -118,6 +131,9 @@ def http_app(
     if api is not None:
         app.router.routes.extend(api.routes)  # before the mount at /, which would take every path
     demo.state_session_capacity = settings.session_capacity  # read by mount_gradio_app
+    if desk:  # before the mount at /, which would take every path
+        desk.state_session_capacity = settings.session_capacity
+        gr.mount_gradio_app(app, desk, STAFF_PATH, css=CSS + STAFF_CSS, **GRADIO_SETTINGS)
     return gr.mount_gradio_app(app, demo, "/", css=CSS, **GRADIO_SETTINGS)
 
 

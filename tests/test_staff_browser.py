@@ -1,0 +1,97 @@
+"""The staff desk in Chromium: sign in with the token, look a question up, teach the answering
+sentence, and the next visitor asking in other words on the public page gets it first."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.servers import app_process
+from tests.test_browser import CHROMIUM_ARGS, browser, expect  # noqa: F401 (a fixture)
+from tests.test_teach import OTHER_WORDS, SENTENCE, TAUGHT
+
+pytestmark = pytest.mark.browser
+TOKEN = "staff-token-for-the-browser-test"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, real_index):
+    """Base URL of app.py with the desk on; its taught answers in a temporary file."""
+    folder = tmp_path_factory.mktemp("desk")
+    curated = folder / "curated.yaml"
+    prelude = f"import faqbot.bot; faqbot.bot.CURATED_FILE = {str(curated)!r}"
+    env = {
+        "FAQBOT_STAFF_TOKEN": TOKEN,
+        "FAQBOT_FEEDBACK": str(folder / "feedback.jsonl"),
+        "FAQBOT_LOG_QUESTIONS": "1",
+    }
+    with app_process(folder / "app.log", prelude, **env) as (base, _):
+        yield base
+
+
+def sign_in(browser, base, scheme="light", width=1280):  # noqa: F811
+    page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page.goto(base + "/staff/")
+    page.fill("#token", TOKEN)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#lookup-query textarea")
+    return page
+
+
+def test_a_wrong_token_is_refused_on_the_sign_in_page(app, browser):  # noqa: F811
+    page = browser.new_page()
+    try:
+        page.goto(app + "/staff/")
+        page.fill("#token", "not-the-token")
+        page.click("button[type=submit]")
+        expect(page.locator(".error")).to_contain_text("That is not the staff token.")
+        assert page.locator("#lookup-query").count() == 0
+    finally:
+        page.close()
+
+
+def test_staff_teach_a_sentence_and_the_next_visitor_gets_it_first(app, browser):  # noqa: F811
+    page = sign_in(browser, app)
+    try:
+        page.fill("#lookup-query textarea", TAUGHT)
+        page.click("#search-button")
+        row = page.locator("#results .virtual-row", has_text="According to a 2024 study")
+        expect(row).to_have_count(1, timeout=30_000)
+        expect(row.locator("mark", has_text="PTSD").first).to_be_visible()
+        row.locator(".body-cell").last.click()
+        expect(page.locator("#article-view mark#passage")).to_be_visible()
+        page.locator("#teach-sentence label", has_text="According to a 2024 study").click()
+        page.fill("#teach-author textarea, #teach-author input", "dana")
+        page.click("#teach")
+        expect(page.locator("#teach-status")).to_contain_text(
+            "its first quote is now this sentence", timeout=30_000
+        )
+        visitor = browser.new_page()
+        visitor.goto(app + "/")
+        visitor.wait_for_selector("#question textarea")
+        assert visitor.get_by_role("tab", name=re.compile("Look up")).count() == 0
+        visitor.fill("#question textarea", OTHER_WORDS)
+        visitor.click("#ask-button")
+        answer = visitor.locator("#chat .bot-row").first
+        expect(answer.locator("blockquote").first.locator("strong").first).to_contain_text(
+            SENTENCE[:60], timeout=30_000
+        )
+        visitor.close()
+    finally:
+        page.close()
+
+
+def test_the_review_queue_lists_an_unanswered_question(app, browser):  # noqa: F811
+    visitor = browser.new_page()
+    visitor.goto(app + "/")
+    visitor.fill("#question textarea", "what time is the next train to Boston?")
+    visitor.click("#ask-button")
+    expect(visitor.locator("#chat .bot-row")).to_have_count(1, timeout=30_000)
+    visitor.close()
+    page = sign_in(browser, app)
+    try:
+        page.get_by_text("Review queue").click()
+        expect(page.locator("#review")).to_contain_text("next train to Boston", timeout=30_000)
+    finally:
+        page.close()
