@@ -50,12 +50,6 @@ def _round(base: str, per_client: int) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="OPEN DEFECT (stop 18 note): since the serve/ reorganisation and the learned answer "
-    "and safety stages landed together, server RSS grows 14-25 MiB per 250-call round (limit 8); "
-    "not yet bisected. Every answer still arrives; only the memory assertion fails.",
-    strict=False,
-)
 def test_fifty_clients_get_every_answer_and_server_memory_stays_flat(tmp_path, real_index):
     # Gradio keeps per-session state and each API call is a session; a smaller cap than the
     # app's 1,000 (ServeSettings.session_capacity) lets a short run reach the plateau.

@@ -3,12 +3,14 @@ classifier, with the bundled model) catches the messages the issue found missed.
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from faqbot.safety.dataset import data_hash, load_rows, split
-from faqbot.safety.head import load_head
+from faqbot.safety.head import N_HASH, char_features, load_head
 
 DATA = Path(__file__).parent / "data"
 
@@ -20,6 +22,29 @@ def test_the_saved_classifier_was_trained_on_the_training_split_as_it_is_now():
     )
     assert head.model_id.startswith("bundled:all-MiniLM-L6-v2")
     assert 0 < head.any_threshold < 1 and 0 < head.acute_threshold < 1
+
+
+def test_reading_a_message_allocates_for_its_n_grams_not_a_copy_of_the_weights():
+    # The n-gram weights are 2**18 rows x 3 classes: 6 MiB as float64. Read in another dtype
+    # than the n-grams', scipy converts all of them on every call, and each server thread kept
+    # such a block in its own malloc arena (the flat-memory load test grew 14-25 MiB a round).
+    head = load_head()
+    assert head.uses_characters
+    texts = ["can i drive home after a session"]
+    vectors = np.ones((1, head.emb_coef.shape[1]), dtype=np.float32)
+    head.probabilities(vectors, texts)  # imports and first-call set-up outside the count
+    tracemalloc.start()
+    try:
+        probabilities = head.probabilities(vectors, texts)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < N_HASH * 3 * 4 / 8, f"{peak / 2**20:.2f} MiB for one short message"  # < 0.4 MiB
+    # and the same figures as the product in the saved float32 weights
+    logits = vectors @ head.emb_coef.T + head.intercept
+    logits = logits + char_features(texts) @ head.char_coef.T
+    expected = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
+    np.testing.assert_allclose(probabilities, expected, rtol=1e-6)
 
 
 def test_held_out_and_blind_authors_never_train():

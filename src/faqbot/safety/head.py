@@ -19,6 +19,7 @@ HEAD_PATH = DATA / "head.npz"
 CLASSES = ("none", "mention", "acute")
 N_HASH = 2**18
 NGRAMS = (2, 5)
+CHAR_DTYPE = np.float64  # what HashingVectorizer gives, so the product needs no converted copy
 
 
 @lru_cache(maxsize=1)
@@ -26,7 +27,12 @@ def _vectorizer():
     from sklearn.feature_extraction.text import HashingVectorizer
 
     return HashingVectorizer(
-        analyzer="char_wb", ngram_range=NGRAMS, n_features=N_HASH, alternate_sign=False, norm="l2"
+        analyzer="char_wb",
+        ngram_range=NGRAMS,
+        n_features=N_HASH,
+        alternate_sign=False,
+        norm="l2",
+        dtype=CHAR_DTYPE,
     )
 
 
@@ -50,9 +56,13 @@ class Head:
     _char_weights: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):  # once: a head trained without n-grams skips them; the weights
-        # are kept column-major for the sparse product (a strided copy per call cost ~2 ms)
+        # are kept column-major for the sparse product (a strided copy per call cost ~2 ms) and
+        # in the n-grams' float64: scipy would otherwise convert all 2**18 rows, 6 MiB, on every
+        # call, and each of the server's worker threads kept such a block in its malloc arena
+        # (RSS +14-25 MiB per 250 calls in tests/test_load.py until the ~16 arenas were full)
         object.__setattr__(self, "uses_characters", bool(self.char_coef.any()))
-        object.__setattr__(self, "_char_weights", np.ascontiguousarray(self.char_coef.T))
+        weights = np.ascontiguousarray(self.char_coef.T, dtype=CHAR_DTYPE)
+        object.__setattr__(self, "_char_weights", weights)
 
     def probabilities(self, vectors: np.ndarray, normalised: list[str]) -> np.ndarray:
         """Class probabilities (rows: texts; columns: CLASSES)."""
