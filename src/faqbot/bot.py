@@ -22,6 +22,7 @@ from .encoders.cache import RememberingEncoder
 from .encoders.lazy import LazyEncoder, query_encoder
 from .index import LoadedIndex, StaleIndexError, build_with_progress, load_index
 from .ingest import Corpus, load_corpus
+from .intent import intent_model_for, load_clinic_text, small_talk_reply
 from .question import check_search, require_text, validate
 from .retrieval import Candidates, Retriever
 from .safety_policy import apply_policy, apply_search_policy
@@ -61,6 +62,8 @@ class FAQBot:
         self.ranker = load_ranker()
         self.stats = corpus_stats(index.chunks, index.units)
         self.coverage = load_coverage()
+        self.intents = intent_model_for(self.encoder)  # None for another model: no small talk
+        self.clinic = load_clinic_text()
         self._texts = {d.doc_id: d.text for d in corpus.documents}
 
     @classmethod
@@ -131,6 +134,10 @@ class FAQBot:
             question = validate(question, self.settings.limits)
         except ValueError as why:  # too long: still answered, with the limit and safety text
             return apply_policy(too_long(question, why, self.settings.limits), assessment)
+        # safety runs first: a message with any crisis language is never taken for small talk
+        intent = self.small_talk(question) if assessment.level == "none" else "question"
+        if intent != "question":
+            return apply_policy(small_talk_reply(question, intent, self.clinic), assessment)
         candidates = self.retriever.candidates(question, self.settings.answer.candidates)
         reply = answer(
             candidates,
@@ -142,6 +149,12 @@ class FAQBot:
             self.coverage,
         )
         return apply_policy(reply, assessment)
+
+    def small_talk(self, question: str) -> str:
+        """The intent of a message: greeting, thanks, contact, or question (for the articles)."""
+        if self.intents is None:
+            return "question"
+        return self.intents.intents(self.encoder.encode([question]))[0]
 
 
 def _set_faiss_threads(n: int) -> None:

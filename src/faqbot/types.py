@@ -111,6 +111,10 @@ class Reply:
     disclaimer: str = DISCLAIMER
     notes: tuple[str, ...] = ()  # caveats, e.g. what the articles don't say
     uncovered: tuple[str, ...] = ()  # the question's words no quote covers (empty: all covered)
+    # "question", or small talk ("greeting", "thanks", "contact") answered with `message`: the
+    # bot's own fixed wording from data/clinic.toml, never a quote
+    intent: str = "question"
+    message: str = ""
 
     @property
     def abstained(self) -> bool:
