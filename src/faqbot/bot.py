@@ -20,6 +20,7 @@ from .answer import (
 from .encoders import Encoder
 from .encoders.cache import RememberingEncoder
 from .encoders.lazy import LazyEncoder, query_encoder
+from .followups import load_followups
 from .index import LoadedIndex, StaleIndexError, build_with_progress, load_index
 from .ingest import Corpus, load_corpus
 from .intent import intent_model_for, load_clinic_text, small_talk_reply
@@ -64,6 +65,7 @@ class FAQBot:
         self.coverage = load_coverage()
         self.intents = intent_model_for(self.encoder)  # None for another model: no small talk
         self.clinic = load_clinic_text()
+        self.followups = load_followups((c.doc_id, c.section) for c in index.chunks)
         self._texts = {d.doc_id: d.text for d in corpus.documents}
 
     @classmethod
@@ -102,7 +104,10 @@ class FAQBot:
             index = load_index(index_dir, corpus, settings.index, encoder.model_id)
         if isinstance(encoder, LazyEncoder):
             encoder = query_encoder(index.path, index.manifest, settings.encoder) or encoder
-        return cls(corpus, index, encoder, settings)
+        bot = cls(corpus, index, encoder, settings)
+        for problem in bot.followups.problems:
+            log(f"Follow-up questions: {problem}")
+        return bot
 
     def search(self, question: str, k: int = 5, retriever: str | None = None) -> SearchResult:
         """Passages for a question, best first (a sequence of Passage), with the query's crisis
@@ -147,6 +152,7 @@ class FAQBot:
             self.ranker,
             self.stats,
             self.coverage,
+            self.followups.questions,
         )
         return apply_policy(reply, assessment)
 

@@ -102,8 +102,10 @@ class Reply:
     quotes: tuple[Quote, ...]
     abstention: Abstention | None = None
     abstain_reason: str = ""
-    suggestions: tuple[str, ...] = ()  # closest section titles, offered when abstaining
-    followups: tuple[str, ...] = ()  # related sections to read next
+    # questions a visitor would ask to read a related section (data/followups.toml): offered
+    # when abstaining on a near miss (suggestions) or after an answer (followups)
+    suggestions: tuple[str, ...] = ()
+    followups: tuple[str, ...] = ()
     crisis: bool = False
     crisis_level: str = "none"  # "none" | "mention" | "acute"
     crisis_rule: str | None = None

@@ -90,7 +90,7 @@ def reply_markdown(reply: Reply, html_escape: bool = True) -> str:
         parts.append(NOT_FOUND)
         if reply.suggestions:
             parts.append(
-                "Closest topics in the articles:\n"
+                "Questions the articles do answer:\n"
                 + "\n".join(f"- {esc(s)}" for s in reply.suggestions)
             )
     notes = [f"_{esc(n)}_" for n in reply.notes]
@@ -107,7 +107,7 @@ def reply_markdown(reply: Reply, html_escape: bool = True) -> str:
         parts.append(reply.safety_text)
     if reply.followups and not acute:
         parts.append(
-            "**You may also want to read:**\n" + "\n".join(f"- {esc(f)}" for f in reply.followups)
+            "**You might also ask:**\n" + "\n".join(f"- {esc(f)}" for f in reply.followups)
         )
     parts.append(f"_{reply.disclaimer}_")
     return "\n\n".join(parts)
