@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import ask, expect
-from tests.test_browser import app, browser  # noqa: F401  (fixtures: app.py and Chromium)
+from tests.test_browser import app, ask, browser, expect  # noqa: F401  (fixtures: app.py and Chromium)
 
 pytestmark = pytest.mark.browser
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
