@@ -19,8 +19,14 @@ mark { background: #fde68a; color: inherit; padding: 0 1px; }
 .article-view { max-height: 60vh; overflow-y: auto; line-height: 1.5; }
 .disclaimer { font-size: 0.9em; opacity: 0.85; }
 @media (max-width: 480px) { .gradio-container { padding: 4px !important; } }
-.ask-title { font-size: 1.35em; font-weight: 700; margin: 0.1em 0 0.2em; }
+.ask-title { font-size: 1.35em; font-weight: 600; margin: 0.1em 0 0.2em; }
 .ask-intro { margin: 0; }
+@media (max-width: 480px) {
+  .ask-title { font-size: 1.15em; }
+  .ask-intro { font-size: 0.9em; }
+  /* a phone gives the answer the chat's whole width, not 60 px less */
+  #chat .message-row.bot-row { max-width: 100%; margin-left: 0; }
+}
 /* white on the theme's orange is 2.8:1 (3.55:1 hovered); orange-700/800 give 5.2:1 and 7.3:1 */
 button#ask-button { background: #c2410c; border-color: #c2410c; color: #ffffff; }
 button#ask-button:hover { background: #9a3412; border-color: #9a3412; }
@@ -49,7 +55,13 @@ SHOW_NEWEST_ANSWER = """() => { let set = null; const show = () => {
   while (box && !(box.scrollHeight > box.clientHeight + 1
                   && /auto|scroll/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
   if (!box || (set !== null && Math.abs(box.scrollTop - set) > 2)) return;
-  const top = row.getBoundingClientRect().top - box.getBoundingClientRect().top;
+  // the visitor's question too, when it is short enough to leave most of the view to the answer
+  const users = document.querySelectorAll('#chat .user-row');
+  const user = users[users.length - 1];
+  const gap = user ? row.getBoundingClientRect().top - user.getBoundingClientRect().top : 0;
+  const crisis = row.querySelector('.crisis-banner');
+  const target = !crisis && gap > 0 && gap < box.clientHeight / 4 ? user : row;
+  const top = target.getBoundingClientRect().top - box.getBoundingClientRect().top;
   box.scrollTop += top - 8;
   set = box.scrollTop; };
   for (const ms of [0, 150, 400, 900]) setTimeout(show, ms); }"""
