@@ -14,8 +14,11 @@ from .answer import (
     corpus_stats,
     load_calibration,
     load_coverage,
+    load_metadata_head,
     load_ranker,
+    rank,
     too_long,
+    with_facts,
 )
 from .encoders import Encoder
 from .encoders.cache import RememberingEncoder
@@ -25,7 +28,7 @@ from .index import LoadedIndex, StaleIndexError, build_with_progress, load_index
 from .ingest import Corpus, load_corpus
 from .intent import intent_model_for, load_clinic_text, small_talk_reply
 from .question import check_search, require_text, validate
-from .retrieval import Candidates, Retriever
+from .retrieval import Candidate, Candidates, Retriever
 from .safety_policy import apply_policy, apply_search_policy
 from .settings import Settings
 from .types import Reply, SearchResult
@@ -63,6 +66,7 @@ class FAQBot:
         self.ranker = load_ranker()
         self.stats = corpus_stats(index.chunks, index.units)
         self.coverage = load_coverage()
+        self.metadata = load_metadata_head()
         self.intents = intent_model_for(self.encoder)  # None for another model: no small talk
         self.clinic = load_clinic_text()
         self.followups = load_followups((c.doc_id, c.section) for c in index.chunks)
@@ -127,6 +131,10 @@ class FAQBot:
         question = validate(question, self.settings.limits)
         return self.retriever.candidates(question, self.settings.answer.candidates)
 
+    def ranked(self, question: str) -> list[Candidate]:
+        """The candidates in the answer stage's order, by learned sentence scores (eval, staff)."""
+        return rank(self.candidates(question), self.ranker, self.stats, self._texts)
+
     def ask(self, question: str) -> Reply:
         """A reply made only of cited verbatim quotes, or an honest abstention; safety text always.
 
@@ -154,6 +162,7 @@ class FAQBot:
             self.coverage,
             self.followups.questions,
         )
+        reply = with_facts(reply, candidates, self.metadata, self.corpus.documents)
         return apply_policy(reply, assessment)
 
     def small_talk(self, question: str) -> str:

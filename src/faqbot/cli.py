@@ -136,6 +136,14 @@ def cmd_answer_train(argv: list[str]) -> int:
     return 0
 
 
+def cmd_metadata_train(argv: list[str]) -> int:
+    """Fit the front-matter field head on the training questions and save it."""
+    from .answer.metadata_train import main as train_main
+    from .bot import FAQBot, project_root
+
+    return train_main(project_root() / "tests" / "data", FAQBot.load().encoder)
+
+
 COMMANDS = {"build": cmd_build, "search": cmd_search, "ask": cmd_ask}
 
 
@@ -146,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_eval(argv[1:])
         if argv[:1] == ["answer-train"]:
             return cmd_answer_train(argv[1:])
+        if argv[:1] == ["metadata-train"]:
+            return cmd_metadata_train(argv[1:])
         if argv[:1] in (["safety-train"], ["safety-eval"]):
             from .safety.commands import main as safety_main
 

@@ -86,12 +86,27 @@ class Quote:
     trimmed_after: bool
 
 
+@dataclass(frozen=True)
+class Fact:
+    """A front-matter field of one article (reviewer, date...), cited like a quote: `value` is
+    the field as written in the article's file in corpus/, never reworded."""
+
+    doc_id: str
+    title: str
+    publisher: str
+    field: str  # the front-matter key, e.g. "medical_reviewer"
+    label: str  # how the reply names it, e.g. "Medically reviewed by"
+    value: str
+    number: int  # its citation number; the reply's quotes are numbered after its facts
+
+
 class Abstention(Enum):
     """Why a reply quotes nothing; Reply.abstain_reason has the figures for the staff view."""
 
     LOW_RELEVANCE = "low relevance"
     RARE_WORDS = "rare words"
     TOO_LONG = "question too long"
+    NOT_IN_DETAILS = "not in the article's details"  # e.g. an author the article doesn't name
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,7 @@ class Reply:
     disclaimer: str = DISCLAIMER
     notes: tuple[str, ...] = ()  # caveats, e.g. what the articles don't say
     uncovered: tuple[str, ...] = ()  # the question's words no quote covers (empty: all covered)
+    facts: tuple[Fact, ...] = ()  # answers from the articles' front matter, shown first
     # "question", or small talk ("greeting", "thanks", "contact") answered with `message`: the
     # bot's own fixed wording from data/clinic.toml, never a quote
     intent: str = "question"

@@ -11,6 +11,8 @@ from .answerability import Calibration, abstention, load_calibration
 from .coverage import CoverageModel, load_coverage, uncovered
 from .evidence import Evidence, gather_evidence
 from .features import CorpusStats, corpus_stats
+from .metadata import load_head as load_metadata_head
+from .metadata import with_facts
 from .notes import uncovered_note
 from .quotes import make_quote
 from .ranker import SentenceRanker, load_ranker, rank
@@ -18,7 +20,8 @@ from .ranking import select, topics
 
 __all__ = [
     "Calibration", "CorpusStats", "Evidence", "SentenceRanker", "answer", "corpus_stats",
-    "gather_evidence", "load_calibration", "load_coverage", "load_ranker",
+    "gather_evidence", "load_calibration", "load_coverage", "load_metadata_head", "load_ranker",
+    "rank", "with_facts",
 ]  # fmt: skip
 
 

@@ -107,6 +107,9 @@ def answer_metrics(outcomes: list[dict]) -> dict:
         # of the answered in-scope questions: is the first quote shown an answering passage?
         "first_quote_answers": _rate(answered, lambda o: o["first_answers"]),
         "any_quote_answers": _rate(answered, lambda o: o["any_answers"]),
+        # the answer stage's ranking (all in-scope questions): an answering passage in the top k
+        "answer_recall_at_1": _rate(in_scope, lambda o: (o.get("answer_rank") or 99) <= 1),
+        "answer_recall_at_5": _rate(in_scope, lambda o: (o.get("answer_rank") or 99) <= 5),
         "highlight_answers": _rate(answered, lambda o: o.get("highlight_answers", False)),
         "uncovered_in_scope": _rate(answered, lambda o: bool(o.get("uncovered"))),
         "median_quote_words": float(statistics.median(words)) if words else None,

@@ -12,6 +12,8 @@ ANSWER_LABELS = {
     "first_quote_answers": "First quote answers (answered in-scope)",
     "any_quote_answers": "Some quote answers (answered in-scope)",
     "highlight_answers": "Bolded sentence answers (answered in-scope)",
+    "answer_recall_at_1": "Answer ranking R@1 (in-scope)",
+    "answer_recall_at_5": "Answer ranking R@5 (in-scope)",
     "uncovered_in_scope": "Uncovered words named (answered in-scope)",
     "median_quote_words": "Median quote length (words)",
     "quotes_verbatim": "Quotes verbatim",

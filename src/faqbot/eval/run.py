@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 import time
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..settings import RETRIEVERS
-from ..types import Passage, Quote
+from ..types import Fact, Passage, Quote
 from .data import (
     KINDS,
     Dataset,
@@ -23,6 +24,7 @@ from .data import (
 from .metrics import answer_failures, answer_metrics, retrieval_failures, retrieval_metrics
 
 DEFAULT = "tests/data/devset.jsonl"
+_FRONT = re.compile(r"^([a-z_]+): (.+)$")  # an answer that is a front-matter line
 
 
 def judge(bot, dataset: Dataset) -> tuple[dict[str, dict[str, int]], list[dict]]:
@@ -33,12 +35,14 @@ def judge(bot, dataset: Dataset) -> tuple[dict[str, dict[str, int]], list[dict]]
     qrels, problems = {}, []
     for q in dataset.of_kind("in_scope"):
         for quote in q.answers:
+            if _FRONT.match(quote):  # a front-matter line: answered by Reply.facts, not passages
+                continue
             if not any(normalize(quote) in text for text in articles):
                 problems.append({"id": q.qid, "problem": f"quote not in any article: {quote!r}"})
         relevant = {c.chunk_id: 1 for c in bot.index.chunks if is_relevant(c.text, q.answers)}
         if relevant:
             qrels[q.qid] = relevant
-        else:
+        elif not all(_FRONT.match(a) for a in q.answers):
             problems.append({"id": q.qid, "problem": "no passage holds half of any answer quote"})
     return qrels, problems
 
@@ -97,10 +101,30 @@ def _bold_answers(bot, quote: Quote, answers) -> bool:
     return False
 
 
+def fact_answers(fact: Fact, answers) -> bool:
+    """The fact is the front-matter line an answer names ("published: 2022-12-13")."""
+    for answer in answers:
+        m = _FRONT.match(answer)
+        if m and m.group(1) == fact.field and fact.value in m.group(2):
+            return True
+    return False
+
+
+def answer_rank(bot, q: Question) -> int | None:
+    """Where the answer stage's own ranking (learned sentence scores) puts the first passage
+    holding an answer, 1-based; a front-matter answer the reply gives as a fact ranks first."""
+    ranked = bot.ranked(q.question)
+    hits = [n for n, c in enumerate(ranked, start=1) if is_relevant(c.passage.text, q.answers)]
+    return hits[0] if hits else None
+
+
 def outcome(bot, q: Question, reply, ms: float) -> dict:
     """What ask() did with one question, in the fields eval.metrics reads."""
     quotes = reply.quotes
     first = quotes[0] if quotes else None
+    by_fact = bool(reply.facts and q.answers and fact_answers(reply.facts[0], q.answers))
+    in_scope = bool(q.answers) and q.kind == "in_scope"
+    position = 1 if by_fact else (answer_rank(bot, q) if in_scope else None)
     return {
         "id": q.qid,
         "question": q.question,
@@ -112,10 +136,13 @@ def outcome(bot, q: Question, reply, ms: float) -> dict:
         "crisis": bool(reply.crisis),
         "crisis_level": reply.crisis_level,
         "crisis_rule": reply.crisis_rule,
-        "first_answers": bool(first and q.answers and is_relevant(first.text, q.answers)),
-        "highlight_answers": bool(first and q.answers and _bold_answers(bot, first, q.answers)),
+        "first_answers": by_fact
+        or bool(not reply.facts and first and q.answers and is_relevant(first.text, q.answers)),
+        "answer_rank": position,
+        "highlight_answers": by_fact
+        or bool(not reply.facts and first and q.answers and _bold_answers(bot, first, q.answers)),
         "uncovered": list(reply.uncovered),
-        "any_answers": any(q.answers and is_relevant(p.text, q.answers) for p in quotes),
+        "any_answers": by_fact or any(q.answers and is_relevant(p.text, q.answers) for p in quotes),
         "quote_words": [len(p.text.split()) for p in quotes],
         "not_verbatim": [n for n, p in enumerate(quotes, start=1) if not _verbatim(bot, p)],
         "first_quote": _where(first),

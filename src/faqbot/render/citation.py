@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..types import Chunk, Quote
+from ..types import Chunk, Fact, Quote
 
 
 def source(chunk: Chunk) -> str:
@@ -13,6 +13,26 @@ def source(chunk: Chunk) -> str:
 def label(chunk: Chunk) -> str:
     """'Title — Publisher, section "Section"', as the Sources list shows it."""
     return f'{source(chunk)}, section "{chunk.section}"'
+
+
+def fact_label(fact: Fact) -> str:
+    """'Title — Publisher, article details': where a front-matter fact comes from."""
+    where = f"{fact.title} — {fact.publisher}" if fact.publisher else fact.title
+    return f"{where}, article details"
+
+
+def fact_record(fact: Fact) -> dict:
+    """A front-matter fact as the JSON API gives it."""
+    return {
+        "number": fact.number,
+        "field": fact.field,
+        "label": fact.label,
+        "value": fact.value,
+        "title": fact.title,
+        "publisher": fact.publisher,
+        "doc_id": fact.doc_id,
+        "source": fact_label(fact),
+    }
 
 
 def plain(chunk: Chunk) -> str:

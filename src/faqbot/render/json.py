@@ -56,6 +56,7 @@ def reply_dict(reply: Reply) -> dict:
         "safety_text": reply.safety_text,
         "passages": [quote_dict(q) for q in reply.quotes],
         "citations": [citation.record(q) for q in reply.quotes],
+        "facts": [citation.fact_record(f) for f in reply.facts],
         "suggestions": list(reply.suggestions),
         "followups": list(reply.followups),
         "notes": list(reply.notes),

@@ -94,13 +94,13 @@ def reply_markdown(reply: Reply, html_escape: bool = True) -> str:
                 + "\n".join(f"- {esc(s)}" for s in reply.suggestions)
             )
     notes = [f"_{esc(n)}_" for n in reply.notes]
-    if reply.quotes and not reply.abstained:
+    if (reply.quotes or reply.facts) and not reply.abstained:
         parts += notes  # caveats first: read before the quotes
+        parts += [f"> **{esc(f.label)}:** {esc(f.value)} [{f.number}]" for f in reply.facts]
         parts += [quote_markdown(q, html_escape) for q in reply.quotes]
-        parts.append(
-            "**Sources**\n"
-            + "\n".join(f"{q.number}. {esc(citation.label(q.passage.chunk))}" for q in reply.quotes)
-        )
+        sources = [f"{f.number}. {esc(citation.fact_label(f))}" for f in reply.facts]
+        sources += [f"{q.number}. {esc(citation.label(q.passage.chunk))}" for q in reply.quotes]
+        parts.append("**Sources**\n" + "\n".join(sources))
     else:
         parts += notes
     if reply.safety_text and reply.crisis_level != "acute":
