@@ -67,8 +67,21 @@ def test_small_talk_is_the_bots_own_message_never_a_quote():
 )  # fmt: skip
 def test_the_issues_small_talk_gets_the_clinics_words(real_bot, message, intent):
     reply = real_bot.ask(message)
-    assert (reply.intent, reply.abstained, reply.quotes) == (intent, False, ())
+    assert (reply.intent, reply.abstained) == (intent, False)
     assert reply.message == load_clinic_text().message(intent)
+    assert "I couldn't find" not in reply_markdown(reply)
+    if intent != "contact":  # a greeting or thanks looks nothing up
+        assert reply.quotes == () and reply.followups == ()
+
+
+@pytest.mark.e2e
+def test_a_contact_question_keeps_what_the_articles_say(real_bot):
+    # the contact details come first; an answer from the articles still follows them
+    reply = real_bot.ask("how do I book an appointment")
+    assert reply.intent == "contact" and reply.message == load_clinic_text().contact
+    assert any("949-945-0927" in q.text for q in reply.quotes)
+    shown = reply_markdown(reply)
+    assert shown.index(reply.message) < shown.index("> ")
 
 
 @pytest.mark.e2e

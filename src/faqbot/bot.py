@@ -26,7 +26,7 @@ from .encoders.lazy import LazyEncoder, query_encoder
 from .followups import load_followups
 from .index import LoadedIndex, StaleIndexError, build_with_progress, load_index
 from .ingest import Corpus, load_corpus
-from .intent import intent_model_for, load_clinic_text, small_talk_reply
+from .intent import SMALL_TALK, intent_model_for, load_clinic_text, small_talk_reply, with_contact
 from .question import check_search, require_text, validate
 from .retrieval import Candidate, Candidates, Retriever
 from .safety_policy import apply_policy, apply_search_policy
@@ -149,7 +149,7 @@ class FAQBot:
             return apply_policy(too_long(question, why, self.settings.limits), assessment)
         # safety runs first: a message with any crisis language is never taken for small talk
         intent = self.small_talk(question) if assessment.level == "none" else "question"
-        if intent != "question":
+        if intent in SMALL_TALK:
             return apply_policy(small_talk_reply(question, intent, self.clinic), assessment)
         candidates = self.retriever.candidates(question, self.settings.answer.candidates)
         reply = answer(
@@ -163,6 +163,8 @@ class FAQBot:
             self.followups.questions,
         )
         reply = with_facts(reply, candidates, self.metadata, self.corpus.documents)
+        if intent == "contact":  # "how do I reach the clinic?": its details, and any quote
+            reply = with_contact(reply, self.clinic)
         return apply_policy(reply, assessment)
 
     def small_talk(self, question: str) -> str:

@@ -5,11 +5,12 @@ import warnings
 
 from .clinic import DEFAULT_CLINIC_PATH, ClinicText, load_clinic_text
 from .model import INTENTS, IntentModel, load_intent_model
-from .reply import small_talk_reply
+from .reply import SMALL_TALK, small_talk_reply, with_contact
 
 __all__ = [
-    "DEFAULT_CLINIC_PATH", "INTENTS", "ClinicText", "IntentModel", "intent_model_for",
-    "load_clinic_text", "load_intent_model", "small_talk_reply",
+    "DEFAULT_CLINIC_PATH", "INTENTS", "SMALL_TALK", "ClinicText", "IntentModel",
+    "intent_model_for", "load_clinic_text", "load_intent_model", "small_talk_reply",
+    "with_contact",
 ]  # fmt: skip
 
 
