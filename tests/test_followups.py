@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from faqbot.followups import load_followups
+from faqbot.followups import FollowUps, load_followups
 from faqbot.safety import passage_mentions_suicide
 
 DATA = Path(__file__).parent / "data"
@@ -38,6 +38,12 @@ def test_questions_map_to_real_sections_and_every_problem_is_named(tmp_path):
         "[gamma]: no such article in the corpus; its questions are unused",
         '[alpha] "Costs": no question yet, so it is never offered',
     )
+
+
+def test_a_file_for_other_articles_is_ignored_whole(tmp_path):
+    path = tmp_path / "followups.toml"
+    path.write_text('[gamma]\n"Intro" = "What is gamma?"\n')
+    assert load_followups(SECTIONS, path) == FollowUps({}, ())
 
 
 def test_a_file_that_is_not_heading_equals_question_is_refused(tmp_path):

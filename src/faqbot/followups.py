@@ -26,7 +26,10 @@ def load_followups(sections: Iterable[Section], path: Path | str | None = None) 
     """The questions of `path` (default: the packaged file) for the corpus's `sections`.
 
     Every problem is reported, none is fatal: an unknown article or heading, a section with no
-    entry, a question or heading about suicide or self-harm (left out, never offered).
+    entry, a question or heading about suicide or self-harm (left out, never offered). A file
+    that names none of the corpus's articles was written for another corpus: it is ignored
+    whole, nothing is offered and nothing reported (a test corpus, a clinic's own articles
+    before their file is written).
 
     Raises:
         ValueError: the file is missing, not TOML, or not tables of "heading" = "question".
@@ -39,6 +42,8 @@ def load_followups(sections: Iterable[Section], path: Path | str | None = None) 
         raise ValueError(f"Follow-up questions {source} cannot be read ({exc}). {fix}") from None
     known = list(dict.fromkeys(sections))
     docs = {doc for doc, _ in known}
+    if docs.isdisjoint(data):
+        return FollowUps({}, ())
     questions: dict[Section, str] = {}
     problems: list[str] = []
     for doc, table in data.items():
