@@ -1,5 +1,5 @@
-"""Screenshots of the Ask tab at desktop and phone width, for docs/screenshots/ (the staff
-desk's: benchmarks/screenshots_staff.py).
+"""Screenshots of the Ask tab (desktop and phone, light and dark), for docs/screenshots/
+(the staff desk's: benchmarks/screenshots_staff.py).
 
 Run: .venv/bin/python benchmarks/screenshots.py [--url http://127.0.0.1:7860/]
 Without --url it starts app.py on a free loopback port and stops it afterwards.
@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+SCHEMES = ("light", "dark")
 
 
 def start_app(feedback: str = "") -> tuple[subprocess.Popen, str]:
@@ -66,7 +67,7 @@ def ask(page, question: str) -> None:
     page.fill("#question textarea", question)
     page.click("#ask-button")
     page.locator("#chat .bot-row").nth(before).wait_for()
-    page.wait_for_timeout(1200)  # the page scrolls a crisis banner into view after autoscroll
+    page.wait_for_timeout(1200)  # the page scrolls to the start of the newest answer
 
 
 def shoot(url: str, out: Path) -> list[Path]:
@@ -75,33 +76,33 @@ def shoot(url: str, out: Path) -> list[Path]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name, (width, height) in WIDTHS.items():
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.goto(url)
-            page.wait_for_selector("#question textarea")
-            made.append(out / f"ask-empty-{name}.png")
-            page.screenshot(path=made[-1])
-            ask(page, "Can I drive after a ketamine session?")
-            page.locator("#chat details.sources summary").last.click()
-            # show the question and the start of its answer, as a visitor reads them
-            page.locator("#chat .user-row").last.evaluate("e => e.scrollIntoView({block: 'start'})")
-            made.append(out / f"ask-answer-{name}.png")
-            page.screenshot(path=made[-1], full_page=True)
-            ask(page, "I want to end my life tonight")
-            made.append(out / f"ask-crisis-{name}.png")
-            page.screenshot(path=made[-1], full_page=True)
-            page.close()
-            # the crisis reply in dark mode: the banner keeps its own readable colours
-            dark = browser.new_page(
-                viewport={"width": width, "height": height}, color_scheme="dark"
-            )
-            dark.goto(url)
-            dark.wait_for_selector("#question textarea")
-            ask(dark, "I just feel like ending it")
-            made.append(out / f"ask-crisis-{name}-dark.png")
-            dark.screenshot(path=made[-1], full_page=True)
-            dark.close()
+            for scheme in SCHEMES:
+                page = browser.new_page(
+                    viewport={"width": width, "height": height}, color_scheme=scheme
+                )
+                made += shoot_ask(page, url, out, name + ("-dark" if scheme == "dark" else ""))
+                page.close()
         browser.close()
     return made
+
+
+def shoot_ask(page, url: str, out: Path, suffix: str) -> list[Path]:
+    """The Ask tab as a visitor sees it (the window, not the whole page): empty, an answer (the
+    page scrolls to its start), the clinic's contact details, a crisis reply."""
+    page.goto(url)
+    page.wait_for_selector("#question textarea")
+    shots = []
+    for shot, question in (
+        ("empty", None),
+        ("answer", "Can I drive after a ketamine session?"),
+        ("contact", "can I talk to a person?"),
+        ("crisis", "I want to end my life tonight"),
+    ):
+        if question:
+            ask(page, question)
+        shots.append(out / f"ask-{shot}-{suffix}.png")
+        page.screenshot(path=shots[-1])
+    return shots
 
 
 def main() -> None:

@@ -140,12 +140,13 @@ def test_tiny_bot_reply_is_verbatim_cited_and_ends_with_the_disclaimer(tiny_bot)
     json.dumps(reply_dict(reply))
 
 
-def test_tiny_bot_abstains_with_suggestions(tiny_bot):
-    # "dose" is a concept of the fake encoder that no passage has: cosines stay near 0.1 or less
+def test_tiny_bot_abstains_off_topic_without_suggestions(tiny_bot):
+    # "dose" is a concept of the fake encoder that no passage has: cosines stay near 0.1 or less,
+    # below topics_min_relevance (0.2), so nothing is offered to read either
     reply = tiny_bot.ask("dose dose")
     assert reply.abstained and reply.passages == []
     assert reply_markdown(reply).startswith(NOT_FOUND)
-    assert reply.suggestions and reply_markdown(reply).rstrip().endswith(f"_{DISCLAIMER}_")
+    assert reply.suggestions == () and reply_markdown(reply).rstrip().endswith(f"_{DISCLAIMER}_")
 
 
 def test_ask_refuses_an_empty_question_but_answers_an_overlong_one_with_safety(tiny_bot):

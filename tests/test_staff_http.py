@@ -5,11 +5,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from faqbot import FAQBot
+from faqbot.serve import http as serve_http
 from faqbot.serve.gradio_app import build_ui
 from faqbot.serve.staff_app import build_staff_ui
 from faqbot.serve.staff_gate import COOKIE, SESSION_S, StaffGate, check_token
 from tests.conftest import tiny_faqbot
-from tests.servers import serving
+from tests.servers import free_port, serving
 
 TOKEN = "correct-horse-battery-staple-42"
 HTML = {"Accept": "text/html"}
@@ -111,17 +113,19 @@ def test_app_py_turns_the_desk_on_only_with_a_good_token(monkeypatch, bot, capsy
 
     seen = {}
     monkeypatch.setenv("FAQBOT_FEEDBACK", "")
-    monkeypatch.setattr(app_py.FAQBot, "load", classmethod(lambda cls, **kw: bot))
-    monkeypatch.setattr(app_py, "http_app", lambda demo, settings, **kw: seen.update(kw))
-    monkeypatch.setattr(app_py, "launch", lambda app, host, port: None)
+    # app.py imports these when it runs (so --help answers at once): patch them where they live
+    monkeypatch.setattr(FAQBot, "load", classmethod(lambda cls, **kw: bot))
+    monkeypatch.setattr(serve_http, "http_app", lambda demo, settings, **kw: seen.update(kw))
+    monkeypatch.setattr(serve_http, "launch", lambda app, host, port: None)
+    port = ["--port", str(free_port())]
     monkeypatch.setenv("FAQBOT_STAFF_TOKEN", TOKEN)
-    app_py.main([])
+    app_py.main(port)
     assert seen["staff_token"] == TOKEN and seen["staff"].title.startswith("Staff desk")
     monkeypatch.setenv("FAQBOT_STAFF_TOKEN", "short")
     with pytest.raises(SystemExit, match="FAQBOT_STAFF_TOKEN is 5 characters; use at least 16"):
-        app_py.main([])
+        app_py.main(port)
     monkeypatch.setenv("FAQBOT_STAFF_TOKEN", "")
-    app_py.main([])
+    app_py.main(port)
     assert (seen["staff"], seen["staff_token"]) == (None, None)
 
 

@@ -88,10 +88,14 @@ def test_chat_appends_question_and_cited_answer(handlers):
     assert turns == {1: {"passages": [q.passage.chunk_id for q in reply.quotes], "question": ""}}
 
 
-def test_chat_abstains_off_topic_with_topics_as_buttons(handlers):
+def test_chat_abstains_off_topic_without_buttons_and_a_near_miss_with_questions(handlers):
     history, _, reply = handlers.chat(OFF_TOPIC, [], {})
-    assert reply.abstained and reply.suggestions
+    assert reply.abstained and reply.suggestions == () and history[1]["options"] == []
     assert NOT_FOUND in history[1]["content"]
+    history, _, reply = handlers.chat(
+        "where do I park when I come to the Newport Beach office?", [], {}
+    )
+    assert reply.abstained and reply.suggestions
     assert [o["value"] for o in history[1]["options"]] == list(reply.suggestions)
 
 

@@ -10,10 +10,12 @@ import gradio
 import httpx
 import pytest
 
+from faqbot import FAQBot
+from faqbot.serve import http as serve_http
 from faqbot.serve.gradio_app import build_ui
 from faqbot.serve.http import parse_origins, refused
 from tests.conftest import ROOT, tiny_faqbot
-from tests.servers import raw_get, serving
+from tests.servers import free_port, raw_get, serving
 
 ALLOWED = "https://clinic.example"
 EVIL = "https://evil.example"
@@ -228,10 +230,11 @@ def test_app_py_reads_the_allowed_origins_setting(monkeypatch, tiny):
     monkeypatch.setenv("FAQBOT_ALLOWED_ORIGINS", f"{ALLOWED},https://www.clinic.example")
     monkeypatch.setenv("FAQBOT_FEEDBACK", "")
     monkeypatch.delenv("FAQBOT_STAFF_TOKEN", raising=False)
-    monkeypatch.setattr(app_py.FAQBot, "load", classmethod(lambda cls, **kw: tiny))
-    monkeypatch.setattr(app_py, "http_app", lambda demo, settings, **kw: seen.update(kw))
-    monkeypatch.setattr(app_py, "launch", lambda app, host, port: None)
-    app_py.main([])
+    # app.py imports these when it runs (so --help answers at once): patch them where they live
+    monkeypatch.setattr(FAQBot, "load", classmethod(lambda cls, **kw: tiny))
+    monkeypatch.setattr(serve_http, "http_app", lambda demo, settings, **kw: seen.update(kw))
+    monkeypatch.setattr(serve_http, "launch", lambda app, host, port: None)
+    app_py.main(["--port", str(free_port())])
     assert seen.pop("allowed_origins") == (ALLOWED, "https://www.clinic.example")
     assert seen.pop("api").handlers.bot is tiny  # the JSON API, under the same policy
     assert (seen.pop("staff"), seen.pop("staff_token")) == (None, None)  # no FAQBOT_STAFF_TOKEN
@@ -247,7 +250,7 @@ def test_app_py_refuses_bad_settings_with_a_message(monkeypatch, capsys):
     assert "the port must be a number from 1 to 65535, got '80800'" in capsys.readouterr().err
     monkeypatch.setenv("FAQBOT_ALLOWED_ORIGINS", "https://clinic.example/")
     with pytest.raises(SystemExit) as exit_:
-        app_py.main([])
+        app_py.main(["--port", str(free_port())])
     assert "entry 'https://clinic.example/' is not an origin" in str(exit_.value.code)
 
 

@@ -24,9 +24,11 @@ from .answer.curated import Taught, taught_first
 from .encoders import Encoder
 from .encoders.cache import RememberingEncoder
 from .encoders.lazy import LazyEncoder, query_encoder
+from .followups import load_followups
 from .index import LoadedIndex, StaleIndexError, build_with_progress, load_index
 from .ingest import Corpus, load_corpus
 from .ingest.curated import CURATED_FILE, CuratedSet, load_curated
+from .intent import SMALL_TALK, intent_model_for, load_clinic_text, small_talk_reply, with_contact
 from .question import check_search, require_text, validate
 from .retrieval import Candidate, Candidates, Retriever
 from .safety_policy import apply_policy, apply_search_policy
@@ -68,6 +70,9 @@ class FAQBot:
         self.stats = corpus_stats(index.chunks, index.units)
         self.coverage = load_coverage()
         self.metadata = load_metadata_head()
+        self.intents = intent_model_for(self.encoder)  # None for another model: no small talk
+        self.clinic = load_clinic_text()
+        self.followups = load_followups((c.doc_id, c.section) for c in index.chunks)
         self._texts = {d.doc_id: d.text for d in corpus.documents}
         curated = curated or CuratedSet(project_root() / "corpus" / CURATED_FILE)
         self.taught = Taught.of(curated, self.encoder, index.chunks)
@@ -111,7 +116,10 @@ class FAQBot:
             index = load_index(index_dir, corpus, settings.index, encoder.model_id)
         if isinstance(encoder, LazyEncoder):
             encoder = query_encoder(index.path, index.manifest, settings.encoder) or encoder
-        return cls(corpus, index, encoder, settings, curated=curated)
+        bot = cls(corpus, index, encoder, settings, curated=curated)
+        for problem in bot.followups.problems:
+            log(f"Follow-up questions: {problem}")
+        return bot
 
     def search(self, question: str, k: int = 5, retriever: str | None = None) -> SearchResult:
         """Passages for a question, best first (a sequence of Passage), with the query's crisis
@@ -147,6 +155,10 @@ class FAQBot:
             question = validate(question, self.settings.limits)
         except ValueError as why:  # too long: still answered, with the limit and safety text
             return apply_policy(too_long(question, why, self.settings.limits), assessment)
+        # safety runs first: a message with any crisis language is never taken for small talk
+        intent = self.small_talk(question) if assessment.level == "none" else "question"
+        if intent in SMALL_TALK:
+            return apply_policy(small_talk_reply(question, intent, self.clinic), assessment)
         candidates = self.retriever.candidates(question, self.settings.answer.candidates)
         reply = answer(
             candidates,
@@ -156,11 +168,20 @@ class FAQBot:
             self.ranker,
             self.stats,
             self.coverage,
+            self.followups.questions,
         )
         reply = with_facts(reply, candidates, self.metadata, self.corpus.documents)
+        if intent == "contact":  # "how do I reach the clinic?": its details, and any quote
+            reply = with_contact(reply, self.clinic)
         # staff-taught answers first (corpus/curated.yaml); the safety policy still applies
         reply = taught_first(reply, candidates, self.taught, self._texts, self.settings.answer)
         return apply_policy(reply, assessment)
+
+    def small_talk(self, question: str) -> str:
+        """The intent of a message: greeting, thanks, contact, or question (for the articles)."""
+        if self.intents is None:
+            return "question"
+        return self.intents.intents(self.encoder.encode([question]))[0]
 
     def reload_taught(self) -> CuratedSet:
         """Re-read the taught answers (after the staff desk saved one) and serve them from now.

@@ -160,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
             from .safety.commands import main as safety_main
 
             return safety_main(argv)
+        if argv[:1] == ["intent-train"]:
+            from .intent.commands import main as intent_main
+
+            return intent_main(argv)
         args = _parser().parse_args(argv)
         return COMMANDS[args.command](args)
     except (ValueError, OSError) as exc:

@@ -120,7 +120,11 @@ class AnswerSettings:
     highlight_margin: float = 0.05  # also bold sentences this close to the best one
     short_lead_chars: int = 12  # a sentence this short before a bold one ("No.") is bold too
     paragraph_jump: float = 0.2  # a quote crosses a paragraph break only to a sentence this close
-    topics: int = 3  # section titles offered as follow-ups or suggestions
+    topics: int = 3  # follow-up questions offered after an answer, or instead of one
+    # No follow-ups at all when even the best passage is this far off: on the dev set the 13
+    # off-topic questions (weather, trains, recipes) reach at most 0.187, the 3 near-domain ones
+    # that abstain at least 0.210 (parking at the office, fasting, dose per kg)
+    topics_min_relevance: float = 0.2
     # Below this general-English frequency (Zipf) a word no article uses is a named thing the
     # visitor asks about (sertraline, psilocybin, Zoloft, TMS), not an everyday word ("meds")
     unmentioned_max_zipf: float = 3.0
@@ -137,6 +141,7 @@ class AnswerSettings:
             f"curated_cosine must be in (0, 1], got {self.curated_cosine}",
         )
         _at_least(self, 0, "weak_margin", "highlight_margin", "short_lead_chars")
+        _at_least(self, 0, "topics_min_relevance")
 
 
 @dataclass(frozen=True)

@@ -119,8 +119,10 @@ class Reply:
     quotes: tuple[Quote, ...]
     abstention: Abstention | None = None
     abstain_reason: str = ""
-    suggestions: tuple[str, ...] = ()  # closest section titles, offered when abstaining
-    followups: tuple[str, ...] = ()  # related sections to read next
+    # questions a visitor would ask to read a related section (data/followups.toml): offered
+    # when abstaining on a near miss (suggestions) or after an answer (followups)
+    suggestions: tuple[str, ...] = ()
+    followups: tuple[str, ...] = ()
     crisis: bool = False
     crisis_level: str = "none"  # "none" | "mention" | "acute"
     crisis_rule: str | None = None
@@ -130,6 +132,10 @@ class Reply:
     uncovered: tuple[str, ...] = ()  # the question's words no quote covers (empty: all covered)
     facts: tuple[Fact, ...] = ()  # answers from the articles' front matter, shown first
     taught: str = ""  # the staff-taught question it was answered from (corpus/curated.yaml)
+    # "question", or small talk ("greeting", "thanks", "contact") answered with `message`: the
+    # bot's own fixed wording from data/clinic.toml, never a quote
+    intent: str = "question"
+    message: str = ""
 
     @property
     def abstained(self) -> bool:

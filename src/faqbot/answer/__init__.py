@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..retrieval import Candidates
 from ..settings import AnswerSettings, Limits
 from ..types import Abstention, Reply
@@ -31,12 +33,19 @@ def answer(
     ranker: SentenceRanker,
     stats: CorpusStats,
     coverage: CoverageModel,
+    followups: Mapping[tuple[str, str], str] | None = None,
 ) -> Reply:
-    """The reply before safety policy. `documents` maps doc_id to the text quotes are cut from."""
+    """The reply before safety policy. `documents` maps doc_id to the text quotes are cut from;
+    `followups` maps (doc_id, section) to the question offered to read it (none: nothing offered).
+    """
     question, items = candidates.question, candidates.items
+
+    def offer(shown) -> tuple[str, ...]:
+        return topics(items, shown, settings.topics, followups or {}, settings.topics_min_relevance)
+
     why = abstention(gather_evidence(candidates), calibration)
     if why:
-        return Reply(question, (), *why, suggestions=topics(items, (), settings.topics))
+        return Reply(question, (), *why, suggestions=offer(()))
     ranked = rank(candidates, ranker, stats, documents)
     chosen = select(ranked, settings)
     missing = uncovered(candidates, ranked, chosen, coverage, settings.unmentioned_max_zipf)
@@ -46,7 +55,7 @@ def answer(
     return Reply(
         question,
         quotes,
-        followups=topics(items, chosen, settings.topics),
+        followups=offer(chosen),
         uncovered=missing,
         notes=uncovered_note(missing),
     )

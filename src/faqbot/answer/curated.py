@@ -73,6 +73,8 @@ def taught_first(
             f"staff marked {row.question!r} as not in the articles ({where})",
             suggestions=reply.suggestions or reply.followups,
             taught=source,
+            intent=reply.intent,  # a contact question keeps the clinic's details
+            message=reply.message,
         )
     first = _quote(row, chunk, candidates, cosine, documents[row.doc_id], settings)
     others = [

@@ -1,6 +1,8 @@
-"""Which ranked candidates a reply quotes, and which sections it offers to read next."""
+"""Which ranked candidates a reply quotes, and which follow-up questions it offers next."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from ..retrieval import Candidate
 from ..settings import AnswerSettings
@@ -26,11 +28,19 @@ def select(ranked: list[Candidate], settings: AnswerSettings) -> list[Candidate]
     return chosen
 
 
-def topics(candidates, shown, limit: int) -> tuple[str, ...]:
-    """Up to `limit` section titles of the candidates, most relevant first, not among `shown`."""
-    taken = {c.passage.section for c in shown}
+def topics(
+    candidates, shown, limit: int, questions: Mapping[tuple[str, str], str], min_relevance: float
+) -> tuple[str, ...]:
+    """Up to `limit` follow-up questions for the candidates' sections, most relevant first, not
+    for a section among `shown`. Only sections with a question in `questions` are offered, and
+    nothing when even the best candidate is below `min_relevance` (an off-topic question)."""
+    if not candidates or max(c.relevance for c in candidates) < min_relevance:
+        return ()
+    taken = {(c.passage.doc_id, c.passage.section) for c in shown}
     found: list[str] = []
     for c in sorted(candidates, key=lambda c: -c.relevance):
-        if c.passage.section not in taken and c.passage.section not in found:
-            found.append(c.passage.section)
+        key = (c.passage.doc_id, c.passage.section)
+        question = questions.get(key)
+        if question and key not in taken and question not in found:
+            found.append(question)
     return tuple(found[:limit])

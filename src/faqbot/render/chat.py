@@ -8,7 +8,7 @@ from ..types import Abstention, Document, Reply
 from .html import sources_html
 from .markdown import escape_markdown, reply_markdown
 
-TOPICS_HINT = "The closest topics in our articles are below: tap one to read about it."
+TOPICS_HINT = "Questions our articles do answer are below: tap one to ask it."
 CRISIS_BANNER = '<div class="crisis-banner" role="alert">\n\n{text}\n\n</div>'
 
 

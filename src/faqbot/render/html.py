@@ -36,19 +36,22 @@ def context_html(text: str, start: int, end: int, margin: int = CONTEXT_CHARS) -
     lo = 0 if lo < 0 else lo + 2
     hi = text.find("\n\n", min(len(text), end + margin))
     hi = len(text) if hi < 0 else hi
-    body = text_html(text, lo, hi, start, end, heading="strong")
+    # a heading is a block of its own: two headings in a row, or a heading and its first
+    # sentence, must never run together ("...(FAQs)Can I drive...")
+    body = text_html(text, lo, hi, start, end, heading="<p><strong>{}</strong></p>")
     return ("<p>…</p>" if lo > 0 else "") + body + ("<p>…</p>" if hi < len(text) else "")
 
 
 def article_html(title: str, text: str, start: int, end: int) -> str:
     """The full article, escaped, with one passage highlighted (scrolled into view by the page)."""
-    body = text_html(text, 0, len(text), start, end, heading="h4")
+    body = text_html(text, 0, len(text), start, end, heading="<h4>{}</h4>")
     body = body.replace("<mark>", '<mark id="passage">', 1)
     return f'<article class="article-view"><h3>{html.escape(title)}</h3>{body}</article>'
 
 
 def text_html(text: str, lo: int, hi: int, start: int, end: int, heading: str) -> str:
-    """text[lo:hi] as escaped HTML paragraphs; Markdown headings in <heading>; [start, end) marked.
+    """text[lo:hi] as escaped HTML paragraphs, each Markdown heading as `heading` (a block
+    element around {}), [start, end) marked.
 
     No newline is emitted, so Markdown around it cannot reinterpret the escaped text.
     """
@@ -63,8 +66,7 @@ def text_html(text: str, lo: int, hi: int, start: int, end: int, heading: str) -
             blocks += [f"<p>{'<br>'.join(lines)}</p>"] if lines else []
             lines = []
         if head:
-            tag = heading
-            blocks.append(f"<{tag}>{_marked(text, a + head.end(), b, start, end)}</{tag}>")
+            blocks.append(heading.format(_marked(text, a + head.end(), b, start, end)))
         elif line.strip():
             lines.append(_marked(text, a, b, start, end))
     blocks += [f"<p>{'<br>'.join(lines)}</p>"] if lines else []

@@ -61,6 +61,8 @@ def reply_dict(reply: Reply) -> dict:
         "followups": list(reply.followups),
         "notes": list(reply.notes),
         "uncovered": list(reply.uncovered),
+        "intent": reply.intent,
+        "message": reply.message,
         "disclaimer": reply.disclaimer,
         "markdown": reply_markdown(reply),
     }

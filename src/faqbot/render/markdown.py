@@ -65,7 +65,10 @@ def plain_links(text: str) -> str:
 def reply_text(reply: Reply) -> str:
     """The reply for a terminal: the Markdown layout without HTML escaping or link markup."""
     return reply_markdown(
-        replace(reply, safety_text=plain_links(reply.safety_text)), html_escape=False
+        replace(
+            reply, safety_text=plain_links(reply.safety_text), message=plain_links(reply.message)
+        ),
+        html_escape=False,
     )
 
 
@@ -79,13 +82,15 @@ def reply_markdown(reply: Reply, html_escape: bool = True) -> str:
     if reply.crisis_level == "acute" and reply.safety_text:
         parts.append(reply.safety_text)
     acute = reply.crisis_level == "acute"
+    if reply.message:  # small talk: the clinic's own words (data/clinic.toml), never a quote
+        parts.append(reply.message)
     if reply.abstained and acute:
         pass  # "not in our articles" and topic lists read as a brush-off under a crisis message
     elif reply.abstained:
         parts.append(NOT_FOUND)
         if reply.suggestions:
             parts.append(
-                "Closest topics in the articles:\n"
+                "Questions the articles do answer:\n"
                 + "\n".join(f"- {esc(s)}" for s in reply.suggestions)
             )
     notes = [f"_{esc(n)}_" for n in reply.notes]
@@ -102,7 +107,7 @@ def reply_markdown(reply: Reply, html_escape: bool = True) -> str:
         parts.append(reply.safety_text)
     if reply.followups and not acute:
         parts.append(
-            "**You may also want to read:**\n" + "\n".join(f"- {esc(f)}" for f in reply.followups)
+            "**You might also ask:**\n" + "\n".join(f"- {esc(f)}" for f in reply.followups)
         )
     parts.append(f"_{reply.disclaimer}_")
     return "\n\n".join(parts)

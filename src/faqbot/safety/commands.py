@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 
-def _encoder():
+def training_encoder():
+    """The bundled model as the learned heads are trained on it, and its fingerprint."""
     from ..encoders.model import model_fingerprint
     from ..encoders.transformer import SentenceTransformerEncoder
     from ..settings import Settings
@@ -17,7 +18,8 @@ def _encoder():
     return SentenceTransformerEncoder(model, 1), model_fingerprint(model)
 
 
-def _data(path: Path | None) -> Path:
+def data_folder(path: Path | None) -> Path:
+    """`path`, or the project's tests/data (the labelled sets)."""
     from ..bot import project_root
 
     return path or project_root() / "tests" / "data"
@@ -34,8 +36,8 @@ def main(argv: list[str]) -> int:
     from .head import HEAD_PATH, load_head
     from .train import evaluate, train
 
-    rows = load_rows(_data(args.data))
-    encoder, model_id = _encoder()
+    rows = load_rows(data_folder(args.data))
+    encoder, model_id = training_encoder()
     report: dict = {}
     if args.command == "safety-train":
         head, report = train(rows, encoder, model_id)

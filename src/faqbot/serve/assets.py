@@ -19,13 +19,52 @@ mark { background: #fde68a; color: inherit; padding: 0 1px; }
 .article-view { max-height: 60vh; overflow-y: auto; line-height: 1.5; }
 .disclaimer { font-size: 0.9em; opacity: 0.85; }
 @media (max-width: 480px) { .gradio-container { padding: 4px !important; } }
+.ask-title { font-size: 1.35em; font-weight: 600; margin: 0.1em 0 0.2em; }
+.ask-intro { margin: 0; }
+@media (max-width: 480px) {
+  .ask-title { font-size: 1.15em; }
+  .ask-intro { font-size: 0.9em; }
+  /* a phone gives the answer the chat's whole width, not 60 px less */
+  #chat .message-row.bot-row { max-width: 100%; margin-left: 0; }
+}
+/* white on the theme's orange is 2.8:1 (3.55:1 hovered); orange-700/800 give 5.2:1 and 7.3:1 */
+button#ask-button { background: #c2410c; border-color: #c2410c; color: #ffffff; }
+button#ask-button:hover { background: #9a3412; border-color: #9a3412; }
+/* the selected tab's orange text on white is 2.8:1 (flagged at phone width) */
+button[role="tab"].selected { color: #c2410c; }
+.dark button[role="tab"].selected { color: #fdba74; }
+/* the footer's "Use via API" link: the theme's grey on white is below 4.5:1 */
+footer .show-api { color: #4b5563 !important; }
+.dark footer .show-api { color: #d1d5db !important; }
 """
-# After Gradio's own autoscroll to the bottom: an acute crisis banner must be in view first.
-SHOW_CRISIS_BANNER = """() => { const show = () => {
+# Gradio 6.31 gives the chat's example questions role="list" with buttons in it (a list must hold
+# list items: axe "aria-required-children", critical). A group of buttons is what they are.
+# Code run once as the heading loads (gr.HTML's js_on_load: statements, not a function).
+FIX_EXAMPLES_ROLE = """const fix = () => document.querySelectorAll('#chat .examples[role="list"]')
+  .forEach(e => e.setAttribute('role', 'group'));
+fix(); new MutationObserver(fix).observe(document.body, {childList: true, subtree: true});"""
+# After each reply (the chat's own autoscroll is off): the start of the newest answer at the
+# top of the chat, so a phone shows the answer, not the sources and buttons under it; a crisis
+# banner starts the answer, so it is what shows. Runs again as the page settles, unless the
+# visitor has scrolled since.
+SHOW_NEWEST_ANSWER = """() => { let set = null; const show = () => {
   const rows = document.querySelectorAll('#chat .bot-row');
-  const banner = rows.length && rows[rows.length - 1].querySelector('.crisis-banner');
-  if (banner) banner.scrollIntoView({block: 'start'}); };
-  for (const ms of [300, 900]) setTimeout(show, ms); }"""
+  const row = rows[rows.length - 1];
+  if (!row) return;
+  let box = row.parentElement;
+  while (box && !(box.scrollHeight > box.clientHeight + 1
+                  && /auto|scroll/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
+  if (!box || (set !== null && Math.abs(box.scrollTop - set) > 2)) return;
+  // the visitor's question too, when it is short enough to leave most of the view to the answer
+  const users = document.querySelectorAll('#chat .user-row');
+  const user = users[users.length - 1];
+  const gap = user ? row.getBoundingClientRect().top - user.getBoundingClientRect().top : 0;
+  const crisis = row.querySelector('.crisis-banner');
+  const target = !crisis && gap > 0 && gap < box.clientHeight / 4 ? user : row;
+  const top = target.getBoundingClientRect().top - box.getBoundingClientRect().top;
+  box.scrollTop += top - 8;
+  set = box.scrollTop; };
+  for (const ms of [0, 150, 400, 900]) setTimeout(show, ms); }"""
 SCROLL_TO_PASSAGE = """() => { setTimeout(() => {
   const m = document.querySelector('#article-view mark#passage');
   if (m) m.scrollIntoView({block: 'center'}); }, 150); }"""

@@ -8,7 +8,7 @@ from pathlib import Path
 import gradio as gr
 
 from ..types import DISCLAIMER
-from .assets import SHOW_CRISIS_BANNER
+from .assets import FIX_EXAMPLES_ROLE, SHOW_NEWEST_ANSWER
 from .feedback import FeedbackLog
 from .handlers import Handlers, UserError
 
@@ -67,20 +67,25 @@ def _chat(feedback: bool) -> gr.Chatbot:
         buttons=["copy"],
         feedback_options=("Like", "Dislike") if feedback else [],  # None breaks the page in 6.31
         layout="bubble",
+        autoscroll=False,  # SHOW_NEWEST_ANSWER scrolls to the answer's start instead of the end
     )
 
 
 def _ask_tab(h: Handlers, feedback: bool) -> None:
-    gr.Markdown(
-        "### Questions about ketamine therapy\n"
+    gr.HTML(  # the page's one <h1>; its script repairs the example buttons' list role
+        '<h1 class="ask-title">Questions about ketamine therapy</h1><p class="ask-intro">'
         "Answers are quoted word for word from the clinic's articles, with their sources. "
-        "If the articles do not cover a question, the bot says so."
+        "If the articles do not cover a question, the bot says so.</p>",
+        js_on_load=FIX_EXAMPLES_ROLE,
+        apply_default_css=False,
+        elem_id="ask-heading",
     )
     chat = _chat(feedback)
     turns = gr.State({})
     with gr.Row(equal_height=True):
         box = gr.Textbox(
             elem_id="question",
+            label="Your question",  # the text box's accessible name; not shown
             show_label=False,
             placeholder="Type your question…",
             lines=1,
@@ -113,5 +118,5 @@ def _ask_tab(h: Handlers, feedback: bool) -> None:
         chat.example_select(pick, **io),
         chat.option_select(pick, **io),
     ):
-        event.then(None, js=SHOW_CRISIS_BANNER)
+        event.then(None, js=SHOW_NEWEST_ANSWER)
     chat.like(rate, inputs=[turns], outputs=None, **PRIVATE)

@@ -1,0 +1,133 @@
+"""Small talk: greetings, thanks and "can I talk to a person?" get the clinic's own words; real
+questions (even with a "hi" in front) are answered; crisis language always wins."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from faqbot.intent import load_clinic_text, load_intent_model, small_talk_reply
+from faqbot.intent.commands import training_rows
+from faqbot.intent.train import data_hash, load_rows
+from faqbot.render import reply_dict, reply_markdown, reply_text
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_the_saved_classifier_was_trained_on_the_training_rows_as_they_are_now():
+    model = load_intent_model()
+    assert model.data_hash == data_hash(training_rows(DATA)), (
+        "tests/data/intent or the question sets changed since training. Run: faqbot intent-train"
+    )
+    assert model.model_id.startswith("bundled:all-MiniLM-L6-v2")
+    assert 0.5 <= model.threshold < 1
+
+
+def test_held_out_rows_never_train():
+    train = {t.lower() for t, _ in training_rows(DATA)}
+    held_out = {t.lower() for t, _ in load_rows(DATA / "intent" / "held_out.jsonl")}
+    assert held_out and held_out.isdisjoint(train)
+
+
+def test_a_clinic_file_without_a_message_is_refused_with_the_fix(tmp_path):
+    bad = tmp_path / "clinic.toml"
+    bad.write_text('[greeting]\nmessage = "Hello"\n[thanks]\nmessage = "You are welcome"\n')
+    with pytest.raises(ValueError, match=r"needs a non-empty \[contact\] message = .*copy the"):
+        load_clinic_text(bad)
+    with pytest.raises(ValueError, match="does not exist"):
+        load_clinic_text(tmp_path / "missing.toml")
+
+
+def test_the_packaged_contact_details_are_the_ones_the_articles_give():
+    corpus = "\n".join(p.read_text() for p in (Path(__file__).parents[1] / "corpus").glob("*.md"))
+    contact = load_clinic_text().contact
+    phones = re.findall(r"\b\d{3}-\d{3}-\d{4}\b", contact)
+    assert phones and all(p in corpus for p in phones)
+
+
+def test_small_talk_is_the_bots_own_message_never_a_quote():
+    reply = small_talk_reply("hi", "greeting", load_clinic_text())
+    assert reply.quotes == () and not reply.abstained and reply.intent == "greeting"
+    shown = reply_markdown(reply)
+    assert shown.startswith(reply.message) and ">" not in shown.split("\n")[0]
+    assert "I couldn't find" not in shown and "[1]" not in shown
+    assert reply_dict(reply)["intent"] == "greeting" and reply_dict(reply)["passages"] == []
+    contact = small_talk_reply("can I talk to a person?", "contact", load_clinic_text())
+    assert "(tel:" not in reply_text(contact) and "949-945-0927" in reply_text(contact)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [("hi", "greeting"), ("hello there", "greeting"), ("thanks!", "thanks"),
+     ("thank you so much", "thanks"), ("can I talk to a person?", "contact"),
+     ("is there a human I can speak to", "contact"), ("how do I contact the clinic", "contact")],
+)  # fmt: skip
+def test_the_issues_small_talk_gets_the_clinics_words(real_bot, message, intent):
+    reply = real_bot.ask(message)
+    assert (reply.intent, reply.abstained) == (intent, False)
+    assert reply.message == load_clinic_text().message(intent)
+    assert "I couldn't find" not in reply_markdown(reply)
+    if intent != "contact":  # a greeting or thanks looks nothing up
+        assert reply.quotes == () and reply.followups == ()
+
+
+@pytest.mark.e2e
+def test_a_contact_question_keeps_what_the_articles_say(real_bot):
+    # the contact details come first; an answer from the articles still follows them
+    reply = real_bot.ask("how do I book an appointment")
+    assert reply.intent == "contact" and reply.message == load_clinic_text().contact
+    assert any("949-945-0927" in q.text for q in reply.quotes)
+    shown = reply_markdown(reply)
+    assert shown.index(reply.message) < shown.index("> ")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    "question", ["hi, how much does it cost?", "hello, can I drive after a session?",
+                 "thanks, and how many sessions will I need?", "Can I talk to my therapist?"],
+)  # fmt: skip
+def test_a_question_with_a_greeting_in_it_is_still_answered(real_bot, question):
+    reply = real_bot.ask(question)
+    assert reply.intent == "question" and reply.message == ""
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    "message",
+    [
+        "hi I want to die",
+        "hello, I want to kill myself",
+        "thanks, goodbye forever, I'm ending it tonight",
+    ],
+)
+def test_safety_runs_first_crisis_language_is_never_small_talk(real_bot, message):
+    reply = real_bot.ask(message)
+    assert reply.crisis_level == "acute" and "988" in reply.safety_text
+    assert reply.intent == "question" and reply.message == ""
+    assert reply_markdown(reply).startswith(reply.safety_text)
+
+
+@pytest.mark.e2e
+def test_held_out_accuracy(real_bot):
+    # written apart from the training rows, never used to choose C or the threshold; measured
+    # 44 of 45 (0.978): "do I need a referral?" goes to the clinic's contact details
+    from faqbot.intent.train import evaluate
+
+    rows = load_rows(DATA / "intent" / "held_out.jsonl")
+    found = evaluate(real_bot.intents, rows, real_bot.encoder)
+    assert found["accuracy"] >= 0.95 and found["small_talk_missed"] == 0, found
+
+
+@pytest.mark.e2e
+def test_every_surface_gets_small_talk(real_bot, tmp_path):
+    from faqbot.serve.feedback import FeedbackLog
+    from faqbot.serve.handlers import Handlers
+
+    h = Handlers(real_bot, FeedbackLog(None, False))
+    assert h.api_ask("hello")["intent"] == "greeting"
+    history, _, _ = h.chat("thank you so much", [], {})
+    assert load_clinic_text().thanks in history[-1]["content"]
+    assert "couldn't find" not in history[-1]["content"]
