@@ -1,4 +1,4 @@
-"""Screenshots of the Ask tab (desktop and phone, light and dark), for docs/screenshots/
+"""Screenshots of the visitors' chat page (desktop and phone, light and dark), for docs/screenshots/
 (the staff desk's: benchmarks/screenshots_staff.py).
 
 Run: .venv/bin/python benchmarks/screenshots.py [--url http://127.0.0.1:7860/]
@@ -87,7 +87,7 @@ def shoot(url: str, out: Path) -> list[Path]:
 
 
 def shoot_ask(page, url: str, out: Path, suffix: str) -> list[Path]:
-    """The Ask tab as a visitor sees it (the window, not the whole page): empty, an answer (the
+    """The chat page as a visitor sees it (the window, not the whole page): empty, an answer (the
     page scrolls to its start), the clinic's contact details, a crisis reply."""
     page.goto(url)
     page.wait_for_selector("#question textarea")

@@ -25,7 +25,7 @@ def build_ui(bot, *, feedback_path: str | Path | None = None, log_questions: boo
     """The app's Blocks; feedback goes to `feedback_path` (JSONL) or, if None, nowhere."""
     h = Handlers(bot, FeedbackLog(feedback_path, log_questions))
     with gr.Blocks(title="Ketamine therapy FAQ", analytics_enabled=False) as demo:
-        with gr.Tab("Ask", id="ask"):
+        with gr.Column(elem_id="ask"):  # one page, the chat (staff have their desk at /staff)
             _ask_tab(h, feedback_path is not None)
         description = "Ask; returns faqbot.render.reply_dict(reply)."
         gr.api(_api(h.api_ask), api_name="ask", api_description=description)
