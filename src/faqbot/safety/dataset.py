@@ -12,10 +12,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-# d, g and i were blind sets, each scored on arrival before they trained anything
-# (docs/safety_blind_before.md, docs/safety_blind_gh_before.md, docs/SAFETY.md); h stays blind
+# d, g, i and j were blind sets, each scored on arrival before they trained anything
+# (docs/safety_blind_before.md, docs/safety_blind_gh_before.md, docs/safety_blind_j_before.md,
+# docs/SAFETY.md); h stays blind
 SPLITS = {
-    "train": ("legacy", "a", "b", "d", "e", "g", "i", "dev"),
+    "train": ("legacy", "a", "b", "d", "e", "g", "i", "j", "dev"),
     "held_out": ("c",),
     "blind": ("h",),
 }
