@@ -34,7 +34,9 @@ def test_held_out_rows_never_train():
 def test_a_clinic_file_without_a_message_is_refused_with_the_fix(tmp_path):
     bad = tmp_path / "clinic.toml"
     bad.write_text('[greeting]\nmessage = "Hello"\n[thanks]\nmessage = "You are welcome"\n')
-    with pytest.raises(ValueError, match=r"needs a non-empty \[contact\] message = .*copy the"):
+    with pytest.raises(
+        ValueError, match=r"needs a non-empty text: \[contact\] message = .*copy the"
+    ):
         load_clinic_text(bad)
     with pytest.raises(ValueError, match="does not exist"):
         load_clinic_text(tmp_path / "missing.toml")

@@ -3,13 +3,15 @@ clinic): the bot's fixed wording, never a quote from the articles."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..textfile import read_texts, required_text
+
 DEFAULT_CLINIC_PATH = Path(__file__).resolve().parent.parent / "data" / "clinic.toml"
 MESSAGES = ("greeting", "thanks", "contact")
+WHAT = "Clinic text"
 
 
 @dataclass(frozen=True)
@@ -36,20 +38,7 @@ def load_clinic_text(path: Path | str | None = None) -> ClinicText:
 
 @lru_cache(maxsize=8)
 def _load(source: str) -> ClinicText:
-    fix = f"Fix it, or copy the packaged template {DEFAULT_CLINIC_PATH} and edit that."
-    try:
-        data = tomllib.loads(Path(source).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"Clinic text file {source} does not exist. {fix}") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"Clinic text file {source} cannot be read ({exc}). {fix}") from None
-    messages = {}
-    for name in MESSAGES:
-        table = data.get(name)
-        value = table.get("message") if isinstance(table, dict) else None
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError(
-                f'Clinic text file {source} needs a non-empty [{name}] message = "...". {fix}'
-            )
-        messages[name] = value.strip()
-    return ClinicText(**messages, source=source)
+    data = read_texts(source, WHAT, DEFAULT_CLINIC_PATH)
+    texts = {name: required_text(data, name, "message", source, WHAT, DEFAULT_CLINIC_PATH)
+             for name in MESSAGES}  # fmt: skip
+    return ClinicText(**texts, source=source)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from ..textfile import read_texts, required_text
+
 Level = Literal["none", "mention", "acute"]
 LEVELS: tuple[Level, ...] = ("none", "mention", "acute")
 DEFAULT_CRISIS_PATH = Path(__file__).resolve().parent.parent / "data" / "crisis.toml"
+WHAT = "Crisis text"
 
 
 @dataclass(frozen=True)
@@ -33,30 +35,12 @@ def load_crisis_text(path: Path | str | None = None) -> CrisisText:
 
 @lru_cache(maxsize=8)
 def _load(source: str) -> CrisisText:
-    fix = f"Fix it, or copy the packaged template {DEFAULT_CRISIS_PATH} and edit that."
-    try:
-        data = tomllib.loads(Path(source).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"Crisis text file {source} does not exist. {fix}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"Crisis text file {source} cannot be read ({exc}). {fix}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"Crisis text file {source} is not valid TOML ({exc}). {fix}") from None
+    data = read_texts(source, WHAT, DEFAULT_CRISIS_PATH)
     return CrisisText(
-        acute_message=_text(data, "acute", "message", source, fix),
-        resources_line=_text(data, "mention", "line", source, fix),
+        acute_message=required_text(data, "acute", "message", source, WHAT, DEFAULT_CRISIS_PATH),
+        resources_line=required_text(data, "mention", "line", source, WHAT, DEFAULT_CRISIS_PATH),
         source=source,
     )
-
-
-def _text(data: dict, table: str, key: str, source: str, fix: str) -> str:
-    section = data.get(table)
-    value = section.get(key) if isinstance(section, dict) else None
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(
-            f'Crisis text file {source} needs a non-empty text: [{table}] {key} = "...". {fix}'
-        )
-    return value.strip()
 
 
 def safety_text(level: Level, crisis: CrisisText | None = None) -> str:
