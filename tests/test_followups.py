@@ -99,3 +99,16 @@ def test_a_near_miss_still_gets_questions_to_ask(real_bot):
     reply = real_bot.ask("where do I park when I come to the Newport Beach office?")
     assert reply.abstained and reply.suggestions
     assert set(reply.suggestions) <= set(real_bot.followups.questions.values())
+
+
+def test_a_follow_up_asked_puts_its_section_first_and_other_questions_leave_the_order():
+    from types import SimpleNamespace as NS
+
+    from faqbot.answer.ranking import offered_first
+
+    ranked = [NS(passage=NS(doc_id="a", section=s)) for s in ("One", "Two", "Three")]
+    offered = {("a", "Three"): "What is three?"}
+    assert [c.passage.section for c in offered_first(ranked, " what is  THREE?", offered)] == [
+        "Three", "One", "Two"
+    ]  # fmt: skip
+    assert offered_first(ranked, "What is two?", offered) == ranked

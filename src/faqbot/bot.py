@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from . import safety
 from .answer import (
     Calibration,
+    SentenceRanker,
     answer,
     corpus_stats,
     load_calibration,
     load_coverage,
     load_metadata_head,
     load_ranker,
+    memory_for,
     rank,
     too_long,
     with_facts,
@@ -57,6 +60,7 @@ class FAQBot:
         settings: Settings,
         calibration: Calibration | None = None,
         curated: CuratedSet | None = None,
+        ranker: SentenceRanker | None = None,
     ):
         self.corpus = corpus
         self.index = index
@@ -66,7 +70,8 @@ class FAQBot:
         self.calibration = calibration or load_calibration()
         self.retriever = Retriever(index, self.encoder, settings.retrieval)
         self.safety = safety.detector_for(self.encoder, settings.safety)
-        self.ranker = load_ranker()
+        # the learned ranker, reading the training questions' memory (None for another model)
+        self.ranker = ranker or replace(load_ranker(), memory=memory_for(self.encoder))
         self.stats = corpus_stats(index.chunks, index.units)
         self.coverage = load_coverage()
         self.metadata = load_metadata_head()
@@ -86,8 +91,10 @@ class FAQBot:
         encoder: Encoder | None = None,
         rebuild: bool = True,
         log: Callable[[str], None] = _stderr,
+        ranker: SentenceRanker | None = None,
     ) -> FAQBot:
         """Load corpus and index; a missing or stale index is rebuilt (or refused if rebuild=False).
+        `ranker`: instead of the saved answer ranker (training one).
 
         Raises:
             ValueError: unusable corpus, or an unusable index with rebuild=False.
@@ -116,7 +123,7 @@ class FAQBot:
             index = load_index(index_dir, corpus, settings.index, encoder.model_id)
         if isinstance(encoder, LazyEncoder):
             encoder = query_encoder(index.path, index.manifest, settings.encoder) or encoder
-        bot = cls(corpus, index, encoder, settings, curated=curated)
+        bot = cls(corpus, index, encoder, settings, curated=curated, ranker=ranker)
         for problem in bot.followups.problems:
             log(f"Follow-up questions: {problem}")
         return bot

@@ -117,18 +117,26 @@ def cmd_eval(argv: list[str]) -> int:
 
 def cmd_answer_train(argv: list[str]) -> int:
     """Fit the answer ranker on the training questions; save it with its cross-validated figures."""
-    from .answer.coverage import COVERAGE_PATH, CoverageModel
-    from .answer.ranker import RANKER_PATH
+    from .answer.coverage import COVERAGE_PATH, CoverageModel, load_coverage
+    from .answer.memory import MEMORY_PATH
+    from .answer.ranker import RANKER_PATH, SentenceRanker
     from .answer.train import train, train_coverage
     from .bot import FAQBot, project_root
 
     data = project_root() / "tests" / "data"
-    if not COVERAGE_PATH.exists():  # the bot loads one; a first training starts from "never flag"
+    try:  # the bot loads one; a first training (or one over new features) starts from "never"
+        load_coverage()
+    except ValueError:
         CoverageModel.never().save(COVERAGE_PATH)
-    bot = FAQBot.load()
+    try:
+        bot = FAQBot.load()
+    except ValueError as why:  # no usable saved ranker yet (new features): train without one
+        print(f"Training from scratch: {why}")
+        bot = FAQBot.load(ranker=SentenceRanker.stand_in())
     ranker, report = train(bot, data)
     ranker.save(RANKER_PATH, report)
-    print(f"Saved {RANKER_PATH}")
+    ranker.memory.save(MEMORY_PATH)
+    print(f"Saved {RANKER_PATH} and {MEMORY_PATH}")
     bot = FAQBot.load()  # with the new ranker: the coverage model reads its scores
     coverage, report = train_coverage(bot, data)
     coverage.save(COVERAGE_PATH, report)

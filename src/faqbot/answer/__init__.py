@@ -11,17 +11,18 @@ from .answerability import Calibration, abstention, load_calibration
 from .coverage import CoverageModel, load_coverage, uncovered
 from .evidence import Evidence, gather_evidence
 from .features import CorpusStats, corpus_stats
+from .memory import QuestionMemory, load_memory, memory_for
 from .metadata import load_head as load_metadata_head
 from .metadata import with_facts
 from .notes import uncovered_note
 from .quotes import make_quote
 from .ranker import SentenceRanker, load_ranker, rank
-from .ranking import select, topics
+from .ranking import offered_first, select, topics
 
 __all__ = [
-    "Calibration", "CorpusStats", "Evidence", "SentenceRanker", "answer", "corpus_stats",
-    "gather_evidence", "load_calibration", "load_coverage", "load_metadata_head", "load_ranker",
-    "rank", "with_facts",
+    "Calibration", "CorpusStats", "Evidence", "QuestionMemory", "SentenceRanker", "answer",
+    "corpus_stats", "gather_evidence", "load_calibration", "load_coverage", "load_memory",
+    "load_metadata_head", "load_ranker", "memory_for", "rank", "with_facts",
 ]  # fmt: skip
 
 
@@ -46,9 +47,11 @@ def answer(
     why = abstention(gather_evidence(candidates), calibration)
     if why:
         return Reply(question, (), *why, suggestions=offer(()))
-    ranked = rank(candidates, ranker, stats, documents)
+    ranked = offered_first(rank(candidates, ranker, stats, documents), question, followups or {})
     chosen = select(ranked, settings)
-    missing = uncovered(candidates, ranked, chosen, coverage, settings.unmentioned_max_zipf)
+    missing = uncovered(
+        candidates, ranked, chosen, coverage, settings.unmentioned_max_zipf, memory=ranker.memory
+    )
     quotes = tuple(
         make_quote(c, n, documents[c.passage.doc_id], settings) for n, c in enumerate(chosen, 1)
     )

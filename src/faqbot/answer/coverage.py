@@ -2,7 +2,8 @@
 
 Two signals. A word no article uses and that is uncommon in English (sertraline, TMS) is never
 covered. And a learned model (logistic regression over the ranker's best score, how many of the
-question's terms the best passages hold, and its unknown words; trained by `faqbot
+question's terms the best passages hold, its unknown words, and how close it lies to answered
+and to unanswered training questions (answer/memory.py); trained by `faqbot
 answer-train`, threshold chosen by cross-validation so at most 10 % of answerable questions are
 flagged) says when the articles likely do not answer: then the question's terms that no quoted
 passage holds are named, rarest first ("Canada", "children", "lithium").
@@ -22,10 +23,11 @@ from ..index.lexical import tokenize
 from ..retrieval import Candidate, Candidates
 from ..retrieval.spelling import english_frequency
 from .evidence import passage_terms
+from .memory import COVERAGE_NAMES, QuestionMemory
 
 COVERAGE_PATH = Path(__file__).resolve().parent.parent / "data" / "coverage.json"
 NAMES = ("best_score", "score_gap", "relevance", "terms_in_best", "terms_in_top3", "terms",
-         "unknown_words", "rarest_unknown_zipf", "terms_missing_top3")  # fmt: skip
+         "unknown_words", "rarest_unknown_zipf", "terms_missing_top3", *COVERAGE_NAMES)  # fmt: skip
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -69,16 +71,25 @@ def load_coverage(path: str = str(COVERAGE_PATH)) -> CoverageModel:
                          "Run: faqbot answer-train") from None  # fmt: skip
 
 
-def coverage_features(candidates: Candidates, ranked: list[Candidate]) -> np.ndarray:
+def coverage_features(
+    candidates: Candidates,
+    ranked: list[Candidate],
+    memory: QuestionMemory | None = None,
+    leave_out: str = "",
+) -> np.ndarray:
+    """The model's inputs (NAMES); `memory`: how close the question lies to answered and to
+    unanswered training questions (None: 0); `leave_out`: an author it ignores (training)."""
     best = sorted((float(c.sentence_scores.max()) for c in ranked), reverse=True) + [0.0, 0.0]
     terms = set(tokenize(candidates.searched))
     top3 = set().union(*(passage_terms(c.passage.chunk) for c in ranked[:3])) if ranked else set()
     in_best = len(terms & passage_terms(ranked[0].passage.chunk)) if ranked else 0
     rare = [english_frequency(w) for w in candidates.rare_unknown]
     relevance = max((c.relevance for c in candidates.items), default=0.0)
+    close = (memory.closeness(candidates.query, leave_out) if memory is not None
+             else np.zeros(len(COVERAGE_NAMES)))  # fmt: skip
     return np.array([best[0], best[0] - best[1], relevance, in_best / max(1, len(terms)),
                      len(terms & top3) / max(1, len(terms)), len(terms), len(rare),
-                     min(rare, default=8.0), len(terms - top3)])  # fmt: skip
+                     min(rare, default=8.0), len(terms - top3), *close])  # fmt: skip
 
 
 def uncovered(
@@ -88,11 +99,12 @@ def uncovered(
     model: CoverageModel,
     max_zipf: float,
     limit: int = 3,
+    memory: QuestionMemory | None = None,
 ) -> tuple[str, ...]:
     """The question's words (as typed) that the quotes do not cover, rarest first."""
     question = candidates.question
     named = [w for w in dict.fromkeys(candidates.rare_unknown) if english_frequency(w) < max_zipf]
-    if model.probability(coverage_features(candidates, ranked)) >= model.threshold:
+    if model.probability(coverage_features(candidates, ranked, memory)) >= model.threshold:
         held = set().union(*(passage_terms(c.passage.chunk) for c in quoted)) if quoted else set()
         for word in dict.fromkeys(w.casefold() for w in _WORD.findall(candidates.searched)):
             stems = tokenize(word)

@@ -21,6 +21,7 @@ import numpy as np
 from ..index.lexical import tokenize
 from ..retrieval import Candidate, Candidates
 from ..types import Chunk
+from .memory import MEMORY_NAMES, QuestionMemory
 
 # (question wants, question pattern, sentence pattern that has it)
 ANSWER_TYPES = (
@@ -57,6 +58,7 @@ NAMES = (
     "overlap_idf", "overlap_terms", "heading_overlap", "heading_question",
     *(f"type_{name}" for name, _, _ in ANSWER_TYPES), "type_none_asked",
     "call_to_action", "intro", "rhetorical", "log_words", "first_in_passage", "list_item",
+    *MEMORY_NAMES,
 )  # fmt: skip
 
 
@@ -96,12 +98,15 @@ def _sentence_facts(text: str) -> tuple:
 
 
 def features(candidates: Candidates, texts: list[list[str]], vectors: list[np.ndarray],
-             stats: CorpusStats, doc_texts: dict[str, str]) -> list[np.ndarray]:  # fmt: skip
+             stats: CorpusStats, doc_texts: dict[str, str], memory: QuestionMemory | None = None,
+             leave_out: str = "") -> list[np.ndarray]:  # fmt: skip
     """One matrix per candidate: a row per sentence, a column per name in NAMES.
 
     Args:
         texts: each candidate's sentence texts, in order.
         vectors: each candidate's sentence vectors (rows), in order.
+        memory: the training questions and their answers (None: the memory columns are 0).
+        leave_out: an author whose questions the memory ignores (training only).
     """
     q = candidates.query
     qn = _unit(q - stats.centroid)
@@ -112,8 +117,11 @@ def features(candidates: Candidates, texts: list[list[str]], vectors: list[np.nd
     wants = [bool(rx.search(candidates.question)) for _, rx in _Q_TYPES]
     out = []
     for cand, sents, vecs in zip(candidates.items, texts, vectors, strict=True):
-        out.append(_candidate(cand, sents, vecs, q, qn, mu, sd, terms, weight, wants, stats,
-                              doc_texts[cand.passage.doc_id]))  # fmt: skip
+        own = _candidate(cand, sents, vecs, q, qn, mu, sd, terms, weight, wants, stats,
+                         doc_texts[cand.passage.doc_id])  # fmt: skip
+        remembered = (memory.features(q, sents, leave_out) if memory is not None
+                      else np.zeros((len(sents), len(MEMORY_NAMES))))  # fmt: skip
+        out.append(np.hstack([own, remembered]))
     return out
 
 

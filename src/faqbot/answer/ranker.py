@@ -15,6 +15,7 @@ import numpy as np
 
 from ..retrieval import Candidate, Candidates
 from .features import NAMES, CorpusStats, features
+from .memory import QuestionMemory
 
 RANKER_PATH = Path(__file__).resolve().parent.parent / "data" / "answer_ranker.json"
 
@@ -28,6 +29,13 @@ class SentenceRanker:
     slope: float
     offset: float
     data_hash: str = ""
+    memory: QuestionMemory | None = None  # the training questions the memory features read
+
+    @classmethod
+    def stand_in(cls) -> SentenceRanker:
+        """Scores every sentence alike: a bot to train the first ranker (or one over new
+        features) with, before a saved one fits."""
+        return cls(_Constant(), 0.0, 0.0)
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         raw = self.booster.predict(x)
@@ -38,6 +46,11 @@ class SentenceRanker:
                 "data_hash": self.data_hash, "cross_validated": report or {},
                 "model": self.booster.model_to_string()}  # fmt: skip
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+class _Constant:
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return np.zeros(len(x))
 
 
 def load_ranker(path: Path | str = RANKER_PATH) -> SentenceRanker:
@@ -73,14 +86,16 @@ def sentence_texts(candidate: Candidate) -> list[str]:
 
 
 def rank(candidates: Candidates, ranker: SentenceRanker, stats: CorpusStats,
-         documents: dict[str, str]) -> list[Candidate]:  # fmt: skip
+         documents: dict[str, str], leave_out: str = "") -> list[Candidate]:  # fmt: skip
     """The candidates with learned sentence scores (probability a sentence answers), best
-    passage first; a passage scores as its best sentence."""
+    passage first; a passage scores as its best sentence. `leave_out`: an author the memory
+    ignores (training the coverage model on the training questions)."""
     items = candidates.items
     if not items:
         return []
     texts = [sentence_texts(c) for c in items]
-    matrices = features(candidates, texts, [c.sentence_vectors for c in items], stats, documents)
+    vectors = [c.sentence_vectors for c in items]
+    matrices = features(candidates, texts, vectors, stats, documents, ranker.memory, leave_out)
     scored = [
         replace(c, sentence_scores=ranker.probability(m))
         for c, m in zip(items, matrices, strict=True)

@@ -28,6 +28,19 @@ def select(ranked: list[Candidate], settings: AnswerSettings) -> list[Candidate]
     return chosen
 
 
+def offered_first(
+    ranked: list[Candidate], question: str, questions: Mapping[tuple[str, str], str]
+) -> list[Candidate]:
+    """`ranked`, with the section first when the question is the follow-up offered for it: a
+    visitor who clicks "Can ketamine help me work through past trauma?" reads the section that
+    question stood for, whatever else ranks near it."""
+    asked = " ".join(question.split()).casefold()
+    keys = {k for k, q in questions.items() if " ".join(q.split()).casefold() == asked}
+    if not keys:
+        return ranked
+    return sorted(ranked, key=lambda c: (c.passage.doc_id, c.passage.section) not in keys)
+
+
 def topics(
     candidates, shown, limit: int, questions: Mapping[tuple[str, str], str], min_relevance: float
 ) -> tuple[str, ...]:

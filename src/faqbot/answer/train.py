@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .features import NAMES, corpus_stats, features
+from .memory import QuestionMemory, build_memory
 from .ranker import SentenceRanker, sentence_texts
 
 TRAIN_FILES = (
@@ -49,15 +50,46 @@ def answers_sentence(text: str, answers: list[str]) -> bool:
     return False
 
 
-def dataset(bot, questions: list[dict]):
-    """(X, y, question, author, passage within the question) over the candidate sentences."""
+def memory_of(bot, questions: list[dict], data: Path, data_hash: str = "") -> QuestionMemory:
+    """The question memory of the training questions: each one's vector and the corpus
+    sentences (and list items) that answer it."""
+    sentences = {
+        " ".join(c.text[u.start - c.start : u.end - c.start].split())
+        for c in bot.index.chunks
+        for u in c.units
+    }
+    answers = [{s for s in sentences if answers_sentence(s, q["answers"])} for q in questions]
+    vectors = bot.encoder.encode([q["question"] for q in questions])
+    authors = [q["author"] for q in questions]
+    unanswered = [(q, a) for q, near, a in coverage_rows(data) if near]
+    return build_memory(vectors, authors, answers, bot.encoder.model_id, data_hash,
+                        bot.encoder.encode([q for q, _ in unanswered]),
+                        [a for _, a in unanswered])  # fmt: skip
+
+
+def coverage_rows(data: Path) -> list[tuple[str, bool, str]]:
+    """(question, the articles do not answer it, author) for in-scope and near-domain
+    training questions."""
+    rows = []
+    for name in TRAIN_FILES:
+        for line in (data / name).read_text(encoding="utf-8").splitlines():
+            d = json.loads(line)
+            if d["kind"] == "in_scope" or "near_domain" in (d["kind"], d.get("subkind")):
+                rows.append((d["question"], d["kind"] != "in_scope", d.get("author", "legacy")))
+    return rows
+
+
+def dataset(bot, questions: list[dict], memory: QuestionMemory | None = None):
+    """(X, y, question, author, passage within the question) over the candidate sentences; the
+    memory features of a question leave its own author's questions out."""
     stats = corpus_stats(bot.index.chunks, bot.index.units)
     docs = {d.doc_id: d.text for d in bot.corpus.documents}
     xs, ys, groups, authors, passages = [], [], [], [], []
     for i, q in enumerate(questions):
         cands = bot.retriever.candidates(q["question"], bot.settings.answer.candidates)
         texts = [sentence_texts(c) for c in cands.items]
-        mats = features(cands, texts, [c.sentence_vectors for c in cands.items], stats, docs)
+        vectors = [c.sentence_vectors for c in cands.items]
+        mats = features(cands, texts, vectors, stats, docs, memory, leave_out=q["author"])
         for j, (m, ts) in enumerate(zip(mats, texts, strict=True)):
             xs.append(m)
             ys += [answers_sentence(t, q["answers"]) for t in ts]
@@ -111,7 +143,9 @@ def train(bot, data: Path, log=print) -> tuple[SentenceRanker, dict]:
     from sklearn.model_selection import GroupKFold
 
     questions = load_questions(data)
-    x, y, groups, authors, passages = dataset(bot, questions)
+    digest = hashlib.sha256(json.dumps([q["question"] for q in questions]).encode()).hexdigest()
+    memory = memory_of(bot, questions, data, digest[:16])
+    x, y, groups, authors, passages = dataset(bot, questions, memory)
     baseline = -passages * 10.0 + x[:, NAMES.index("cosine")]  # hybrid order, best cosine
     report = {"baseline_hybrid_cosine": metrics(baseline, y, groups, passages)}
     log(f"baseline (hybrid order, best cosine): {report['baseline_hybrid_cosine']}")
@@ -131,9 +165,8 @@ def train(bot, data: Path, log=print) -> tuple[SentenceRanker, dict]:
     log(f"chosen {trees} trees; leave-one-author-out {loao}")
     # calibrated on cross-validated scores: a score then reads as P(the sentence answers)
     platt = LogisticRegression(C=100.0).fit(raw[:, None], y)
-    digest = hashlib.sha256(json.dumps([q["question"] for q in questions]).encode()).hexdigest()
     ranker = SentenceRanker(_fit(x, y, groups, trees), float(platt.coef_[0][0]),
-                            float(platt.intercept_[0]), digest[:16])  # fmt: skip
+                            float(platt.intercept_[0]), digest[:16], memory)  # fmt: skip
     return ranker, report
 
 
@@ -146,17 +179,13 @@ def train_coverage(bot, data: Path, log=print):
     from .coverage import CoverageModel, coverage_features
     from .ranker import rank
 
-    rows = []
-    for name in TRAIN_FILES:
-        for line in (data / name).read_text(encoding="utf-8").splitlines():
-            d = json.loads(line)
-            if d["kind"] == "in_scope" or "near_domain" in (d["kind"], d.get("subkind")):
-                rows.append((d["question"], d["kind"] != "in_scope"))
+    rows = coverage_rows(data)
     xs = []
-    for question, _ in rows:
+    for question, _, author in rows:  # the memory leaves the question's own author out
         cands = bot.retriever.candidates(question, bot.settings.answer.candidates)
-        xs.append(coverage_features(cands, rank(cands, bot.ranker, bot.stats, bot._texts)))
-    x, y = np.array(xs), np.array([u for _, u in rows])
+        ranked = rank(cands, bot.ranker, bot.stats, bot._texts, leave_out=author)
+        xs.append(coverage_features(cands, ranked, bot.ranker.memory, leave_out=author))
+    x, y = np.array(xs), np.array([u for _, u, _ in rows])
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
     folds = StratifiedKFold(5, shuffle=True, random_state=0)

@@ -1,0 +1,169 @@
+"""The question memory: the training questions, as vectors, and the sentences that answer them.
+
+A new question close to a training question that a sentence answers is evidence for that
+sentence, evidence topic similarity cannot give in a one-topic corpus ("will it mess me up" is
+near "What side effects can it cause?", whose answer is labelled). Three ranker features per
+sentence (MEMORY_NAMES): the cosine of the closest training question it answers, that cosine
+minus the closest training question of all, and how many training questions it answers lie
+within CLOSE of the question. While training, each question's own author is left out, so the
+ranker learns how far to trust the memory on a new author's words (answer/train.py).
+
+It also holds the training questions the articles do not answer (near-domain): how close a new
+question lies to answered and to unanswered ones is evidence for the coverage model
+(answer/coverage.py, COVERAGE_NAMES). Built and saved by `faqbot answer-train`
+(data/question_memory.npz); never holds a held-out question.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MEMORY_PATH = Path(__file__).resolve().parent.parent / "data" / "question_memory.npz"
+MEMORY_NAMES = ("memory_cosine", "memory_cosine_below_best", "memory_close_questions")
+COVERAGE_NAMES = ("memory_answered", "memory_unanswered", "memory_answered_margin")
+CLOSE = 0.6  # cosine of a close question: MiniLM paraphrases of one question mostly lie above
+
+
+def sentence_key(text: str) -> str:
+    """A sentence as the memory knows it: whitespace-normalised (an edited sentence is new)."""
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class QuestionMemory:
+    """Training questions (unit vectors, authors) and, per answering sentence, which of them it
+    answers (row numbers into `vectors`)."""
+
+    vectors: np.ndarray  # (questions, dim) float32
+    authors: tuple[str, ...]
+    answered_by: dict[str, tuple[int, ...]]  # sentence_key -> question rows
+    model_id: str
+    data_hash: str = ""
+    unanswered: np.ndarray | None = None  # (questions, dim): near-domain training questions
+    unanswered_authors: tuple[str, ...] = ()
+    _authors: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_authors", np.asarray(self.authors))
+        if self.unanswered is None:
+            object.__setattr__(self, "unanswered", np.zeros((0, self.vectors.shape[1]), "f4"))
+
+    def closeness(self, query: np.ndarray, leave_out: str = "") -> np.ndarray:
+        """COVERAGE_NAMES: the cosine of the closest answered and of the closest unanswered
+        training question, and their difference (-1 where there is none)."""
+        q = np.asarray(query, dtype=np.float32)
+        best = []
+        others = np.asarray(self.unanswered_authors)
+        for vectors, authors in ((self.vectors, self._authors), (self.unanswered, others)):
+            keep = authors != leave_out if leave_out else np.ones(len(vectors), bool)
+            best.append(float((vectors[keep] @ q).max()) if keep.any() else -1.0)
+        return np.array([best[0], best[1], best[0] - best[1]])
+
+    def features(self, query: np.ndarray, texts: list[str], leave_out: str = "") -> np.ndarray:
+        """A (len(texts), 3) matrix of MEMORY_NAMES for the question vector `query`; the
+        questions of author `leave_out` are ignored (training only)."""
+        out = np.zeros((len(texts), len(MEMORY_NAMES)))
+        if not len(self.vectors):
+            return out
+        sims = self.vectors @ np.asarray(query, dtype=np.float32)
+        if leave_out:
+            sims = np.where(self._authors == leave_out, -1.0, sims)
+        best_of_all = float(sims.max())
+        for i, text in enumerate(texts):
+            rows = self.answered_by.get(sentence_key(text), ())
+            if rows:
+                near = sims[list(rows)]
+                top = float(near.max())
+                out[i] = (top, top - best_of_all, float(np.sum(near > CLOSE)))
+            else:
+                out[i, 1] = -best_of_all
+        return out
+
+    def save(self, path: Path = MEMORY_PATH) -> None:
+        keys = sorted(self.answered_by)
+        pairs = np.array(
+            [(k, row) for k, key in enumerate(keys) for row in self.answered_by[key]],
+            dtype=np.int32,
+        ).reshape(-1, 2)
+        np.savez_compressed(
+            path,
+            vectors=self.vectors.astype(np.float32),
+            authors=np.array(self.authors),
+            sentences=np.array(keys),
+            pairs=pairs,
+            model_id=np.array(self.model_id),
+            data_hash=np.array(self.data_hash),
+            unanswered=self.unanswered.astype(np.float32),
+            unanswered_authors=np.array(self.unanswered_authors, dtype=str),
+        )
+
+
+def build_memory(vectors: np.ndarray, authors, answers, model_id: str, data_hash: str = "",
+                 unanswered=None, unanswered_authors=()) -> QuestionMemory:  # fmt: skip
+    """The memory of training questions: `answers[i]` is the set of sentence texts that answer
+    question i; `unanswered` the vectors of questions the articles do not answer."""
+    answered_by: dict[str, list[int]] = {}
+    for row, texts in enumerate(answers):
+        for text in texts:
+            answered_by.setdefault(sentence_key(text), []).append(row)
+    return QuestionMemory(
+        np.asarray(vectors, dtype=np.float32),
+        tuple(authors),
+        {k: tuple(v) for k, v in answered_by.items()},
+        model_id,
+        data_hash,
+        None if unanswered is None else np.asarray(unanswered, dtype=np.float32),
+        tuple(unanswered_authors),
+    )
+
+
+def load_memory(path: Path | str = MEMORY_PATH) -> QuestionMemory:
+    """The saved memory.
+
+    Raises:
+        ValueError: missing or unreadable (re-train: faqbot answer-train).
+    """
+    return _load(str(path))
+
+
+@lru_cache(maxsize=2)
+def _load(path: str) -> QuestionMemory:
+    try:
+        with np.load(path) as z:
+            keys = [str(k) for k in z["sentences"]]
+            answered_by: dict[str, list[int]] = {}
+            for k, row in z["pairs"]:
+                answered_by.setdefault(keys[int(k)], []).append(int(row))
+            return QuestionMemory(
+                z["vectors"].astype(np.float32),
+                tuple(str(a) for a in z["authors"]),
+                {k: tuple(v) for k, v in answered_by.items()},
+                str(z["model_id"]),
+                str(z["data_hash"]),
+                z["unanswered"].astype(np.float32),
+                tuple(str(a) for a in z["unanswered_authors"]),
+            )
+    except (OSError, ValueError, KeyError) as exc:
+        raise ValueError(
+            f"The question memory {path} cannot be read ({exc}). Run: faqbot answer-train"
+        ) from None
+
+
+def memory_for(encoder, path: Path | str = MEMORY_PATH) -> QuestionMemory | None:
+    """The memory when its vectors come from this encoder's model; otherwise None (the ranker
+    then sees no memory) and a warning says how to retrain."""
+    memory = load_memory(path)
+    if memory.model_id != getattr(encoder, "model_id", memory.model_id):
+        warnings.warn(
+            f"Question memory: built with {memory.model_id}, not {encoder.model_id}; answers "
+            "are ranked without it. Run: faqbot answer-train",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return None
+    return memory

@@ -1,0 +1,127 @@
+"""The question memory: training questions vote for the sentences that answer them."""
+
+import hashlib
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from faqbot.answer.memory import (
+    MEMORY_PATH,
+    build_memory,
+    load_memory,
+    memory_for,
+    sentence_key,
+)
+from faqbot.answer.ranker import RANKER_PATH, SentenceRanker, load_ranker
+from faqbot.answer.train import TRAIN_FILES, load_questions
+
+DATA = Path(__file__).parent / "data"
+
+
+def unit(*v):
+    v = np.asarray(v, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+@pytest.fixture
+def memory():
+    vectors = [unit(1, 0, 0), unit(0.8, 0.6, 0), unit(0, 0, 1)]
+    answers = [
+        {"Drive home the next day."},
+        {"Drive home  the next\nday.", "Bring a friend."},
+        set(),
+    ]
+    return build_memory(vectors, ["a", "b", "a"], answers, "model@1")
+
+
+def test_a_sentence_scores_the_closest_training_question_it_answers(memory):
+    x = memory.features(unit(1, 0, 0), ["Drive home the next day.", "Bring a friend.", "Other."])
+    # answered by q0 (cosine 1.0) and q1 (0.8, whitespace aside); q1 only; nobody
+    assert x[0] == pytest.approx([1.0, 0.0, 2.0])
+    assert x[1] == pytest.approx([0.8, -0.2, 1.0])
+    assert x[2] == pytest.approx([0.0, -1.0, 0.0])
+
+
+def test_training_leaves_the_questions_own_author_out(memory):
+    x = memory.features(unit(1, 0, 0), ["Drive home the next day.", "Bring a friend."], "a")
+    assert x[0] == pytest.approx([0.8, 0.0, 1.0])  # q0 (author a) no longer counts
+    assert x[1] == pytest.approx([0.8, 0.0, 1.0])
+
+
+def test_saved_and_loaded_alike(memory, tmp_path):
+    memory.save(tmp_path / "m.npz")
+    back = load_memory(tmp_path / "m.npz")
+    assert back.answered_by == memory.answered_by and back.authors == memory.authors
+    q = unit(0.6, 0.8, 0)
+    texts = ["Drive home the next day.", "Bring a friend."]
+    assert np.allclose(back.features(q, texts), memory.features(q, texts))
+
+
+def test_an_unreadable_memory_names_the_fix(tmp_path):
+    (tmp_path / "m.npz").write_text("not numpy")
+    with pytest.raises(ValueError, match="Run: faqbot answer-train"):
+        load_memory(tmp_path / "m.npz")
+
+
+def test_another_models_memory_is_not_used(memory, tmp_path):
+    memory.save(tmp_path / "m.npz")
+
+    class Other:
+        model_id = "other@2"
+
+    with pytest.warns(RuntimeWarning, match="Run: faqbot answer-train"):
+        assert memory_for(Other(), tmp_path / "m.npz") is None
+    Other.model_id = "model@1"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert memory_for(Other(), tmp_path / "m.npz") is not None
+
+
+def test_a_stand_in_ranker_scores_every_sentence_alike():
+    p = SentenceRanker.stand_in().probability(np.ones((3, 4)))
+    assert p == pytest.approx([0.5, 0.5, 0.5])
+
+
+def test_the_saved_memory_holds_the_training_questions_and_never_the_held_out_ones():
+    memory, questions = load_memory(MEMORY_PATH), load_questions(DATA)
+    digest = hashlib.sha256(json.dumps([q["question"] for q in questions]).encode()).hexdigest()
+    assert memory.data_hash == digest[:16] == load_ranker(RANKER_PATH).data_hash, (
+        "Run: faqbot answer-train"
+    )
+    assert len(memory.vectors) == len(questions) and "author_f" not in " ".join(TRAIN_FILES)
+    assert set(memory.authors) == {"legacy", "e", "g", "j"}
+    # every remembered sentence is a sentence of the corpus, as the answer stage cuts them
+    corpus = " ".join(" ".join(p.read_text(encoding="utf-8").split())
+                      for p in (DATA.parent.parent / "corpus").glob("*.md"))  # fmt: skip
+    assert memory.answered_by and all(k in corpus for k in memory.answered_by)
+    assert all(sentence_key(k) == k for k in memory.answered_by)
+
+
+@pytest.mark.e2e
+def test_the_real_bot_ranks_with_its_memory(real_bot):
+    assert real_bot.ranker.memory is not None
+    assert real_bot.ranker.memory.model_id == real_bot.encoder.model_id
+
+
+def test_closeness_to_answered_and_unanswered_training_questions():
+    answered = [unit(1, 0, 0), unit(0, 1, 0)]
+    unanswered = [unit(0.6, 0.8, 0), unit(0, 0, 1)]
+    memory = build_memory(answered, ["a", "b"], [set(), set()], "m", "", unanswered, ["b", "a"])
+    assert memory.closeness(unit(0, 1, 0)) == pytest.approx([1.0, 0.8, 0.2])
+    assert memory.closeness(unit(0, 1, 0), leave_out="b") == pytest.approx([0.0, 0.0, 0.0])
+    lonely = build_memory(answered, ["a", "a"], [set(), set()], "m", "", unanswered, ["a", "a"])
+    assert lonely.closeness(unit(1, 0, 0), leave_out="a") == pytest.approx([-1.0, -1.0, 0.0])
+
+
+def test_the_saved_memory_holds_the_near_domain_training_questions():
+    from faqbot.answer.train import coverage_rows
+
+    memory = load_memory(MEMORY_PATH)
+    near = [(q, a) for q, unanswered, a in coverage_rows(DATA) if unanswered]
+    assert len(memory.unanswered) == len(near) and memory.unanswered_authors == tuple(
+        a for _, a in near
+    )
+    assert "f" not in memory.unanswered_authors
