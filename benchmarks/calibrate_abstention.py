@@ -1,4 +1,8 @@
-"""Choose the abstention thresholds on the dev set and write src/faqbot/data/abstention.json.
+"""Choose the abstention thresholds on the training questions and write
+src/faqbot/data/abstention.json.
+
+The training questions are the dev set and the blind sets that train the answer stage
+(faqbot.answer.train.TRAIN_FILES); the held-out set (author_f.jsonl) is never read.
 
 In-scope rows should be answered, out-of-scope rows abstained. Three thresholds are searched on a
 grid: `min_relevance` (abstain below it), `rare_term_relevance` (a stricter bar when the
@@ -10,7 +14,7 @@ answered, then the lowest min_relevance and rare_term_relevance; of the covered_
 still tied, the middle one. 5-fold cross-validation of the same procedure is
 printed too, so the figures are not only in-sample.
 
-    python benchmarks/calibrate_abstention.py [--dataset tests/data/devset.jsonl] [--write]
+    python benchmarks/calibrate_abstention.py [--dataset FILE ...] [--write]
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import numpy as np
 
 from faqbot import FAQBot
 from faqbot.answer import gather_evidence
+from faqbot.answer.train import TRAIN_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
 GRID = np.round(np.arange(0.10, 0.80, 0.005), 3)
@@ -72,13 +77,17 @@ def choose(rel, rare, covered, kinds, min_answered: float) -> tuple[float, float
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", type=Path, default=ROOT / "tests/data/devset.jsonl")
+    parser.add_argument(
+        "--dataset", type=Path, nargs="+", default=[ROOT / "tests/data" / f for f in TRAIN_FILES]
+    )
     parser.add_argument("--min-answered", type=float, default=0.97)
     parser.add_argument("--write", action="store_true", help="write the packaged abstention.json")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in args.dataset.read_text().splitlines() if line.strip()]
-    rows = [r for r in rows if r["kind"] in ("in_scope", "out_of_scope")]
-    kinds = np.array([r.get("subkind", "in_scope") for r in rows])
+    rows = [json.loads(line) for path in args.dataset
+            for line in path.read_text().splitlines() if line.strip()]  # fmt: skip
+    rows = [r for r in rows if r["kind"] in ("in_scope", "out_of_scope", "near_domain")]
+    # the blind sets write kind "near_domain"; the dev set kind "out_of_scope" with a subkind
+    kinds = np.array([r.get("subkind") or r["kind"] for r in rows])
     bot = FAQBot.load()
     evidence = [gather_evidence(bot.candidates(r["question"])) for r in rows]
     rel = np.array([e.relevance for e in evidence])
@@ -102,7 +111,8 @@ def main() -> None:
         "min_relevance": t1,
         "rare_term_relevance": t2,
         "covered_relevance": t3,
-        "fitted_on": f"{args.dataset.name}: {int((kinds == 'in_scope').sum())} in-scope, "
+        "fitted_on": f"{', '.join(p.name for p in args.dataset)}: "
+        f"{int((kinds == 'in_scope').sum())} in-scope, "
         f"{int((kinds == 'off_topic').sum())} off-topic, {int((kinds == 'near_domain').sum())} "
         "near-domain",
         "in_sample": rates(rel, rare, covered, kinds, t1, t2, t3),
