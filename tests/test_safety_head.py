@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from faqbot.safety.dataset import data_hash, load_rows, split
-from faqbot.safety.head import N_HASH, char_features, load_head
+from faqbot.safety.dataset import Row, data_hash, load_rows, split
+from faqbot.safety.head import N_HASH, char_features, load_head, neighbour_features
+from faqbot.safety.train import Neighbours, Readings
 
 DATA = Path(__file__).parent / "data"
 
@@ -43,8 +44,37 @@ def test_reading_a_message_allocates_for_its_n_grams_not_a_copy_of_the_weights()
     # and the same figures as the product in the saved float32 weights
     logits = vectors @ head.emb_coef.T + head.intercept
     logits = logits + char_features(texts) @ head.char_coef.T
+    assert head.neighbour_coef is not None  # the training messages it compares with
+    similarities = vectors @ head.neighbours.astype(np.float32).T
+    logits = (
+        logits + neighbour_features(similarities, head.neighbour_labels) @ head.neighbour_coef.T
+    )
     expected = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
     np.testing.assert_allclose(probabilities, expected, rtol=1e-6)
+
+
+def test_neighbour_features_are_the_closest_message_of_each_level():
+    similarities = np.array([[0.2, 0.9, 0.5, 0.4], [0.1, 0.3, 0.8, 0.7]])
+    labels = np.array([0, 2, 1, 0])  # none, acute, mention, none
+    assert neighbour_features(similarities, labels) == pytest.approx(
+        np.array([[0.4, 0.5, 0.9, -0.5, -0.1], [0.7, 0.8, 0.3, 0.4, -0.1]])
+    )
+    assert neighbour_features(similarities[:, [0, 3]], labels[[0, 3]])[0, 1:3] == pytest.approx(
+        [-1.0, -1.0]  # no mention or acute message remembered
+    )
+
+
+def test_training_neighbours_never_include_the_messages_own_author():
+    rows = [Row("a1", "acute", "x", "en", "a"), Row("a2", "none", "x", "en", "a"),
+            Row("b1", "acute", "x", "en", "b"), Row("c1", "none", "x", "en", "c")]  # fmt: skip
+    vectors = np.eye(4, dtype=np.float32)
+    vectors[1] = vectors[0]  # a's two messages are the same text for the model
+    r = Readings([x.text for x in rows], [x.text for x in rows], np.arange(4), vectors)
+    near = Neighbours.of(rows, r).features(np.ones(4, bool))
+    # a1 would find a2 at cosine 1 as "none": its own author, so only b1 and c1 count
+    assert near[0][:3] == pytest.approx([0.0, -1.0, 0.0])
+    held_back = Neighbours.of(rows, r).features(np.array([True, True, True, False]))
+    assert held_back[0][0] == -1.0  # c1 left out of the memory (its author is tested)
 
 
 def test_held_out_and_blind_authors_never_train():

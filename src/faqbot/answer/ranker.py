@@ -96,8 +96,11 @@ def rank(candidates: Candidates, ranker: SentenceRanker, stats: CorpusStats,
     texts = [sentence_texts(c) for c in items]
     vectors = [c.sentence_vectors for c in items]
     matrices = features(candidates, texts, vectors, stats, documents, ranker.memory, leave_out)
+    # one prediction for every sentence: LightGBM's per-call set-up costs more than the trees
+    probabilities = ranker.probability(np.vstack(matrices))
+    ends = np.cumsum([len(m) for m in matrices])
     scored = [
-        replace(c, sentence_scores=ranker.probability(m))
-        for c, m in zip(items, matrices, strict=True)
+        replace(c, sentence_scores=p)
+        for c, p in zip(items, np.split(probabilities, ends[:-1]), strict=True)
     ]
     return sorted(scored, key=lambda c: -float(c.sentence_scores.max()))

@@ -1,5 +1,7 @@
-"""The learned crisis classifier: logistic regression over the sentence embedding and hashed
-character n-grams of the normalised text, with thresholds chosen by cross-validation.
+"""The learned crisis classifier: logistic regression over the sentence embedding, hashed
+character n-grams of the normalised text, and how close the text lies to the labelled training
+messages of each level (nearest-neighbour cosines, NEIGHBOUR_NAMES), with thresholds chosen by
+cross-validation.
 
 Trained by `faqbot safety-train` (safety/train.py) from tests/data/safety/; saved with the
 training set's hash in data/safety/head.npz.
@@ -20,6 +22,22 @@ CLASSES = ("none", "mention", "acute")
 N_HASH = 2**18
 NGRAMS = (2, 5)
 CHAR_DTYPE = np.float64  # what HashingVectorizer gives, so the product needs no converted copy
+# per text: the cosine of the closest training message of each level, and how much closer the
+# closest "none" one is than the closest acute and mention ones
+NEIGHBOUR_NAMES = ("nearest_none", "nearest_mention", "nearest_acute",
+                   "none_over_acute", "none_over_mention")  # fmt: skip
+
+
+def neighbour_features(similarities: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """NEIGHBOUR_NAMES per row of `similarities` (texts x remembered messages, whose levels are
+    `labels`, indices into CLASSES); -1 for a level with no message."""
+    out = np.empty((len(similarities), len(NEIGHBOUR_NAMES)))
+    for k in range(len(CLASSES)):
+        cols = labels == k
+        out[:, k] = similarities[:, cols].max(axis=1) if cols.any() else -1.0
+    out[:, 3] = out[:, 0] - out[:, 2]
+    out[:, 4] = out[:, 0] - out[:, 1]
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -52,8 +70,14 @@ class Head:
     any_threshold: float  # P(acute) + P(mention) at or above: at least mention
     model_id: str
     data_hash: str
+    # the training messages the neighbour features compare with (unit vectors, float16 to
+    # halve the file), their levels, and the weights of NEIGHBOUR_NAMES (none: no neighbours)
+    neighbours: np.ndarray | None = None  # (messages, dim)
+    neighbour_labels: np.ndarray | None = None  # (messages,) indices into CLASSES
+    neighbour_coef: np.ndarray | None = None  # (3, len(NEIGHBOUR_NAMES))
     uses_characters: bool = field(init=False, repr=False, compare=False)
     _char_weights: np.ndarray = field(init=False, repr=False, compare=False)
+    _neighbours: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):  # once: a head trained without n-grams skips them; the weights
         # are kept column-major for the sparse product (a strided copy per call cost ~2 ms) and
@@ -63,12 +87,17 @@ class Head:
         object.__setattr__(self, "uses_characters", bool(self.char_coef.any()))
         weights = np.ascontiguousarray(self.char_coef.T, dtype=CHAR_DTYPE)
         object.__setattr__(self, "_char_weights", weights)
+        if self.neighbours is not None:  # float32 once, not per call
+            object.__setattr__(self, "_neighbours", np.asarray(self.neighbours, dtype=np.float32))
 
     def probabilities(self, vectors: np.ndarray, normalised: list[str]) -> np.ndarray:
         """Class probabilities (rows: texts; columns: CLASSES)."""
         logits = vectors @ self.emb_coef.T + self.intercept
         if self.uses_characters:
             logits = logits + np.asarray(char_features(normalised) @ self._char_weights)
+        if self.neighbour_coef is not None:
+            near = neighbour_features(vectors @ self._neighbours.T, self.neighbour_labels)
+            logits = logits + near @ self.neighbour_coef.T
         logits = logits - logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         return p / p.sum(axis=1, keepdims=True)
@@ -96,7 +125,12 @@ class Head:
             thresholds=np.array([self.acute_threshold, self.any_threshold], dtype=np.float64),
             model_id=np.array(self.model_id),
             data_hash=np.array(self.data_hash),
-        )
+            **({} if self.neighbour_coef is None else {
+                "neighbours": self.neighbours.astype(np.float16),
+                "neighbour_labels": self.neighbour_labels.astype(np.int8),
+                "neighbour_coef": self.neighbour_coef.astype(np.float32),
+            }),
+        )  # fmt: skip
 
 
 def load_head(path: Path | str = HEAD_PATH) -> Head:
@@ -114,9 +148,12 @@ def _load(path: str) -> Head:
         with np.load(path) as z:
             char = np.zeros((len(CLASSES), N_HASH), dtype=np.float32)
             char[:, z["char_idx"]] = z["char_val"]
+            near = ({} if "neighbour_coef" not in z.files else {
+                "neighbours": z["neighbours"], "neighbour_labels": z["neighbour_labels"],
+                "neighbour_coef": z["neighbour_coef"]})  # fmt: skip
             return Head(
                 z["emb_coef"], char, z["intercept"], float(z["thresholds"][0]),
-                float(z["thresholds"][1]), str(z["model_id"]), str(z["data_hash"]),
+                float(z["thresholds"][1]), str(z["model_id"]), str(z["data_hash"]), **near,
             )  # fmt: skip
     except (OSError, KeyError, ValueError) as exc:
         raise ValueError(
