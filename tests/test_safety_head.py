@@ -108,3 +108,14 @@ def test_messages_the_old_detector_missed_get_crisis_text(real_bot, message, lev
 )  # fmt: skip
 def test_plain_questions_and_idioms_stay_quiet(real_bot, message):
     assert real_bot.ask(message).crisis_level == "none"
+
+
+@pytest.mark.e2e
+def test_a_loaded_bot_keeps_numpys_blas_on_one_thread(real_bot):
+    # the crisis head's product with ~4,900 remembered messages is small: a BLAS thread pool
+    # woken for each one cost more than it saved (benchmarks/safety_cost.py, docs/SAFETY.md)
+    from threadpoolctl import ThreadpoolController
+
+    pools = ThreadpoolController().select(internal_api="openblas").info()
+    numpys = [p for p in pools if "numpy" in p["filepath"]]
+    assert numpys and all(p["num_threads"] == 1 for p in numpys)

@@ -111,6 +111,7 @@ class FAQBot:
             log(f"Warning: taught answer in {problem}")
         encoder = encoder or LazyEncoder(settings.encoder)
         _set_faiss_threads(1)
+        _set_blas_threads(1)
         try:
             index = load_index(index_dir, corpus, settings.index, encoder.model_id)
         except StaleIndexError as why:
@@ -200,6 +201,16 @@ class FAQBot:
         curated = load_curated(path, self.corpus)
         self.taught = Taught.of(curated, self.encoder, self.index.chunks)  # one swap: thread-safe
         return curated
+
+
+def _set_blas_threads(n: int) -> None:
+    # numpy's OpenBLAS: the bot's products are small (a question against ~4,900 remembered crisis
+    # messages); waking a thread pool for each cost more than it saved (crisis check p50 5.9 ms
+    # with 2 threads, 2.5 ms with 1; benchmarks/safety_cost.py). Torch's and FAISS's own pools
+    # are left as they are.
+    from threadpoolctl import ThreadpoolController
+
+    ThreadpoolController().select(internal_api="openblas").limit(limits=n)
 
 
 def _set_faiss_threads(n: int) -> None:
