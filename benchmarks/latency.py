@@ -43,13 +43,19 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50": float(p50), "p95": float(p95), "p99": float(p99)}
 
 
+def floor_encoder(bot):
+    """The encoder under the bot's remembering cache: timing the cache would time a lookup."""
+    return getattr(bot.encoder, "encoder", bot.encoder)
+
+
 def one_round(bot, questions: list[str], n: int, start: int) -> dict[str, dict[str, float]]:
     times: dict[str, list[float]] = {"encode": [], "search": [], "ask": []}
+    floor = floor_encoder(bot)
     half = len(questions) // 2
     for i in range(start, start + n):
         q = questions[i % len(questions)]
         other = questions[(i + half) % len(questions)]
-        times["encode"].append(timed_ms(lambda t: bot.encoder.encode([t]), q))
+        times["encode"].append(timed_ms(lambda t: floor.encode([t]), q))
         times["search"].append(timed_ms(bot.search, q))
         times["ask"].append(timed_ms(bot.ask, other))
     return {name: percentiles(ts) for name, ts in times.items()}
@@ -72,10 +78,11 @@ def main() -> None:
     for q in questions[: args.warmup]:
         bot.ask(q)
         bot.search(q)
-        bot.encoder.encode([q])
+        floor_encoder(bot).encode([q])
     manifest = bot.index.manifest
     print(
-        f"load + warm-up {time.perf_counter() - t0:.1f} s; encoder {type(bot.encoder).__name__}; "
+        f"load + warm-up {time.perf_counter() - t0:.1f} s; "
+        f"encoder {type(floor_encoder(bot)).__name__}; "
         f"{manifest['n_chunks']} passages, {manifest['index_type']} index; "
         f"{len(questions)} dev-set questions cycled, {args.questions} per round"
     )
