@@ -26,22 +26,19 @@ class RememberingEncoder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         texts = list(texts)
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if not texts:
+            return self.encoder.encode(texts)
+        with self._lock:  # what is remembered is taken before anything new can push it out
+            found = {t: self._vectors[t] for t in dict.fromkeys(texts) if t in self._vectors}
+            for t in found:
+                self._vectors.move_to_end(t)
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             fresh = np.asarray(self.encoder.encode(missing), dtype=np.float32)
+            found |= dict(zip(missing, fresh, strict=True))
             with self._lock:
                 for text, vector in zip(missing, fresh, strict=True):
                     self._vectors[text] = vector
                 while len(self._vectors) > self._size:
                     self._vectors.popitem(last=False)
-                found = {t: self._vectors.get(t) for t in texts}
-            found |= {t: v for t, v in zip(missing, fresh, strict=True)}
-        else:
-            with self._lock:
-                found = {t: self._vectors[t] for t in texts}
-                for t in found:
-                    self._vectors.move_to_end(t)
-        if not texts:
-            return self.encoder.encode(texts)
         return np.stack([found[t] for t in texts])
