@@ -16,12 +16,13 @@ question lies to answered and to unanswered ones is evidence for the coverage mo
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from ..encoders.model import trained_for
 
 MEMORY_PATH = Path(__file__).resolve().parent.parent / "data" / "question_memory.npz"
 MEMORY_NAMES = ("memory_cosine", "memory_cosine_below_best", "memory_close_questions")
@@ -158,12 +159,5 @@ def memory_for(encoder, path: Path | str = MEMORY_PATH) -> QuestionMemory | None
     """The memory when its vectors come from this encoder's model; otherwise None (the ranker
     then sees no memory) and a warning says how to retrain."""
     memory = load_memory(path)
-    if memory.model_id != getattr(encoder, "model_id", memory.model_id):
-        warnings.warn(
-            f"Question memory: built with {memory.model_id}, not {encoder.model_id}; answers "
-            "are ranked without it. Run: faqbot answer-train",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-        return None
-    return memory
+    without = "answers are ranked without it. Run: faqbot answer-train"
+    return memory if trained_for(encoder, memory.model_id, "Question memory", without) else None

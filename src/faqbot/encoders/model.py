@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from pathlib import Path
 
 from ..settings import DEFAULT_MODEL
@@ -41,3 +42,17 @@ def model_fingerprint(model: str) -> str:
             if file.suffix == ".json":
                 digest.update(file.read_bytes())
     return f"{path.name if model != DEFAULT_MODEL else DEFAULT_MODEL}@{digest.hexdigest()[:12]}"
+
+
+def trained_for(encoder, model_id: str, what: str, without: str) -> bool:
+    """Whether a learned part fitted on `model_id`'s vectors can read this encoder's; if not, a
+    warning names it (`what`, e.g. "Crisis classifier"), what happens `without` it and how to
+    retrain (part of `without`). An encoder without a model_id is taken as the right one."""
+    if model_id == getattr(encoder, "model_id", model_id):
+        return True
+    warnings.warn(
+        f"{what}: trained for {model_id}, not {encoder.model_id}; {without}",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return False

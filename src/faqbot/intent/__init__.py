@@ -1,8 +1,7 @@
 """Small talk before answering: greetings, thanks and "can I talk to a person?", recognised by a
 learned classifier on the question's embedding and answered in the clinic's own words."""
 
-import warnings
-
+from ..encoders.model import trained_for
 from .clinic import DEFAULT_CLINIC_PATH, ClinicText, load_clinic_text
 from .model import INTENTS, IntentModel, load_intent_model
 from .reply import SMALL_TALK, small_talk_reply, with_contact
@@ -18,12 +17,5 @@ def intent_model_for(encoder) -> IntentModel | None:
     """The classifier when it was trained for this encoder's model; otherwise None (every message
     goes to the answer stage) and a warning says how to retrain."""
     model = load_intent_model()
-    if model.model_id != getattr(encoder, "model_id", model.model_id):
-        warnings.warn(
-            f"Small-talk classifier: trained for {model.model_id}, not {encoder.model_id}; "
-            "greetings and thanks go to the answer stage. Run: faqbot intent-train",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-        return None
-    return model
+    without = "greetings and thanks go to the answer stage. Run: faqbot intent-train"
+    return model if trained_for(encoder, model.model_id, "Small-talk classifier", without) else None

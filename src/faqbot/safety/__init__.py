@@ -1,7 +1,6 @@
 """Crisis and self-harm detection (rules, normalisation, a learned head) and the crisis policy."""
 
-import warnings
-
+from ..encoders.model import trained_for
 from ..settings import SafetySettings
 from .crisis import DEFAULT_CRISIS_PATH, LEVELS, CrisisText, Level, load_crisis_text, safety_text
 from .detector import SafetyAssessment, SafetyDetector
@@ -21,13 +20,8 @@ def detector_for(encoder, settings: SafetySettings) -> SafetyDetector:
     """The detector for a bot: rules plus the learned classifier when it was trained for this
     encoder's model; with another model only the rules run, and a warning says so."""
     head = load_head()
-    if head.model_id != getattr(encoder, "model_id", head.model_id):
-        warnings.warn(
-            f"Crisis classifier: trained for {head.model_id}, not {encoder.model_id}; only the "
-            "phrase rules run. Run: faqbot safety-train",
-            RuntimeWarning,
-            stacklevel=2,
-        )
+    without = "only the phrase rules run. Run: faqbot safety-train"
+    if not trained_for(encoder, head.model_id, "Crisis classifier", without):
         return SafetyDetector(None, None, settings=settings)
     return SafetyDetector(encoder, head, settings=settings)
 
