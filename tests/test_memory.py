@@ -38,7 +38,8 @@ def memory():
 
 
 def test_a_sentence_scores_the_closest_training_question_it_answers(memory):
-    x = memory.features(unit(1, 0, 0), ["Drive home the next day.", "Bring a friend.", "Other."])
+    texts = ["Drive home the next day.", "Bring a friend.", "Other."]
+    x = memory.features(memory.similarities(unit(1, 0, 0)), texts)
     # answered by q0 (cosine 1.0) and q1 (0.8, whitespace aside); q1 only; nobody
     assert x[0] == pytest.approx([1.0, 0.0, 2.0])
     assert x[1] == pytest.approx([0.8, -0.2, 1.0])
@@ -46,7 +47,8 @@ def test_a_sentence_scores_the_closest_training_question_it_answers(memory):
 
 
 def test_training_leaves_the_questions_own_author_out(memory):
-    x = memory.features(unit(1, 0, 0), ["Drive home the next day.", "Bring a friend."], "a")
+    sims = memory.similarities(unit(1, 0, 0), leave_out="a")
+    x = memory.features(sims, ["Drive home the next day.", "Bring a friend."])
     assert x[0] == pytest.approx([0.8, 0.0, 1.0])  # q0 (author a) no longer counts
     assert x[1] == pytest.approx([0.8, 0.0, 1.0])
 
@@ -57,7 +59,9 @@ def test_saved_and_loaded_alike(memory, tmp_path):
     assert back.answered_by == memory.answered_by and back.authors == memory.authors
     q = unit(0.6, 0.8, 0)
     texts = ["Drive home the next day.", "Bring a friend."]
-    assert np.allclose(back.features(q, texts), memory.features(q, texts))
+    assert np.allclose(
+        back.features(back.similarities(q), texts), memory.features(memory.similarities(q), texts)
+    )
 
 
 def test_an_unreadable_memory_names_the_fix(tmp_path):

@@ -115,11 +115,12 @@ def features(candidates: Candidates, texts: list[list[str]], vectors: list[np.nd
     terms = set(tokenize(candidates.searched))
     weight = sum(_idf(stats, t) for t in terms) or 1.0
     wants = [bool(rx.search(candidates.question)) for _, rx in _Q_TYPES]
+    sims = memory.similarities(q, leave_out) if memory is not None else None  # once a question
     out = []
     for cand, sents, vecs in zip(candidates.items, texts, vectors, strict=True):
         own = _candidate(cand, sents, vecs, q, qn, mu, sd, terms, weight, wants, stats,
                          doc_texts[cand.passage.doc_id])  # fmt: skip
-        remembered = (memory.features(q, sents, leave_out) if memory is not None
+        remembered = (memory.features(sims, sents) if memory is not None
                       else np.zeros((len(sents), len(MEMORY_NAMES))))  # fmt: skip
         out.append(np.hstack([own, remembered]))
     return out

@@ -65,24 +65,24 @@ class QuestionMemory:
             best.append(float((vectors[keep] @ q).max()) if keep.any() else -1.0)
         return np.array([best[0], best[1], best[0] - best[1]])
 
-    def features(self, query: np.ndarray, texts: list[str], leave_out: str = "") -> np.ndarray:
-        """A (len(texts), 3) matrix of MEMORY_NAMES for the question vector `query`; the
-        questions of author `leave_out` are ignored (training only)."""
-        out = np.zeros((len(texts), len(MEMORY_NAMES)))
-        if not len(self.vectors):
-            return out
+    def similarities(self, query: np.ndarray, leave_out: str = "") -> np.ndarray:
+        """The question's cosine with every training question (-1 for author `leave_out`'s)."""
         sims = self.vectors @ np.asarray(query, dtype=np.float32)
-        if leave_out:
-            sims = np.where(self._authors == leave_out, -1.0, sims)
-        best_of_all = float(sims.max())
+        return np.where(self._authors == leave_out, -1.0, sims) if leave_out else sims
+
+    def features(self, similarities: np.ndarray, texts: list[str]) -> np.ndarray:
+        """A (len(texts), 3) matrix of MEMORY_NAMES, given the question's `similarities`."""
+        out = np.zeros((len(texts), len(MEMORY_NAMES)))
+        if not len(similarities):
+            return out
+        best_of_all = float(similarities.max())
+        out[:, 1] = -best_of_all
         for i, text in enumerate(texts):
-            rows = self.answered_by.get(sentence_key(text), ())
+            rows = self.answered_by.get(sentence_key(text))
             if rows:
-                near = sims[list(rows)]
+                near = similarities[list(rows)]
                 top = float(near.max())
                 out[i] = (top, top - best_of_all, float(np.sum(near > CLOSE)))
-            else:
-                out[i, 1] = -best_of_all
         return out
 
     def save(self, path: Path = MEMORY_PATH) -> None:

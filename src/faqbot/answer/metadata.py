@@ -48,7 +48,11 @@ def _hasher():
 def word_features(texts: list[str]) -> np.ndarray:
     """Hashed word counts, L2-normalised: "published" and "publisher" stay apart, which the
     embedding blurs (5-fold CV field accuracy 0.77 without them, 0.85 with)."""
-    return _hasher().transform(texts).toarray()
+    import sklearn
+
+    # parameters checked once, texts are strings: sklearn's per-call checks were ~1 ms a question
+    with sklearn.config_context(skip_parameter_validation=True, assume_finite=True):
+        return _hasher().transform(texts).toarray()
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,12 @@ def _vectorizer():
 
 def char_features(texts: list[str]):
     """Hashed character n-grams (sparse, L2-normalised rows) of already normalised texts."""
-    return _vectorizer().transform(texts)
+    import sklearn
+
+    # the vectorizer's parameters were checked once, texts are strings: sklearn's per-call
+    # checks were a third of its time on a question (benchmarks/latency.py)
+    with sklearn.config_context(skip_parameter_validation=True, assume_finite=True):
+        return _vectorizer().transform(texts)
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,8 @@ def _sub(s: str, name: str) -> str:
 
 def emoji_to_words(s: str) -> str:
     """An emoji with a crisis meaning becomes its words ("🪢" -> " rope noose "), others a space."""
+    if s.isascii():  # no emoji possible: skip the emoji tokenizer (~1 ms a question)
+        return s
     import emoji
 
     if emoji.emoji_count(s) == 0:
