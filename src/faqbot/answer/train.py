@@ -2,9 +2,10 @@
 grouped by question, and report leave-one-author-out figures (`faqbot answer-train`).
 
 Training questions: tests/data/devset.jsonl (the team's) and tests/data/questions/author_e.jsonl,
-author_g.jsonl and author_j.jsonl (written blind; G and J were scored on arrival,
+author_g.jsonl, author_j.jsonl and author_l.jsonl (written blind; G and J were scored on arrival,
 docs/eval/blind_questions_g_before.md and blind_questions_j_before.md, before they trained
-anything). author_f.jsonl is the held-out part: never read here.
+anything; L was written to train). author_f.jsonl (held out) and author_k.jsonl (blind) are
+never read here.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ TRAIN_FILES = (
     "questions/author_e.jsonl",
     "questions/author_g.jsonl",
     "questions/author_j.jsonl",
+    "questions/author_l.jsonl",
 )
 TREES_GRID = (200, 400)
 LEAVES = 7
