@@ -62,11 +62,19 @@ def test_staff_teach_a_sentence_and_the_next_visitor_gets_it_first(app, browser)
         row.locator(".body-cell").last.click()
         expect(page.locator("#article-view mark#passage")).to_be_visible()
         page.locator("#teach-sentence label", has_text="According to a 2024 study").click()
-        page.fill("#teach-author textarea, #teach-author input", "dana")
+        # the page holds the choice and the name before they are sent (a busy machine lags)
+        expect(page.locator("#teach-sentence input:checked")).to_have_count(1)
+        name = page.locator("#teach-author textarea, #teach-author input")
+        name.fill("dana")
+        expect(name).to_have_value("dana")
         page.click("#teach")
-        expect(page.locator("#teach-status")).to_contain_text(
-            "its first quote is now this sentence", timeout=30_000
-        )
+        try:
+            expect(page.locator("#teach-status")).to_contain_text(
+                "its first quote is now this sentence", timeout=30_000
+            )
+        except AssertionError as failed:  # a refused save says why in a toast
+            toasts = page.locator(".toast-body").all_inner_texts()
+            raise AssertionError(f"{failed}\ntoasts: {toasts}") from None
         visitor = browser.new_page()
         visitor.goto(app + "/")
         visitor.wait_for_selector("#question textarea")
