@@ -112,7 +112,7 @@ class RequestGuard:
             detail = f"No POST route {path[:80]}; ask with POST /api/ask or /gradio_api/call/ask."
             await error_response(404, detail)(scope, receive, send)
             return
-        body = await _read_body(scope, receive, self.max_body)
+        body = await read_body(scope, receive, self.max_body)
         problem = self._problem(body, route, scope, endpoints)
         if problem:
             await error_response(*problem)(scope, receive, send)
@@ -150,7 +150,7 @@ def _sent_as_json(scope) -> bool:
     return kind == b"application/json" or kind.endswith(b"+json")
 
 
-async def _read_body(scope, receive, limit: int) -> bytes | None:
+async def read_body(scope, receive, limit: int) -> bytes | None:
     """The whole body, or None once it is over `limit` bytes (read no further)."""
     headers = dict(scope["headers"])
     declared = headers.get(b"content-length", b"")

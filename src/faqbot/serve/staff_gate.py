@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from .guard import error_response
+from .guard import error_response, read_body
 
 STAFF_PATH = "/staff"
 COOKIE = "faqbot_staff"
@@ -99,7 +99,7 @@ class StaffGate:
     async def _login(self, scope, receive) -> Response:
         if scope["method"] != "POST":
             return RedirectResponse(f"{STAFF_PATH}/", status_code=303)
-        body = await _form_body(receive)
+        body = await read_body(scope, receive, FORM_LIMIT)
         given = parse_qs(body.decode("utf-8", "replace")).get("token", [""])[0] if body else ""
         if not self.same_token(given.strip()):
             why = "That is not the staff token." if given else "Type the staff token."
@@ -152,18 +152,3 @@ def _cookie(scope, name: str) -> str:
         if key == name:
             return value
     return ""
-
-
-async def _form_body(receive) -> bytes | None:
-    """The form's bytes, or None when it is over FORM_LIMIT (read no further)."""
-    chunks, size = [], 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return b"".join(chunks)
-        chunks.append(message.get("body", b""))
-        size += len(chunks[-1])
-        if size > FORM_LIMIT:
-            return None
-        if not message.get("more_body"):
-            return b"".join(chunks)
