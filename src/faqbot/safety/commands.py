@@ -49,7 +49,7 @@ def main(argv: list[str]) -> int:
               f"{head.acute_threshold:.4f}, any {head.any_threshold:.4f})")  # fmt: skip
     detector = SafetyDetector(encoder, load_head(HEAD_PATH))
     # training never looks at the held-out or blind parts; only safety-eval scores them
-    scored = ("train", "held_out", "blind", "blind_k")
+    scored = ("train", "held_out", "blind", "blind_k", "blind_m")
     splits = ("train",) if args.command == "safety-train" else scored
     report["detector"] = evaluate(rows, detector, splits)
     for split, table in report["detector"].items():
