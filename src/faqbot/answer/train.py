@@ -4,8 +4,8 @@ grouped by question, and report leave-one-author-out figures (`faqbot answer-tra
 Training questions: tests/data/devset.jsonl (the team's) and tests/data/questions/author_e.jsonl,
 author_g.jsonl, author_j.jsonl and author_l.jsonl (written blind; G and J were scored on arrival,
 docs/eval/blind_questions_g_before.md and blind_questions_j_before.md, before they trained
-anything; L was written to train). author_f.jsonl (held out) and author_k.jsonl (blind) are
-never read here.
+anything; L was written to train). author_f.jsonl (held out), author_k.jsonl and author_m.jsonl
+(blind; docs/eval/blind_questions_m_before.md) are never read here.
 """
 
 from __future__ import annotations
