@@ -14,8 +14,11 @@ from pathlib import Path
 from faqbot.safety import SafetyDetector
 
 ROOT = Path(__file__).resolve().parents[1]
-# read by hand: someone at risk now, the writer or their child
-ACUTE = {"e089", "e105", "e289"}
+# read by hand (every row was read again by a second reader who saw neither the detector nor its
+# scores, 2026-12-01): someone at risk now, the writer or someone close; and a crisis topic with
+# no one at risk now (crisis numbers, "dark thoughts", long-managed thoughts of not being here)
+ACUTE = {"e089", "e105", "e289", "e127", "q184"}
+MENTION = {"q086", "q135", "e012", "e083", "e161", "e217"}
 SOURCES = {"legacy": ROOT / "tests/data/devset.jsonl",
            "e": ROOT / "tests/data/questions/author_e.jsonl"}  # fmt: skip
 
@@ -28,9 +31,11 @@ def main() -> None:
             d = json.loads(line)
             if d["kind"] == "crisis":
                 level, category = d["level"], f"devset_{d['level']}"
+                level = "acute" if d["id"] in ACUTE else level
             else:
                 found = rules.assess(d["question"]).level
-                level = "acute" if d["id"] in ACUTE else "mention" if found != "none" else "none"
+                level = ("acute" if d["id"] in ACUTE else
+                         "mention" if found != "none" or d["id"] in MENTION else "none")  # fmt: skip
                 category = "clinical_question"
                 if found != "none":
                     print(f"{author} {d['id']} -> mention ({found}): {d['question']}")

@@ -165,13 +165,13 @@ def test_uncovered_note_names_the_words_as_given():
     assert uncovered_note(()) == ()
 
 
-def test_uncovered_names_rare_unknown_words_and_flagged_terms_the_quotes_lack(doc):
+def test_uncovered_names_nothing_unless_flagged_then_rare_words_and_terms_the_quotes_lack(doc):
     chunk = chunk_document(doc, max_words=200)[0]  # holds "drive", "session", ...
     cand = candidate(chunk, [0.9] * len(chunk.units))
     asked = Candidates("Is TMS legal in Canada?", "Is TMS legal in Canada?", np.zeros(2),
                        ("tms",), (cand,))  # fmt: skip
     never, always = CoverageModel.never(), replace(CoverageModel.never(), threshold=0.0)
-    # not flagged: only the rare word no article uses (Zipf of "tms" below 3)
-    assert uncovered(asked, [cand], [cand], never, 3.0) == ("TMS",)
+    # not flagged: nothing, even a rare word no article uses (the model weighed it already)
+    assert uncovered(asked, [cand], [cand], never, 3.0) == ()
     # flagged: every term no quoted passage holds, rarest first in general English
     assert uncovered(asked, [cand], [cand], always, 3.0) == ("TMS", "Canada", "legal")

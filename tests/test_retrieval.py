@@ -167,3 +167,17 @@ def test_candidates_correct_typos_but_report_rare_words_as_typed(tiny_bot):
     candidates = tiny_bot.candidates("Can I drvie with sertraline?")
     assert candidates.searched == "Can I drive with sertraline?"
     assert candidates.rare_unknown == ("sertraline",)
+
+
+@pytest.mark.parametrize(
+    ("word", "typo"),
+    [("agian", True), ("numbr", True), ("reveiwer", True), ("consdered", True),
+     ("sertraline", False), ("zoloft", False), ("lexapro", False), ("again", False),
+     ("tms", False)],
+)  # fmt: skip
+def test_a_misspelt_common_word_is_not_a_topic_the_articles_leave_out(word, typo):
+    from faqbot.retrieval.spelling import Speller, misspelt_english
+
+    assert misspelt_english(word) is typo
+    speller = Speller(["ketamine", "therapy", "drive"], max_common_zipf=3.5, rare_zipf=3.0)
+    assert (word in speller.rare_unknown(f"can I drive {word}")) is (not typo and word != "again")

@@ -130,3 +130,18 @@ def test_disguising_a_must_trigger_message_never_lowers_its_level(row, where, zw
         disguised_text = " ".join(words)
     got = assess(disguised_text).level
     assert LEVELS.index(got) >= LEVELS.index(level), (text, disguised_text, got)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [("the bridge on 5th is closed", "the bridge on 5th is closed"),
+     ("my 1st session at 10am, 50mg", "my 1st session at 10am, 50mg"),
+     ("i w4nt t0 d13", "i want to die"), ("k!ll mys3lf", "kill myself")],
+)  # fmt: skip
+def test_a_number_with_its_ordinal_or_unit_is_not_read_as_letters(text, plain):
+    assert normalise(text) == plain
+    assert disguised(text) == (text != plain)
+
+
+def test_a_waving_hand_is_a_wave_not_a_goodbye():
+    assert "goodbye" not in normalise("hey 👋")

@@ -1,12 +1,14 @@
 """What the question asks that the quotes do not cover: `Reply.uncovered`.
 
-Two signals. A word no article uses and that is uncommon in English (sertraline, TMS) is never
-covered. And a learned model (logistic regression over the ranker's best score, how many of the
-question's terms the best passages hold, its unknown words, and how close it lies to answered
-and to unanswered training questions (answer/memory.py); trained by `faqbot
-answer-train`, threshold chosen by cross-validation so at most 10 % of answerable questions are
-flagged) says when the articles likely do not answer: then the question's terms that no quoted
-passage holds are named, rarest first ("Canada", "children", "lithium").
+A learned model (logistic regression over the ranker's best score, how many of the question's
+terms the best passages hold, its words no article uses and how rare they are in English
+(sertraline, TMS; a misspelt common word such as "agian" is not one), and how close it lies to
+answered and to unanswered training questions (answer/memory.py); trained by `faqbot
+answer-train`, threshold chosen by leave-one-author-out cross-validation so at most 8 % of
+answerable questions are flagged) says when the articles likely do not answer: then the
+question's uncommon unknown words and the terms no quoted passage holds are named, rarest first
+("Canada", "children", "lithium"). The model alone decides: an unknown word that is not a topic
+("forklift" in a question about driving after a session) no longer names itself.
 """
 
 from __future__ import annotations
@@ -103,13 +105,14 @@ def uncovered(
 ) -> tuple[str, ...]:
     """The question's words (as typed) that the quotes do not cover, rarest first."""
     question = candidates.question
+    if model.probability(coverage_features(candidates, ranked, memory)) < model.threshold:
+        return ()  # the model decides; an unknown word is one of its inputs, not a verdict
     named = [w for w in dict.fromkeys(candidates.rare_unknown) if english_frequency(w) < max_zipf]
-    if model.probability(coverage_features(candidates, ranked, memory)) >= model.threshold:
-        held = set().union(*(passage_terms(c.passage.chunk) for c in quoted)) if quoted else set()
-        for word in dict.fromkeys(w.casefold() for w in _WORD.findall(candidates.searched)):
-            stems = tokenize(word)
-            if stems and stems[0] not in held and word not in named:
-                named.append(word)
+    held = set().union(*(passage_terms(c.passage.chunk) for c in quoted)) if quoted else set()
+    for word in dict.fromkeys(w.casefold() for w in _WORD.findall(candidates.searched)):
+        stems = tokenize(word)
+        if stems and stems[0] not in held and word not in named:
+            named.append(word)
     named.sort(key=english_frequency)
     return tuple(_as_typed(question, w) for w in named[:limit])
 

@@ -22,6 +22,25 @@ def english_frequency(word: str) -> float:
     return _zipf()(word, "en")
 
 
+@lru_cache(maxsize=1)
+def _english_words() -> tuple[frozenset[str], list[str]]:
+    from wordfreq import top_n_list
+
+    words = [w for w in top_n_list("en", 40_000) if w.isalpha() and len(w) >= 4]
+    return frozenset(words), words
+
+
+@lru_cache(maxsize=4096)
+def misspelt_english(word: str) -> bool:
+    """True for a misspelling of a common English word, one edit away ("agian", "numbr",
+    "reveiwer"): a typo, not a topic the articles leave out. Drug names are further
+    ("zoloft", "sertraline")."""
+    known, words = _english_words()
+    if len(word) < 5 or word in known:
+        return False
+    return process.extractOne(word, words, scorer=distance.OSA.distance, score_cutoff=1) is not None
+
+
 class Speller:
     """Corrects words found in neither the corpus nor common English to the closest corpus word."""
 
@@ -60,7 +79,8 @@ class Speller:
         return WORD.sub(lambda m: self.correct_word(m.group(0)) or m.group(0), text)
 
     def rare_unknown(self, text: str) -> tuple[str, ...]:
-        """Uncommon words the corpus never uses (after typo correction): e.g. 'sertraline'."""
+        """Uncommon words the corpus never uses (after typo correction, and not a misspelt
+        common English word): e.g. 'sertraline', not 'agian'."""
         out = []
         for word in WORD.findall(text):
             lower = word.casefold()
@@ -69,6 +89,7 @@ class Speller:
                 and self._stem(lower) not in self._known_stems
                 and self.correct_word(lower) is None
                 and english_frequency(lower) < self._rare_zipf
+                and not misspelt_english(lower)
             ):
                 out.append(lower)
         return tuple(out)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 # d, g, i and j were blind sets, each scored on arrival before they trained anything
 # (docs/safety_blind_before.md, docs/safety_blind_gh_before.md, docs/safety_blind_j_before.md,
-# docs/SAFETY.md); l was written to train; h stays blind, and k (written after the neighbour
+# docs/SAFETY.md); l and n were written to train; h stays blind, and k (written after the neighbour
 # features) and m (after l joined; docs/safety_blind_m_before.md) too
 SPLITS = {
-    "train": ("legacy", "a", "b", "d", "e", "g", "i", "j", "l", "dev"),
+    "train": ("legacy", "a", "b", "d", "e", "g", "i", "j", "l", "n", "dev"),
     "held_out": ("c",),
     "blind": ("h",),
     "blind_k": ("k",),

@@ -33,6 +33,9 @@ _INVISIBLE = re.compile(r"[\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u20
                         r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")  # fmt: skip
 _LEET_MAP = dict(zip("013457@$!", "oieastasi", strict=True))
 _LEET = re.compile(r"(?<=[a-z])[013457@$]|[013457@$](?=[a-z])|(?<=[a-z])!(?=[a-z])")
+# a number with its ordinal or unit is not a disguised word ("5th", "10am", "50mg", "1990s")
+_NUMBER_WORD = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|mg|mcg|ml|kg|lbs?|mins?|hrs?|x|k)")
+_TOKEN = re.compile(r"[a-z0-9@$!]+")
 _UNKEPT = re.compile(r"[^a-z0-9'*#.,!?;:\s-]+")
 _CLITICS = {"n't": " not", "'re": " are", "'ve": " have", "'ll": " will", "'d": " would",
             "'m": " am"}  # fmt: skip
@@ -128,8 +131,7 @@ def _base(text: str, invisible: str) -> str:
         s = "".join(
             c for c in unicodedata.normalize("NFKD", s) if unicodedata.category(c) not in _MARKS
         )
-    for _ in range(2):  # twice, so runs like "d13" decode fully
-        s = _LEET.sub(lambda m: _LEET_MAP[m.group()], s)
+    s = _unleet(s)
     s = _join_spaced(_UNKEPT.sub(" ", s))
     s = _LONG_WORD.sub(lambda m: split_word(m.group()), s)
     s = _sub(s, "apostrophe_words")
@@ -138,6 +140,19 @@ def _base(text: str, invisible: str) -> str:
     # newlines stay: they end a clause for "^"/"$", yet rule patterns step over them like spaces
     s = re.sub(r"[^\S\n]+", " ", s)
     return re.sub(r" ?\n\s*", "\n", s).strip()
+
+
+def _unleet_word(word: str) -> str:
+    if _NUMBER_WORD.fullmatch(word):
+        return word
+    for _ in range(2):  # twice, so runs like "d13" decode fully
+        word = _LEET.sub(lambda m: _LEET_MAP[m.group()], word)
+    return word
+
+
+def _unleet(s: str) -> str:
+    """Digits and symbols standing for letters become the letters ("k1ll", "d13")."""
+    return _TOKEN.sub(lambda m: _unleet_word(m.group()), s)
 
 
 def normalise(text: str) -> str:
@@ -172,6 +187,6 @@ def disguised(text: str) -> bool:
     s = unicodedata.normalize("NFKC", text).casefold()
     if _INVISIBLE.search(s) or emoji.emoji_count(s) or s.translate(_CHARMAP) != s:
         return True
-    if _LEET.search(s) or _SPACED.search(s) or _compiled()["misspellings"][0].search(s):
+    if _unleet(s) != s or _SPACED.search(s) or _compiled()["misspellings"][0].search(s):
         return True
     return any(split_word(w) != w for w in _LONG_WORD.findall(s))
