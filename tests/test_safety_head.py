@@ -119,3 +119,27 @@ def test_a_loaded_bot_keeps_numpys_blas_on_one_thread(real_bot):
     pools = ThreadpoolController().select(internal_api="openblas").info()
     numpys = [p for p in pools if "numpy" in p["filepath"]]
     assert numpys and all(p["num_threads"] == 1 for p in numpys)
+
+
+def test_the_heads_grouped_neighbours_give_the_same_features_as_the_plain_computation():
+    from faqbot.safety.head import load_head, neighbour_features
+
+    head = load_head()
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(4, head.emb_coef.shape[1])).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    plain = np.asarray(head.neighbours, dtype=np.float32)
+    expected = neighbour_features(vectors @ plain.T, head.neighbour_labels)
+    got = head._near(vectors @ head._neighbours.T)
+    assert np.allclose(got, expected, atol=1e-6)
+
+
+def test_the_character_features_are_l2_normalised_rows_as_sklearn_makes_them():
+    from sklearn.feature_extraction.text import HashingVectorizer
+    from faqbot.safety.head import N_HASH, NGRAMS, char_features
+
+    texts = ["i want to die", "a", "how much does it cost per session?"]
+    ours = char_features(texts).toarray()
+    theirs = HashingVectorizer(analyzer="char_wb", ngram_range=NGRAMS, n_features=N_HASH,
+                               alternate_sign=False, norm="l2").transform(texts).toarray()
+    assert np.allclose(ours, theirs)
