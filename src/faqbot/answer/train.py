@@ -2,10 +2,11 @@
 grouped by question, and report leave-one-author-out figures (`faqbot answer-train`).
 
 Training questions: tests/data/devset.jsonl (the team's) and tests/data/questions/author_e.jsonl,
-author_g.jsonl, author_j.jsonl and author_l.jsonl (written blind; G and J were scored on arrival,
-docs/eval/blind_questions_g_before.md and blind_questions_j_before.md, before they trained
-anything; L and N were written to train). author_f.jsonl (held out), author_k.jsonl and author_m.jsonl
-(blind; docs/eval/blind_questions_m_before.md) are never read here.
+author_g.jsonl, author_j.jsonl, author_l.jsonl, author_n.jsonl and author_o.jsonl (written blind;
+G and J were scored on arrival, docs/eval/blind_questions_g_before.md and
+blind_questions_j_before.md, before they trained anything; L, N and O were written to train).
+author_f.jsonl (held out), author_k.jsonl and author_m.jsonl (blind;
+docs/eval/blind_questions_m_before.md) are never read here.
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ TRAIN_FILES = (
     "questions/author_j.jsonl",
     "questions/author_l.jsonl",
     "questions/author_n.jsonl",
+    "questions/author_o.jsonl",
 )
 TREES_GRID = (200, 400)
 LEAVES = 7
-MAX_IN_SCOPE_FLAGGED = 0.08  # the issue allows 10 %: a margin for new questions
+MAX_IN_SCOPE_FLAGGED = 0.08  # of any one author's: the issue allows 10 %, a margin for new ones
 
 
 def load_questions(data: Path, files=TRAIN_FILES) -> list[dict]:
@@ -173,11 +175,24 @@ def train(bot, data: Path, log=print) -> tuple[SentenceRanker, dict]:
     return ranker, report
 
 
+def worst_author_threshold(scores: np.ndarray, authors: np.ndarray, budget: float) -> float:
+    """The lowest threshold at which no author has more than `budget` of their scores at or
+    above it: a new author's questions are what a visitor brings, and the pooled rate hid
+    authors at 10 % behind others at 4 %."""
+    highest = []
+    for author in np.unique(authors):
+        ranked = np.sort(scores[authors == author])[::-1]
+        allowed = int(np.floor(budget * len(ranked)))
+        highest.append(np.nextafter(ranked[allowed], np.inf) if allowed < len(ranked) else 0.0)
+    return float(max(highest))
+
+
 def train_coverage(bot, data: Path, log=print):
     """Fit the coverage model on training questions (in-scope vs near-domain); its threshold
-    flags at most MAX_IN_SCOPE_FLAGGED of in-scope questions on leave-one-author-out
-    cross-validation (a new author's questions, as a visitor's: 5-fold by question put each
-    author's paraphrases on both sides, and new authors' caveats ran ~1.5x its rate)."""
+    flags at most MAX_IN_SCOPE_FLAGGED of each training author's in-scope questions on
+    leave-one-author-out cross-validation (a new author's questions, as a visitor's: 5-fold by
+    question put each author's paraphrases on both sides, and new authors' caveats ran ~1.5x
+    its rate)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import LeaveOneGroupOut, cross_val_predict
 
@@ -196,10 +211,13 @@ def train_coverage(bot, data: Path, log=print):
     authors = np.array([a for _, _, a in rows])
     oof = cross_val_predict(model, (x - mean) / scale, y, cv=LeaveOneGroupOut(), groups=authors,
                             method="predict_proba")[:, 1]  # fmt: skip
-    threshold = float(np.quantile(oof[~y], 1 - MAX_IN_SCOPE_FLAGGED))
+    threshold = worst_author_threshold(oof[~y], authors[~y], MAX_IN_SCOPE_FLAGGED)
     report = {"questions": len(y), "near_domain": int(y.sum()),
               "in_scope_flagged": float(np.mean(oof[~y] >= threshold)),
-              "near_domain_flagged": float(np.mean(oof[y] >= threshold))}  # fmt: skip
+              "near_domain_flagged": float(np.mean(oof[y] >= threshold)),
+              "in_scope_flagged_by_author": {
+                  a: round(float(np.mean(oof[~y & (authors == a)] >= threshold)), 3)
+                  for a in sorted(set(authors[~y]))}}  # fmt: skip
     log(f"coverage model, leave-one-author-out: {report}")
     fit = model.fit((x - mean) / scale, y)
     return CoverageModel(mean, scale, fit.coef_[0], float(fit.intercept_[0]), threshold), report

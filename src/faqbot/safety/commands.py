@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--data", type=Path, help="folder of labelled sets (default tests/data)")
     parser.add_argument("--out", type=Path, help="write the report as JSON here")
     args = parser.parse_args(argv)
-    from .dataset import load_rows
+    from .dataset import SPLITS, load_rows
     from .detector import SafetyDetector
     from .head import HEAD_PATH, load_head
     from .train import evaluate, train
@@ -49,7 +49,7 @@ def main(argv: list[str]) -> int:
               f"{head.acute_threshold:.4f}, any {head.any_threshold:.4f})")  # fmt: skip
     detector = SafetyDetector(encoder, load_head(HEAD_PATH))
     # training never looks at the held-out or blind parts; only safety-eval scores them
-    scored = ("train", "held_out", "blind", "blind_k", "blind_m")
+    scored = tuple(SPLITS)
     splits = ("train",) if args.command == "safety-train" else scored
     report["detector"] = evaluate(rows, detector, splits)
     for split, table in report["detector"].items():

@@ -14,14 +14,15 @@ from pathlib import Path
 
 # d, g, i and j were blind sets, each scored on arrival before they trained anything
 # (docs/safety_blind_before.md, docs/safety_blind_gh_before.md, docs/safety_blind_j_before.md,
-# docs/SAFETY.md); l and n were written to train; h stays blind, and k (written after the neighbour
+# docs/SAFETY.md); l, n and o were written to train; h stays blind, and k (written after the neighbour
 # features) and m (after l joined; docs/safety_blind_m_before.md) too
 SPLITS = {
-    "train": ("legacy", "a", "b", "d", "e", "g", "i", "j", "l", "n", "dev"),
+    "train": ("legacy", "a", "b", "d", "e", "g", "i", "j", "l", "n", "o", "dev"),
     "held_out": ("c",),
     "blind": ("h",),
     "blind_k": ("k",),
     "blind_m": ("m",),
+    "blind_r": ("r",),
 }
 
 
@@ -73,7 +74,7 @@ def load_rows(folder: Path) -> list[Row]:
 
 
 def split(rows: list[Row], name: str) -> list[Row]:
-    """The rows of one split (train, held_out, blind , blind_k or blind_m). A held-out or blind row whose
+    """The rows of one split (a key of SPLITS). A held-out or blind row whose
     exact text is also a training row (the briefs' own examples, "hi") is left out: it would be
     scored on what the classifier was fitted to."""
     part = [r for r in rows if r.author in SPLITS[name]]
