@@ -86,6 +86,14 @@ def test_a_crisis_question_gets_the_crisis_text(base):
     assert reply["crisis_level"] == "acute" and "988" in reply["safety_text"]
 
 
+def test_earlier_messages_of_the_chat_are_read_with_the_question(base):
+    said = ["I want to kill myself"]
+    reply = _post(base, "/api/ask", {"question": "when do you open?", "earlier": said}).json()
+    assert reply["crisis_level"] == "acute" and "988" in reply["safety_text"]
+    alone = _post(base, "/api/ask", {"question": "when do you open?", "earlier": None}).json()
+    assert alone["crisis_level"] == "none"
+
+
 def test_a_crisis_search_gets_the_crisis_text_at_the_top_level(base):
     found = _post(base, "/api/search", {"question": "I want to kill myself tonight", "k": 3}).json()
     assert found["crisis_level"] == "acute" and "988" in found["safety_text"]
@@ -125,7 +133,12 @@ def test_a_question_over_the_limit_gets_a_reply_with_a_note_and_the_crisis_text(
         ("/api/ask", {"question": None}, 422, '"question" must be a string, got null.'),
         ("/api/ask", {"question": ["x"]}, 422, '"question" must be a string, got a list.'),
         ("/api/ask", {"question": 7}, 422, '"question" must be a string, got 7.'),
-        ("/api/ask", {"q": "drive"}, 422, 'Unknown field "q": /api/ask takes "question".'),
+        ("/api/ask", {"q": "drive"}, 422,
+         'Unknown field "q": /api/ask takes "question", "earlier".'),
+        ("/api/ask", {"question": "drive", "earlier": "hi"}, 422,
+         '"earlier" must be a list of strings (oldest first), got a string.'),
+        ("/api/ask", {"question": "drive", "earlier": ["hi", 3]}, 422,
+         "earlier must be a list of the visitor's earlier messages (strings), oldest first."),
         ("/api/ask", ["drive"], 400, f"The body must be a JSON object, e.g. {EXAMPLE}; got a list."),
         ("/api/ask", b'{"question": "drive"', 400, "The body is not valid JSON (Expecting ',' "
          f"delimiter at character 20). Send e.g. {EXAMPLE}."),

@@ -73,3 +73,24 @@ def test_sentences_keeps_first_and_last_halves_of_a_very_long_message():
 def test_settings_are_validated():
     with pytest.raises(ValueError, match="max_sentences"):
         SafetySettings(max_sentences=1)
+
+
+def test_a_risk_told_over_two_messages_is_read_together():
+    detector = SafetyDetector(KeywordEncoder(), _head())
+    # the fake model sees "doom" in the joined text: acute, though the new message is plain
+    got = detector.assess_in_conversation("what time do you open?", ["all is doom", "hi"])
+    assert got.level == "acute" and got.rule == "conversation:model"
+    assert detector.assess_in_conversation("what time do you open?").level == "none"
+
+
+def test_an_acute_message_carries_to_the_next_two_only():
+    rules_only = SafetyDetector()
+    said = ["I want to kill myself"]
+    assert rules_only.assess_in_conversation("ok", said).level == "acute"
+    assert rules_only.assess_in_conversation("ok", [*said, "hi"]).level == "acute"
+    assert rules_only.assess_in_conversation("ok", [*said, "hi", "thanks"]).level == "none"
+    alone = SafetyDetector(settings=SafetySettings(conversation_turns=0))
+    assert alone.assess_in_conversation("ok", said).level == "none"
+    # the message's own level is never lowered by a calm history
+    assert rules_only.assess_in_conversation("I want to die", ["hello"]).level == "acute"
+    assert not rules_only.assess_in_conversation("I want to die", ["hello"]).rule.startswith("conv")

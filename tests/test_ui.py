@@ -85,7 +85,9 @@ def test_chat_appends_question_and_cited_answer(handlers):
     assert "> " in answer and "[1]" in answer and reply.quotes[0].passage.title in answer
     assert '<details class="sources">' in answer
     assert [o["value"] for o in history[1]["options"]] == list(reply.followups)
-    assert turns == {1: {"passages": [q.passage.chunk_id for q in reply.quotes], "question": ""}}
+    # the message stays in the session for the next messages' safety check; logged only on opt-in
+    passages = [q.passage.chunk_id for q in reply.quotes]
+    assert turns == {1: {"passages": passages, "question": "", "said": DRIVE}}
 
 
 def test_chat_abstains_off_topic_without_buttons_and_a_near_miss_with_questions(handlers):
@@ -104,6 +106,20 @@ def test_chat_puts_crisis_text_before_anything_else(handlers):
     assert reply.crisis_level == "acute"
     assert history[1]["content"].startswith('<div class="crisis-banner"')
     assert "988" in history[1]["content"].split("</div>")[0]
+
+
+def test_after_an_acute_message_the_next_replies_keep_the_crisis_text_and_no_doses(handlers):
+    history, turns, first = handlers.chat(ACUTE, [], {})
+    assert first.crisis_level == "acute"
+    dose = "How many infusions and what dose of ketamine do people get?"
+    assert handlers.chat(dose, [], {})[2].crisis_level == "none"  # alone: a plain question
+    history, turns, reply = handlers.chat(dose, history, turns)
+    assert reply.crisis_level == "acute" and "988" in reply.safety_text
+    assert history[-1]["content"].startswith('<div class="crisis-banner"')
+    assert not any("dose" in q.text.lower() or "infusion" in q.text.lower() for q in reply.quotes)
+    for question in ("What conditions does it treat?", "Is it covered by insurance?"):
+        history, turns, reply = handlers.chat(question, history, turns)
+    assert reply.crisis_level == "none"  # two more messages on, the chat reads as before
 
 
 def test_chat_ignores_an_empty_question(handlers):

@@ -4,7 +4,7 @@ corpus -> index -> retrieval -> answer -> safety policy -> Reply."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -151,14 +151,19 @@ class FAQBot:
         """The candidates in the answer stage's order, by learned sentence scores (eval, staff)."""
         return rank(self.candidates(question), self.ranker, self.stats, self._texts)
 
-    def ask(self, question: str) -> Reply:
+    def ask(self, question: str, earlier: Sequence[str] = ()) -> Reply:
         """A reply made only of cited verbatim quotes, or an honest abstention; safety text always.
+
+        Args:
+            earlier: the visitor's previous messages in the same chat, oldest first: the safety
+                layer reads the last few with this one (risk told over two messages; after an
+                acute message the next replies keep the crisis text). Only the chat passes them.
 
         Raises:
             ValueError: the question is empty (nothing to answer or assess).
         """
         question = require_text(question)
-        assessment = self.safety.assess(question)
+        assessment = self.safety.assess_in_conversation(question, earlier)
         try:
             question = validate(question, self.settings.limits)
         except ValueError as why:  # too long: still answered, with the limit and safety text

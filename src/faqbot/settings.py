@@ -170,10 +170,14 @@ class SafetySettings:
     # a longer one sentence by sentence, so one risky sentence among many is not diluted
     whole_words: int = 40
     remembered_vectors: int = 256  # question vectors kept so safety and retrieval encode once
+    # in the chat, the visitor's earlier messages read again with each new one (0: each alone):
+    # risk told over two messages ("I have the pills saved" / "tonight") is found, and after an
+    # acute message the next replies keep the crisis text and leave out doses and methods
+    conversation_turns: int = 2
 
     def __post_init__(self) -> None:
         _at_least(self, 2, "max_sentences")
-        _at_least(self, 0, "whole_words")
+        _at_least(self, 0, "whole_words", "conversation_turns")
         _at_least(self, 1, "remembered_vectors")
 
 

@@ -4,6 +4,7 @@ classifier over the embedding of every sentence; the more severe verdict wins.""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,6 +71,22 @@ class SafetyDetector:
             return found
         model = self._model(text)
         return model if LEVELS.index(model.level) > LEVELS.index(found.level) else found
+
+    def assess_in_conversation(self, text: str, earlier: Sequence[str] = ()) -> SafetyAssessment:
+        """The level of a message read alone and with the visitor's last earlier messages
+        (settings.conversation_turns, oldest first): the more severe wins. A level found only
+        with the earlier messages has its rule prefixed "conversation:"."""
+        alone = self.assess(text)
+        earlier = [e for e in earlier if isinstance(e, str) and e.strip()]
+        n = self.settings.conversation_turns
+        if alone.level == "acute" or not n or not earlier:
+            return alone
+        together = self.assess("\n".join([*earlier[-n:], text]))
+        if LEVELS.index(together.level) <= LEVELS.index(alone.level):
+            return alone
+        return SafetyAssessment(
+            together.level, f"conversation:{together.rule}", together.matched, together.score
+        )
 
     def _model(self, text: str) -> SafetyAssessment:
         shown, normalised = [], []

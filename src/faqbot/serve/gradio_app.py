@@ -28,7 +28,7 @@ def build_ui(bot, *, feedback_path: str | Path | None = None, log_questions: boo
         with gr.Column(elem_id="ask"):  # one page, the chat (staff have their desk at /staff)
             _ask_tab(h, feedback_path is not None)
         description = "Ask; returns faqbot.render.reply_dict(reply)."
-        gr.api(_api(h.api_ask), api_name="ask", api_description=description)
+        gr.api(_api(_one_question(h.api_ask)), api_name="ask", api_description=description)
         gr.api(_api(h.api_search), api_name="search", api_description="Ranked passages.")
     # api_open=False: Gradio's /gradio_api/run/<name> would otherwise skip the queue and its bound
     serve = bot.settings.serve
@@ -38,6 +38,16 @@ def build_ui(bot, *, feedback_path: str | Path | None = None, log_questions: boo
         api_open=False,
     )
     return demo
+
+
+def _one_question(api_ask):
+    """Gradio's ask endpoint takes the question alone (the JSON API also takes `earlier`)."""
+
+    def ask(question: str) -> dict:
+        return api_ask(question)
+
+    ask.__doc__ = api_ask.__doc__
+    return ask
 
 
 def _api(fn):

@@ -42,7 +42,10 @@ class Handlers:
         question = clean_text(question) if isinstance(question, str) else ""
         if not question.strip():
             return history, turns, None
-        reply = self.bot.ask(question)  # over-long questions come back as a friendly note
+        # the visitor's earlier messages in this chat, oldest first: the safety layer reads the
+        # last few with this one (server-side session state, never logged)
+        earlier = _said(turns)
+        reply = self.bot.ask(question, earlier)  # over-long ones come back as a friendly note
         if reply.abstention in KEPT_WHEN_ABSTAINED and reply.crisis_level != "acute":
             self.feedback.unanswered(question)  # for the staff's review queue, on opt-in only
         options = reply.suggestions if reply.abstained else reply.followups
@@ -58,6 +61,7 @@ class Handlers:
         turns[len(history) - 1] = {
             "passages": [q.passage.chunk_id for q in reply.quotes],
             "question": question if self.feedback.log_questions else "",
+            "said": _bounded(question, self.limit),  # for the next messages' safety check only
         }
         return history, turns, reply
 
@@ -70,12 +74,15 @@ class Handlers:
         return self.feedback.record(liked, turn["passages"], turn["question"])
 
     # -- API ----------------------------------------------------------------------------------
-    def api_ask(self, question: str) -> dict:
-        """The structured reply: passages, citations, abstention and crisis fields, Markdown."""
+    def api_ask(self, question: str, earlier: list[str] | None = None) -> dict:
+        """The structured reply: passages, citations, abstention and crisis fields, Markdown.
+        `earlier`: the visitor's previous messages in the same chat, oldest first (optional;
+        the safety layer reads the last few with this one, as the web chat does)."""
         question = _text(question)
+        said = _earlier(earlier, self.limit)
         try:
             # an over-long question comes back as a reply with a note, keeping its safety text
-            reply = self.bot.ask(question)
+            reply = self.bot.ask(question, said)
         except ValueError as why:
             raise UserError(str(why)) from None
         return reply_dict(reply) | {"notes": list(reply.notes)}
@@ -142,3 +149,32 @@ def _text(question) -> str:
 
 def _kind(value) -> str:
     return "null" if value is None else type(value).__name__
+
+
+def _bounded(text: str, limit: int) -> str:
+    """A message kept for the next messages' safety check: whole up to `limit` characters, else
+    its start and end (it was read whole on its own turn; the session state stays small)."""
+    return text if len(text) <= limit else f"{text[: limit // 2]}\n{text[-(limit // 2) :]}"
+
+
+def _earlier(earlier, limit: int) -> list[str]:
+    """The earlier messages an API caller sent: a list of strings, each bounded like the chat's."""
+    if earlier is None:
+        return []
+    if not isinstance(earlier, list | tuple) or not all(isinstance(e, str) for e in earlier):
+        raise UserError(
+            "earlier must be a list of the visitor's earlier messages (strings), oldest first."
+        )
+    return [_bounded(clean_text(e), limit) for e in earlier]
+
+
+def _said(turns) -> list[str]:
+    """The visitor's earlier messages kept in the chat's turns, oldest first (odd ones skipped)."""
+    if not isinstance(turns, dict):
+        return []
+    kept = []
+    for key, turn in turns.items():
+        said = turn.get("said") if isinstance(turn, dict) else None
+        if isinstance(said, str) and str(key).isdigit():
+            kept.append((int(key), said))
+    return [said for _, said in sorted(kept)]

@@ -18,14 +18,14 @@ from .handlers import Handlers, UserError
 
 EXAMPLE = '{"question": "Can I drive after a session?"}'
 REQUIRED = object()
-ASK_FIELDS = {"question": (str, REQUIRED)}
+ASK_FIELDS = {"question": (str, REQUIRED), "earlier": (list, None)}
 SEARCH_FIELDS = {
     "question": (str, REQUIRED),
     "k": (int, 5),
     "retriever": (str, "hybrid"),
     "article": (str, ""),
 }
-_KINDS = {str: "a string", int: "a whole number"}
+_KINDS = {str: "a string", int: "a whole number", list: "a list of strings (oldest first)"}
 _NO_STORE = {"Cache-Control": "no-store"}  # answers repeat the question: no proxy may keep them
 log = logging.getLogger(__name__)
 
@@ -155,6 +155,8 @@ def _fields(data: dict, fields: dict, path: str) -> dict:
         value = data.get(name, default)
         if value is REQUIRED:
             raise Problem(422, f'The field "{name}" is missing; send e.g. {EXAMPLE}.')
+        if value is None and default is None:  # optional and absent: fn's own default
+            continue
         if kind is int and isinstance(value, float) and value.is_integer():
             value = int(value)
         if not isinstance(value, kind) or isinstance(value, bool):
