@@ -14,6 +14,7 @@ from faqbot.answer.metadata import (
     facts_for,
     load_head,
     named_documents,
+    something_else,
 )
 from faqbot.answer.metadata_train import field_of, load_rows
 from faqbot.render.json import reply_dict
@@ -94,7 +95,18 @@ def test_the_saved_head_was_trained_on_the_training_questions_without_the_held_o
     blob = {k: str(saved[k]) for k in ("data_hash", "report")}
     blob["report"], blob["threshold"] = json.loads(blob["report"]), float(saved["threshold"])
     rows = load_rows(DATA)
-    assert {a for _, _, a in rows} == {"dev", "e", "g", "j", "l", "n", "o", "legacy"}  # never the held-out f
+    assert {a for _, _, a in rows} == {
+        "dev",
+        "e",
+        "g",
+        "j",
+        "l",
+        "n",
+        "o",
+        "p",
+        "r",
+        "legacy",
+    }  # never the held-out f
     import hashlib
 
     expected = hashlib.sha256(json.dumps(sorted((q, f) for q, f, _ in rows)).encode())
@@ -137,3 +149,29 @@ def test_a_vector_from_another_model_never_reads_as_a_details_question():
     n = len(FIELDS)
     head = MetadataHead(np.ones((n, 2)), np.zeros((n, N_WORDS)), np.zeros(n), threshold=0.0)
     assert head.fields(np.ones(9), "who wrote it") == []  # a 9-dimensional fake encoder
+
+
+def test_word_features_are_the_l2_normalised_hashed_counts():
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from faqbot.answer.metadata import N_WORDS, word_features
+
+    texts = ["Who published the Mindbloom article?", "published publisher published", ""]
+    expected = HashingVectorizer(n_features=N_WORDS, alternate_sign=False, norm="l2")
+    got = word_features(texts)
+    assert got == pytest.approx(expected.transform(texts).toarray())
+    assert np.linalg.norm(got[0]) == pytest.approx(1.0) and not got[2].any()
+
+
+def test_a_word_the_articles_never_use_names_something_else():
+    docs = [Document("a", "Alpha Guide", "Alpha", "Ketamine may ease pain.", "a.md", True,
+                     {"author": "Dr. Ann Lee"})]  # fmt: skip
+    assert something_else("who wrote the bible?", docs) == "bible"
+    assert something_else("who wrote this artcle? (the alpha one)", docs) == ""  # a typo
+    assert something_else("who is the author of the ketamine guide", docs) == ""
+
+
+@pytest.mark.e2e
+def test_real_bot_answers_who_wrote_the_articles_but_not_who_wrote_the_bible(real_bot):
+    assert real_bot.ask("who wrote the bible").facts == ()
+    assert real_bot.ask("Who wrote the Allied article?").facts[0].value.startswith("Dr. Hadi")

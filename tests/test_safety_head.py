@@ -79,8 +79,8 @@ def test_training_neighbours_never_include_the_messages_own_author():
 
 def test_held_out_and_blind_authors_never_train():
     train = split(load_rows(DATA), "train")
-    assert {r.author for r in train}.isdisjoint({"c", "h", "k", "m", "r"})
-    for part in ("held_out", "blind", "blind_k", "blind_m", "blind_r"):
+    assert {r.author for r in train}.isdisjoint({"c", "h", "k", "m", "r", "s", "t"})
+    for part in ("held_out", "blind", "blind_k", "blind_m", "blind_r", "blind_s", "blind_t"):
         texts = {r.text for r in split(load_rows(DATA), part)}
         assert texts and texts.isdisjoint({r.text for r in train}), part
 
@@ -136,10 +136,20 @@ def test_the_heads_grouped_neighbours_give_the_same_features_as_the_plain_comput
 
 def test_the_character_features_are_l2_normalised_rows_as_sklearn_makes_them():
     from sklearn.feature_extraction.text import HashingVectorizer
+
     from faqbot.safety.head import N_HASH, NGRAMS, char_features
 
     texts = ["i want to die", "a", "how much does it cost per session?"]
     ours = char_features(texts).toarray()
-    theirs = HashingVectorizer(analyzer="char_wb", ngram_range=NGRAMS, n_features=N_HASH,
-                               alternate_sign=False, norm="l2").transform(texts).toarray()
+    theirs = (
+        HashingVectorizer(
+            analyzer="char_wb",
+            ngram_range=NGRAMS,
+            n_features=N_HASH,
+            alternate_sign=False,
+            norm="l2",
+        )
+        .transform(texts)
+        .toarray()
+    )
     assert np.allclose(ours, theirs)

@@ -36,13 +36,27 @@ LABELS = {  # front-matter key -> (how the reply labels it, what a note calls it
 FIELDS = ("none", *LABELS)
 _WORD = re.compile(r"[a-z0-9]+")
 _COMMON = {"the", "of", "and", "for", "a", "an", "what", "are", "is", "to", "in", "team"}
+# words a question about the articles' details may use that their text need not: the articles
+# themselves and their fields ("who wrote this post?"). Any other word neither common English
+# (Zipf >= FUNCTION_ZIPF) nor in the articles, nor a typo of a common word, names something
+# else: "who wrote the bible?" is not about them (the field head reads only "who wrote").
+_ABOUT_ARTICLES = frozenset(
+    "article articles post posts blog piece pieces page pages guide site website source sources "
+    "text author authors writer wrote written write writes writing publisher publishers publish "
+    "published publishing publication reviewer reviewers reviewed review medically medical "
+    "checked title titled titles headline called name named date dated year language location "
+    "located based behind company organization clinic info information content "
+    "one ones yours your these this those".split()
+)
+FUNCTION_ZIPF = 5.5
 
 
 @lru_cache(maxsize=1)
 def _hasher():
     from sklearn.feature_extraction.text import HashingVectorizer
 
-    return HashingVectorizer(n_features=N_WORDS, alternate_sign=False, norm="l2")
+    # L2 in word_features: sklearn's normalize re-validates its input, ~0.5 ms a question
+    return HashingVectorizer(n_features=N_WORDS, alternate_sign=False, norm=None)
 
 
 def word_features(texts: list[str]) -> np.ndarray:
@@ -52,7 +66,9 @@ def word_features(texts: list[str]) -> np.ndarray:
 
     # parameters checked once, texts are strings: sklearn's per-call checks were ~1 ms a question
     with sklearn.config_context(skip_parameter_validation=True, assume_finite=True):
-        return _hasher().transform(texts).toarray()
+        counts = _hasher().transform(texts).toarray()
+    norms = np.linalg.norm(counts, axis=1, keepdims=True)
+    return counts / np.where(norms > 0, norms, 1.0)
 
 
 @dataclass(frozen=True)
@@ -141,6 +157,34 @@ def named_documents(question: str, documents: list[Document]) -> list[Document]:
     return named
 
 
+@lru_cache(maxsize=4)
+def _vocabulary(documents: tuple[Document, ...]) -> frozenset[str]:
+    text = " ".join(
+        f"{d.title} {d.publisher} {d.text} {' '.join(str(v) for v in d.meta.values())}"
+        for d in documents
+    )
+    return frozenset(_words(text))
+
+
+def something_else(question: str, documents: list[Document]) -> str:
+    """The first word of a question that names something other than the articles ("" if none):
+    not in them, not a word for them or their details, not common English, not a typo."""
+    from ..retrieval.spelling import english_frequency, misspelt_english
+
+    known = _vocabulary(tuple(documents))
+    for word in _WORD.findall(question.lower()):
+        if (
+            len(word) > 2
+            and not word.isdigit()
+            and word not in known
+            and word not in _ABOUT_ARTICLES
+            and english_frequency(word) < FUNCTION_ZIPF
+            and not misspelt_english(word)
+        ):
+            return word
+    return ""
+
+
 def facts_for(
     question: str, fields: list[str], documents: list[Document]
 ) -> tuple[list[Fact], str]:
@@ -171,8 +215,16 @@ def with_facts(
 ) -> Reply:
     """The reply to a question about an article's details: its front-matter facts in place of
     quotes (passages about ketamine do not answer "who reviewed it?"); a named article that
-    lacks the field gets an honest "does not name its ..." instead."""
+    lacks the field gets an honest "does not name its ..." instead. An off-topic question that
+    names something the articles never mention keeps its abstention ("who wrote hamlet?")."""
     fields = head.fields(candidates.query, candidates.question)
+    if (
+        fields
+        and reply.abstention is Abstention.LOW_RELEVANCE
+        and not named_documents(candidates.question, documents)
+        and something_else(candidates.question, documents)
+    ):
+        return reply  # "who wrote the bible?": off-topic, and naming something else
     facts, note = facts_for(candidates.question, fields, documents)
     if facts:
         return replace(

@@ -29,6 +29,8 @@ TRAIN_FILES = (
     "questions/author_l.jsonl",
     "questions/author_n.jsonl",
     "questions/author_o.jsonl",
+    "questions/author_p.jsonl",
+    "questions/author_r.jsonl",
 )
 TREES_GRID = (200, 400)
 LEAVES = 7
