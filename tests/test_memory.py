@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from faqbot.answer.memory import (
+    CLOSE,
     MEMORY_PATH,
     build_memory,
     load_memory,
@@ -131,3 +132,19 @@ def test_the_saved_memory_holds_the_near_domain_training_questions():
         a for _, a in near
     )
     assert "f" not in memory.unanswered_authors
+
+
+@pytest.mark.parametrize("which", ["tiny", "saved"])
+def test_memory_features_match_a_sentence_by_sentence_reading(memory, which):
+    memory = memory if which == "tiny" else load_memory()
+    rng = np.random.default_rng(0)
+    sims = rng.uniform(-1, 1, len(memory.vectors)).astype(np.float32)
+    texts = [*list(memory.answered_by)[:30], "a sentence no question is answered by"]
+    got = memory.features(sims, texts)
+    for row, text in zip(got, texts, strict=True):
+        rows = list(memory.answered_by.get(text, ()))
+        if rows:
+            top = sims[rows].max()
+            assert row == pytest.approx([top, top - sims.max(), np.sum(sims[rows] > CLOSE)])
+        else:
+            assert row == pytest.approx([0.0, -sims.max(), 0.0])
