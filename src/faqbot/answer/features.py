@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -71,6 +71,9 @@ class CorpusStats:
     sample: np.ndarray  # up to 2,048 sentence vectors, for a question's cosine mean and spread
     document_frequency: Counter
     passages: int
+    # per passage, what no question changes (_Fixed), worked out on first use: one index's
+    # stats, so a chunk id names one passage
+    _fixed: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 def corpus_stats(chunks: tuple[Chunk, ...], units: np.ndarray) -> CorpusStats:
@@ -82,6 +85,42 @@ def corpus_stats(chunks: tuple[Chunk, ...], units: np.ndarray) -> CorpusStats:
 
 def _idf(stats: CorpusStats, term: str) -> float:
     return math.log((stats.passages + 1) / (stats.document_frequency.get(term, 0) + 0.5))
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """A passage's sentence facts that no question changes."""
+
+    words: tuple[frozenset, ...]  # each sentence's terms
+    has: np.ndarray  # (sentences, answer types): the sentence holds that kind of answer
+    style: np.ndarray  # (sentences, 6): call to action, intro, rhetorical, log words, first
+    # in passage, list item
+    neutral: np.ndarray  # (sentences, dim): unit vectors with the corpus centroid removed
+    heading: frozenset  # the section heading's terms
+    heading_question: bool  # the heading is itself a question
+
+
+def _fixed(stats: CorpusStats, cand: Candidate, sents: list[str], vecs: np.ndarray,
+           doc: str) -> _Fixed:  # fmt: skip
+    p = cand.passage
+    key = (p.chunk.chunk_id, tuple(sents))
+    found = stats._fixed.get(key)
+    if found is None:
+        facts = [_sentence_facts(t) for t in sents]
+        style = [[cta, intro, rhetorical, log_words, i == 0,
+                  doc[unit.start - 2 : unit.start] == "- "]
+                 for i, ((_, _, cta, intro, rhetorical, log_words), unit)
+                 in enumerate(zip(facts, p.chunk.units, strict=True))]  # fmt: skip
+        found = _Fixed(
+            tuple(f[0] for f in facts),
+            np.array([f[1] for f in facts], dtype=bool).reshape(len(sents), len(ANSWER_TYPES)),
+            np.array(style, dtype=np.float64).reshape(len(sents), 6),
+            _rows_unit(vecs - stats.centroid),
+            frozenset(tokenize(p.section)),
+            p.section.rstrip().endswith("?"),
+        )
+        stats._fixed[key] = found  # a fixed corpus: a bounded set of passages
+    return found
 
 
 @lru_cache(maxsize=20_000)
@@ -112,41 +151,49 @@ def features(candidates: Candidates, texts: list[list[str]], vectors: list[np.nd
     qn = _unit(q - stats.centroid)
     sample = stats.sample @ q
     mu, sd = float(sample.mean()), float(sample.std()) + 1e-6
-    terms = set(tokenize(candidates.searched))
-    weight = sum(_idf(stats, t) for t in terms) or 1.0
-    wants = [bool(rx.search(candidates.question)) for _, rx in _Q_TYPES]
-    sims = memory.similarities(q, leave_out) if memory is not None else None  # once a question
-    out = []
-    for cand, sents, vecs in zip(candidates.items, texts, vectors, strict=True):
-        own = _candidate(cand, sents, vecs, q, qn, mu, sd, terms, weight, wants, stats,
-                         doc_texts[cand.passage.doc_id])  # fmt: skip
-        remembered = (memory.features(sims, sents) if memory is not None
-                      else np.zeros((len(sents), len(MEMORY_NAMES))))  # fmt: skip
-        out.append(np.hstack([own, remembered]))
-    return out
+    idf = {t: _idf(stats, t) for t in set(tokenize(candidates.searched))}
+    terms = set(idf)
+    weight = sum(idf.values()) or 1.0
+    wants = np.array([bool(rx.search(candidates.question)) for _, rx in _Q_TYPES])
+    own = [
+        _candidate(cand, _fixed(stats, cand, sents, vecs, doc_texts[cand.passage.doc_id]),
+                   qn, mu, sd, terms, idf, weight, wants)
+        for cand, sents, vecs in zip(candidates.items, texts, vectors, strict=True)
+    ]  # fmt: skip
+    if not own:
+        return []
+    every = [t for sents in texts for t in sents]
+    # the memory once for all the sentences: a call per candidate cost ~0.4 ms a question
+    remembered = (memory.features(memory.similarities(q, leave_out), every)
+                  if memory is not None else np.zeros((len(every), len(MEMORY_NAMES))))  # fmt: skip
+    ends = np.cumsum([len(m) for m in own])[:-1]
+    return [np.hstack(pair) for pair in zip(own, np.split(remembered, ends), strict=True)]
 
 
-def _candidate(cand: Candidate, sents, vecs, q, qn, mu, sd, terms, weight, wants, stats, doc):
+def _candidate(cand: Candidate, fixed: _Fixed, qn, mu, sd, terms, idf, weight, wants):
+    """The columns of NAMES before the memory's, one row per sentence (all at once: a Python
+    row per sentence was ~1 ms a question)."""
     p = cand.passage
     cos = cand.sentence_scores
-    neutral = _rows_unit(vecs - stats.centroid) @ qn
-    heading = set(tokenize(p.section))
-    head_overlap = sum(_idf(stats, t) for t in terms & heading) / weight
-    passage_row = [cand.cosine, 1.0 / p.rank, p.score, p.lexical_score or 0.0,
-                   1.0 / (p.lexical_rank or 100), 1.0 / (p.dense_rank or 100), ]  # fmt: skip
-    rows = []
-    for i, text in enumerate(sents):
-        words, has, cta, intro, rhetorical, log_words = _sentence_facts(text)
-        shared = terms & words
-        unit = p.chunk.units[i]
-        rows.append([
-            cos[i], (cos[i] - mu) / sd, neutral[i], cos[i] - cos.max(), *passage_row,
-            sum(_idf(stats, t) for t in shared) / weight, len(shared), head_overlap,
-            head_overlap * p.section.rstrip().endswith("?"),
-            *(float(w and h) for w, h in zip(wants, has, strict=True)), float(not any(wants)),
-            cta, intro, rhetorical, log_words, i == 0, doc[unit.start - 2 : unit.start] == "- ",
-        ])  # fmt: skip
-    return np.asarray(rows, dtype=np.float64)
+    n = len(fixed.words)
+    head_overlap = sum(idf[t] for t in terms & fixed.heading) / weight
+    out = np.empty((n, len(NAMES) - len(MEMORY_NAMES)))
+    out[:, 0] = cos
+    out[:, 1] = (cos - mu) / sd
+    out[:, 2] = fixed.neutral @ qn
+    out[:, 3] = cos - cos.max()
+    out[:, 4:10] = (cand.cosine, 1.0 / p.rank, p.score, p.lexical_score or 0.0,
+                    1.0 / (p.lexical_rank or 100), 1.0 / (p.dense_rank or 100))  # fmt: skip
+    shared = [terms & words for words in fixed.words]
+    out[:, 10] = [sum(idf[t] for t in s) / weight for s in shared]
+    out[:, 11] = [len(s) for s in shared]
+    out[:, 12] = head_overlap
+    out[:, 13] = head_overlap * fixed.heading_question
+    types = 14 + len(ANSWER_TYPES)
+    out[:, 14:types] = fixed.has & wants
+    out[:, types] = not wants.any()
+    out[:, types + 1 :] = fixed.style
+    return out
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

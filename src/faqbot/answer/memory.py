@@ -98,11 +98,10 @@ class QuestionMemory:
 
     def _rows(self, text: str) -> np.ndarray:
         """The training questions a sentence answers, as an index array (cached per sentence)."""
-        key = sentence_key(text)
-        cached = self._row_arrays.get(key)
+        cached = self._row_arrays.get(text)  # by the text as given: no key made per call
         if cached is None:
-            cached = np.asarray(self.answered_by.get(key, ()), dtype=np.intp)
-            self._row_arrays[key] = cached  # a fixed corpus: a bounded set of sentences
+            cached = np.asarray(self.answered_by.get(sentence_key(text), ()), dtype=np.intp)
+            self._row_arrays[text] = cached  # a fixed corpus: a bounded set of sentences
         return cached
 
     def save(self, path: Path = MEMORY_PATH) -> None:
