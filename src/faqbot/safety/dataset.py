@@ -29,6 +29,9 @@ SPLITS = {
     # +0.001/+0.004): kept out, they are two more blind sets (docs/SAFETY.md)
     "blind_s": ("s",),
     "blind_t": ("t",),
+    # written after S and T were kept out, weighted to first-person messages typed into the chat
+    # with a question about the treatment; scored on arrival (docs/safety_blind_u_before.md)
+    "blind_u": ("u",),
 }
 
 
