@@ -163,6 +163,19 @@ def test_word_features_are_the_l2_normalised_hashed_counts():
     assert np.linalg.norm(got[0]) == pytest.approx(1.0) and not got[2].any()
 
 
+def test_the_ask_path_word_hashing_gives_the_rows_training_used():
+    from faqbot.answer.metadata import N_WORDS, hashed_words, word_features
+
+    texts = ["Who published the Mindbloom article?", "published publisher published", "", "?",
+             "WHO  Reviewed\tit — Dr. Ann's  page, ÉTÉ 2024", "a b c"]  # fmt: skip
+    for text, row in zip(texts, word_features(texts), strict=True):
+        cols, counts = hashed_words(text)
+        got = np.zeros(N_WORDS)
+        got[cols] = counts / np.sqrt(counts @ counts) if len(cols) else 0.0
+        np.testing.assert_allclose(got, row, rtol=1e-12, atol=0)
+    assert hashed_words("published publisher published")[1].tolist() in ([1, 2], [2, 1])
+
+
 def test_a_word_the_articles_never_use_names_something_else():
     docs = [Document("a", "Alpha Guide", "Alpha", "Ketamine may ease pain.", "a.md", True,
                      {"author": "Dr. Ann Lee"})]  # fmt: skip

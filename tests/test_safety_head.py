@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from faqbot.safety.dataset import Row, data_hash, load_rows, split
-from faqbot.safety.head import N_HASH, char_features, load_head, neighbour_features
+from faqbot.safety.head import (
+    N_HASH,
+    char_features,
+    hashed_ngrams,
+    load_head,
+    neighbour_features,
+)
 from faqbot.safety.train import Neighbours, Readings
 
 DATA = Path(__file__).parent / "data"
@@ -51,6 +57,21 @@ def test_reading_a_message_allocates_for_its_n_grams_not_a_copy_of_the_weights()
     )
     expected = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
     np.testing.assert_allclose(probabilities, expected, rtol=1e-6)
+
+
+def test_the_ask_path_n_gram_hashing_gives_the_rows_training_used():
+    # the head hashes each word once and skips sklearn's sparse matrix on the ask path; training
+    # uses HashingVectorizer: the same counts, whatever the spacing, case or script
+    texts = ["can i drive home after a session", "", "   ", "a", "I  want\tTO\n\ndie",
+             "İstanbul ß STRASSE émoji 😀", "kill kill kill myself", "n0 p0int 1n l1v1ng"]  # fmt: skip
+    expected = char_features(texts).toarray()
+    for text, row in zip(texts, expected, strict=True):
+        cols, counts = hashed_ngrams(text)
+        got = np.zeros(N_HASH)
+        got[cols] = counts / np.sqrt(counts @ counts) if len(cols) else 0.0
+        np.testing.assert_allclose(got, row, rtol=1e-12, atol=0)
+    assert hashed_ngrams("kill")[1].sum() == 5 + 4 + 3 + 2  # " kill ": its 2- to 5-grams
+    assert not len(hashed_ngrams(" \t")[0])
 
 
 def test_neighbour_features_are_the_closest_message_of_each_level():
