@@ -25,3 +25,13 @@ def test_more_texts_than_it_remembers_in_one_call_are_all_encoded():
     assert got.shape == (len(texts), inner.dimension)
     np.testing.assert_allclose(got, FakeEncoder().encode(texts))
     assert len(cache._vectors) == 2  # it still keeps only its size
+
+
+def test_a_forgotten_text_is_encoded_again():
+    # benchmarks/latency.py forgets before each timed question, so the model always runs
+    inner = FakeEncoder()
+    cache = RememberingEncoder(inner, size=4)
+    cache.encode(["price of a drive"])
+    cache.forget()
+    cache.encode(["price of a drive"])
+    assert inner.calls == 2

@@ -24,6 +24,11 @@ class RememberingEncoder:
     def __getattr__(self, name):  # model_id, dimension, export_onnx of the wrapped encoder
         return getattr(self.encoder, name)
 
+    def forget(self) -> None:
+        """Drop every remembered vector (benchmarks: a timed question must not be served)."""
+        with self._lock:
+            self._vectors.clear()
+
     def encode(self, texts: list[str]) -> np.ndarray:
         texts = list(texts)
         if not texts:
