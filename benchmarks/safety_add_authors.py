@@ -22,9 +22,11 @@ from sklearn.metrics import roc_auc_score  # noqa: E402
 from faqbot.safety.commands import training_encoder  # noqa: E402
 from faqbot.safety.dataset import SPLITS, load_rows  # noqa: E402
 from faqbot.safety.train import (  # noqa: E402
+    FIT_WHOLE_ONLY,
     Neighbours,
     _design,
     _fit,
+    _levels,
     _row_scores,
     _trainable,
     readings,
@@ -52,14 +54,15 @@ def main(c: float, candidates: list[str]) -> None:
         probs = np.zeros((len(r.owner), 3))
         for author in sorted(set(authors[~new])):
             test = authors == author
-            train = ~test & _trainable(rows, r) & (with_new | ~new)
+            train = ~test & _trainable(rows, r, FIT_WHOLE_ONLY) & (with_new | ~new)
             near = neighbours.features(train)
             model = _fit(r, rows, train, c, 1.0, near)
             probs[test] = model.predict_proba(_design(r, test, 1.0, near))
-        scores = _row_scores(probs, r.owner, len(rows))[scored]
-        t_acute, t_any = thresholds(sub, scores)
-        levels = ["acute" if a >= t_acute else "mention" if m >= t_any else "none"
-                  for a, m in scores]  # fmt: skip
+        scores = _row_scores(probs, r.owner, len(rows), r.whole)[scored]
+        bars = thresholds(sub, scores)
+        t_acute, t_any = bars[:2]
+        levels = _levels(scores, bars)
+        worst = np.maximum(scores[:, :2], scores[:, 2:])  # whole or a sentence, for the AUC
         print(
             f"with {candidates}: {with_new}; bars {t_acute:.3f} {t_any:.3f}; acute "
             f"{_rate(sub, levels, 'acute', lambda v: v == 'acute'):.3f}, any tier "
@@ -67,8 +70,8 @@ def main(c: float, candidates: list[str]) -> None:
             f"{_rate(sub, levels, 'mention', lambda v: v != 'none'):.3f}, false alarm "
             f"{_rate(sub, levels, 'none', lambda v: v != 'none'):.3f}, none->acute "
             f"{_rate(sub, levels, 'none', lambda v: v == 'acute'):.3f}; AUC acute/none "
-            f"{roc_auc_score(acute[acute | none], scores[acute | none, 0]):.4f}, any/none "
-            f"{roc_auc_score(~none, scores[:, 1]):.4f}",
+            f"{roc_auc_score(acute[acute | none], worst[acute | none, 0]):.4f}, any/none "
+            f"{roc_auc_score(~none, worst[:, 1]):.4f}",
             flush=True,
         )
 

@@ -1,9 +1,10 @@
 """What the crisis check costs per question, beside the answer (issue 12: under 2 ms at p50).
 
 The check and retrieval share one encoding of the question (a remembering encoder), so the
-check's own cost is its rules, normalisation and one dot product per sentence. Printed: p50/p95
-of the check with the question's vector already encoded (as in bot.ask, where retrieval needs
-it anyway), of the check encoding it itself, and of a whole bot.ask.
+check's own cost is its rules, normalisation and one dot product per reading; a question of
+several sentences also has each sentence encoded (one batch), which retrieval does not need.
+Printed: p50/p95 of the check with the question's vectors already encoded (as after bot.ask), of
+the check encoding them itself, and of a whole new bot.ask (one-sentence questions apart).
 Run: python benchmarks/safety_cost.py
 """
 
@@ -35,17 +36,25 @@ def main() -> None:
     bot = FAQBot.load()
     lines = (ROOT / "tests/data/questions/author_f.jsonl").read_text().splitlines()
     questions = [json.loads(line)["question"] for line in lines]
+    from faqbot.safety.detector import sentences
+
     bot.ask(questions[0])  # warm-up
-    asks, shared, alone = [], [], []
+    asks, shared, alone, one, several = [], [], [], [], []
+    limits = bot.settings.safety
     for q in questions:
-        asks += _ms(bot.ask, [q])  # leaves the question's vector remembered, as in bot.ask
+        bot.encoder.forget()  # a new visitor's question: the model runs
+        asks += _ms(bot.ask, [q])  # leaves the question's vectors remembered, as in bot.ask
+        many = len(sentences(q, limits.max_sentences, limits.whole_words)) > 1
+        (several if many else one).append(asks[-1])
         shared += _ms(bot.safety.assess, [q])
-        bot.encoder._vectors.clear()
+        bot.encoder.forget()
         alone += _ms(bot.safety.assess, [q])
     rows = (
-        ("check, vector shared with retrieval", shared),
+        ("check, vectors shared with retrieval", shared),
         ("check, encoding the question itself", alone),
         ("whole bot.ask", asks),
+        (f"bot.ask, one sentence ({len(one)})", one),
+        (f"bot.ask, several: each read too ({len(several)})", several),
     )
     for name, xs in rows:
         print(

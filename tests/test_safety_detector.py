@@ -3,6 +3,8 @@ more severe of rules and model wins, the thresholds decide the tier."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -44,6 +46,18 @@ def test_the_thresholds_decide_the_tier():
     # P(acute) of "doom" is 0.867: under a 0.9 threshold it is not acute, but P(any) still is
     detector = SafetyDetector(KeywordEncoder(), _head(acute_threshold=0.9))
     assert detector.assess("Everything is doom.").level == "mention"
+
+
+def test_a_sentence_of_a_longer_message_is_held_to_its_own_bars():
+    # P(acute) of "doom" is 0.867: a whole message needs 0.9 here, one sentence of several 0.5
+    head = replace(_head(acute_threshold=0.9), sentence_acute_threshold=0.5)
+    detector = SafetyDetector(KeywordEncoder(), head)
+    assert detector.assess("Everything is doom.").level == "mention"  # read only whole
+    got = detector.assess("Everything is doom. Can I drive after a session?")
+    assert (got.level, got.matched) == ("acute", "Everything is doom.")
+    stricter = replace(_head(acute_threshold=0.5), sentence_acute_threshold=0.95)
+    got = SafetyDetector(KeywordEncoder(), stricter).assess("Everything is doom. Can I drive?")
+    assert got.level == "acute" and got.matched == "Everything is doom. Can I drive?"  # whole
 
 
 def test_one_risky_sentence_in_a_long_post_is_found():

@@ -4,6 +4,7 @@ classifier, with the bundled model) catches the messages the issue found missed.
 from __future__ import annotations
 
 import tracemalloc
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,8 @@ from faqbot.safety.head import (
     load_head,
     neighbour_features,
 )
-from faqbot.safety.train import Neighbours, Readings
+from faqbot.safety.train import Neighbours, Readings, _trainable, _two_bars, readings
+from faqbot.settings import SafetySettings
 
 DATA = Path(__file__).parent / "data"
 
@@ -74,6 +76,50 @@ def test_the_ask_path_n_gram_hashing_gives_the_rows_training_used():
     assert not len(hashed_ngrams(" \t")[0])
 
 
+def test_a_sentence_of_a_longer_message_is_read_but_not_labelled(fake_encoder):
+    rows = [Row("I have the pills saved. How soon does it work?", "acute", "plan_means", "en", "a"),
+            Row("How soon does it work?", "none", "clinical_logistics", "en", "b"),
+            Row("One. Two. " * 40, "acute", "long_post", "en", "c")]  # fmt: skip
+    r = readings(rows, fake_encoder, SafetySettings(whole_words=0))
+    assert r.shown[:3] == ["I have the pills saved.", "How soon does it work?", rows[0].text]
+    assert r.whole[:4].tolist() == [False, False, True, True]  # row b is one sentence: whole
+    fitted = _trainable(rows, r, whole_only=True)
+    assert fitted[:4].tolist() == [False, False, True, True]
+    assert not fitted[r.owner == 2].any()  # a long post's label is never its sentences'
+    assert _trainable(rows, r)[:4].tolist() == [True, True, True, True]
+
+
+def test_sentence_bars_are_chosen_apart_from_the_whole_message_bars():
+    # scores per row: (whole, sentence; -1 = read only whole). 100 "none" rows, budget 1 %:
+    # one may be flagged. The acute rows a and b are found only by a sentence at 0.7 and
+    # 0.75, above every "none" sentence (0.6); c by its whole message at 0.95, above every
+    # "none" whole message (0.9). One shared bar could not find a or b.
+    none_whole = np.linspace(0.0, 0.9, 100)  # the highest "none" whole message: 0.9
+    none_part = np.r_[np.full(50, -1.0), np.linspace(0.1, 0.6, 50)]
+    whole = np.r_[none_whole, 0.2, 0.3, 0.95]
+    part = np.r_[none_part, 0.7, 0.75, -1.0]
+    none = np.r_[np.ones(100, bool), np.zeros(3, bool)]
+    t_whole, t_part = _two_bars(whole, part, none, ~none, budget=0.01)
+    flagged = (whole >= t_whole) | (part >= t_part)
+    assert flagged[~none].all() and flagged[none].sum() <= 1
+    assert t_part <= 0.7 < t_whole  # the sentence bar lies under the whole-message bar
+
+
+def test_a_head_keeps_its_sentence_bars_and_reads_an_older_file(tmp_path):
+    head = replace(load_head(), sentence_acute_threshold=0.97, sentence_any_threshold=0.96)
+    head.save(tmp_path / "head.npz")
+    again = load_head(tmp_path / "head.npz")
+    assert (again.sentence_acute_threshold, again.sentence_any_threshold) == (0.97, 0.96)
+    p = np.array([[0.02, 0.02, 0.96]])
+    assert again.levels(p) == ["acute" if 0.96 >= again.acute_threshold else "mention"]
+    assert again.levels(p, [False]) == ["mention"]  # a sentence needs 0.97 for acute
+    with np.load(tmp_path / "head.npz") as z:  # a file saved before sentence bars
+        older = {k: z[k] for k in z.files} | {"thresholds": z["thresholds"][:2]}
+    np.savez(tmp_path / "old.npz", **older)
+    old = load_head(tmp_path / "old.npz")
+    assert old.sentence_acute_threshold is None and old.levels(p, [False]) == old.levels(p)
+
+
 def test_neighbour_features_are_the_closest_message_of_each_level():
     similarities = np.array([[0.2, 0.9, 0.5, 0.4], [0.1, 0.3, 0.8, 0.7]])
     labels = np.array([0, 2, 1, 0])  # none, acute, mention, none
@@ -90,7 +136,9 @@ def test_training_neighbours_never_include_the_messages_own_author():
             Row("b1", "acute", "x", "en", "b"), Row("c1", "none", "x", "en", "c")]  # fmt: skip
     vectors = np.eye(4, dtype=np.float32)
     vectors[1] = vectors[0]  # a's two messages are the same text for the model
-    r = Readings([x.text for x in rows], [x.text for x in rows], np.arange(4), vectors)
+    r = Readings(
+        [x.text for x in rows], [x.text for x in rows], np.arange(4), vectors, np.ones(4, bool)
+    )
     near = Neighbours.of(rows, r).features(np.ones(4, bool))
     # a1 would find a2 at cosine 1 as "none": its own author, so only b1 and c1 count
     assert near[0][:3] == pytest.approx([0.0, -1.0, 0.0])
@@ -100,9 +148,9 @@ def test_training_neighbours_never_include_the_messages_own_author():
 
 def test_held_out_and_blind_authors_never_train():
     train = split(load_rows(DATA), "train")
-    assert {r.author for r in train}.isdisjoint({"c", "h", "k", "m", "r", "s", "t", "u"})
+    assert {r.author for r in train}.isdisjoint({"c", "h", "k", "m", "r", "s", "t", "u", "x"})
     for part in ("held_out", "blind", "blind_k", "blind_m", "blind_r", "blind_s", "blind_t",
-                 "blind_u"):  # fmt: skip
+                 "blind_u", "blind_x"):  # fmt: skip
         texts = {r.text for r in split(load_rows(DATA), part)}
         assert texts and texts.isdisjoint({r.text for r in train}), part
 

@@ -166,9 +166,12 @@ class SafetySettings:
     # sentences the classifier reads in one message (the first and last halves of a longer one;
     # the phrase rules always read every character): a 1,000-character question has at most ~40
     max_sentences: int = 120
-    # a message this short is read whole (its embedding is the one retrieval computes anyway);
-    # a longer one sentence by sentence, so one risky sentence among many is not diluted
-    whole_words: int = 40
+    # a message this short is read only whole; a longer one sentence by sentence too, so one
+    # risky sentence is not diluted by the rest. 0: every message of two or more sentences.
+    # Blind set U (risk beside a treatment question, <= 40 words) got crisis text 82 % of the
+    # time read whole (40); leave-one-author-out with training set W (that form) chose 0
+    # (benchmarks/safety_whole_words.py). The head's bars were set reading messages this way.
+    whole_words: int = 0
     remembered_vectors: int = 256  # question vectors kept so safety and retrieval encode once
     # in the chat, the visitor's earlier messages read again with each new one (0: each alone):
     # risk told over two messages ("I have the pills saved" / "tonight") is found, and after an

@@ -16,9 +16,10 @@ from pathlib import Path
 # (docs/safety_blind_before.md, docs/safety_blind_gh_before.md, docs/safety_blind_j_before.md,
 # docs/SAFETY.md); l, n, o, p and q were written to train (s and t too, see below); h stays
 # blind, and k (written after the neighbour features), m (after l joined;
-# docs/safety_blind_m_before.md) and r (after o joined; docs/safety_blind_r_before.md) too
+# docs/safety_blind_m_before.md) and r (after o joined; docs/safety_blind_r_before.md) too;
+# w was written to train after blind u showed risk typed beside a treatment question missed
 SPLITS = {
-    "train": ("legacy", "a", "b", "d", "e", "g", "i", "j", "l", "n", "o", "p", "q", "dev"),
+    "train": ("legacy", "a", "b", "d", "e", "g", "i", "j", "l", "n", "o", "p", "q", "w", "dev"),
     "held_out": ("c",),
     "blind": ("h",),
     "blind_k": ("k",),
@@ -32,6 +33,9 @@ SPLITS = {
     # written after S and T were kept out, weighted to first-person messages typed into the chat
     # with a question about the treatment; scored on arrival (docs/safety_blind_u_before.md)
     "blind_u": ("u",),
+    # written after the sentence reading and its bars were chosen, to score the new head once
+    # beside the head before them (docs/safety_blind_x_before.md); never trained on
+    "blind_x": ("x",),
 }
 
 

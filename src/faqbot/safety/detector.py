@@ -89,19 +89,20 @@ class SafetyDetector:
         )
 
     def _model(self, text: str) -> SafetyAssessment:
-        shown, normalised = [], []
-        for sentence in sentences(text, self.settings.max_sentences, self.settings.whole_words):
+        shown, normalised, whole = [], [], []
+        parts = sentences(text, self.settings.max_sentences, self.settings.whole_words)
+        for j, sentence in enumerate(parts):
             plain = normalise(sentence)
-            shown.append(sentence)
-            normalised.append(plain)
-            if disguised(sentence):  # also read with the disguise undone
-                shown.append(plain)
-                normalised.append(plain)
+            readings = [sentence] + ([plain] if disguised(sentence) else [])  # disguise undone
+            shown += readings
+            normalised += [plain] * len(readings)
+            # the whole message comes last; a sentence of several has its own bars
+            whole += [j == len(parts) - 1] * len(readings)
         if not shown:
             return SafetyAssessment("none")
         vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
         probs = self.head.probabilities(vectors, normalised)
-        levels = self.head.levels(probs)
+        levels = self.head.levels(probs, whole)
         worst = max(range(len(levels)), key=lambda i: (LEVELS.index(levels[i]), probs[i][2]))
         return SafetyAssessment(
             levels[worst], "model", shown[worst][:120], round(float(probs[worst][2]), 4)

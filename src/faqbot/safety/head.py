@@ -108,6 +108,9 @@ class Head:
     neighbours: np.ndarray | None = None  # (messages, dim)
     neighbour_labels: np.ndarray | None = None  # (messages,) indices into CLASSES
     neighbour_coef: np.ndarray | None = None  # (3, len(NEIGHBOUR_NAMES))
+    # the bars for one sentence of a longer message, read alone (None: the whole message's)
+    sentence_acute_threshold: float | None = None
+    sentence_any_threshold: float | None = None
     uses_characters: bool = field(init=False, repr=False, compare=False)
     _char_weights: np.ndarray = field(init=False, repr=False, compare=False)
     _neighbours: np.ndarray = field(init=False, repr=False, compare=False)
@@ -159,13 +162,19 @@ class Head:
         out[:, 4] = out[:, 0] - out[:, 1]
         return out
 
-    def levels(self, probabilities: np.ndarray) -> list[str]:
-        """The level each row of probabilities gives under the calibrated thresholds."""
+    def levels(self, probabilities: np.ndarray, whole: list[bool] | None = None) -> list[str]:
+        """The level each row of probabilities gives under the calibrated thresholds; `whole`:
+        per row, whether it read a whole message or one sentence of a longer one (None: all
+        whole)."""
         out = []
-        for p in probabilities:
-            if p[2] >= self.acute_threshold:
+        for i, p in enumerate(probabilities):
+            acute, any_tier = self.acute_threshold, self.any_threshold
+            if whole is not None and not whole[i]:
+                acute = _or(self.sentence_acute_threshold, acute)
+                any_tier = _or(self.sentence_any_threshold, any_tier)
+            if p[2] >= acute:
                 out.append("acute")
-            elif p[1] + p[2] >= self.any_threshold:
+            elif p[1] + p[2] >= any_tier:
                 out.append("mention")
             else:
                 out.append("none")
@@ -179,7 +188,10 @@ class Head:
             char_idx=nz.astype(np.int32),
             char_val=self.char_coef[:, nz].astype(np.float32),
             intercept=self.intercept.astype(np.float32),
-            thresholds=np.array([self.acute_threshold, self.any_threshold], dtype=np.float64),
+            thresholds=np.array([self.acute_threshold, self.any_threshold,
+                                 _or(self.sentence_acute_threshold, self.acute_threshold),
+                                 _or(self.sentence_any_threshold, self.any_threshold)],
+                                dtype=np.float64),
             model_id=np.array(self.model_id),
             data_hash=np.array(self.data_hash),
             **({} if self.neighbour_coef is None else {
@@ -188,6 +200,14 @@ class Head:
                 "neighbour_coef": self.neighbour_coef.astype(np.float32),
             }),
         )  # fmt: skip
+
+
+def _or(value: float | None, default: float) -> float:
+    return default if value is None else value
+
+
+def _at(values: list[float], i: int) -> float | None:
+    return values[i] if len(values) > i else None  # a head saved before sentence bars: None
 
 
 def load_head(path: Path | str = HEAD_PATH) -> Head:
@@ -208,9 +228,11 @@ def _load(path: str) -> Head:
             near = ({} if "neighbour_coef" not in z.files else {
                 "neighbours": z["neighbours"], "neighbour_labels": z["neighbour_labels"],
                 "neighbour_coef": z["neighbour_coef"]})  # fmt: skip
+            bars = [float(t) for t in z["thresholds"]]
             return Head(
-                z["emb_coef"], char, z["intercept"], float(z["thresholds"][0]),
-                float(z["thresholds"][1]), str(z["model_id"]), str(z["data_hash"]), **near,
+                z["emb_coef"], char, z["intercept"], bars[0], bars[1], str(z["model_id"]),
+                str(z["data_hash"]), **near, sentence_acute_threshold=_at(bars, 2),
+                sentence_any_threshold=_at(bars, 3),
             )  # fmt: skip
     except (OSError, KeyError, ValueError) as exc:
         raise ValueError(

@@ -23,6 +23,10 @@ MAX_NONE_ACUTE = 0.003  # of "none" rows the model may call acute (the issue: ne
 C_GRID = (4.0, 16.0)
 CHAR_WEIGHT_GRID = (1.0,)
 NEIGHBOUR_WEIGHT_GRID = (0.0, 1.0)
+# fit to whole messages only: a sentence of a longer message is scored, not labelled (with
+# whole_words 0, leave-one-author-out acute 0.797 / mention 0.950 against 0.789 / 0.940 reading
+# <= 40 words whole and fitting every reading; benchmarks/safety_whole_words.py)
+FIT_WHOLE_ONLY = True
 
 
 @dataclass(frozen=True)
@@ -33,20 +37,23 @@ class Readings:
     normalised: list[str]
     owner: np.ndarray  # row index of each reading
     vectors: np.ndarray  # as the head keeps its neighbours: float16 precision, in float32
+    whole: np.ndarray  # per reading: it is the whole message, not one sentence of several
 
 
 def readings(rows: list[Row], encoder, settings: SafetySettings | None = None) -> Readings:
     settings = settings or SafetySettings()
-    shown, normalised, owner = [], [], []
+    shown, normalised, owner, whole = [], [], [], []
     for i, row in enumerate(rows):
-        for sentence in sentences(row.text, settings.max_sentences, settings.whole_words):
+        parts = sentences(row.text, settings.max_sentences, settings.whole_words)
+        for j, sentence in enumerate(parts):
             plain = normalise(sentence)
             texts = [sentence] + ([plain] if disguised(sentence) else [])
             shown += texts
             normalised += [plain] * len(texts)
             owner += [i] * len(texts)
+            whole += [j == len(parts) - 1] * len(texts)  # the whole comes last (sentences())
     vectors = np.asarray(encoder.encode(shown), dtype=np.float16).astype(np.float32)
-    return Readings(shown, normalised, np.array(owner), vectors)
+    return Readings(shown, normalised, np.array(owner), vectors, np.array(whole, dtype=bool))
 
 
 @dataclass(frozen=True)
@@ -99,15 +106,23 @@ def _fit(r: Readings, rows: list[Row], mask: np.ndarray, c: float, char_weight: 
     return model.fit(_design(r, mask, char_weight, near), y)
 
 
-def _trainable(rows: list[Row], r: Readings) -> np.ndarray:
-    return np.array([rows[o].category != "long_post" for o in r.owner])
+def _trainable(rows: list[Row], r: Readings, whole_only: bool = False) -> np.ndarray:
+    """The readings the model is fitted to: a label is the whole message's, so not the
+    sentences of a long post (the risk is one of them), nor, `whole_only`, any one sentence of
+    a longer message ("How soon does it work?" beside "I have the pills saved" is not acute);
+    every reading is still scored, the message by its worst."""
+    fits = np.array([rows[o].category != "long_post" for o in r.owner], dtype=bool)
+    return fits & r.whole if whole_only else fits
 
 
-def _row_scores(probs: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
-    """Per row: the worst reading's P(acute) and P(acute or mention)."""
-    out = np.zeros((n, 2))
-    for p, o in zip(probs, owner, strict=True):
-        out[o] = np.maximum(out[o], (p[2], p[1] + p[2]))
+def _row_scores(probs: np.ndarray, owner: np.ndarray, n: int, whole: np.ndarray) -> np.ndarray:
+    """Per row: the worst whole reading's P(acute) and P(acute or mention), then the worst
+    sentence reading's (-1 for a message read only whole)."""
+    out = np.full((n, 4), -1.0)
+    pair = np.stack([probs[:, 2], probs[:, 1] + probs[:, 2]], axis=1)
+    for p, o, w in zip(pair, owner, whole, strict=True):
+        at = slice(0, 2) if w else slice(2, 4)
+        out[o, at] = np.maximum(out[o, at], p)
     return out
 
 
@@ -118,27 +133,56 @@ def out_of_fold(
     char_weight: float,
     neighbours: Neighbours | None = None,
     weight: float = 0.0,
+    whole_only: bool = False,
 ) -> np.ndarray:
-    """Leave-one-author-out scores: each author's rows scored by a model trained on the others;
-    the neighbour features (when `weight`) remember only the other authors' messages, too."""
+    """Leave-one-author-out scores (as _row_scores): each author's rows scored by a model
+    trained on the others; the neighbour features (when `weight`) remember only the other
+    authors' messages, too."""
     authors = np.array([rows[o].author for o in r.owner])
     probs = np.zeros((len(r.owner), 3))
     for author in sorted(set(authors)):
         test = authors == author
-        train = ~test & _trainable(rows, r)
+        train = ~test & _trainable(rows, r, whole_only)
         near = neighbours.features(train) * weight if neighbours is not None and weight else None
         model = _fit(r, rows, train, c, char_weight, near)
         probs[test] = model.predict_proba(_design(r, test, char_weight, near))
-    return _row_scores(probs, r.owner, len(rows))
+    return _row_scores(probs, r.owner, len(rows), r.whole)
 
 
-def thresholds(rows: list[Row], scores: np.ndarray) -> tuple[float, float]:
-    """The lowest thresholds that keep "none" rows inside the false-alarm budget (any tier) and
-    never acute: recall first, within what the issue allows for idioms and plain questions."""
+def thresholds(rows: list[Row], scores: np.ndarray) -> tuple[float, float, float, float]:
+    """The bars (acute, any, sentence acute, sentence any) that find the most acute rows while
+    keeping "none" rows inside the false-alarm budget (any tier) and nearly never acute:
+    recall first, within what the issue allows for idioms and plain questions. A sentence of a
+    longer message gets its own bars: read alone it is weaker evidence than a whole message, and
+    one shared bar, raised by every "none" message's extra readings, cost the short messages
+    (leave-one-author-out, bars chosen on the other authors: any tier 0.936 -> 0.959, acute
+    0.794 -> 0.810 at the same false alarms)."""
     none = np.array([r.level == "none" for r in rows])
-    t_any = float(np.quantile(scores[none, 1], 1 - MAX_FALSE_ALARM))
-    t_acute = float(np.quantile(scores[none, 0], 1 - MAX_NONE_ACUTE))
-    return t_acute, t_any
+    acute = np.array([r.level == "acute" for r in rows])
+    t_acute, t_part_acute = _two_bars(scores[:, 0], scores[:, 2], none, acute, MAX_NONE_ACUTE)
+    t_any, t_part_any = _two_bars(scores[:, 1], scores[:, 3], none, acute, MAX_FALSE_ALARM)
+    return t_acute, t_any, t_part_acute, t_part_any
+
+
+def _two_bars(whole: np.ndarray, part: np.ndarray, none: np.ndarray, acute: np.ndarray,
+              budget: float) -> tuple[float, float]:  # fmt: skip
+    """(whole bar, sentence bar) flagging at most `budget` of the "none" rows (a row is flagged
+    when either of its scores reaches its bar) and the most "acute" rows; the sentence bar is
+    tried just above each of the highest "none" sentence scores, and above every score (2.0)."""
+    allowed = int(np.floor(budget * none.sum()))
+    tried = np.sort(part[none & (part > -1)])[-300:] + 1e-12
+    best = None
+    for t_part in [*tried, 2.0]:
+        by_part = part >= t_part
+        left = allowed - int((by_part & none).sum())
+        if left < 0:
+            continue
+        rest = np.sort(whole[none & ~by_part])[::-1]
+        t_whole = float(rest[left]) + 1e-12 if left < len(rest) else 0.0
+        found = float((by_part | (whole >= t_whole))[acute].mean())
+        if best is None or found > best[0]:
+            best = (found, t_whole, float(t_part))
+    return best[1], best[2]
 
 
 def recall_table(rows: list[Row], levels: list[str]) -> dict:
@@ -171,9 +215,9 @@ def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dic
     neighbours = Neighbours.of(rows, r)
     best = None
     for c, w, nw in product(C_GRID, CHAR_WEIGHT_GRID, NEIGHBOUR_WEIGHT_GRID):
-        scores = out_of_fold(rows, r, c, w, neighbours, nw)
-        t_acute, t_any = thresholds(rows, scores)
-        levels = _levels(scores, t_acute, t_any)
+        scores = out_of_fold(rows, r, c, w, neighbours, nw, FIT_WHOLE_ONLY)
+        bars = thresholds(rows, scores)
+        levels = _levels(scores, bars)
         acute = [lv for row, lv in zip(rows, levels, strict=True) if row.level == "acute"]
         key = (
             np.mean([lv == "acute" for lv in acute]),
@@ -184,9 +228,9 @@ def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dic
             f"{key[0]:.3f}, any {key[1]:.3f}"
         )
         if best is None or key > best[0]:
-            best = (key, c, w, nw, scores, t_acute, t_any)
-    _, c, w, nw, scores, t_acute, t_any = best
-    trainable = _trainable(rows, r)
+            best = (key, c, w, nw, scores, bars)
+    _, c, w, nw, scores, bars = best
+    trainable = _trainable(rows, r, FIT_WHOLE_ONLY)
     near = neighbours.features(trainable) * nw if nw else None
     model = _fit(r, rows, trainable, c, w, near)
     dim = r.vectors.shape[1]
@@ -198,18 +242,22 @@ def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dic
     head = Head(
         coef[:, :dim].astype(np.float32),
         (coef[:, dim:chars_end] * w if w else np.zeros((3, N_HASH))).astype(np.float32),
-        model.intercept_.astype(np.float32), t_acute, t_any, model_id, data_hash(rows),
-        **remembered,
+        model.intercept_.astype(np.float32), bars[0], bars[1], model_id, data_hash(rows),
+        **remembered, sentence_acute_threshold=bars[2], sentence_any_threshold=bars[3],
     )  # fmt: skip
-    levels = _levels(scores, t_acute, t_any)
-    report = {"C": c, "char_weight": w, "neighbour_weight": nw, "acute_threshold": t_acute,
-              "any_threshold": t_any,
+    levels = _levels(scores, bars)
+    report = {"C": c, "char_weight": w, "neighbour_weight": nw, "acute_threshold": bars[0],
+              "any_threshold": bars[1], "sentence_acute_threshold": bars[2],
+              "sentence_any_threshold": bars[3],
               "cross_validated_model_only": recall_table(rows, levels)}  # fmt: skip
     return head, report
 
 
-def _levels(scores: np.ndarray, t_acute: float, t_any: float) -> list[str]:
-    return ["acute" if a >= t_acute else "mention" if m >= t_any else "none" for a, m in scores]
+def _levels(scores: np.ndarray, bars: tuple[float, float, float, float]) -> list[str]:
+    t_acute, t_any, t_part_acute, t_part_any = bars
+    return ["acute" if wa >= t_acute or pa >= t_part_acute else
+            "mention" if wm >= t_any or pm >= t_part_any else "none"
+            for wa, wm, pa, pm in scores]  # fmt: skip
 
 
 def evaluate(rows: list[Row], detector: SafetyDetector, splits: tuple[str, ...]) -> dict:

@@ -1,0 +1,87 @@
+"""How should the crisis model read a message? Leave-one-author-out over the training authors
+for one reading rule, at the training rule's bars (false alarm 1.5 %, none->acute 0.3 % of the
+scored authors' "none" rows): the model alone, cross-validated. Held-out and blind sets are not
+read.
+
+- `whole_words`: a message this short is read only whole; a longer one sentence by sentence too
+  (0: every message of two or more sentences), the message scored by its worst reading.
+- `--whole-only`: fit the model to whole messages only, not to each sentence of a longer one
+  (a sentence is not labelled: "How soon does it work?" beside "I have the pills saved").
+- `--add AUTHOR...`: these authors' rows train every fold but are never scored, and the bars
+  come from the other authors' "none" rows alone (as benchmarks/safety_add_authors.py).
+- `--join AUTHOR...`: these authors join as training authors (their own fold, scored, their
+  "none" rows among those that set the bars), as when they enter SPLITS["train"].
+
+Run: python benchmarks/safety_whole_words.py 40            (today's rule)
+     python benchmarks/safety_whole_words.py 0 --whole-only --add w
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from faqbot.safety.commands import training_encoder  # noqa: E402
+from faqbot.safety.dataset import load_rows, split  # noqa: E402
+from faqbot.safety.train import (  # noqa: E402
+    Neighbours,
+    _design,
+    _fit,
+    _levels,
+    _row_scores,
+    _trainable,
+    readings,
+    thresholds,
+)
+from faqbot.settings import SafetySettings  # noqa: E402
+
+
+def main(whole_words: int, whole_only: bool, add: tuple[str, ...], join: tuple[str, ...] = (),
+         c: float = 4.0) -> None:  # fmt: skip
+    every = load_rows(Path("tests/data"))
+    rows = split(every, "train") + [x for x in every if x.author in add + join]
+    r = readings(rows, training_encoder()[0], SafetySettings(whole_words=whole_words))
+    neighbours = Neighbours.of(rows, r)
+    authors = np.array([rows[o].author for o in r.owner])
+    added = np.isin(authors, add)
+    probs = np.zeros((len(r.owner), 3))
+    for author in sorted(set(authors[~added])):
+        test = authors == author
+        train = ~test & _trainable(rows, r, whole_only)
+        near = neighbours.features(train)
+        model = _fit(r, rows, train, c, 1.0, near)
+        probs[test] = model.predict_proba(_design(r, test, 1.0, near))
+    scored = [i for i, x in enumerate(rows) if x.author not in add]
+    sub = [rows[i] for i in scored]
+    scores = _row_scores(probs, r.owner, len(rows), r.whole)[scored]
+    levels = _levels(scores, thresholds(sub, scores))
+
+    def rate(level, ok):
+        return np.mean([ok(lv) for x, lv in zip(sub, levels, strict=True) if x.level == level])
+
+    print(
+        f"whole_words {whole_words}, whole_only {whole_only}, added {list(add)}, joined "
+        f"{list(join)}: "
+        f"{len(r.owner)} readings; cross-validated "
+        f"acute {rate('acute', lambda v: v == 'acute'):.3f}, "
+        f"any {rate('acute', lambda v: v != 'none'):.3f}, "
+        f"mention {rate('mention', lambda v: v != 'none'):.3f}, "
+        f"false alarm {rate('none', lambda v: v != 'none'):.3f}, "
+        f"none->acute {rate('none', lambda v: v == 'acute'):.3f}",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("whole_words", type=int)
+    parser.add_argument("--whole-only", action="store_true")
+    parser.add_argument("--add", nargs="*", default=[])
+    parser.add_argument("--join", nargs="*", default=[])
+    args = parser.parse_args()
+    main(args.whole_words, args.whole_only, tuple(args.add), tuple(args.join))
