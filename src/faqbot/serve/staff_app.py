@@ -78,9 +78,10 @@ def _lookup(desk: Desk, docs):
     )
     with gr.Accordion("Article", open=False) as panel:
         view = gr.HTML(elem_id="article-view")
-    for trigger in (go.click, query.submit):
+    searched = (go.click, query.submit)
+    for trigger in searched:
         trigger(_api(desk.lookup), [query, k, article], [warning, table, hits], **PRIVATE)
-    return query, hits, (table, view, citation, panel)
+    return query, hits, (table, view, citation, panel, searched)
 
 
 def _why(desk: Desk, question) -> None:
@@ -94,7 +95,7 @@ def _why(desk: Desk, question) -> None:
 
 
 def _teach(desk: Desk, question, hits, results):
-    table, view, citation, panel = results
+    table, view, citation, panel, searched = results
     gr.Markdown(
         "### Teach the bot\nSelect the passage in the results, pick its sentence that answers "
         "the question, and save. Visitors asking the same thing in other words then get that "
@@ -130,8 +131,11 @@ def _teach(desk: Desk, question, hits, results):
     table.select(select, [hits], [view, citation, row, sentence, panel], **PRIVATE).then(
         None, js=SCROLL_TO_PASSAGE
     )
-    # a new search forgets the passage picked from the last one
-    table.change(lambda: (None, gr.Radio(choices=[], value=None)), None, [row, sentence], **PRIVATE)
+    # a new search forgets the passage picked from the last one; tied to the search itself, not
+    # to the table's change event, which a busy browser sends late and which then wiped a choice
+    # made in the new results
+    for trigger in searched:
+        trigger(lambda: (None, gr.Radio(choices=[], value=None)), None, [row, sentence], **PRIVATE)
     inputs = [question, hits, row, sentence, author]
     save.click(_api(desk.teach), inputs, [status], **PRIVATE).then(
         listed, None, [taught, problems], **PRIVATE
