@@ -44,6 +44,12 @@ def settled(page, answer):
     return answer
 
 
+def shown(answer):
+    """The answer, visible (where the page scrolled does not matter to the test)."""
+    expect(answer).to_be_visible()
+    return answer
+
+
 def test_the_start_of_the_newest_answer_is_in_view(page):
     # two long answers: without the page's scrolling the chat would sit at the bottom of the
     # second, showing its sources and follow-ups
@@ -58,7 +64,7 @@ def test_the_start_of_the_newest_answer_is_in_view(page):
 
 
 def test_follow_ups_are_questions_and_clicking_one_asks_it(page):
-    settled(page, ask(page, "Can I drive after a ketamine session?"))
+    shown(ask(page, "Can I drive after a ketamine session?"))
     options = page.locator("#chat button.option")
     expect(options.first).to_be_visible()
     labels = options.all_inner_texts()
@@ -70,25 +76,25 @@ def test_follow_ups_are_questions_and_clicking_one_asks_it(page):
 
 
 def test_an_off_topic_question_gets_no_buttons(page):
-    answer = settled(page, ask(page, "what's the weather like today?"))
+    answer = shown(ask(page, "what's the weather like today?"))
     expect(answer).to_contain_text("I couldn't find this in the clinic's articles.")
     assert page.locator("#chat button.option").count() == 0
 
 
 def test_greeting_thanks_and_a_person_get_the_clinics_words(page):
-    answer = settled(page, ask(page, "hello there"))
+    answer = shown(ask(page, "hello there"))
     expect(answer).to_contain_text("Hello!")
     assert "couldn't find" not in answer.inner_text()
-    answer = settled(page, ask(page, "can I talk to a person?"))
+    answer = shown(ask(page, "can I talk to a person?"))
     expect(answer.locator("a[href^='tel:']").first).to_be_visible()
     expect(answer).to_contain_text("949-945-0927")
     assert answer.locator("blockquote a[href^='tel:']").count() == 0  # the bot's words, not a quote
-    answer = settled(page, ask(page, "hi I want to die"))
+    answer = shown(ask(page, "hi I want to die"))
     expect(answer.locator(".crisis-banner")).to_contain_text("988")
 
 
 def test_the_sources_panel_shows_headings_as_their_own_lines(page):
-    answer = settled(page, ask(page, "Can I drive after a ketamine session?"))
+    answer = shown(ask(page, "Can I drive after a ketamine session?"))
     answer.locator("details.sources summary").click()
     text = answer.locator("details.sources").inner_text()
     assert "Frequently Asked Questions (FAQs)\n" in text, text
