@@ -50,6 +50,9 @@ def test_split_word_only_splits_unknown_words_into_common_ones():
     assert split_word("spravato") == "spravato"  # "sp rava to": rare parts, left alone
     assert split_word("suiside") == "suiside"  # close to a protected word: a misspelling
     assert split_word("everything") == "everything"
+    # a misspelt common word is not run-together words ("in fu shi on" read as a crisis once)
+    assert split_word("infushion") == "infushion" and split_word("insurace") == "insurace"
+    assert split_word("imgonnakillmyself") == "im gonna kill myself"
 
 
 def test_disguised_flags_what_the_embedding_cannot_read():

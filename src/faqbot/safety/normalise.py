@@ -42,6 +42,7 @@ _CLITICS = {"n't": " not", "'re": " are", "'ve": " have", "'ll": " will", "'d": 
 _CLITIC_RE = re.compile(r"(?<=\w)(?:n't|'re|'ve|'ll|'d|'m)\b")
 _SPACED = re.compile(r"(?<![a-z])(?:[a-z][ .\-*]){2,}[a-z](?![a-z])")  # s u i c i d e, k.i.l.l
 _SPLIT_MIN, _SPLIT_PART_ZIPF = 6, 3.0
+_TYPO_VOCABULARY = (100_000, 30_000)  # the most common words: English, each other language
 _LONG_WORD = re.compile(rf"[a-z]{{{_SPLIT_MIN},}}")
 _LANGUAGES = (
     "en",
@@ -121,7 +122,37 @@ def split_word(word: str) -> str:
         for p in parts
     ):
         return word
+    if _typo_of_a_word(word):  # "infushion" is "infusion" misspelt, not "in fu shi on"
+        return word
     return " ".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> dict[int, tuple[str, ...]]:
+    """Common words of the languages read (English deeper: most visitors write it), by length."""
+    from wordfreq import top_n_list
+
+    words = set(top_n_list("en", _TYPO_VOCABULARY[0]))
+    for lang in _LANGUAGES[1:]:
+        words.update(top_n_list(lang, _TYPO_VOCABULARY[1]))
+    by_length: dict[int, list[str]] = {}
+    for w in words:
+        if w.isalpha():
+            by_length.setdefault(len(w), []).append(w)
+    return {n: tuple(sorted(ws)) for n, ws in by_length.items()}
+
+
+def _typo_of_a_word(word: str) -> bool:
+    """True when a common word lies one edit away (two for a word of nine letters or more)."""
+    from rapidfuzz import distance, process
+
+    edits = 2 if len(word) >= 9 else 1
+    vocabulary = _vocabulary()
+    near = [
+        w for n in range(len(word) - edits, len(word) + edits + 1) for w in vocabulary.get(n, ())
+    ]
+    scorer = distance.Levenshtein.distance
+    return process.extractOne(word, near, scorer=scorer, score_cutoff=edits) is not None
 
 
 def _base(text: str, invisible: str) -> str:
