@@ -186,6 +186,7 @@ def _unleet(s: str) -> str:
     return _TOKEN.sub(lambda m: _unleet_word(m.group()), s)
 
 
+@lru_cache(maxsize=256)  # the rules and the model both read a question's main reading
 def normalise(text: str) -> str:
     """The main reading: lower-case ASCII, disguises undone, invisible characters as spaces."""
     return _base(text, " ")
@@ -213,11 +214,14 @@ def disguised(text: str) -> bool:
     """True when the message hides words (invisible characters, emoji, look-alike letters, digits
     for letters, spaced or run-together letters, misspelt crisis words): the model then also
     reads the normalised text, since the embedding of the disguised one says little."""
-    import emoji
-
     s = unicodedata.normalize("NFKC", text).casefold()
-    if _INVISIBLE.search(s) or emoji.emoji_count(s) or s.translate(_CHARMAP) != s:
+    if s.translate(_CHARMAP) != s:  # look-alike letters, "_" or "/" between words
         return True
+    if not s.isascii():  # emoji and invisible characters are beyond ASCII
+        import emoji
+
+        if _INVISIBLE.search(s) or emoji.emoji_count(s):
+            return True
     if _unleet(s) != s or _SPACED.search(s) or _compiled()["misspellings"][0].search(s):
         return True
     return any(split_word(w) != w for w in _LONG_WORD.findall(s))
