@@ -39,6 +39,9 @@ SPLITS = {
     # written after the sentence reading and its bars were chosen, to score the new head once
     # beside the head before them (docs/safety_blind_x_before.md); never trained on
     "blind_x": ("x",),
+    # written 2026-12-01 (fourth session) beside training sets f and z, the whole range of
+    # visitors; scored on arrival with the head before them (docs/safety_blind_aa_before.md)
+    "blind_aa": ("aa",),
 }
 
 
