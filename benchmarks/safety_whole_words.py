@@ -12,8 +12,9 @@ read.
 - `--join AUTHOR...`: these authors join as training authors (their own fold, scored, their
   "none" rows among those that set the bars), as when they enter SPLITS["train"].
 
-Run: python benchmarks/safety_whole_words.py 40            (today's rule)
-     python benchmarks/safety_whole_words.py 0 --whole-only --add w
+Run: python benchmarks/safety_whole_words.py 0 --whole-only --c 16      (today's rule)
+     python benchmarks/safety_whole_words.py 0 --whole-only --c 16 --variants "" "z" "f z"
+     (one encoding shared by the runs: without new authors, with z added, with f and z added)
 """
 
 from __future__ import annotations
@@ -42,21 +43,31 @@ from faqbot.settings import SafetySettings  # noqa: E402
 
 
 def main(whole_words: int, whole_only: bool, add: tuple[str, ...], join: tuple[str, ...] = (),
-         c: float = 4.0) -> None:  # fmt: skip
+         c: float = 4.0, variants: tuple[tuple[str, ...], ...] = ()) -> None:  # fmt: skip
+    """One run per variant (each a tuple of authors `--add`ed beside `add`; none: `add` alone),
+    sharing one encoding of every message."""
     every = load_rows(Path("tests/data"))
-    rows = split(every, "train") + [x for x in every if x.author in add + join]
+    pool = set(add) | set(join) | {a for v in variants for a in v}
+    rows = split(every, "train") + [x for x in every if x.author in pool]
     r = readings(rows, training_encoder()[0], SafetySettings(whole_words=whole_words))
     neighbours = Neighbours.of(rows, r)
     authors = np.array([rows[o].author for o in r.owner])
+    for variant in variants or ((),):
+        _score(rows, r, neighbours, authors, whole_words, whole_only, add + variant, join, c)
+
+
+def _score(rows, r, neighbours, authors, whole_words, whole_only, add, join, c) -> None:
+    used = np.isin(authors, split_authors() + add + join)  # another variant's authors: unread
     added = np.isin(authors, add)
     probs = np.zeros((len(r.owner), 3))
-    for author in sorted(set(authors[~added])):
+    for author in sorted(set(authors[used & ~added])):
         test = authors == author
-        train = ~test & _trainable(rows, r, whole_only)
+        train = ~test & used & _trainable(rows, r, whole_only)
         near = neighbours.features(train)
         model = _fit(r, rows, train, c, 1.0, near)
         probs[test] = model.predict_proba(_design(r, test, 1.0, near))
-    scored = [i for i, x in enumerate(rows) if x.author not in add]
+    kept = set(split_authors() + join)
+    scored = [i for i, x in enumerate(rows) if x.author in kept]
     sub = [rows[i] for i in scored]
     scores = _row_scores(probs, r.owner, len(rows), r.whole)[scored]
     levels = _levels(scores, thresholds(sub, scores))
@@ -65,9 +76,9 @@ def main(whole_words: int, whole_only: bool, add: tuple[str, ...], join: tuple[s
         return np.mean([ok(lv) for x, lv in zip(sub, levels, strict=True) if x.level == level])
 
     print(
-        f"whole_words {whole_words}, whole_only {whole_only}, added {list(add)}, joined "
+        f"whole_words {whole_words}, whole_only {whole_only}, C {c}, added {list(add)}, joined "
         f"{list(join)}: "
-        f"{len(r.owner)} readings; cross-validated "
+        f"{int(used.sum())} readings; cross-validated "
         f"acute {rate('acute', lambda v: v == 'acute'):.3f}, "
         f"any {rate('acute', lambda v: v != 'none'):.3f}, "
         f"mention {rate('mention', lambda v: v != 'none'):.3f}, "
@@ -77,11 +88,23 @@ def main(whole_words: int, whole_only: bool, add: tuple[str, ...], join: tuple[s
     )
 
 
+def split_authors() -> tuple[str, ...]:
+    from faqbot.safety.dataset import SPLITS
+
+    return SPLITS["train"]
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("whole_words", type=int)
     parser.add_argument("--whole-only", action="store_true")
     parser.add_argument("--add", nargs="*", default=[])
     parser.add_argument("--join", nargs="*", default=[])
+    parser.add_argument("--c", type=float, default=4.0, help="the regularisation (today: 16)")
+    parser.add_argument(
+        "--variants", nargs="*", default=[],
+        help='authors added in each run beside --add, one quoted group a run: "" "z" "z f"',
+    )  # fmt: skip
     args = parser.parse_args()
-    main(args.whole_words, args.whole_only, tuple(args.add), tuple(args.join))
+    variants = tuple(tuple(v.split()) for v in args.variants)
+    main(args.whole_words, args.whole_only, tuple(args.add), tuple(args.join), args.c, variants)
