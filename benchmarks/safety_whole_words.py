@@ -8,7 +8,8 @@ read.
 - `--whole-only`: fit the model to whole messages only, not to each sentence of a longer one
   (a sentence is not labelled: "How soon does it work?" beside "I have the pills saved").
 - `--add AUTHOR...`: these authors' rows train every fold but are never scored, and the bars
-  come from the other authors' "none" rows alone (as benchmarks/safety_add_authors.py).
+  come from the other authors' "none" rows alone, so a candidate's hard negatives do not move
+  them (this replaced benchmarks/safety_add_authors.py).
 - `--join AUTHOR...`: these authors join as training authors (their own fold, scored, their
   "none" rows among those that set the bars), as when they enter SPLITS["train"].
 
@@ -43,20 +44,26 @@ from faqbot.settings import SafetySettings  # noqa: E402
 
 
 def main(whole_words: int, whole_only: bool, add: tuple[str, ...], join: tuple[str, ...] = (),
-         c: float = 4.0, variants: tuple[tuple[str, ...], ...] = ()) -> None:  # fmt: skip
+         c: float = 4.0, variants: tuple[tuple[str, ...], ...] = (),
+         clause_words: int = 0) -> None:  # fmt: skip
     """One run per variant (each a tuple of authors `--add`ed beside `add`; none: `add` alone),
     sharing one encoding of every message."""
     every = load_rows(Path("tests/data"))
     pool = set(add) | set(join) | {a for v in variants for a in v}
     rows = split(every, "train") + [x for x in every if x.author in pool]
-    r = readings(rows, training_encoder()[0], SafetySettings(whole_words=whole_words))
+    r = readings(
+        rows,
+        training_encoder()[0],
+        SafetySettings(whole_words=whole_words, clause_words=clause_words),
+    )
     neighbours = Neighbours.of(rows, r)
     authors = np.array([rows[o].author for o in r.owner])
     for variant in variants or ((),):
-        _score(rows, r, neighbours, authors, whole_words, whole_only, add + variant, join, c)
+        label = f"whole_words {whole_words}, clause_words {clause_words}"
+        _score(rows, r, neighbours, authors, label, whole_only, add + variant, join, c)
 
 
-def _score(rows, r, neighbours, authors, whole_words, whole_only, add, join, c) -> None:
+def _score(rows, r, neighbours, authors, label, whole_only, add, join, c) -> None:
     used = np.isin(authors, split_authors() + add + join)  # another variant's authors: unread
     added = np.isin(authors, add)
     probs = np.zeros((len(r.owner), 3))
@@ -76,7 +83,7 @@ def _score(rows, r, neighbours, authors, whole_words, whole_only, add, join, c) 
         return np.mean([ok(lv) for x, lv in zip(sub, levels, strict=True) if x.level == level])
 
     print(
-        f"whole_words {whole_words}, whole_only {whole_only}, C {c}, added {list(add)}, joined "
+        f"{label}, whole_only {whole_only}, C {c}, added {list(add)}, joined "
         f"{list(join)}: "
         f"{int(used.sum())} readings; cross-validated "
         f"acute {rate('acute', lambda v: v == 'acute'):.3f}, "
@@ -100,6 +107,7 @@ if __name__ == "__main__":
     parser.add_argument("--whole-only", action="store_true")
     parser.add_argument("--add", nargs="*", default=[])
     parser.add_argument("--join", nargs="*", default=[])
+    parser.add_argument("--clause-words", type=int, default=0, help="SafetySettings.clause_words")
     parser.add_argument("--c", type=float, default=4.0, help="the regularisation (today: 16)")
     parser.add_argument(
         "--variants", nargs="*", default=[],
@@ -107,4 +115,12 @@ if __name__ == "__main__":
     )  # fmt: skip
     args = parser.parse_args()
     variants = tuple(tuple(v.split()) for v in args.variants)
-    main(args.whole_words, args.whole_only, tuple(args.add), tuple(args.join), args.c, variants)
+    main(
+        args.whole_words,
+        args.whole_only,
+        tuple(args.add),
+        tuple(args.join),
+        args.c,
+        variants,
+        args.clause_words,
+    )

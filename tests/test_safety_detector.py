@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from faqbot.safety import SafetyDetector, SafetySettings
-from faqbot.safety.detector import sentences
+from faqbot.safety.detector import clauses, sentences
 from faqbot.safety.head import N_HASH, Head
 
 
@@ -82,6 +82,24 @@ def test_sentences_keeps_first_and_last_halves_of_a_very_long_message():
     text = " ".join(f"Sentence {i}." for i in range(10))
     assert sentences(text, 4) == ["Sentence 0.", "Sentence 1.", "Sentence 8.", "Sentence 9.", text]
     assert sentences("One line only", 4) == ["One line only"]
+
+
+def test_a_long_sentence_is_also_read_clause_by_clause_when_asked():
+    text = "I wrote the letters, I gave the dog to my sister, anyway how much is a session?"
+    assert sentences(text, 120) == [text]  # clause_words 0: a single sentence is read whole
+    assert sentences(text, 120, clause_words=8) == [
+        "I wrote the letters", "I gave the dog to my sister", "anyway how much is a session?", text
+    ]  # fmt: skip
+    # pieces under three words join a neighbour: one clause left is no split
+    assert clauses("No, I have never thought of it, honestly", 4) == []
+    assert clauses("Short one, really", 8) == []  # not longer than 8 words
+    two = "Honestly, I am fine. But some nights, when it is quiet, I plan how I would do it."
+    assert sentences(two, 120, clause_words=6) == [
+        "Honestly, I am fine.",
+        "But some nights, when it is quiet, I plan how I would do it.",
+        "But some nights", "when it is quiet", "I plan how I would do it.",
+        two,
+    ]  # fmt: skip
 
 
 def test_settings_are_validated():

@@ -172,6 +172,9 @@ class SafetySettings:
     # time read whole (40); leave-one-author-out with training set W (that form) chose 0
     # (benchmarks/safety_whole_words.py). The head's bars were set reading messages this way.
     whole_words: int = 0
+    # a sentence longer than this many words is also read clause by clause (split at ";", ":",
+    # a dash or a comma; pieces under three words join the next); 0: sentences only
+    clause_words: int = 0
     remembered_vectors: int = 256  # question vectors kept so safety and retrieval encode once
     # in the chat, the visitor's earlier messages read again with each new one (0: each alone):
     # risk told over two messages ("I have the pills saved" / "tonight") is found, and after an
@@ -180,7 +183,7 @@ class SafetySettings:
 
     def __post_init__(self) -> None:
         _at_least(self, 2, "max_sentences")
-        _at_least(self, 0, "whole_words", "conversation_turns")
+        _at_least(self, 0, "whole_words", "clause_words", "conversation_turns")
         _at_least(self, 1, "remembered_vectors")
 
 

@@ -16,6 +16,8 @@ from .normalise import disguised, forms, normalise
 from .rules import RuleSet, load_rules
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_CLAUSE = re.compile(r"\s*(?:[;:,]|\s[-\u2013\u2014]+)\s+")
+_MIN_CLAUSE = 3  # words: a shorter piece joins the next ("No, I ...", "Honestly, ...")
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,35 @@ class SafetyAssessment:
         return self.level != "none"
 
 
-def sentences(text: str, limit: int, short_words: int = 0) -> list[str]:
+def clauses(sentence: str, longer_than: int) -> list[str]:
+    """The clauses of a sentence of more than `longer_than` words (none for a shorter one, or
+    with `longer_than` 0): split at ";", ":", a comma or a dash, short pieces joined to the next."""
+    if not longer_than or len(sentence.split()) <= longer_than:
+        return []
+    out, held = [], ""
+    for piece in _CLAUSE.split(sentence):
+        held = f"{held}, {piece}" if held else piece
+        if len(held.split()) >= _MIN_CLAUSE:
+            out.append(held)
+            held = ""
+    if held:
+        if out:
+            out[-1] = f"{out[-1]}, {held}"
+        else:
+            out.append(held)
+    return out if len(out) > 1 else []
+
+
+def sentences(text: str, limit: int, short_words: int = 0, clause_words: int = 0) -> list[str]:
     """What the model reads of a message: the whole of a short one (at most `short_words`
-    words), else each sentence and the whole (at most `limit` sentences: first and last halves)."""
+    words), else each sentence (and each clause of a long one: `clause_words`) and the whole (at
+    most `limit` sentences: first and last halves)."""
     if len(text.split()) <= short_words:
         return [text.strip()] if text.strip() else []
     parts = [p.strip() for p in _SENTENCE.split(text) if p and p.strip()]
+    if clause_words:  # a single sentence is the whole message: only its clauses are added
+        mine = len(parts) > 1
+        parts = [c for p in parts for c in [p] * mine + clauses(p, clause_words)] or parts
     if len(parts) > limit:
         parts = parts[: limit // 2] + parts[-(limit - limit // 2) :]
     if len(parts) > 1:
@@ -90,7 +115,9 @@ class SafetyDetector:
 
     def _model(self, text: str) -> SafetyAssessment:
         shown, normalised, whole = [], [], []
-        parts = sentences(text, self.settings.max_sentences, self.settings.whole_words)
+        parts = sentences(
+            text, self.settings.max_sentences, self.settings.whole_words, self.settings.clause_words
+        )
         for j, sentence in enumerate(parts):
             plain = normalise(sentence)
             readings = [sentence] + ([plain] if disguised(sentence) else [])  # disguise undone

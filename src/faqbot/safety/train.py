@@ -44,7 +44,9 @@ def readings(rows: list[Row], encoder, settings: SafetySettings | None = None) -
     settings = settings or SafetySettings()
     shown, normalised, owner, whole = [], [], [], []
     for i, row in enumerate(rows):
-        parts = sentences(row.text, settings.max_sentences, settings.whole_words)
+        parts = sentences(
+            row.text, settings.max_sentences, settings.whole_words, settings.clause_words
+        )
         for j, sentence in enumerate(parts):
             plain = normalise(sentence)
             texts = [sentence] + ([plain] if disguised(sentence) else [])
