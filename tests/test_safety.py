@@ -107,6 +107,25 @@ def test_words_inside_words_and_harmless_senses_do_not_trigger(text):
     assert assess(text) == SafetyAssessment("none")
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["How do I take care of myself after a session?", "I am proud of myself",
+     "does allied do the nose spray or only iv", "good god, the waiting list",
+     "I shot myself in the foot by missing the appointment"],
+)  # fmt: skip
+def test_a_phrase_squeezing_made_is_not_read_as_the_rule(text):
+    # the rules also read letter runs squeezed ("diiie"), their patterns squeezed alike: "off
+    # myself" became "of myself", "noose" became "nose"; a plain phrase is not an elongation
+    assert assess(text).level == "none"
+
+
+@pytest.mark.parametrize(
+    "text", ["i want to dieeeee", "wanna cut myselff sooo badd", "gonna offff myself", "a nooose"]
+)
+def test_an_elongated_phrase_is_still_read_squeezed(text):
+    assert assess(text).level == "acute"
+
+
 def test_assessment_names_rule_and_normalised_fragment():
     got = assess("Honestly… I ’m gonna KiLL mys3lf")
     assert got == SafetyAssessment("acute", "acute.self_act", "kill myself")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .normalise import DATA, squeeze
+from .normalise import DATA, squeeze, tables
 
 RULE_FILES = ("rules_en.toml", "rules_intl.toml")
 _MASKED = re.compile(r"MASKED\((\w+)\)")
@@ -63,11 +63,21 @@ class RuleSet:
         for level, names, rx_plain, rx_squeezed in self.tables:
             for form in forms:
                 for text, rx in ((form, rx_plain), (squeeze(form), rx_squeezed)):
-                    found = rx.search(text)
-                    if found:
+                    for found in rx.finditer(text):
+                        if rx is rx_squeezed and _collision(found.group(), form):
+                            continue
                         name = names[int(found.lastgroup[1:])]
                         return RuleHit(level, name, found.group()[:120])
         return None
+
+
+def _collision(squeezed_match: str, form: str) -> bool:
+    """True when a match on the squeezed reading holds a common word that squeezing a pattern
+    made ("of" from "off") and the message spells the phrase out plainly: a different phrase."""
+    words = set(tables()["squeeze_collisions"]["words"])
+    if not words.intersection(squeezed_match.split()):
+        return False
+    return re.search(rf"(?<![a-z]){re.escape(squeezed_match)}(?![a-z])", form) is not None
 
 
 def _compile(patterns: list[str], squeezed: bool) -> re.Pattern[str]:
