@@ -173,7 +173,9 @@ class SafetySettings:
     # (benchmarks/safety_whole_words.py). The head's bars were set reading messages this way.
     whole_words: int = 0
     # a sentence longer than this many words is also read clause by clause (split at ";", ":",
-    # a dash or a comma; pieces under three words join the next); 0: sentences only
+    # a dash or a comma; pieces under three words join the next); 0: sentences only. Tried on
+    # leave-one-author-out (benchmarks/safety_whole_words.py --clause-words 8): acute 0.850 ->
+    # 0.838, any tier 0.957 -> 0.958 at the same bars, so off; the head's bars assume 0
     clause_words: int = 0
     remembered_vectors: int = 256  # question vectors kept so safety and retrieval encode once
     # in the chat, the visitor's earlier messages read again with each new one (0: each alone):

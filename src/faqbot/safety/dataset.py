@@ -20,9 +20,13 @@ from pathlib import Path
 # w was written to train after blind u showed risk typed beside a treatment question missed;
 # y (a practical question with a context sentence, mostly "none") after blind question sets
 # showed such sentences read alone as acute: with y training, leave-one-author-out over the
-# others read acute 0.814 -> 0.842 at the same bars (benchmarks/safety_whole_words.py --add y)
+# others read acute 0.814 -> 0.842 at the same bars (benchmarks/safety_whole_words.py --add y);
+# f (weighted to indirect acute phrasings) and z (chat-box voices, practical questions with
+# personal context) were written to train beside blind aa: added together, leave-one-author-out
+# over the others read acute 0.849 -> 0.850, any tier 0.950 -> 0.957, mention 0.954 both (z
+# alone lowered acute to 0.827, f alone 0.846 with any 0.960)
 SPLITS = {
-    "train": tuple("legacy a b d e g i j l n o p q w y dev".split()),
+    "train": tuple("legacy a b d e f g i j l n o p q w y z dev".split()),
     "held_out": ("c",),
     "blind": ("h",),
     "blind_k": ("k",),
