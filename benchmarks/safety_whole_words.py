@@ -45,7 +45,7 @@ from faqbot.settings import SafetySettings  # noqa: E402
 
 def main(whole_words: int, whole_only: bool, add: tuple[str, ...], join: tuple[str, ...] = (),
          c: float = 4.0, variants: tuple[tuple[str, ...], ...] = (),
-         clause_words: int = 0) -> None:  # fmt: skip
+         clause_words: int = 0, near_dims: tuple[int, ...] = ()) -> None:  # fmt: skip
     """One run per variant (each a tuple of authors `--add`ed beside `add`; none: `add` alone),
     sharing one encoding of every message."""
     every = load_rows(Path("tests/data"))
@@ -56,11 +56,24 @@ def main(whole_words: int, whole_only: bool, add: tuple[str, ...], join: tuple[s
         training_encoder()[0],
         SafetySettings(whole_words=whole_words, clause_words=clause_words),
     )
-    neighbours = Neighbours.of(rows, r)
     authors = np.array([rows[o].author for o in r.owner])
-    for variant in variants or ((),):
-        label = f"whole_words {whole_words}, clause_words {clause_words}"
-        _score(rows, r, neighbours, authors, label, whole_only, add + variant, join, c)
+    for dims in near_dims or (0,):
+        neighbours = Neighbours.of(rows, r) if not dims else _projected(rows, r, dims)
+        for variant in variants or ((),):
+            label = f"whole_words {whole_words}, clause_words {clause_words}, near_dims {dims}"
+            _score(rows, r, neighbours, authors, label, whole_only, add + variant, join, c)
+
+
+def _projected(rows, r, dims: int) -> Neighbours:
+    """Neighbour cosines in the first `dims` principal directions of the readings (unit vectors
+    again after the projection): a smaller product per question. The directions are fitted on
+    every reading read here (no labels), not per fold."""
+    centred = r.vectors - r.vectors.mean(axis=0)
+    directions = np.linalg.svd(centred, full_matrices=False)[2][:dims]
+    z = r.vectors @ directions.T
+    z /= np.linalg.norm(z, axis=1, keepdims=True)
+    plain = Neighbours.of(rows, r)
+    return Neighbours(z @ z.T, plain.labels, plain.authors)
 
 
 def _score(rows, r, neighbours, authors, label, whole_only, add, join, c) -> None:
@@ -108,6 +121,13 @@ if __name__ == "__main__":
     parser.add_argument("--add", nargs="*", default=[])
     parser.add_argument("--join", nargs="*", default=[])
     parser.add_argument("--clause-words", type=int, default=0, help="SafetySettings.clause_words")
+    parser.add_argument(
+        "--near-dims",
+        type=int,
+        nargs="*",
+        default=[],
+        help="neighbour cosines in this many principal directions (0: all)",
+    )
     parser.add_argument("--c", type=float, default=4.0, help="the regularisation (today: 16)")
     parser.add_argument(
         "--variants", nargs="*", default=[],
