@@ -30,6 +30,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from faqbot.safety.commands import training_encoder  # noqa: E402
 from faqbot.safety.dataset import load_rows, split  # noqa: E402
+from faqbot.safety.head import CLASSES  # noqa: E402
 from faqbot.safety.train import (  # noqa: E402
     Neighbours,
     _design,
@@ -58,6 +59,7 @@ def main(whole_words: int, whole_only: bool, add: tuple[str, ...], join: tuple[s
     )
     authors = np.array([rows[o].author for o in r.owner])
     for dims in near_dims or (0,):
+        neighbours = None  # one 17,000-square matrix at a time
         neighbours = Neighbours.of(rows, r) if not dims else _projected(rows, r, dims)
         for variant in variants or ((),):
             label = f"whole_words {whole_words}, clause_words {clause_words}, near_dims {dims}"
@@ -72,8 +74,9 @@ def _projected(rows, r, dims: int) -> Neighbours:
     directions = np.linalg.svd(centred, full_matrices=False)[2][:dims]
     z = r.vectors @ directions.T
     z /= np.linalg.norm(z, axis=1, keepdims=True)
-    plain = Neighbours.of(rows, r)
-    return Neighbours(z @ z.T, plain.labels, plain.authors)
+    labels = np.array([CLASSES.index(rows[o].level) for o in r.owner])
+    authors = np.array([rows[o].author for o in r.owner])
+    return Neighbours(z @ z.T, labels, authors)
 
 
 def _score(rows, r, neighbours, authors, label, whole_only, add, join, c) -> None:
