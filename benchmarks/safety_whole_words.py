@@ -146,4 +146,5 @@ if __name__ == "__main__":
         args.c,
         variants,
         args.clause_words,
+        tuple(args.near_dims),
     )
