@@ -71,11 +71,15 @@ class RuleSet:
         return None
 
 
+@lru_cache(maxsize=1)
+def _collision_words() -> frozenset[str]:
+    return frozenset(tables()["squeeze_collisions"]["words"])
+
+
 def _collision(squeezed_match: str, form: str) -> bool:
     """True when a match on the squeezed reading holds a common word that squeezing a pattern
     made ("of" from "off") and the message spells the phrase out plainly: a different phrase."""
-    words = set(tables()["squeeze_collisions"]["words"])
-    if not words.intersection(squeezed_match.split()):
+    if not _collision_words().intersection(squeezed_match.split()):
         return False
     return re.search(rf"(?<![a-z]){re.escape(squeezed_match)}(?![a-z])", form) is not None
 
