@@ -46,6 +46,9 @@ SPLITS = {
     # written 2026-12-01 (fourth session) beside training sets f and z, the whole range of
     # visitors; scored on arrival with the head before them (docs/safety_blind_aa_before.md)
     "blind_aa": ("aa",),
+    # written 2026-12-01 (fifth session) beside training sets ac and ad, the whole range of
+    # visitors; scored on arrival with the head before them (docs/safety_blind_ab_before.md)
+    "blind_ab": ("ab",),
 }
 
 
