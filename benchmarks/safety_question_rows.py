@@ -34,8 +34,8 @@ def main() -> None:
                 level = "acute" if d["id"] in ACUTE else level
             else:
                 found = rules.assess(d["question"]).level
-                level = ("acute" if d["id"] in ACUTE else
-                         "mention" if found != "none" or d["id"] in MENTION else "none")  # fmt: skip
+                mention = found != "none" or d["id"] in MENTION
+                level = "acute" if d["id"] in ACUTE else "mention" if mention else "none"
                 category = "clinical_question"
                 if found != "none":
                     print(f"{author} {d['id']} -> mention ({found}): {d['question']}")

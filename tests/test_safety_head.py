@@ -148,9 +148,10 @@ def test_training_neighbours_never_include_the_messages_own_author():
 
 def test_held_out_and_blind_authors_never_train():
     train = split(load_rows(DATA), "train")
-    assert {r.author for r in train}.isdisjoint({"c", "h", "k", "m", "r", "s", "t", "u", "x"})
+    kept_out = {"c", "h", "k", "m", "r", "s", "t", "u", "x", "aa", "ab", "ac", "ad"}
+    assert {r.author for r in train}.isdisjoint(kept_out)
     for part in ("held_out", "blind", "blind_k", "blind_m", "blind_r", "blind_s", "blind_t",
-                 "blind_u", "blind_x"):  # fmt: skip
+                 "blind_u", "blind_x", "blind_aa", "blind_ab", "blind_ac", "blind_ad"):  # fmt: skip
         texts = {r.text for r in split(load_rows(DATA), part)}
         assert texts and texts.isdisjoint({r.text for r in train}), part
 
@@ -223,3 +224,58 @@ def test_the_character_features_are_l2_normalised_rows_as_sklearn_makes_them():
         .toarray()
     )
     assert np.allclose(ours, theirs)
+
+
+def test_the_sentences_of_none_messages_train_the_sentence_head_at_a_lower_weight(fake_encoder):
+    from faqbot.safety.train import (
+        SENTENCE_NONE_WEIGHT,
+        _sentence_trainable,
+        _sentence_weights,
+    )
+
+    rows = [Row("I have the pills saved. How soon does it work?", "acute", "plan_means", "en", "a"),
+            Row("I have a plan. Can I fly on Friday?", "none", "clinical_logistics", "en", "b"),
+            Row("How soon does it work?", "none", "clinical_logistics", "en", "c")]  # fmt: skip
+    r = readings(rows, fake_encoder, SafetySettings(whole_words=0))
+    whole_head = _trainable(rows, r, whole_only=True)
+    sentence_head = _sentence_trainable(rows, r, whole_only=True)
+    assert (whole_head <= sentence_head).all()  # everything the whole head reads, and more
+    extra = [r.shown[i] for i in np.flatnonzero(sentence_head & ~whole_head)]
+    assert extra == ["I have a plan.", "Can I fly on Friday?"]  # an acute message's: never
+    weights = _sentence_weights(r)
+    assert weights[r.whole].tolist() == [1.0] * int(r.whole.sum())
+    assert set(weights[~r.whole].tolist()) == {SENTENCE_NONE_WEIGHT} and SENTENCE_NONE_WEIGHT < 1
+
+
+def _constant_head(dim: int, intercept: list[float], neighbours: int, **kw):
+    from faqbot.safety.head import CLASSES, NEIGHBOUR_NAMES, Head
+
+    memory = np.eye(neighbours, dim, dtype=np.float32)
+    return Head(np.zeros((3, dim), np.float32), np.zeros((3, N_HASH), np.float32),
+                np.array(intercept, np.float32), 0.5, 0.5, "fake-encoder@1", "x",
+                neighbours=memory, neighbour_labels=np.arange(neighbours) % len(CLASSES),
+                neighbour_coef=np.zeros((3, len(NEIGHBOUR_NAMES)), np.float32), **kw)  # fmt: skip
+
+
+def test_a_sentence_of_a_longer_message_is_read_by_the_sentence_head(tmp_path, fake_encoder):
+    from faqbot.safety.detector import SafetyDetector
+
+    # the whole head reads everything as "none", its sentence head everything as acute: only
+    # a message of several sentences can be read acute, and by the sentence head
+    sentence = _constant_head(fake_encoder.dimension, [0, 0, 5], 3)
+    head = _constant_head(fake_encoder.dimension, [5, 0, 0], 2, sentence_head=sentence)
+    head.save(tmp_path / "head.npz")
+    again = load_head(tmp_path / "head.npz")
+    assert again.sentence_head is not None and len(again.sentence_head.neighbours) == 3
+    assert np.array_equal(again.sentence_head.neighbours[:2], again.neighbours)
+    for h in (head, again):
+        detector = SafetyDetector(fake_encoder, h)
+        assert detector.assess("How fast does it work?").level == "none"
+        two = detector.assess("How fast does it work? Can I drive after?")
+        assert (two.level, two.rule) == ("acute", "model")
+        assert two.matched in ("How fast does it work?", "Can I drive after?")
+    # a sentence head that does not remember the whole head's messages first is refused
+    other = _constant_head(fake_encoder.dimension, [0, 0, 5], 3)
+    swapped = replace(other, neighbours=other.neighbours[::-1].copy())
+    with pytest.raises(ValueError, match="whole head's messages first"):
+        replace(head, sentence_head=swapped).save(tmp_path / "bad.npz")

@@ -49,6 +49,13 @@ SPLITS = {
     # written 2026-12-01 (fifth session) beside training sets ac and ad, the whole range of
     # visitors; scored on arrival with the head before them (docs/safety_blind_ab_before.md)
     "blind_ab": ("ab",),
+    # written to train beside blind ab (ac: long posts, hopelessness, screening wording, past
+    # attempt and third person now; ad: half in es/pt/fr/de/it, the rest older, formal and
+    # clinicians' voices), but on leave-one-author-out over the training authors neither helped
+    # (model alone, acute 0.851 -> 0.851 with ac, 0.834 with ad, 0.848 with both; rules and
+    # model together unchanged with ac): kept out, two more sets never trained on
+    "blind_ac": ("ac",),
+    "blind_ad": ("ad",),
 }
 
 

@@ -128,9 +128,22 @@ class SafetyDetector:
         if not shown:
             return SafetyAssessment("none")
         vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
-        probs = self.head.probabilities(vectors, normalised)
+        probs = _probabilities(self.head, vectors, normalised, whole)
         levels = self.head.levels(probs, whole)
         worst = max(range(len(levels)), key=lambda i: (LEVELS.index(levels[i]), probs[i][2]))
         return SafetyAssessment(
             levels[worst], "model", shown[worst][:120], round(float(probs[worst][2]), 4)
         )
+
+
+def _probabilities(head: Head, vectors: np.ndarray, normalised: list[str], whole: list[bool]):
+    """Class probabilities of each reading, by the weights that read it (Head.reading): the
+    whole message by the head, one sentence of a longer message by its sentence head."""
+    probs = np.empty((len(vectors), 3))
+    for kind in (True, False):
+        rows = [i for i, w in enumerate(whole) if w == kind]
+        if rows:
+            probs[rows] = head.reading(kind).probabilities(
+                vectors[rows], [normalised[i] for i in rows]
+            )
+    return probs

@@ -111,6 +111,9 @@ class Head:
     # the bars for one sentence of a longer message, read alone (None: the whole message's)
     sentence_acute_threshold: float | None = None
     sentence_any_threshold: float | None = None
+    # the weights that read one sentence of a longer message (None: these weights): fitted also
+    # to the sentences of "none" messages, so it remembers those too (train.py)
+    sentence_head: Head | None = None
     uses_characters: bool = field(init=False, repr=False, compare=False)
     _char_weights: np.ndarray = field(init=False, repr=False, compare=False)
     _neighbours: np.ndarray = field(init=False, repr=False, compare=False)
@@ -162,6 +165,10 @@ class Head:
         out[:, 4] = out[:, 0] - out[:, 1]
         return out
 
+    def reading(self, whole: bool) -> Head:
+        """The weights that read a whole message (this head) or one sentence of a longer one."""
+        return self if whole or self.sentence_head is None else self.sentence_head
+
     def levels(self, probabilities: np.ndarray, whole: list[bool] | None = None) -> list[str]:
         """The level each row of probabilities gives under the calibrated thresholds; `whole`:
         per row, whether it read a whole message or one sentence of a longer one (None: all
@@ -181,9 +188,27 @@ class Head:
         return out
 
     def save(self, path: Path = HEAD_PATH) -> None:
+        np.savez_compressed(path, **self._arrays(), **self._sentence_arrays())
+
+    def _sentence_arrays(self) -> dict:
+        """The sentence head's weights under "sentence_" names; of its remembered messages only
+        those after the whole head's (it remembers those first, the same rows)."""
+        s = self.sentence_head
+        if s is None:
+            return {}
+        n = 0 if self.neighbours is None else len(self.neighbours)
+        if s.neighbours is not None and n and not np.array_equal(s.neighbours[:n], self.neighbours):
+            raise ValueError("the sentence head must remember the whole head's messages first")
+        out = {f"sentence_{k}": v for k, v in s._arrays().items()
+               if k not in ("thresholds", "model_id", "data_hash")}  # fmt: skip
+        if "sentence_neighbours" in out:
+            out["sentence_neighbours"] = out["sentence_neighbours"][n:]
+            out["sentence_neighbour_labels"] = out["sentence_neighbour_labels"][n:]
+        return out
+
+    def _arrays(self) -> dict:
         nz = np.flatnonzero(self.char_coef.any(axis=0))
-        np.savez_compressed(
-            path,
+        return dict(
             emb_coef=self.emb_coef.astype(np.float32),
             char_idx=nz.astype(np.int32),
             char_val=self.char_coef[:, nz].astype(np.float32),
@@ -210,6 +235,27 @@ def _at(values: list[float], i: int) -> float | None:
     return values[i] if len(values) > i else None  # a head saved before sentence bars: None
 
 
+def _sentence(z, bars: list[float]) -> Head | None:
+    """The sentence head saved beside the whole head (None in a file without one)."""
+    if "sentence_emb_coef" not in z.files:
+        return None
+    char = np.zeros((len(CLASSES), N_HASH), dtype=np.float32)
+    char[:, z["sentence_char_idx"]] = z["sentence_char_val"]
+    near = {}
+    if "sentence_neighbour_coef" in z.files:
+        near = {
+            "neighbours": np.concatenate([z["neighbours"], z["sentence_neighbours"]]),
+            "neighbour_labels": np.concatenate(
+                [z["neighbour_labels"], z["sentence_neighbour_labels"]]
+            ),
+            "neighbour_coef": z["sentence_neighbour_coef"],
+        }
+    return Head(
+        z["sentence_emb_coef"], char, z["sentence_intercept"], bars[0], bars[1],
+        str(z["model_id"]), str(z["data_hash"]), **near,
+    )  # fmt: skip
+
+
 def load_head(path: Path | str = HEAD_PATH) -> Head:
     """The saved classifier.
 
@@ -232,7 +278,7 @@ def _load(path: str) -> Head:
             return Head(
                 z["emb_coef"], char, z["intercept"], bars[0], bars[1], str(z["model_id"]),
                 str(z["data_hash"]), **near, sentence_acute_threshold=_at(bars, 2),
-                sentence_any_threshold=_at(bars, 3),
+                sentence_any_threshold=_at(bars, 3), sentence_head=_sentence(z, bars),
             )  # fmt: skip
     except (OSError, KeyError, ValueError) as exc:
         raise ValueError(
