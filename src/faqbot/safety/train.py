@@ -250,12 +250,7 @@ def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dic
         probs = _out_of_fold_probs(rows, r, c, w, neighbours, nw, FIT_WHOLE_ONLY)
         scores = _row_scores(probs, r.owner, len(rows), r.whole)
         bars = thresholds(rows, scores)
-        levels = _levels(scores, bars)
-        acute = [lv for row, lv in zip(rows, levels, strict=True) if row.level == "acute"]
-        key = (
-            np.mean([lv == "acute" for lv in acute]),
-            np.mean([lv != "none" for lv in acute]),
-        )
+        key = _rate(rows, _levels(scores, bars), "acute")
         log(
             f"C={c} char_weight={w} neighbour_weight={nw}: cross-validated acute->acute "
             f"{key[0]:.3f}, any {key[1]:.3f}"
@@ -268,8 +263,9 @@ def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dic
     probs = np.where(r.whole[:, None], probs, sentence_probs)
     scores = _row_scores(probs, r.owner, len(rows), r.whole)
     bars = thresholds(rows, scores)
-    log(f"with the sentence head: cross-validated acute->acute "
-        f"{_rate(rows, _levels(scores, bars), 'acute')[0]:.3f}")  # fmt: skip
+    levels = _levels(scores, bars)
+    acute, any_tier = _rate(rows, levels, "acute")
+    log(f"with the sentence head: cross-validated acute->acute {acute:.3f}, any {any_tier:.3f}")
     trainable = _trainable(rows, r, FIT_WHOLE_ONLY)
     extra = _sentence_trainable(rows, r, FIT_WHOLE_ONLY) & ~trainable
     weights = _sentence_weights(r)
@@ -279,7 +275,6 @@ def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dic
         acute_threshold=bars[0], any_threshold=bars[1], sentence_acute_threshold=bars[2],
         sentence_any_threshold=bars[3], sentence_head=sentence,
     )  # fmt: skip
-    levels = _levels(scores, bars)
     report = {"C": c, "char_weight": w, "neighbour_weight": nw, "acute_threshold": bars[0],
               "any_threshold": bars[1], "sentence_acute_threshold": bars[2],
               "sentence_any_threshold": bars[3],
