@@ -56,6 +56,10 @@ SPLITS = {
     # model together unchanged with ac): kept out, two more sets never trained on
     "blind_ac": ("ac",),
     "blind_ad": ("ad",),
+    # written 2026-12-01 (sixth session), the whole range of visitors, leaning on understated
+    # risk, risk inside a practical question, fragments, formal writers and carers; scored on
+    # arrival with the head of the day (docs/safety_blind_ae_before.md)
+    "blind_ae": ("ae",),
 }
 
 
