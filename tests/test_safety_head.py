@@ -41,6 +41,7 @@ def test_reading_a_message_allocates_for_its_n_grams_not_a_copy_of_the_weights()
     assert head.uses_characters
     texts = ["can i drive home after a session"]
     vectors = np.ones((1, head.emb_coef.shape[1]), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors)  # a unit vector, as the encoder gives
     head.probabilities(vectors, texts)  # imports and first-call set-up outside the count
     tracemalloc.start()
     try:
@@ -193,16 +194,18 @@ def test_a_loaded_bot_keeps_numpys_blas_on_one_thread(real_bot):
 
 
 def test_the_heads_grouped_neighbours_give_the_same_features_as_the_plain_computation():
-    from faqbot.safety.head import load_head, neighbour_features
+    from faqbot.safety.head import FAISS_MAX_ROWS, load_head, neighbour_features
 
     head = load_head()
     rng = np.random.default_rng(0)
-    vectors = rng.normal(size=(4, head.emb_coef.shape[1])).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     plain = np.asarray(head.neighbours, dtype=np.float32)
-    expected = neighbour_features(vectors @ plain.T, head.neighbour_labels)
-    got = head._near(vectors @ head._neighbours.T)
-    assert np.allclose(got, expected, atol=1e-6)
+    # a few rows search the float16 FAISS indexes, more take the BLAS product: both as plain
+    for rows in (1, FAISS_MAX_ROWS, FAISS_MAX_ROWS + 1, 40):
+        vectors = rng.normal(size=(rows, head.emb_coef.shape[1])).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        expected = neighbour_features(vectors @ plain.T, head.neighbour_labels)
+        got = head._near(head._closest(vectors))
+        assert np.allclose(got, expected, atol=1e-6), rows
 
 
 def test_the_character_features_are_l2_normalised_rows_as_sklearn_makes_them():
