@@ -123,6 +123,16 @@ def test_closeness_to_answered_and_unanswered_training_questions():
     assert lonely.closeness(unit(1, 0, 0), leave_out="a") == pytest.approx([-1.0, -1.0, 0.0])
 
 
+def test_the_remembered_similarities_are_the_questions_own(memory):
+    # similarities are remembered for the last question: a new question must not read them
+    assert memory.similarities(unit(1, 0, 0)) == pytest.approx([1.0, 0.8, 0.0])
+    # (0, 1, 0): cosine 0.6 with q1, 0 with q0 and q2; no unanswered question: -1
+    assert memory.closeness(unit(0, 1, 0)) == pytest.approx([0.6, -1.0, 1.6])
+    assert memory.similarities(unit(0, 0, 1)) == pytest.approx([0.0, 0.0, 1.0])
+    assert memory.similarities(unit(0, 0, 1), leave_out="a") == pytest.approx([-1.0, 0.0, -1.0])
+    assert memory.similarities(unit(0, 0, 1)) == pytest.approx([0.0, 0.0, 1.0])
+
+
 def test_the_saved_memory_holds_the_near_domain_training_questions():
     from faqbot.answer.train import coverage_rows
 
