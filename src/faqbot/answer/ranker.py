@@ -7,14 +7,14 @@ A passage ranks by its best sentence; the best sentence is the one the reply bol
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from ..retrieval import Candidate, Candidates
-from .features import NAMES, CorpusStats, features
+from .features import NAMES, CorpusStats, feature_matrix
 from .memory import QuestionMemory
 
 RANKER_PATH = Path(__file__).resolve().parent.parent / "data" / "answer_ranker.json"
@@ -96,12 +96,16 @@ def rank(candidates: Candidates, ranker: SentenceRanker, stats: CorpusStats,
         return []
     texts = [sentence_texts(c) for c in items]
     vectors = [c.sentence_vectors for c in items]
-    matrices = features(candidates, texts, vectors, stats, documents, ranker.memory, leave_out)
+    matrix, ends = feature_matrix(candidates, texts, vectors, stats, documents, ranker.memory,
+                                  leave_out)  # fmt: skip
     # one prediction for every sentence: LightGBM's per-call set-up costs more than the trees
-    probabilities = ranker.probability(np.vstack(matrices))
-    ends = np.cumsum([len(m) for m in matrices])
+    probabilities = ranker.probability(matrix)
+    starts = np.concatenate([[0], ends[:-1]])
+    best = np.maximum.reduceat(probabilities, starts)
+    # a Candidate made directly: dataclasses.replace checks its fields each time (~0.05 ms)
     scored = [
-        replace(c, sentence_scores=p)
-        for c, p in zip(items, np.split(probabilities, ends[:-1]), strict=True)
+        Candidate(c.passage, probabilities[a:b], c.cosine, c.vector, c.sentence_vectors)
+        for c, a, b in zip(items, starts, ends, strict=True)
     ]
-    return sorted(scored, key=lambda c: -float(c.sentence_scores.max()))
+    order = sorted(range(len(scored)), key=lambda i: -float(best[i]))
+    return [scored[i] for i in order]
