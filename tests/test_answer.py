@@ -175,3 +175,27 @@ def test_uncovered_names_nothing_unless_flagged_then_rare_words_and_terms_the_qu
     assert uncovered(asked, [cand], [cand], never, 3.0) == ()
     # flagged: every term no quoted passage holds, rarest first in general English
     assert uncovered(asked, [cand], [cand], always, 3.0) == ("TMS", "Canada", "legal")
+
+
+def test_the_feature_matrix_gives_each_candidate_the_rows_it_gets_alone(tiny_bot):
+    # all candidates' columns are filled at once: each candidate's rows must be those it gets
+    # when it is the only candidate (no column is worked out across candidates)
+    from faqbot.answer.features import NAMES, feature_matrix, features
+    from faqbot.answer.ranker import sentence_texts
+
+    candidates = tiny_bot.candidates("how much does a drive by car cost?")
+    items = candidates.items
+    assert len(items) == 5 and sum(len(c.sentence_scores) > 1 for c in items) >= 1
+
+    def matrix(cands):
+        texts = [sentence_texts(c) for c in cands.items]
+        vectors = [c.sentence_vectors for c in cands.items]
+        args = (cands, texts, vectors, tiny_bot.stats, tiny_bot._texts, tiny_bot.ranker.memory)
+        return feature_matrix(*args), features(*args)
+
+    (together, ends), split = matrix(candidates)
+    assert together.shape == (sum(len(c.sentence_scores) for c in items), len(NAMES))
+    assert ends.tolist() == np.cumsum([len(c.sentence_scores) for c in items]).tolist()
+    alone = [matrix(replace(candidates, items=(c,)))[0][0] for c in items]
+    assert np.array_equal(together, np.vstack(alone))
+    assert all(np.array_equal(a, b) for a, b in zip(split, alone, strict=True))
