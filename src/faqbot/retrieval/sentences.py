@@ -24,9 +24,12 @@ class SentenceScores:
         """The units of `rows`, passage after passage: scores, vectors, where passages start."""
         rows = np.asarray(rows, dtype=np.int64)
         starts, ends = self._offset[rows], self._offset[rows + 1]
-        take = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+        sizes = ends - starts
+        bounds = np.concatenate([[0], np.cumsum(sizes)])
+        # each passage's unit numbers, start to end, in one go (an arange per passage: ~0.05 ms)
+        take = np.arange(bounds[-1]) + np.repeat(starts - bounds[:-1], sizes)
         vectors = np.asarray(self.units[take], dtype=np.float32)
-        return vectors @ query, vectors, np.concatenate([[0], np.cumsum(ends - starts)])
+        return vectors @ query, vectors, bounds
 
     def per_passage(self, rows, query: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """(cosine with the query, vectors) of the sentences / list items of each passage."""
