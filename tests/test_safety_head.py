@@ -194,7 +194,7 @@ def test_a_loaded_bot_keeps_numpys_blas_on_one_thread(real_bot):
 
 
 def test_the_heads_grouped_neighbours_give_the_same_features_as_the_plain_computation():
-    from faqbot.safety.head import FAISS_MAX_ROWS, load_head, neighbour_features
+    from faqbot.safety.head import FAISS_MAX_ROWS, load_head, neighbour_features, with_margins
 
     head = load_head()
     rng = np.random.default_rng(0)
@@ -204,7 +204,7 @@ def test_the_heads_grouped_neighbours_give_the_same_features_as_the_plain_comput
         vectors = rng.normal(size=(rows, head.emb_coef.shape[1])).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         expected = neighbour_features(vectors @ plain.T, head.neighbour_labels)
-        got = head._near(head._closest(vectors))
+        got = with_margins(head._closest(vectors))
         assert np.allclose(got, expected, atol=1e-6), rows
 
 
