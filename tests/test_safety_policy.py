@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from faqbot.safety import SafetyAssessment, safety_text
+from faqbot.safety import SafetyAssessment, load_crisis_text, safety_text
 from faqbot.safety_policy import apply_policy, apply_search_policy
 from faqbot.types import Chunk, Passage, Quote, Reply, Span
 
@@ -33,6 +33,22 @@ def test_acute_withholds_dose_and_method_quotes_renumbers_and_adds_no_clutter():
     assert reply.safety_text == safety_text("acute")
 
 
+def test_acute_with_no_quote_left_says_questions_can_wait():
+    reply = apply_policy(_reply(TEXTS[0]), SafetyAssessment("acute", "rule", "kill myself"))
+    assert reply.quotes == () and reply.message == load_crisis_text().later
+    assert reply.message.startswith("Whenever you're ready")
+    # with a quote left, no such line; below acute, never
+    kept = apply_policy(_reply(*TEXTS[:2]), SafetyAssessment("acute", "rule", "kill myself"))
+    assert kept.quotes and kept.message == ""
+    assert apply_policy(_reply(TEXTS[0]), SafetyAssessment("mention")).message == ""
+
+
+def test_crisis_text_without_the_later_line_still_loads(tmp_path):
+    path = tmp_path / "crisis.toml"
+    path.write_text('[acute]\nmessage = "Call 988."\n[mention]\nline = "988."\n')
+    assert load_crisis_text(path).later == ""
+
+
 def test_no_crisis_keeps_every_quote_and_adds_no_text():
     reply = apply_policy(_reply(*TEXTS[:2]), SafetyAssessment("none"))
     assert [q.number for q in reply.quotes] == [1, 2] and reply.notes == ()
@@ -57,10 +73,15 @@ def test_search_results_carry_the_query_assessment_and_acute_drops_methods():
     passages = [q.passage for q in _reply(*TEXTS).quotes]
     found = apply_search_policy(passages, SafetyAssessment("acute", "rule", "kill myself"))
     assert [p.text for p in found] == [TEXTS[1], TEXTS[2]] and len(found) == 2
+    # staff see the gap in the ranks explained
+    assert found.notes == (
+        "1 passage left out: the query reads as a crisis, and they give a dose, a route, a "
+        "method or a phone number.",
+    )
     assert (found.crisis_level, found.crisis_rule) == ("acute", "rule")
     assert found.safety_text == safety_text("acute")
     calm = apply_search_policy(passages[:2], SafetyAssessment("none"))
-    assert (len(calm), calm.crisis_level, calm.safety_text) == (2, "none", "")
+    assert (len(calm), calm.crisis_level, calm.safety_text, calm.notes) == (2, "none", "", ())
     # a passage about suicide brings the resources line, as in a reply
     assert apply_search_policy(passages, SafetyAssessment("none")).safety_text == safety_text(
         "mention"

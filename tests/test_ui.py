@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import gradio as gr
 import pytest
@@ -70,6 +71,24 @@ def test_acute_safety_text_comes_first_in_a_banner():
     md = chat_markdown(_evil_reply("acute", "Call or text **988**."), {"evil": EVIL_DOC})
     assert md.startswith('<div class="crisis-banner" role="alert">\n\nCall or text **988**.')
     assert md.index("988") < md.index("> ")
+
+
+def test_under_a_banner_for_the_visitors_own_message_the_quotes_wait_behind_one_click():
+    now = replace(_evil_reply("acute", "Call or text **988**."), crisis_rule="acute.self_act")
+    md = chat_markdown(now, {"evil": EVIL_DOC})
+    banner_end = md.index("</div>")
+    opened = md.index('<details class="after-crisis"><summary>')
+    assert banner_end < opened < md.index("> ") < md.index("</details>\n\n_General")
+    # acute only with the earlier messages: the visitor is asking again, quotes stay open
+    later = replace(now, crisis_rule="conversation:acute.self_act")
+    assert "after-crisis" not in chat_markdown(later, {"evil": EVIL_DOC})
+    # a message with crisis language below acute: the resources line before the quotes
+    mention = replace(_evil_reply("mention", "Call or text 988."), crisis_rule="model")
+    md = chat_markdown(mention, {"evil": EVIL_DOC})
+    assert md.startswith("Call or text 988.") and md.index("988") < md.index("> ")
+    # the line a quote about suicide brings, with no crisis language: after the quotes
+    calm = chat_markdown(_evil_reply("none", "Call or text 988."), {"evil": EVIL_DOC})
+    assert calm.index("> ") < calm.index("Call or text 988.")
 
 
 def test_visitors_own_message_is_escaped():

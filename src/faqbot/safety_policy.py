@@ -8,6 +8,7 @@ from dataclasses import replace
 from .safety import (
     SafetyAssessment,
     describes_dose_or_method,
+    load_crisis_text,
     passage_mentions_suicide,
     retired_number_note,
     safety_text,
@@ -20,9 +21,10 @@ def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
 
     An acute reply keeps no quote that gives a dose, a route or a phone number, and nothing
     that competes with the crisis message: no topic suggestions, follow-ups or notes about what
-    was left out. A reply with no crisis language still gets the resources line when one of its
-    quotes discusses suicide or self-harm; a quote with a retired crisis number brings a note
-    with the current one (the quote itself is never changed).
+    was left out; when no quote is left, a line says questions can wait. A reply with no crisis
+    language still gets the resources line when one of its quotes discusses suicide or
+    self-harm; a quote with a retired crisis number brings a note with the current one (the
+    quote itself is never changed).
     """
     quotes, notes = reply.quotes, reply.notes
     extra = {}
@@ -33,6 +35,9 @@ def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
         extra = {"suggestions": (), "followups": (), "uncovered": ()}
         # only "too long" stays: it says why there is no answer
         notes = notes if reply.abstention is Abstention.TOO_LONG else ()
+        if not quotes and not reply.message and reply.abstention is not Abstention.TOO_LONG:
+            # no article text is left to show: say that questions can wait (data/crisis.toml)
+            extra["message"] = load_crisis_text().later
     notes += _retired_notes(q.text for q in quotes)
     level = assessment.level
     if level == "none" and any(passage_mentions_suicide(q.text) for q in quotes):
@@ -53,9 +58,16 @@ def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
 
 def apply_search_policy(passages: list[Passage], assessment: SafetyAssessment) -> SearchResult:
     """Search results carry the query's safety assessment, as replies do: an acute query gets
-    the crisis message and no passage that gives a dose, a route or a phone number."""
+    the crisis message and no passage that gives a dose, a route or a phone number, and a note
+    says how many were left out (staff would otherwise see gaps in the ranks)."""
+    notes: tuple[str, ...] = ()
     if assessment.level == "acute":
-        passages = [p for p in passages if not describes_dose_or_method(p.text)]
+        kept = [p for p in passages if not describes_dose_or_method(p.text)]
+        if len(kept) < len(passages):  # staff see that passages were held back, and why
+            n = len(passages) - len(kept)
+            notes = (f"{n} passage{'s' if n > 1 else ''} left out: the query reads as a crisis, "
+                     "and they give a dose, a route, a method or a phone number.",)  # fmt: skip
+        passages = kept
     level = assessment.level
     if level == "none" and any(passage_mentions_suicide(p.text) for p in passages):
         level = "mention"
@@ -64,7 +76,7 @@ def apply_search_policy(passages: list[Passage], assessment: SafetyAssessment) -
         crisis_level=assessment.level,
         crisis_rule=assessment.rule,
         safety_text=safety_text(level),
-        notes=_retired_notes(p.text for p in passages),
+        notes=notes + _retired_notes(p.text for p in passages),
     )
 
 

@@ -133,13 +133,22 @@ class Reply:
     facts: tuple[Fact, ...] = ()  # answers from the articles' front matter, shown first
     taught: str = ""  # the staff-taught question it was answered from (corpus/curated.yaml)
     # "question", or small talk ("greeting", "thanks", "contact") answered with `message`: the
-    # bot's own fixed wording from data/clinic.toml, never a quote
+    # bot's own fixed wording from data/clinic.toml, never a quote (under a crisis message with
+    # no quote left, `message` is the line that questions can wait, from data/crisis.toml)
     intent: str = "question"
     message: str = ""
 
     @property
     def abstained(self) -> bool:
         return self.abstention is not None
+
+    @property
+    def crisis_now(self) -> bool:
+        """The visitor's own message reads as acute, not only read together with their earlier
+        messages (whose rule the safety layer prefixes "conversation:")."""
+        return self.crisis_level == "acute" and not (self.crisis_rule or "").startswith(
+            "conversation:"
+        )
 
     @property
     def passages(self) -> list[Passage]:

@@ -10,6 +10,13 @@ from .markdown import escape_markdown, reply_markdown
 
 TOPICS_HINT = "Questions our articles do answer are below: tap one to ask it."
 CRISIS_BANNER = '<div class="crisis-banner" role="alert">\n\n{text}\n\n</div>'
+# under a crisis banner for the visitor's own message, the quotes wait behind one click: a
+# passage about how fast ketamine works reads as a brush-off to someone at risk, while a
+# worried relative who asked a real question can still open it
+AFTER_CRISIS = "What the clinic's articles say about your question"
+AFTER_CRISIS_BLOCK = (
+    '<details class="after-crisis"><summary>{summary}</summary>\n\n{body}\n\n</details>'
+)
 
 
 def user_markdown(question: str) -> str:
@@ -19,6 +26,7 @@ def user_markdown(question: str) -> str:
 
 def chat_markdown(reply: Reply, documents: dict[str, Document]) -> str:
     """One chat turn: crisis banner first (acute), the quotes, the sources one click away.
+    When the visitor's own message is acute, the quotes sit collapsed under the banner.
 
     Suggested topics and follow-ups are left out here; the chat shows them as buttons.
     """
@@ -28,17 +36,28 @@ def chat_markdown(reply: Reply, documents: dict[str, Document]) -> str:
     if reply.abstention is Abstention.TOO_LONG:
         parts = [f"_{escape_markdown(n)}_" for n in reply.notes]
         if reply.safety_text and not acute:
-            parts.append(reply.safety_text)
+            parts.insert(0, reply.safety_text)
         body = "\n\n".join(parts)
     else:
         body = reply_markdown(shown)
         if reply.abstained and reply.suggestions:
             body = _before_disclaimer(body, reply, TOPICS_HINT)
-    if acute:
-        body = CRISIS_BANNER.format(text=reply.safety_text) + "\n\n" + body
     if reply.quotes:
         body = _before_disclaimer(body, reply, sources_html(reply, documents))
+    if acute and reply.crisis_now:
+        body = _after_crisis(body, reply)
+    if acute:
+        body = CRISIS_BANNER.format(text=reply.safety_text) + "\n\n" + body
     return body
+
+
+def _after_crisis(body: str, reply: Reply) -> str:
+    """The reply under the banner for an acute message, its quotes collapsed."""
+    disclaimer = f"_{reply.disclaimer}_"
+    if not reply.quotes or not body.endswith(disclaimer):
+        return body
+    inner = AFTER_CRISIS_BLOCK.format(summary=AFTER_CRISIS, body=body[: -len(disclaimer)].rstrip())
+    return f"{inner}\n\n{disclaimer}"
 
 
 def _before_disclaimer(body: str, reply: Reply, text: str) -> str:

@@ -73,16 +73,20 @@ def reply_text(reply: Reply) -> str:
 
 
 def reply_markdown(reply: Reply, html_escape: bool = True) -> str:
-    """The whole reply: crisis text first when acute, caveats, quotes, sources, disclaimer."""
+    """The whole reply: crisis text first when the visitor's message has crisis language (the
+    resources line too: on a phone, a line below the sources is off screen), caveats, quotes,
+    sources, then the resources line when only a quote brought it, and the disclaimer."""
 
     def esc(text: str) -> str:
         return escape_markdown(text, html_escape)
 
     parts: list[str] = []
-    if reply.crisis_level == "acute" and reply.safety_text:
+    first = reply.crisis_level in ("acute", "mention")
+    if first and reply.safety_text:
         parts.append(reply.safety_text)
     acute = reply.crisis_level == "acute"
-    if reply.message:  # small talk: the clinic's own words (data/clinic.toml), never a quote
+    if reply.message:  # the bot's own fixed words, never a quote: small talk (data/clinic.toml)
+        # or, under a crisis message with no quote left, that questions can wait (crisis.toml)
         parts.append(reply.message)
     if reply.abstained and acute:
         pass  # "not in our articles" and topic lists read as a brush-off under a crisis message
@@ -103,7 +107,7 @@ def reply_markdown(reply: Reply, html_escape: bool = True) -> str:
         parts.append("**Sources**\n" + "\n".join(sources))
     else:
         parts += notes
-    if reply.safety_text and reply.crisis_level != "acute":
+    if reply.safety_text and not first:
         parts.append(reply.safety_text)
     if reply.followups and not acute:
         parts.append(

@@ -22,6 +22,9 @@ class CrisisText:
     acute_message: str  # Markdown, resources first
     resources_line: str  # one short line for "mention"
     source: str  # the file it came from
+    # under the acute message when the visitor's own message is acute and no quote is shown
+    # ("" when the file has none)
+    later: str = ""
 
 
 def load_crisis_text(path: Path | str | None = None) -> CrisisText:
@@ -40,7 +43,14 @@ def _load(source: str) -> CrisisText:
         acute_message=required_text(data, "acute", "message", source, WHAT, DEFAULT_CRISIS_PATH),
         resources_line=required_text(data, "mention", "line", source, WHAT, DEFAULT_CRISIS_PATH),
         source=source,
+        later=_optional(data, "acute", "later"),
     )
+
+
+def _optional(data: dict, table: str, key: str) -> str:
+    section = data.get(table)
+    value = section.get(key) if isinstance(section, dict) else None
+    return value.strip() if isinstance(value, str) else ""
 
 
 def safety_text(level: Level, crisis: CrisisText | None = None) -> str:

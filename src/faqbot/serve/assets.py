@@ -14,7 +14,8 @@ CSS = """
   display: none; }
 details.sources { border-top: 1px solid var(--border-color-primary); margin-top: 0.6em;
   padding-top: 0.4em; }
-details.sources summary { cursor: pointer; font-weight: 600; }
+details.sources summary, details.after-crisis > summary { cursor: pointer; font-weight: 600; }
+details.after-crisis { margin-top: 0.6em; }
 mark { background: #fde68a; color: inherit; padding: 0 1px; }
 .article-view { max-height: 60vh; overflow-y: auto; line-height: 1.5; }
 .disclaimer { font-size: 0.9em; opacity: 0.85; }
