@@ -1,4 +1,5 @@
-"""The `faqbot` command: build, search, ask, eval. Errors go to stderr with exit code 1."""
+"""The `faqbot` command: build, search, ask, eval. Errors go to stderr with exit code 1; a reader
+that stops early (`| head`) ends it quietly."""
 
 from __future__ import annotations
 
@@ -155,34 +156,49 @@ def cmd_metadata_train(argv: list[str]) -> int:
 COMMANDS = {"build": cmd_build, "search": cmd_search, "ask": cmd_ask}
 
 
+def _run(argv: list[str]) -> int:
+    if argv[:1] == ["eval"]:
+        return cmd_eval(argv[1:])
+    if argv[:1] == ["answer-train"]:
+        return cmd_answer_train(argv[1:])
+    if argv[:1] == ["metadata-train"]:
+        return cmd_metadata_train(argv[1:])
+    if argv[:1] in (["safety-train"], ["safety-eval"]):
+        from .safety.commands import main as safety_main
+
+        return safety_main(argv)
+    if argv[:1] == ["intent-train"]:
+        from .intent.commands import main as intent_main
+
+        return intent_main(argv)
+    args = _parser().parse_args(argv)
+    return COMMANDS[args.command](args)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
-        if argv[:1] == ["eval"]:
-            return cmd_eval(argv[1:])
-        if argv[:1] == ["answer-train"]:
-            return cmd_answer_train(argv[1:])
-        if argv[:1] == ["metadata-train"]:
-            return cmd_metadata_train(argv[1:])
-        if argv[:1] in (["safety-train"], ["safety-eval"]):
-            from .safety.commands import main as safety_main
-
-            return safety_main(argv)
-        if argv[:1] == ["intent-train"]:
-            from .intent.commands import main as intent_main
-
-            return intent_main(argv)
-        args = _parser().parse_args(argv)
-        return COMMANDS[args.command](args)
+        code = _run(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit as "Exception ignored"
+        return code
+    except BrokenPipeError:  # the reader stopped early (`| head`): end quietly, as `cat` does
+        _quiet_stdout()
+        return 128 + 13  # 141: killed by SIGPIPE, what a shell reports for `cat big | head`
     except (ValueError, OSError) as exc:
         print(f"faqbot: error: {exc}", file=sys.stderr)
         return 1
-    except BrokenPipeError:  # e.g. piped into `head`
-        sys.stderr.close()
-        return 0
     except KeyboardInterrupt:
         print("faqbot: interrupted", file=sys.stderr)
         return 130
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so Python's flush at exit finds no closed pipe to complain of."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (e.g. captured in a test): nothing to do
+        pass
 
 
 if __name__ == "__main__":
