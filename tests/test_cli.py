@@ -1,16 +1,25 @@
-"""The `faqbot` command in a terminal: a reader that stops early (`| head`) ends it quietly."""
+"""The `faqbot` command in a terminal: every command in --help, and a reader that stops early
+(`| head`) ends it quietly."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
+from faqbot.bot import FAQBot
+from faqbot.cli import main as cli_main
 from tests.conftest import ROOT
 
 QUESTION = "How many sessions will I need?"
+# every command the README documents, and metadata-train
+COMMANDS = (
+    "build", "search", "ask", "eval", "answer-train", "metadata-train", "safety-train",
+    "safety-eval", "intent-train",
+)  # fmt: skip
 
 
 @pytest.mark.parametrize("argv", [["ask", QUESTION], ["ask", QUESTION, "--json"]])
@@ -30,3 +39,26 @@ def test_a_closed_stdout_ends_quietly_with_the_sigpipe_code(argv):
     finally:
         os.close(write)
     assert done.stderr == b"" and done.returncode == 141  # 128 + SIGPIPE, as `cat` would exit
+
+
+def test_help_lists_every_command_with_a_line_about_it(capsys):
+    with pytest.raises(SystemExit) as done:
+        cli_main(["--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    for name in COMMANDS:
+        # its line about it beside it, or on the next line when the name is long
+        line = rf"^ {{4}}{re.escape(name)}(?: +|\n {{6,}})\S"
+        assert re.search(line, out, re.M), f"{name} is not listed with a line about it"
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_each_command_answers_help_without_doing_its_work(name, monkeypatch, capsys):
+    def refuse(*args, **kwargs):
+        raise AssertionError("--help loaded the bot")
+
+    monkeypatch.setattr(FAQBot, "load", classmethod(refuse))
+    with pytest.raises(SystemExit) as done:
+        cli_main([name, "--help"])
+    usage = capsys.readouterr().out.replace("safety-train|safety-eval", name)  # one parser, two
+    assert done.value.code == 0 and f"usage: faqbot {name}" in usage

@@ -1,5 +1,5 @@
-"""The `faqbot` command: build, search, ask, eval. Errors go to stderr with exit code 1; a reader
-that stops early (`| head`) ends it quietly."""
+"""The `faqbot` command: build, search, ask, eval and the training commands. Errors go to stderr
+with exit code 1; a reader that stops early (`| head`) ends it quietly."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--corpus", type=Path, help="folder of articles (default: ./corpus)")
     parser.add_argument("--index", type=Path, help="index folder (default: ./index)")
     parser.add_argument("--model", help="path of another sentence-transformers model")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, title="commands", metavar="COMMAND")
     sub.add_parser("build", help="(re)build the index from the corpus")
     search = sub.add_parser("search", help="list the passages that match a question")
     search.add_argument("question")
@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question with cited quotes")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="machine-readable output")
+    for name, (summary, _) in OWN_PARSER.items():  # listed here; their own parser reads the rest
+        sub.add_parser(name, help=summary, add_help=False)
+    sub.add_parser("answer-train", help="refit the answer ranker and the coverage model")
+    sub.add_parser("metadata-train", help="refit the front-matter field head (reviewer, date)")
     return parser
 
 
@@ -116,7 +120,19 @@ def cmd_eval(argv: list[str]) -> int:
     return eval_main(argv)
 
 
-def cmd_answer_train(argv: list[str]) -> int:
+def cmd_safety(command: str, argv: list[str]) -> int:
+    from .safety.commands import main as safety_main
+
+    return safety_main([command, *argv])
+
+
+def cmd_intent_train(argv: list[str]) -> int:
+    from .intent.commands import main as intent_main
+
+    return intent_main(["intent-train", *argv])
+
+
+def cmd_answer_train(args) -> int:
     """Fit the answer ranker on the training questions; save it with its cross-validated figures."""
     from .answer.coverage import COVERAGE_PATH, CoverageModel, load_coverage
     from .answer.memory import MEMORY_PATH
@@ -145,7 +161,7 @@ def cmd_answer_train(argv: list[str]) -> int:
     return 0
 
 
-def cmd_metadata_train(argv: list[str]) -> int:
+def cmd_metadata_train(args) -> int:
     """Fit the front-matter field head on the training questions and save it."""
     from .answer.metadata_train import main as train_main
     from .bot import FAQBot, project_root
@@ -153,25 +169,36 @@ def cmd_metadata_train(argv: list[str]) -> int:
     return train_main(project_root() / "tests" / "data", FAQBot.load().encoder)
 
 
-COMMANDS = {"build": cmd_build, "search": cmd_search, "ask": cmd_ask}
+COMMANDS = {
+    "build": cmd_build,
+    "search": cmd_search,
+    "ask": cmd_ask,
+    "answer-train": cmd_answer_train,
+    "metadata-train": cmd_metadata_train,
+}
+# Commands with their own argument parser (`faqbot eval --help` is eval's): (help, run(argv)).
+OWN_PARSER = {
+    "eval": ("score retrieval and answers on a question set, write a report", cmd_eval),
+    "safety-train": (
+        "refit the crisis classifier on the labelled sets",
+        lambda argv: cmd_safety("safety-train", argv),
+    ),
+    "safety-eval": (
+        "score the crisis detector on every labelled split",
+        lambda argv: cmd_safety("safety-eval", argv),
+    ),
+    "intent-train": ("refit the small-talk classifier (hi, thanks, a person)", cmd_intent_train),
+}
 
 
 def _run(argv: list[str]) -> int:
-    if argv[:1] == ["eval"]:
-        return cmd_eval(argv[1:])
-    if argv[:1] == ["answer-train"]:
-        return cmd_answer_train(argv[1:])
-    if argv[:1] == ["metadata-train"]:
-        return cmd_metadata_train(argv[1:])
-    if argv[:1] in (["safety-train"], ["safety-eval"]):
-        from .safety.commands import main as safety_main
-
-        return safety_main(argv)
-    if argv[:1] == ["intent-train"]:
-        from .intent.commands import main as intent_main
-
-        return intent_main(argv)
+    if argv[:1] and argv[0] in OWN_PARSER:
+        return OWN_PARSER[argv[0]][1](argv[1:])
     args = _parser().parse_args(argv)
+    if args.command in OWN_PARSER:  # `faqbot --model m eval`: its options are its own
+        raise ValueError(
+            f"{args.command} takes its own options, after it: faqbot {args.command} --help"
+        )
     return COMMANDS[args.command](args)
 
 
