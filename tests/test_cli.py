@@ -1,8 +1,9 @@
-"""The `faqbot` command in a terminal: every command in --help, and a reader that stops early
-(`| head`) ends it quietly."""
+"""The `faqbot` command in a terminal: plain text answers, every command in --help, and a reader
+that stops early (`| head`) ends it quietly."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 
 from faqbot.bot import FAQBot
 from faqbot.cli import main as cli_main
+from faqbot.render import reply_dict
 from tests.conftest import ROOT
 
 QUESTION = "How many sessions will I need?"
@@ -62,3 +64,31 @@ def test_each_command_answers_help_without_doing_its_work(name, monkeypatch, cap
         cli_main([name, "--help"])
     usage = capsys.readouterr().out.replace("safety-train|safety-eval", name)  # one parser, two
     assert done.value.code == 0 and f"usage: faqbot {name}" in usage
+
+
+@pytest.fixture
+def loaded(real_bot, monkeypatch):
+    monkeypatch.setattr(FAQBot, "load", classmethod(lambda cls, *a, **k: real_bot))
+    return real_bot
+
+
+def test_ask_prints_plain_text_without_markdown_marks(loaded, capsys):
+    assert cli_main(["ask", QUESTION]) == 0
+    out = capsys.readouterr().out
+    assert "**" not in out and not re.search(r"^>", out, re.M) and "_General" not in out
+    assert "Most treatment plans start with six sessions over two to three weeks." in out
+    assert "\nSources:\n1. 8 Key Benefits of Ketamine Therapy" in out
+
+
+def test_the_crisis_text_in_a_terminal_has_no_link_or_bold_marks(loaded, capsys):
+    assert cli_main(["ask", "I want to end my life tonight"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("You don't have to go through this alone.")
+    assert "Call or text 988: the 988 Suicide & Crisis Lifeline" in out
+    assert "**" not in out and "](" not in out
+
+
+def test_ask_json_is_the_reply_dict_as_before(loaded, capsys):
+    assert cli_main(["ask", QUESTION, "--json"]) == 0
+    expected = json.dumps(reply_dict(loaded.ask(QUESTION)), ensure_ascii=False, indent=2)
+    assert capsys.readouterr().out == expected + "\n"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -74,17 +75,28 @@ def cmd_build(args) -> int:
     return 0
 
 
+_LIST_ITEM = re.compile(r"(?:[-*+•]|\d{1,3}[.)])\s+")
+
+
 def _wrap(text: str, indent: str = "   ") -> str:
-    return "\n".join(
-        textwrap.fill(line, width=88, initial_indent=indent, subsequent_indent=indent)
-        if line.strip()
-        else ""
-        for line in text.splitlines()
-    )
+    """Each line filled to 88 columns under its own indent; a list item's lines hang under its
+    text, not its marker."""
+    lines = []
+    for line in text.splitlines():
+        if not line.strip():
+            lines.append("")
+            continue
+        first = indent + line[: len(line) - len(line.lstrip())]
+        marker = _LIST_ITEM.match(line.lstrip())
+        rest = first + " " * (marker.end() if marker else 0)
+        lines.append(
+            textwrap.fill(line.strip(), width=88, initial_indent=first, subsequent_indent=rest)
+        )
+    return "\n".join(lines)
 
 
 def cmd_search(args) -> int:
-    from .render import citation, plain_links, search_dict
+    from .render import citation, plain_markdown, search_dict
 
     bot = _load(args)
     hits = bot.search(args.question, k=args.k, retriever=args.retriever)
@@ -93,7 +105,7 @@ def cmd_search(args) -> int:
         return 0
     for text in (hits.safety_text, *hits.notes):  # a query in crisis: the crisis text first
         if text:
-            print(_wrap(plain_links(text), indent="") + "\n")
+            print(_wrap(plain_markdown(text), indent="") + "\n")
     if not hits:
         print("No passage matches.")
     for h in hits:
@@ -110,7 +122,7 @@ def cmd_ask(args) -> int:
     if args.json:
         print(json.dumps(reply_dict(reply), ensure_ascii=False, indent=2))
     else:
-        print(reply_text(reply))
+        print(_wrap(reply_text(reply), indent=""))
     return 0
 
 
