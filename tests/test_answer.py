@@ -73,6 +73,20 @@ def test_highlight_lands_on_the_answering_sentence_and_its_short_lead(doc):
     ]
 
 
+def test_a_floor_keeps_weak_sentences_plain(doc):
+    (chunk,) = chunk_document(doc, max_words=100)
+    scores = np.array([0.1, 0.45, 0.44, 0.1, 0.2, 0.2])
+    # below the floor nothing is bold, not even the best sentence (a later quote's weak match)
+    assert highlights(chunk, scores, 0, 4, margin=0.04, short_lead=12, floor=0.5) == ()
+    strong = np.array([0.1, 0.9, 0.47, 0.1, 0.2, 0.2])
+    # above it, the best and its short lead; a sentence within the margin but under it is not
+    spans = highlights(chunk, strong, 0, 4, margin=0.5, short_lead=12, floor=0.5)
+    assert [doc.text[s.start : s.end] for s in spans] == [
+        "No.",
+        "You should not drive until the next day.",
+    ]
+
+
 def test_selection_takes_ranked_passages_and_drops_weak_and_duplicate_ones(doc):
     chunks = chunk_document(doc, max_words=8)
     a, b, c, weak = (

@@ -96,6 +96,30 @@ def test_a_named_thing_no_article_mentions_is_said_before_the_quotes(real_bot):
     assert covered.uncovered == () and not covered.notes
 
 
+def test_under_an_uncovered_caveat_a_weak_match_is_not_bold_as_the_answer(real_bot):
+    # "No." answers "can I drive after?": bold under "can I drink alcohol after?" misleads (its
+    # best sentence's P(answers) is under settings.answer.bold_floor)
+    reply = real_bot.ask("Can I drink alcohol after a session?")
+    assert "alcohol" in reply.uncovered and reply.quotes
+    assert all(q.highlights == () for q in reply.quotes)
+    assert "**" not in reply_markdown(reply).split("**Sources**")[0]
+    assert real_bot.ask("Can I drive home after a session?").quotes[0].highlights
+
+
+def test_later_quotes_bold_only_likely_answers(real_bot):
+    reply = real_bot.ask("Can I take ketamine if I'm pregnant?")
+    assert reply.quotes[0].highlights and len(reply.quotes) > 1
+    # the screening list answers; the later quotes' best sentences are weak matches, not bold
+    assert any(not q.highlights for q in reply.quotes[1:])
+    for quote in reply.quotes[1:]:  # where one is bold, the ranker finds it likely to answer
+        ranked = next(c for c in real_bot.ranked(reply.question) if c.passage == quote.passage)
+        units = quote.passage.chunk.units
+        for span in quote.highlights:
+            i = units.index(span)
+            short = span.end - span.start <= real_bot.settings.answer.short_lead_chars
+            assert short or ranked.sentence_scores[i] >= 0.5
+
+
 @pytest.mark.parametrize(
     ("question", "missing"),
     [("Is ketamine legal in Canada?", "Canada"),

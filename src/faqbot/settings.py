@@ -119,6 +119,9 @@ class AnswerSettings:
     duplicate_cosine: float = 0.92  # a passage this close to one already quoted is left out
     highlight_margin: float = 0.05  # also bold sentences this close to the best one
     short_lead_chars: int = 12  # a sentence this short before a bold one ("No.") is bold too
+    # a quote after the first, and every quote under an "uncovered" caveat, bolds only sentences
+    # with at least this calibrated P(answers): bold keeps meaning "this is the answer"
+    bold_floor: float = 0.5
     paragraph_jump: float = 0.2  # a quote crosses a paragraph break only to a sentence this close
     topics: int = 3  # follow-up questions offered after an answer, or instead of one
     # No follow-ups at all when even the best passage is this far off: on the dev set the 13
@@ -142,6 +145,7 @@ class AnswerSettings:
         )
         _at_least(self, 0, "weak_margin", "highlight_margin", "short_lead_chars")
         _at_least(self, 0, "topics_min_relevance")
+        _check(0 <= self.bold_floor <= 1, f"bold_floor must be in [0, 1], got {self.bold_floor}")
 
 
 @dataclass(frozen=True)

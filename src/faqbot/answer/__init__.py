@@ -52,8 +52,10 @@ def answer(
     missing = uncovered(
         candidates, ranked, chosen, coverage, settings.unmentioned_max_zipf, memory=ranker.memory
     )
+    # under "they may not answer your question", only a likely answer is bold
     quotes = tuple(
-        make_quote(c, n, documents[c.passage.doc_id], settings) for n, c in enumerate(chosen, 1)
+        make_quote(c, n, documents[c.passage.doc_id], settings, sure=not missing)
+        for n, c in enumerate(chosen, 1)
     )
     return Reply(
         question,

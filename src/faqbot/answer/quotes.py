@@ -45,28 +45,42 @@ def trim_window(
 
 
 def highlights(
-    chunk: Chunk, scores: np.ndarray, lo: int, hi: int, margin: float, short_lead: int
+    chunk: Chunk,
+    scores: np.ndarray,
+    lo: int,
+    hi: int,
+    margin: float,
+    short_lead: int,
+    floor: float = 0.0,
 ) -> tuple[Span, ...]:
-    """The answering sentence(s): the best unit of [lo, hi) and any within `margin` of it.
+    """The answering sentence(s): the best unit of [lo, hi) and any within `margin` of it, of
+    those scoring at least `floor` (none above it: nothing is bold).
 
     A very short sentence (at most `short_lead` characters) right before a highlighted one
     ("No.") is part of the answer too.
     """
     units = chunk.units
     best = float(scores[lo:hi].max())
-    keep = {i for i in range(lo, hi) if scores[i] >= best - margin}
+    keep = {i for i in range(lo, hi) if scores[i] >= max(best - margin, floor)}
     keep |= {
         i - 1 for i in keep if i - 1 >= lo and units[i - 1].end - units[i - 1].start <= short_lead
     }
     return tuple(units[i] for i in sorted(keep))
 
 
-def make_quote(candidate: Candidate, number: int, doc_text: str, settings: AnswerSettings) -> Quote:
-    """Quote `number` of a reply, cut from the candidate's passage."""
+def make_quote(
+    candidate: Candidate, number: int, doc_text: str, settings: AnswerSettings, sure: bool = True
+) -> Quote:
+    """Quote `number` of a reply, cut from the candidate's passage. The first quote of a reply
+    that covers the question (`sure`) bolds its best sentence; any other bolds only sentences
+    at or above settings.bold_floor."""
     chunk, scores = candidate.passage.chunk, candidate.sentence_scores
     lo, hi = trim_window(chunk, scores, settings.quote_words, doc_text, settings.paragraph_jump)
     start, end = chunk.units[lo].start, chunk.units[hi - 1].end
-    marked = highlights(chunk, scores, lo, hi, settings.highlight_margin, settings.short_lead_chars)
+    floor = 0.0 if number == 1 and sure else settings.bold_floor
+    marked = highlights(
+        chunk, scores, lo, hi, settings.highlight_margin, settings.short_lead_chars, floor
+    )
     return Quote(
         candidate.passage,
         number,
