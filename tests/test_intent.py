@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from faqbot.intent import load_clinic_text, load_intent_model, small_talk_reply
+from faqbot.intent import load_clinic_text, load_intent_model, other_language, small_talk_reply
 from faqbot.intent.commands import training_rows
 from faqbot.intent.train import data_hash, load_rows
-from faqbot.render import reply_dict, reply_markdown, reply_text
+from faqbot.render import NOT_FOUND, reply_dict, reply_markdown, reply_text
+from faqbot.safety import load_crisis_text
+from faqbot.types import Abstention
 
 DATA = Path(__file__).parent / "data"
 
@@ -108,7 +110,8 @@ def test_a_question_with_a_greeting_in_it_is_still_answered(real_bot, question):
 def test_safety_runs_first_crisis_language_is_never_small_talk(real_bot, message):
     reply = real_bot.ask(message)
     assert reply.crisis_level == "acute" and "988" in reply.safety_text
-    assert reply.intent == "question" and reply.message == ""
+    # no greeting or thanks: at most the crisis file's line that questions can wait
+    assert reply.intent == "question" and reply.message in ("", load_crisis_text().later)
     assert reply_markdown(reply).startswith(reply.safety_text)
 
 
@@ -133,3 +136,35 @@ def test_every_surface_gets_small_talk(real_bot, tmp_path):
     history, _, _ = h.chat("thank you so much", [], {})
     assert load_clinic_text().thanks in history[-1]["content"]
     assert "couldn't find" not in history[-1]["content"]
+
+
+# questions in other languages than the articles' English: the clinic's English-only note
+FOREIGN = {
+    "es": "¿Cuánto cuesta la terapia con ketamina?",
+    "fr": "Combien coûte la thérapie à la kétamine? Est-elle remboursée?",
+    "de": "Wie viel kostet eine Ketamin-Therapie?",
+    "zh": "氯胺酮治疗需要多少钱？会有副作用吗？我很担心。",
+}
+
+
+def test_a_question_in_another_language_is_told_so_and_an_english_one_is_not():
+    for code, text in FOREIGN.items():
+        assert other_language(text, 0.99, 3) == code, text
+    for text in ("Can I drive after a session?", "how much is it per session w/o insurance",
+                 "can i drvie home aftr my infusoin", "Is Spravato covered?",
+                 "ｉ ｗａｎｔ ｔｏ ｄｉｅ"):  # fmt: skip
+        assert other_language(text, 0.99, 3) is None, text
+    # too short to tell: answered as usual
+    assert other_language("quero morrer", 0.99, 3) is None
+
+
+def test_the_bot_answers_another_language_with_the_note_and_still_reads_it_for_crisis(real_bot):
+    reply = real_bot.ask(FOREIGN["es"])
+    assert (reply.intent, reply.quotes, reply.crisis_level) == ("other_language", (), "none")
+    assert reply.abstention is Abstention.OTHER_LANGUAGE and "(es)" in reply.abstain_reason
+    assert NOT_FOUND not in reply_markdown(reply)  # the note says why, not "couldn't find"
+    assert reply.message == load_clinic_text().other_language and "inglés" in reply.message
+    assert reply_dict(reply)["message"] == reply.message
+    crisis = real_bot.ask("Quiero morir, ya no aguanto más esta vida")
+    assert crisis.intent == "other_language" and crisis.crisis_level == "acute"
+    assert reply_markdown(crisis).index("988") < reply_markdown(crisis).index("inglés")

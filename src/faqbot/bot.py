@@ -31,7 +31,15 @@ from .followups import load_followups
 from .index import LoadedIndex, StaleIndexError, build_with_progress, load_index
 from .ingest import Corpus, load_corpus
 from .ingest.curated import CURATED_FILE, CuratedSet, load_curated
-from .intent import SMALL_TALK, intent_model_for, load_clinic_text, small_talk_reply, with_contact
+from .intent import (
+    SMALL_TALK,
+    intent_model_for,
+    load_clinic_text,
+    other_language,
+    other_language_reply,
+    small_talk_reply,
+    with_contact,
+)
 from .question import check_search, require_text, validate
 from .retrieval import Candidate, Candidates, Retriever
 from .safety_policy import apply_policy, apply_search_policy
@@ -168,6 +176,15 @@ class FAQBot:
             question = validate(question, self.settings.limits)
         except ValueError as why:  # too long: still answered, with the limit and safety text
             return apply_policy(too_long(question, why, self.settings.limits), assessment)
+        # the articles are English: another language gets the English-only note, with safety
+        answer_settings = self.settings.answer
+        language = other_language(
+            question,
+            answer_settings.other_language_probability,
+            answer_settings.other_language_words,
+        )
+        if language:
+            return apply_policy(other_language_reply(question, language, self.clinic), assessment)
         # safety runs first: a message with any crisis language is never taken for small talk
         intent = self.small_talk(question) if assessment.level == "none" else "question"
         if intent in SMALL_TALK:

@@ -109,6 +109,7 @@ class Abstention(Enum):
     TOO_LONG = "question too long"
     NOT_IN_DETAILS = "not in the article's details"  # e.g. an author the article doesn't name
     TAUGHT = "not in the articles (taught by staff)"
+    OTHER_LANGUAGE = "asked in another language than the articles' English"
 
 
 @dataclass(frozen=True)

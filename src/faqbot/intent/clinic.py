@@ -10,7 +10,7 @@ from pathlib import Path
 from ..textfile import read_texts, required_text
 
 DEFAULT_CLINIC_PATH = Path(__file__).resolve().parent.parent / "data" / "clinic.toml"
-MESSAGES = ("greeting", "thanks", "contact")
+MESSAGES = ("greeting", "thanks", "contact", "other_language")
 WHAT = "Clinic text"
 
 
@@ -21,6 +21,7 @@ class ClinicText:
     greeting: str
     thanks: str
     contact: str
+    other_language: str  # the English-only note, for a question in another language
     source: str
 
     def message(self, intent: str) -> str:

@@ -90,7 +90,7 @@ def reply_markdown(reply: Reply, html_escape: bool = True) -> str:
         parts.append(reply.message)
     if reply.abstained and acute:
         pass  # "not in our articles" and topic lists read as a brush-off under a crisis message
-    elif reply.abstained:
+    elif reply.abstained and not reply.message:  # a message says why itself (another language)
         parts.append(NOT_FOUND)
         if reply.suggestions:
             parts.append(

@@ -1,0 +1,36 @@
+"""Whether a message is written in another language than the articles' English: such a message
+gets the clinic's English-only note (data/clinic.toml), not unrelated quotes. py3langid's naive
+Bayes over byte n-grams, among LANGUAGES, reads the NFKC text (fullwidth letters as ASCII)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# widely used languages: among fewer choices a short English text is less often taken for a
+# rare one ("Is Spravato covered?" read as Italian among all 97)
+LANGUAGES = tuple(
+    "en es pt fr de it nl pl ru uk zh ja ko ar hi tr vi id sv da no fi cs ro hu el he th fa".split()
+)
+_WORD = re.compile(r"\w{2,}")
+
+
+def other_language(text: str, min_probability: float, min_words: int) -> str | None:
+    """The language code of `text` when it is not English with at least `min_probability`
+    and has at least `min_words` words (a short text says too little); otherwise None."""
+    text = unicodedata.normalize("NFKC", text)
+    if len(_WORD.findall(text)) < min_words:
+        return None
+    ranked = dict(_identifier().rank(text))
+    best = max(ranked, key=ranked.get)
+    return best if best != "en" and 1.0 - ranked["en"] >= min_probability else None
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
