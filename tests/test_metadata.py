@@ -129,6 +129,8 @@ def test_real_bot_answers_article_details_from_front_matter(real_bot, question, 
     assert not reply.abstained and reply.quotes == ()
     text = reply_markdown(reply)
     assert f"**{reply.facts[0].label}:**" in text and "article details" in text
+    # a detail from the front matter is not shown as a quote of the article's text
+    assert not any(line.startswith(">") for line in text.splitlines())
     assert reply_dict(reply)["facts"][0]["value"] == reply.facts[0].value
 
 

@@ -100,7 +100,8 @@ def reply_markdown(reply: Reply, html_escape: bool = True) -> str:
     notes = [f"_{esc(n)}_" for n in reply.notes]
     if (reply.quotes or reply.facts) and not reply.abstained:
         parts += notes  # caveats first: read before the quotes
-        parts += [f"> **{esc(f.label)}:** {esc(f.value)} [{f.number}]" for f in reply.facts]
+        # a front-matter detail is the article's data, not its prose: a plain line, not a quote
+        parts += [f"**{esc(f.label)}:** {esc(f.value)} [{f.number}]" for f in reply.facts]
         parts += [quote_markdown(q, html_escape) for q in reply.quotes]
         sources = [f"{f.number}. {esc(citation.fact_label(f))}" for f in reply.facts]
         sources += [f"{q.number}. {esc(citation.label(q.passage.chunk))}" for q in reply.quotes]
