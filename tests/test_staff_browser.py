@@ -103,3 +103,28 @@ def test_the_review_queue_lists_an_unanswered_question(app, browser):  # noqa: F
         expect(page.locator("#review")).to_contain_text("next train to Boston", timeout=30_000)
     finally:
         page.close()
+
+
+def test_a_k_out_of_range_is_said_in_words_and_clears_the_last_crisis_text(app, browser):  # noqa: F811
+    page = sign_in(browser, app)
+    try:
+        k = page.locator("#lookup-k input")
+        assert (k.get_attribute("min"), k.get_attribute("max")) == ("1", "100")  # the API's
+        page.fill("#lookup-query textarea", "I want to kill myself tonight")
+        page.click("#search-button")
+        expect(page.locator("#lookup-safety")).to_contain_text("988", timeout=30_000)
+        k.fill("150")
+        page.fill("#lookup-query textarea", "How soon does ketamine work?")
+        page.click("#search-button")
+        expect(page.locator("#lookup-problem")).to_have_text(
+            "k must be a whole number from 1 to 100, got 150", timeout=30_000
+        )
+        expect(page.locator("#lookup-safety")).not_to_contain_text("988")
+        expect(page.locator("#results .virtual-row")).to_have_count(0)
+        assert page.locator(".toast-body").count() == 0  # no red "Error" toast
+        k.fill("3")
+        page.click("#search-button")
+        expect(page.locator("#results .virtual-row")).to_have_count(3, timeout=30_000)
+        expect(page.locator("#lookup-problem")).to_have_text("")
+    finally:
+        page.close()

@@ -30,6 +30,15 @@ class Desk:
         terms = set(tokenize(self.bot.retriever.speller.correct(_text(question))))
         return warning, hits_table(hits, terms, stem), hits
 
+    def lookup_panel(self, question, k, article) -> tuple[str, str, list[list], list[Passage]]:
+        """Everything one Look-up shows, all replaced on every query: a problem with the input
+        in words (k out of range, no question; else ""), then what `lookup` gives, or nothing
+        of the last query's, so its crisis text never stays above another question."""
+        try:
+            return ("", *self.lookup(question, k, article))
+        except UserError as why:
+            return str(why), "", [], []
+
     def sentences(self, hits: list[Passage], row: int) -> list[str]:
         """The sentences (and list items) of the selected passage, to pick the answering one."""
         if not hits or not 0 <= row < len(hits):

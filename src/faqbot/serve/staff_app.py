@@ -22,8 +22,9 @@ STAFF_CSS = """
 #results .cell-wrap, #why-table .cell-wrap, #taught .cell-wrap, #review .cell-wrap {
   font-family: var(--font); line-height: 1.45; }
 #results mark, #article-view mark { color: #111827; background: #fde68a; }
-#taught-problems, #taught-problems * { color: #b91c1c; }
-.dark #taught-problems, .dark #taught-problems * { color: #fca5a5; }
+#taught-problems, #taught-problems *, #lookup-problem, #lookup-problem * { color: #b91c1c; }
+.dark #taught-problems, .dark #taught-problems *, .dark #lookup-problem,
+.dark #lookup-problem * { color: #fca5a5; }
 """
 
 
@@ -50,9 +51,18 @@ def build_staff_ui(bot, *, feedback_path: str | Path | None = None, log_question
 
 
 def _lookup(desk: Desk, docs):
+    max_k = desk.bot.settings.limits.max_k  # the JSON API's bound too
     with gr.Row():
         query = gr.Textbox(label="Question", scale=4, min_width=200, elem_id="lookup-query")
-        k = gr.Number(5, minimum=1, maximum=50, precision=0, label="Results (k)", min_width=90)
+        k = gr.Number(
+            5,
+            minimum=1,
+            maximum=max_k,
+            precision=0,
+            label=f"Results (k, 1 to {max_k})",
+            min_width=90,
+            elem_id="lookup-k",
+        )
         article = gr.Dropdown(
             [("All articles", "")] + [(d.title, d.doc_id) for d in docs],
             value="",
@@ -61,6 +71,7 @@ def _lookup(desk: Desk, docs):
             min_width=160,
         )
     go = gr.Button("Search", variant="primary", elem_id="search-button")
+    problem = gr.Markdown(elem_id="lookup-problem")  # e.g. k out of range, in words
     # a query in crisis gets the crisis text here too, above the passages
     warning = gr.Markdown(elem_id="lookup-safety", elem_classes="crisis-banner-lookup")
     table = gr.Dataframe(
@@ -79,8 +90,17 @@ def _lookup(desk: Desk, docs):
     with gr.Accordion("Article", open=False) as panel:
         view = gr.HTML(elem_id="article-view")
     searched = (go.click, query.submit)
+    # preprocess=False: Gradio's own bound check on k would stop the call with an "Error" toast
+    # and badges and leave the last query's results and crisis text up; lookup_panel says what
+    # is allowed in words and replaces every output
     for trigger in searched:
-        trigger(_api(desk.lookup), [query, k, article], [warning, table, hits], **PRIVATE)
+        trigger(
+            desk.lookup_panel,
+            [query, k, article],
+            [problem, warning, table, hits],
+            preprocess=False,
+            **PRIVATE,
+        )
     return query, hits, (table, view, citation, panel, searched)
 
 
