@@ -33,7 +33,7 @@ def test_a_reply_reads_as_plain_text_with_the_quote_indented_and_cited():
     assert reply_text(reply) == (
         "If you're struggling, call or text 988 or see findahelpline.com.\n\n"
         "The articles don't say anything about “trains”.\n\n"
-        "   Reviewed by: Dr. A [1]\n\n"
+        "Reviewed by: Dr. A [1]\n\n"
         "   … Do not drive after a session.\n\n   - Plan A_1 covers it\n   - Plan B does not [2]\n\n"
         "Sources:\n1. Alpha Guide — Alpha Clinic, article details\n"
         '2. Alpha Guide — Alpha Clinic, section "Driving"\n\n'

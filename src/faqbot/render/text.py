@@ -46,7 +46,8 @@ def reply_text(reply: Reply) -> str:
             parts.append("Questions the articles do answer:\n" + _bullets(reply.suggestions))
     parts += [plain_markdown(n) for n in reply.notes]
     if (reply.quotes or reply.facts) and not reply.abstained:
-        parts += [f"{QUOTE_INDENT}{f.label}: {f.value} [{f.number}]" for f in reply.facts]
+        # a front-matter detail is the article's data, not its prose: a plain line, not a quote
+        parts += [f"{f.label}: {f.value} [{f.number}]" for f in reply.facts]
         parts += [quote_text(q) for q in reply.quotes]
         sources = [f"{f.number}. {citation.fact_label(f)}" for f in reply.facts]
         sources += [f"{q.number}. {citation.label(q.passage.chunk)}" for q in reply.quotes]
