@@ -8,6 +8,7 @@ from faqbot.answer.answerability import Calibration, abstention
 from faqbot.answer.coverage import CoverageModel, uncovered
 from faqbot.answer.evidence import Evidence, gather_evidence
 from faqbot.answer.notes import uncovered_note
+from faqbot.answer.parts import question_parts, with_part_quotes
 from faqbot.answer.quotes import highlights, trim_window
 from faqbot.answer.ranking import select
 from faqbot.ingest.chunking import chunk_document
@@ -15,7 +16,7 @@ from faqbot.ingest.corpus import parse_document
 from faqbot.render import NOT_FOUND, escape_markdown, reply_dict, reply_markdown
 from faqbot.retrieval import Candidate, Candidates
 from faqbot.settings import AnswerSettings
-from faqbot.types import DISCLAIMER, Abstention, Passage
+from faqbot.types import DISCLAIMER, Abstention, Passage, Quote, Reply
 
 DOC = """## Driving
 
@@ -213,3 +214,38 @@ def test_the_feature_matrix_gives_each_candidate_the_rows_it_gets_alone(tiny_bot
     alone = [matrix(replace(candidates, items=(c,)))[0][0] for c in items]
     assert np.array_equal(together, np.vstack(alone))
     assert all(np.array_equal(a, b) for a, b in zip(split, alone, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [("How much does it cost and can I drive after?",
+      ("How much does it cost?", "can I drive after?")),
+     ("Does it help with PTSD? Also is it covered by insurance?",
+      ("Does it help with PTSD?", "is it covered by insurance?")),
+     ("What is ketamine, and how does it work?", ("What is ketamine?", "how does it work?")),
+     # one question: "and" without a question after it, a statement before it, an alternative
+     ("Can ketamine help anxiety and depression?", None),
+     ("My father has chronic pain and is depressed. Does ketamine do anything for both?", None),
+     ("Does ketamine genuinely help with OCD, or is that just hype?", None),
+     ("Who can't take it and why not?", None)],
+)  # fmt: skip
+def test_a_question_splits_into_parts_only_where_a_second_question_starts(question, parts):
+    assert question_parts(question) == (parts or (question,))
+
+
+def _quote(doc, chunk, number):
+    start, end = chunk.units[0].start, chunk.units[0].end
+    passage = Passage(chunk, 1.0, number)
+    return Quote(passage, number, start, end, doc.text[start:end], (), False, False)
+
+
+def test_part_quotes_come_after_the_first_new_passages_only_up_to_the_cap(doc):
+    chunks = chunk_document(doc, max_words=8)
+    a, b, c, d = (_quote(doc, ch, n) for n, ch in enumerate(chunks[:4], start=1))
+    reply = Reply("q", (a, b))
+    merged = with_part_quotes(reply, [None, b, c], most=4)  # b is quoted already
+    assert [q.passage for q in merged.quotes] == [a.passage, c.passage, b.passage]
+    assert [q.number for q in merged.quotes] == [1, 2, 3]
+    full = with_part_quotes(Reply("q", (a, b, c)), [d], most=3)  # a part's answer beats [3]
+    assert [q.passage for q in full.quotes] == [a.passage, d.passage, b.passage]
+    assert with_part_quotes(reply, [None, None], most=4) is reply

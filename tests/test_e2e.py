@@ -106,6 +106,16 @@ def test_under_an_uncovered_caveat_a_weak_match_is_not_bold_as_the_answer(real_b
     assert real_bot.ask("Can I drive home after a session?").quotes[0].highlights
 
 
+def test_each_part_of_a_two_part_question_gets_its_answer(real_bot):
+    question = "How much does it cost and can I drive after?"
+    reply = real_bot.ask(question)
+    texts = [q.text for q in reply.quotes]
+    assert "You should not drive" in texts[0]  # the reply to the whole comes first, as before
+    assert any("$54 per session" in t for t in texts[1:])  # the price, which it left out
+    assert [q.number for q in reply.quotes] == list(range(1, len(texts) + 1))
+    assert len(texts) <= real_bot.settings.answer.max_quotes_with_parts
+
+
 def test_later_quotes_bold_only_likely_answers(real_bot):
     reply = real_bot.ask("Can I take ketamine if I'm pregnant?")
     assert reply.quotes[0].highlights and len(reply.quotes) > 1

@@ -19,9 +19,12 @@ from .answer import (
     load_metadata_head,
     load_ranker,
     memory_for,
+    part_quote,
+    question_parts,
     rank,
     too_long,
     with_facts,
+    with_part_quotes,
 )
 from .answer.curated import Taught, taught_first
 from .encoders import Encoder
@@ -200,12 +203,27 @@ class FAQBot:
             self.coverage,
             self.followups.questions,
         )
+        reply = self._with_parts(question, reply)
         reply = with_facts(reply, candidates, self.metadata, self.corpus.documents)
         if intent == "contact":  # "how do I reach the clinic?": its details, and any quote
             reply = with_contact(reply, self.clinic)
         # staff-taught answers first (corpus/curated.yaml); the safety policy still applies
         reply = taught_first(reply, candidates, self.taught, self._texts, self.settings.answer)
         return apply_policy(reply, assessment)
+
+    def _with_parts(self, question: str, reply: Reply) -> Reply:
+        """A question of several parts: each part's own best quote, when the answer stage is
+        sure of it and the reply does not quote that passage yet (answer/parts.py)."""
+        parts = question_parts(question)
+        if len(parts) < 2 or reply.abstained:
+            return reply
+        s = self.settings.answer
+        found = [
+            part_quote(self.retriever.candidates(part, s.candidates), self._texts,
+                       self.calibration, s, self.ranker, self.stats, self.coverage)
+            for part in parts
+        ]  # fmt: skip
+        return with_part_quotes(reply, found, s.max_quotes_with_parts)
 
     def small_talk(self, question: str) -> str:
         """The intent of a message: greeting, thanks, contact, or question (for the articles)."""

@@ -112,6 +112,9 @@ class AnswerSettings:
 
     candidates: int = 8  # passages weighed for the reply
     max_quotes: int = 3
+    # a question of several parts ("how much is it and can I drive after?") may add each part's
+    # own quote after these, up to this many in all (answer/parts.py)
+    max_quotes_with_parts: int = 4
     quote_words: int = 60  # a longer passage is trimmed to whole sentences around the answer
     # sentence scores are the answer ranker's probabilities (answer/ranker.py): a passage whose
     # best sentence is this far below the best passage's is not quoted
@@ -146,6 +149,11 @@ class AnswerSettings:
 
     def __post_init__(self) -> None:
         _at_least(self, 1, "candidates", "max_quotes", "quote_words", "topics")
+        _check(
+            self.max_quotes_with_parts >= self.max_quotes,
+            f"max_quotes_with_parts ({self.max_quotes_with_parts}) must be at least max_quotes "
+            f"({self.max_quotes})",
+        )
         _check(
             0 < self.curated_cosine <= 1,
             f"curated_cosine must be in (0, 1], got {self.curated_cosine}",

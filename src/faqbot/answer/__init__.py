@@ -15,6 +15,7 @@ from .memory import QuestionMemory, load_memory, memory_for
 from .metadata import load_head as load_metadata_head
 from .metadata import with_facts
 from .notes import uncovered_note
+from .parts import question_parts, with_part_quotes
 from .quotes import make_quote
 from .ranker import SentenceRanker, load_ranker, rank
 from .ranking import offered_first, select, topics
@@ -22,7 +23,8 @@ from .ranking import offered_first, select, topics
 __all__ = [
     "Calibration", "CorpusStats", "Evidence", "QuestionMemory", "SentenceRanker", "answer",
     "corpus_stats", "gather_evidence", "load_calibration", "load_coverage", "load_memory",
-    "load_metadata_head", "load_ranker", "memory_for", "rank", "with_facts",
+    "load_metadata_head", "load_ranker", "memory_for", "part_quote", "question_parts", "rank",
+    "with_facts", "with_part_quotes",
 ]  # fmt: skip
 
 
@@ -64,6 +66,30 @@ def answer(
         uncovered=missing,
         notes=uncovered_note(missing),
     )
+
+
+def part_quote(
+    candidates: Candidates,
+    documents: dict[str, str],
+    calibration: Calibration,
+    settings: AnswerSettings,
+    ranker: SentenceRanker,
+    stats: CorpusStats,
+    coverage: CoverageModel,
+):
+    """The first quote for one part of a question of several (answer/parts.py), or None unless
+    the answer stage is sure of it: no abstention, every word of the part covered, and its best
+    sentence at or above settings.bold_floor."""
+    if abstention(gather_evidence(candidates), calibration):
+        return None
+    ranked = rank(candidates, ranker, stats, documents)
+    chosen = select(ranked, settings)
+    if not chosen or float(chosen[0].sentence_scores.max()) < settings.bold_floor:
+        return None
+    if uncovered(candidates, ranked, chosen, coverage, settings.unmentioned_max_zipf,
+                 memory=ranker.memory):  # fmt: skip
+        return None
+    return make_quote(chosen[0], 1, documents[chosen[0].passage.doc_id], settings)
 
 
 def too_long(question: str, why: ValueError, limits: Limits) -> Reply:

@@ -1,0 +1,55 @@
+"""Questions of several parts ("How much does it cost and can I drive after?"): each part's own
+best quote is added when the reply to the whole does not quote its passage yet."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..types import Quote, Reply
+
+# the words that open a question: a part must start with one, so "my husband did two tours and
+# has PTSD, would it help him?" stays whole
+_ASK = (
+    r"how|what|what's|whats|when|where|who|whom|whose|which|why|is|isn't|are|aren't|can|can't|"
+    r"could|do|don't|does|doesn't|did|will|won't|would|should|shall|may|might|must|has|have|am"
+)
+# where a second question starts: after "?" or ";", or after "and" / "also" / "plus" (with or
+# without a comma) when a question word follows
+_JOIN = re.compile(
+    r"(?:\?+|;)\s+(?:(?:and|also|plus|and also)\s*,?\s+)?(?=\S)"
+    rf"|,?\s+(?:and|also|plus|and also)\s+(?=(?:{_ASK})\b)",
+    re.IGNORECASE,
+)
+_OPENS = re.compile(rf"^(?:{_ASK})\b", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z0-9']+")
+
+
+def question_parts(question: str, max_parts: int = 3, min_words: int = 3) -> tuple[str, ...]:
+    """The separate questions in `question`, each ending in "?", when there are two or more and
+    every one opens with a question word and has at least `min_words` words; otherwise just
+    `question`. At most `max_parts`."""
+    pieces = [p.strip(" ,;") for p in _JOIN.split(question.strip()) if p.strip(" ,;?")]
+    pieces = [p if p.endswith("?") else p + "?" for p in pieces]
+    if len(pieces) < 2 or any(
+        len(_WORD.findall(p)) < min_words or not _OPENS.match(p) for p in pieces
+    ):
+        return (question,)
+    return tuple(pieces[:max_parts])
+
+
+def with_part_quotes(reply: Reply, found: list[Quote | None], most: int) -> Reply:
+    """The reply with each part's quote (None: the part had none it was sure of) when that
+    passage is not quoted yet: right after the first quote, so every part is answered near the
+    top; the reply's later quotes follow, up to `most` quotes in all, numbered in order."""
+    first, rest = list(reply.quotes[:1]), list(reply.quotes[1:])
+    quoted = {q.passage.chunk.chunk_id for q in reply.quotes}
+    added = []
+    for quote in found:
+        if quote is not None and quote.passage.chunk.chunk_id not in quoted:
+            quoted.add(quote.passage.chunk.chunk_id)
+            added.append(quote)
+    if not added:
+        return reply
+    kept = (first + added + rest)[: max(most, len(first) + len(added))]
+    return replace(reply, quotes=tuple(replace(q, number=n) for n, q in enumerate(kept, 1)))
