@@ -157,6 +157,26 @@ def test_html_in_a_question_shows_as_text(page):
     page.wait_for_timeout(500)  # give a would-be onerror handler time to fire
 
 
+def test_the_visitors_own_messages_show_as_typed_on_every_turn(page):
+    typed = [
+        "Is **bold** ok? [link](http://evil.example) or http://evil.example, www.evil.example",
+        "Title\n===\n- one\n\n    indented & <b>x</b>",
+    ]
+    for question in typed:
+        ask(page, question)
+    users = page.locator("#chat .user-row")
+    expect(users).to_have_count(2)
+    for row, question in zip(users.all(), typed, strict=True):
+        assert row.inner_text() == question  # the first one too, after the second turn
+        assert row.locator("a, strong, em, h1, h2, li, pre, code, b").count() == 0
+    # copying would give the HTML around the text: the visitor's messages have no copy button
+    copy = page.locator("#chat .message-buttons-right button[aria-label='Copy message']")
+    assert copy.count() == 2 and not any(button.is_visible() for button in copy.all())
+    assert page.locator(
+        "#chat .message-buttons-left button[aria-label='Copy message']"
+    ).first.is_visible()
+
+
 def test_example_question_and_thumbs_up_feedback(page, app):
     page.locator("#chat button.example", has_text="Can I drive after a ketamine session?").click()
     expect(page.locator("#chat .bot-row")).to_have_count(1, timeout=30_000)

@@ -92,8 +92,14 @@ def test_under_a_banner_for_the_visitors_own_message_the_quotes_wait_behind_one_
 
 
 def test_visitors_own_message_is_escaped():
-    assert user_markdown(XSS) == "&lt;img src=x onerror=alert(1)&gt;"
-    assert user_markdown("**bold** _it_") == r"\*\*bold\*\* \_it\_"
+    # one line of HTML: a raw HTML block, which Markdown leaves alone (no link, bold or heading)
+    assert (
+        user_markdown(XSS) == '<div class="visitor-text">&lt;img src=x onerror=alert(1)&gt;</div>'
+    )
+    shown = user_markdown("**bold** [x](http://evil.example)\n\nTitle\n===")
+    assert shown == (
+        '<div class="visitor-text">**bold** [x](http://evil.example)&#10;&#10;Title&#10;===</div>'
+    )
 
 
 def test_chat_appends_question_and_cited_answer(handlers):

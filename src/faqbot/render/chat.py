@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 
 from ..types import Abstention, Document, Reply
@@ -10,6 +11,7 @@ from .markdown import escape_markdown, reply_markdown
 
 TOPICS_HINT = "Questions our articles do answer are below: tap one to ask it."
 CRISIS_BANNER = '<div class="crisis-banner" role="alert">\n\n{text}\n\n</div>'
+VISITOR_TEXT = '<div class="visitor-text">{text}</div>'
 # under a crisis banner for the visitor's own message, the quotes wait behind one click: a
 # passage about how fast ketamine works reads as a brush-off to someone at risk, while a
 # worried relative who asked a real question can still open it
@@ -20,8 +22,15 @@ AFTER_CRISIS_BLOCK = (
 
 
 def user_markdown(question: str) -> str:
-    """The visitor's own words, shown as typed: no HTML or Markdown in them takes effect."""
-    return escape_markdown(question)
+    """The visitor's own words, shown as typed: no HTML or Markdown in them takes effect.
+
+    Backslashing Markdown's marks is not enough: a bare URL still became a link, and a line
+    of "===" a heading. One line of HTML is a raw HTML block, which Markdown leaves alone; its
+    text is escaped and its line breaks are entities (a blank line would end the block), which
+    `white-space: pre-wrap` (serve/assets.py) shows as typed.
+    """
+    text = html.escape(question, quote=False).replace("\r\n", "\n").replace("\n", "&#10;")
+    return VISITOR_TEXT.format(text=text)
 
 
 def chat_markdown(reply: Reply, documents: dict[str, Document]) -> str:

@@ -16,6 +16,10 @@ details.sources { border-top: 1px solid var(--border-color-primary); margin-top:
   padding-top: 0.4em; }
 details.sources summary, details.after-crisis > summary { cursor: pointer; font-weight: 600; }
 details.after-crisis { margin-top: 0.6em; }
+/* the visitor's own message (render/chat.py user_markdown): as typed, line breaks kept; no
+   buttons under it (its one, copy, would copy the raw content: the HTML around the text) */
+.visitor-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+#chat .message-buttons-right { display: none; }
 mark { background: #fde68a; color: inherit; padding: 0 1px; }
 .article-view { max-height: 60vh; overflow-y: auto; line-height: 1.5; }
 .disclaimer { font-size: 0.9em; opacity: 0.85; }
