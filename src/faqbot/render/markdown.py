@@ -1,10 +1,9 @@
-"""A Reply as Markdown (escaped for the web) or as plain text for a terminal."""
+"""A Reply as Markdown, escaped for the web (the terminal's plain text: render/text.py)."""
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import replace
 
 from ..types import Quote, Reply
 from . import citation
@@ -60,16 +59,6 @@ _LINK = re.compile(r"\[([^\]]+)\]\(((?:tel|sms):[^)]*|https?://[^)]*)\)")
 def plain_links(text: str) -> str:
     """Markdown links of the crisis text as a terminal shows them: "988", "findahelpline.com"."""
     return _LINK.sub(lambda m: m.group(1), text)
-
-
-def reply_text(reply: Reply) -> str:
-    """The reply for a terminal: the Markdown layout without HTML escaping or link markup."""
-    return reply_markdown(
-        replace(
-            reply, safety_text=plain_links(reply.safety_text), message=plain_links(reply.message)
-        ),
-        html_escape=False,
-    )
 
 
 def reply_markdown(reply: Reply, html_escape: bool = True) -> str:
