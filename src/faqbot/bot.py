@@ -219,8 +219,9 @@ class FAQBot:
             return reply
         s = self.settings.answer
         found = [
-            part_quote(self.retriever.candidates(part, s.candidates), self._texts,
-                       self.calibration, s, self.ranker, self.stats, self.coverage)
+            part_quote(answer(self.retriever.candidates(part, s.candidates), self._texts,
+                              self.calibration, s, self.ranker, self.stats, self.coverage,
+                              bold_first=False))
             for part in parts
         ]  # fmt: skip
         return with_part_quotes(reply, found, s.max_quotes_with_parts)

@@ -15,7 +15,7 @@ from .memory import QuestionMemory, load_memory, memory_for
 from .metadata import load_head as load_metadata_head
 from .metadata import with_facts
 from .notes import uncovered_note
-from .parts import question_parts, with_part_quotes
+from .parts import part_quote, question_parts, with_part_quotes
 from .quotes import make_quote
 from .ranker import SentenceRanker, load_ranker, rank
 from .ranking import offered_first, select, topics
@@ -37,9 +37,12 @@ def answer(
     stats: CorpusStats,
     coverage: CoverageModel,
     followups: Mapping[tuple[str, str], str] | None = None,
+    bold_first: bool = True,
 ) -> Reply:
     """The reply before safety policy. `documents` maps doc_id to the text quotes are cut from;
     `followups` maps (doc_id, section) to the question offered to read it (none: nothing offered).
+    `bold_first`: the first quote bolds its best sentence even under settings.bold_floor (False:
+    a part of a question of several, whose quote is kept only when it bolds a likely answer).
     """
     question, items = candidates.question, candidates.items
 
@@ -56,7 +59,7 @@ def answer(
     )
     # under "they may not answer your question", only a likely answer is bold
     quotes = tuple(
-        make_quote(c, n, documents[c.passage.doc_id], settings, sure=not missing)
+        make_quote(c, n, documents[c.passage.doc_id], settings, sure=bold_first and not missing)
         for n, c in enumerate(chosen, 1)
     )
     return Reply(
@@ -66,30 +69,6 @@ def answer(
         uncovered=missing,
         notes=uncovered_note(missing),
     )
-
-
-def part_quote(
-    candidates: Candidates,
-    documents: dict[str, str],
-    calibration: Calibration,
-    settings: AnswerSettings,
-    ranker: SentenceRanker,
-    stats: CorpusStats,
-    coverage: CoverageModel,
-):
-    """The first quote for one part of a question of several (answer/parts.py), or None unless
-    the answer stage is sure of it: no abstention, every word of the part covered, and its best
-    sentence at or above settings.bold_floor."""
-    if abstention(gather_evidence(candidates), calibration):
-        return None
-    ranked = rank(candidates, ranker, stats, documents)
-    chosen = select(ranked, settings)
-    if not chosen or float(chosen[0].sentence_scores.max()) < settings.bold_floor:
-        return None
-    if uncovered(candidates, ranked, chosen, coverage, settings.unmentioned_max_zipf,
-                 memory=ranker.memory):  # fmt: skip
-        return None
-    return make_quote(chosen[0], 1, documents[chosen[0].passage.doc_id], settings)
 
 
 def too_long(question: str, why: ValueError, limits: Limits) -> Reply:

@@ -38,6 +38,14 @@ def question_parts(question: str, max_parts: int = 3, min_words: int = 3) -> tup
     return tuple(pieces[:max_parts])
 
 
+def part_quote(reply: Reply) -> Quote | None:
+    """The first quote of the reply to one part (answered with bold_first=False), when the answer
+    stage is sure of it: no abstention, every word covered, a likely answer bold; else None."""
+    if reply.abstained or reply.uncovered or not reply.quotes:
+        return None
+    return reply.quotes[0] if reply.quotes[0].highlights else None
+
+
 def with_part_quotes(reply: Reply, found: list[Quote | None], most: int) -> Reply:
     """The reply with each part's quote (None: the part had none it was sure of) when that
     passage is not quoted yet: right after the first quote, so every part is answered near the
