@@ -24,14 +24,13 @@ COMMANDS = (
 )  # fmt: skip
 
 
-@pytest.mark.parametrize("argv", [["ask", QUESTION], ["ask", QUESTION, "--json"]])
-def test_a_closed_stdout_ends_quietly_with_the_sigpipe_code(argv):
+def test_a_closed_stdout_ends_quietly_with_the_sigpipe_code():
     # the reader has gone before the answer is written, as `faqbot ask ... | head -0` would
     read, write = os.pipe()
     os.close(read)
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "faqbot", *argv],
+            [sys.executable, "-m", "faqbot", "ask", QUESTION],  # --json: the same flush in main()
             cwd=ROOT,
             stdout=write,
             stderr=subprocess.PIPE,

@@ -3,9 +3,12 @@
 import json
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 
+from faqbot.bot import FAQBot
+from faqbot.cli import main as cli_main
 from faqbot.render import NOT_FOUND, reply_markdown
 from faqbot.types import DISCLAIMER
 from tests.conftest import DATA, ROOT
@@ -174,8 +177,22 @@ def run_cli(*args):
     )
 
 
-def test_cli_ask_json_parses_and_carries_the_safety_fields():
-    out = run_cli("ask", "does ketamine help suicidal thoughts?", "--json")
+@pytest.fixture
+def cli(real_bot, monkeypatch, capsys):
+    """`faqbot ...` run in this process on the loaded bot (a process each cost ~5 s; exit codes
+    and stderr of a real process: tests/test_bad_input.py)."""
+    monkeypatch.setattr(FAQBot, "load", classmethod(lambda cls, *a, **k: real_bot))
+
+    def run(*args):
+        code = cli_main(list(args))
+        out = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
+
+    return run
+
+
+def test_cli_ask_json_parses_and_carries_the_safety_fields(cli):
+    out = cli("ask", "does ketamine help suicidal thoughts?", "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert (
@@ -186,8 +203,8 @@ def test_cli_ask_json_parses_and_carries_the_safety_fields():
     assert data["passages"] and data["citations"][0]["number"] == 1
 
 
-def test_cli_search_prints_the_passage_with_its_article_and_section():
-    out = run_cli("search", "Can I drive after a session?", "-k", "2")
+def test_cli_search_prints_the_passage_with_its_article_and_section(cli):
+    out = cli("search", "Can I drive after a session?", "-k", "2")
     assert out.returncode == 0, out.stderr
     assert "You should not drive or operate machinery" in out.stdout
     assert (
@@ -200,12 +217,16 @@ def test_cli_search_prints_the_passage_with_its_article_and_section():
     [
         (("search", ""), "The question is empty"),
         (("search", "x", "-k", "0"), "k must be a whole number from 1 to 100"),
-        (("--corpus", "/nonexistent", "search", "x"), "does not exist"),
     ],
 )
-def test_cli_errors_go_to_stderr_without_traceback(args, message):
-    out = run_cli(*args)
+def test_cli_errors_go_to_stderr_without_traceback(cli, args, message):
+    out = cli(*args)
     assert out.returncode == 1 and message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_cli_process_with_a_missing_corpus_says_so_without_traceback():
+    out = run_cli("--corpus", "/nonexistent", "search", "x")
+    assert out.returncode == 1 and "does not exist" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_queries_use_the_onnx_export_with_the_same_vectors(real_bot):
@@ -226,11 +247,11 @@ def test_a_quote_with_the_retired_lifeline_number_also_gives_988(real_bot):
     assert any("988" in n and "1-800-273-8255" in n for n in reply.notes)
 
 
-def test_cli_search_carries_the_crisis_text_in_text_and_json():
+def test_cli_search_carries_the_crisis_text_in_text_and_json(cli):
     question = "I want to kill myself tonight"
-    shown = run_cli("search", question, "-k", "3")
+    shown = cli("search", question, "-k", "3")
     assert shown.returncode == 0 and shown.stdout.index("988") < shown.stdout.index("1.")
     assert "(tel:988)" not in shown.stdout  # links read as plain text in a terminal
-    data = json.loads(run_cli("search", question, "-k", "3", "--json").stdout)
+    data = json.loads(cli("search", question, "-k", "3", "--json").stdout)
     assert data["crisis_level"] == "acute" and "988" in data["safety_text"]
     assert 1 <= len(data["passages"]) <= 3
