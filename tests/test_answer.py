@@ -13,6 +13,7 @@ from faqbot.answer.quotes import highlights, trim_window
 from faqbot.answer.ranking import select
 from faqbot.ingest.chunking import chunk_document
 from faqbot.ingest.corpus import parse_document
+from faqbot.question import asked_in
 from faqbot.render import NOT_FOUND, escape_markdown, reply_dict, reply_markdown
 from faqbot.retrieval import Candidate, Candidates
 from faqbot.settings import AnswerSettings
@@ -214,6 +215,14 @@ def test_the_feature_matrix_gives_each_candidate_the_rows_it_gets_alone(tiny_bot
     alone = [matrix(replace(candidates, items=(c,)))[0][0] for c in items]
     assert np.array_equal(together, np.vstack(alone))
     assert all(np.array_equal(a, b) for a, b in zip(split, alone, strict=True))
+
+
+def test_the_question_in_a_long_message_is_its_last_sentence_that_asks():
+    story = "We have tried everything. Is it worth it? He sleeps badly. Can he drive after?"
+    assert asked_in(story, 1000) == "Can he drive after?"
+    assert asked_in("He sleeps badly. Nothing works. Why?", 1000) is None  # too short to answer
+    assert asked_in("A long story without a question.", 1000) is None
+    assert asked_in("Fine. " + "Is this a very long question " * 10 + "?", 50) is None
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from faqbot.bot import FAQBot
 from faqbot.cli import main as cli_main
 from faqbot.render import NOT_FOUND, reply_markdown
-from faqbot.types import DISCLAIMER
+from faqbot.types import DISCLAIMER, Abstention
 from tests.conftest import DATA, ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("real_index")]
@@ -107,6 +107,20 @@ def test_under_an_uncovered_caveat_a_weak_match_is_not_bold_as_the_answer(real_b
     assert all(q.highlights == () for q in reply.quotes)
     assert "**" not in reply_markdown(reply).split("**Sources**")[0]
     assert real_bot.ask("Can I drive home after a session?").quotes[0].highlights
+
+
+def test_a_long_message_gets_its_question_answered_and_says_which(real_bot):
+    story = "My husband has struggled with depression for almost fifteen years. " * 20
+    message = story + "He has tried so many medications. Can he drive home after his session?"
+    assert len(message) > real_bot.settings.limits.max_question_chars
+    reply = real_bot.ask(message)
+    assert not reply.abstained and "You should not drive" in reply.quotes[0].text
+    assert reply.notes[0] == (
+        "Your message is long, so I answered the question in it: “Can he drive home after his "
+        "session?”"
+    )
+    # no question in it: the limit is said, as before
+    assert real_bot.ask(story).abstention is Abstention.TOO_LONG
 
 
 def test_each_part_of_a_two_part_question_gets_its_answer(real_bot):

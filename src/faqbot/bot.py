@@ -43,7 +43,7 @@ from .intent import (
     small_talk_reply,
     with_contact,
 )
-from .question import check_search, require_text, validate
+from .question import asked_in, check_search, require_text, validate
 from .retrieval import Candidate, Candidates, Retriever
 from .safety_policy import apply_policy, apply_search_policy
 from .settings import Settings
@@ -177,8 +177,18 @@ class FAQBot:
         assessment = self.safety.assess_in_conversation(question, earlier)
         try:
             question = validate(question, self.settings.limits)
-        except ValueError as why:  # too long: still answered, with the limit and safety text
-            return apply_policy(too_long(question, why, self.settings.limits), assessment)
+        except ValueError as why:  # too long: its question is answered, or the limit is said
+            asked = asked_in(question, self.settings.limits.max_question_chars)
+            if asked is None:
+                return apply_policy(too_long(question, why, self.settings.limits), assessment)
+            reply = self._reply(asked, assessment)
+            note = f"Your message is long, so I answered the question in it: “{asked}”"
+            return apply_policy(replace(reply, notes=(note, *reply.notes)), assessment)
+        return apply_policy(self._reply(question, assessment), assessment)
+
+    def _reply(self, question: str, assessment: safety.SafetyAssessment) -> Reply:
+        """The reply to a valid question before the safety policy: the English-only note, small
+        talk, or quotes (with each part's, the articles' details, contact, taught answers)."""
         # the articles are English: another language gets the English-only note, with safety
         answer_settings = self.settings.answer
         language = other_language(
@@ -187,11 +197,11 @@ class FAQBot:
             answer_settings.other_language_words,
         )
         if language:
-            return apply_policy(other_language_reply(question, language, self.clinic), assessment)
+            return other_language_reply(question, language, self.clinic)
         # safety runs first: a message with any crisis language is never taken for small talk
         intent = self.small_talk(question) if assessment.level == "none" else "question"
         if intent in SMALL_TALK:
-            return apply_policy(small_talk_reply(question, intent, self.clinic), assessment)
+            return small_talk_reply(question, intent, self.clinic)
         candidates = self.retriever.candidates(question, self.settings.answer.candidates)
         reply = answer(
             candidates,
@@ -208,8 +218,7 @@ class FAQBot:
         if intent == "contact":  # "how do I reach the clinic?": its details, and any quote
             reply = with_contact(reply, self.clinic)
         # staff-taught answers first (corpus/curated.yaml); the safety policy still applies
-        reply = taught_first(reply, candidates, self.taught, self._texts, self.settings.answer)
-        return apply_policy(reply, assessment)
+        return taught_first(reply, candidates, self.taught, self._texts, self.settings.answer)
 
     def _with_parts(self, question: str, reply: Reply) -> Reply:
         """A question of several parts: each part's own best quote, when the answer stage is

@@ -42,6 +42,19 @@ def validate(question: object, limits: Limits) -> str:
     return question.strip()
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def asked_in(text: str, most_chars: int) -> str | None:
+    """The last sentence of a (long) message that asks something: it ends in "?" and has at
+    least three words; None when there is none, or it is itself over `most_chars`."""
+    for sentence in reversed(_SENTENCE_END.split(text.strip())):
+        sentence = sentence.strip()
+        if sentence.endswith("?") and len(sentence.split()) >= 3:
+            return sentence if len(sentence) <= most_chars else None
+    return None
+
+
 def check_search(k: object, retriever: str | None, limits: Limits) -> None:
     """Raises ValueError for k outside 1..max_k or an unknown retriever, naming what is allowed."""
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= limits.max_k:
