@@ -63,6 +63,11 @@ def test_the_start_of_the_newest_answer_is_in_view(page):
     expect(answer.locator(".crisis-banner")).to_be_in_viewport()
 
 
+# behaviour that does not depend on the width or the colour scheme: one look is enough
+ONE_LOOK = pytest.mark.parametrize("page", [LOOKS[0]], ids=["desktop-light"], indirect=True)
+
+
+@ONE_LOOK
 def test_follow_ups_are_questions_and_clicking_one_asks_it(page):
     shown(ask(page, "Can I drive after a ketamine session?"))
     options = page.locator("#chat button.option")
@@ -75,6 +80,7 @@ def test_follow_ups_are_questions_and_clicking_one_asks_it(page):
     expect(page.locator("#chat .user-row").last).to_have_text(labels[0].strip())
 
 
+@ONE_LOOK
 def test_an_off_topic_question_gets_no_buttons(page):
     answer = shown(ask(page, "what's the weather like today?"))
     expect(answer).to_contain_text("I couldn't find this in the clinic's articles.")
