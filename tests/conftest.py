@@ -19,6 +19,15 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 
 
+try:  # browser checks wait up to 20 s for the page (Playwright's default, 5 s, flaked when the
+    # suite's three processes and their servers shared two cores): a bound, not a speed test
+    from playwright.sync_api import expect as _expect
+
+    _expect.set_options(timeout=20_000)
+except ImportError:  # no Playwright: the browser tests skip themselves
+    pass
+
+
 class FakeEncoder:
     """Bag of concept words -> unit vector; an extra constant axis keeps every norm above zero."""
 

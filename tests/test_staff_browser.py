@@ -61,9 +61,18 @@ def test_staff_teach_a_sentence_and_the_next_visitor_gets_it_first(app, browser)
         expect(row.locator("mark", has_text="PTSD").first).to_be_visible()
         row.locator(".body-cell").last.click()
         expect(page.locator("#article-view mark#passage")).to_be_visible()
-        page.locator("#teach-sentence label", has_text="According to a 2024 study").click()
-        # the page holds the choice and the name before they are sent (a busy machine lags)
-        expect(page.locator("#teach-sentence input:checked")).to_have_count(1)
+        # the page holds the choice and the name before they are sent (a busy machine lags: the
+        # sentence choices can re-render after the article opens and drop a click made earlier)
+        label = page.locator("#teach-sentence label", has_text="According to a 2024 study")
+        checked = page.locator("#teach-sentence input:checked")
+        for _ in range(5):  # a bound on retries, not a speed requirement
+            label.click(timeout=30_000)
+            try:
+                expect(checked).to_have_count(1, timeout=10_000)
+                break
+            except AssertionError:
+                continue
+        expect(checked).to_have_count(1)
         name = page.locator("#teach-author textarea, #teach-author input")
         name.fill("dana")
         expect(name).to_have_value("dana")
