@@ -112,6 +112,10 @@ class Abstention(Enum):
     OTHER_LANGUAGE = "asked in another language than the articles' English"
 
 
+# the prefix of a crisis rule found only with the visitor's earlier messages (safety/detector.py)
+CONVERSATION_RULE = "conversation:"
+
+
 @dataclass(frozen=True)
 class Reply:
     """What the bot answers: cited verbatim quotes, or an abstention, plus the safety fields."""
@@ -146,9 +150,9 @@ class Reply:
     @property
     def crisis_now(self) -> bool:
         """The visitor's own message reads as acute, not only read together with their earlier
-        messages (whose rule the safety layer prefixes "conversation:")."""
+        messages (whose rule the safety layer prefixes CONVERSATION_RULE)."""
         return self.crisis_level == "acute" and not (self.crisis_rule or "").startswith(
-            "conversation:"
+            CONVERSATION_RULE
         )
 
     @property

@@ -62,15 +62,18 @@ def chat_markdown(reply: Reply, documents: dict[str, Document]) -> str:
 
 def _after_crisis(body: str, reply: Reply) -> str:
     """The reply under the banner for an acute message, its quotes collapsed."""
-    disclaimer = f"_{reply.disclaimer}_"
-    if not reply.quotes or not body.endswith(disclaimer):
+    head, tail = _split_disclaimer(body, reply)
+    if not reply.quotes or not tail:
         return body
-    inner = AFTER_CRISIS_BLOCK.format(summary=AFTER_CRISIS, body=body[: -len(disclaimer)].rstrip())
-    return f"{inner}\n\n{disclaimer}"
+    return AFTER_CRISIS_BLOCK.format(summary=AFTER_CRISIS, body=head.rstrip()) + tail
 
 
 def _before_disclaimer(body: str, reply: Reply, text: str) -> str:
+    head, tail = _split_disclaimer(body, reply)
+    return f"{head}\n\n{text}{tail}"
+
+
+def _split_disclaimer(body: str, reply: Reply) -> tuple[str, str]:
+    """(body without its closing disclaimer, the disclaimer with its blank line, or "")."""
     disclaimer = f"\n\n_{reply.disclaimer}_"
-    if body.endswith(disclaimer):
-        return body[: -len(disclaimer)] + f"\n\n{text}" + disclaimer
-    return body + f"\n\n{text}"
+    return (body[: -len(disclaimer)], disclaimer) if body.endswith(disclaimer) else (body, "")

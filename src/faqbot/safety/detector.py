@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..settings import SafetySettings
+from ..types import CONVERSATION_RULE
 from .crisis import LEVELS, Level
 from .head import Head, load_head
 from .normalise import disguised, forms, normalise
@@ -110,7 +111,7 @@ class SafetyDetector:
         if LEVELS.index(together.level) <= LEVELS.index(alone.level):
             return alone
         return SafetyAssessment(
-            together.level, f"conversation:{together.rule}", together.matched, together.score
+            together.level, f"{CONVERSATION_RULE}{together.rule}", together.matched, together.score
         )
 
     def _model(self, text: str) -> SafetyAssessment:
