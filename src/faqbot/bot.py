@@ -26,6 +26,14 @@ from .answer import (
     with_facts,
     with_part_quotes,
 )
+from .answer.context import (
+    Reading,
+    context_note,
+    features,
+    gate_for,
+    joined_question,
+    previous_question,
+)
 from .answer.curated import Taught, taught_first
 from .encoders import Encoder
 from .encoders.cache import RememberingEncoder
@@ -87,6 +95,7 @@ class FAQBot:
         self.coverage = load_coverage()
         self.metadata = load_metadata_head()
         self.intents = intent_model_for(self.encoder)  # None for another model: no small talk
+        self.context_gate = gate_for(self.encoder)  # None for another model: no follow-ups
         self.clinic = load_clinic_text()
         self.followups = load_followups((c.doc_id, c.section) for c in index.chunks)
         self._texts = {d.doc_id: d.text for d in corpus.documents}
@@ -181,14 +190,17 @@ class FAQBot:
             asked = asked_in(question, self.settings.limits.max_question_chars)
             if asked is None:
                 return apply_policy(too_long(question, why, self.settings.limits), assessment)
-            reply = self._reply(asked, assessment)
+            reply = self._reply(asked, assessment, earlier)
             note = f"Your message is long, so I answered the question in it: “{asked}”"
             return apply_policy(replace(reply, notes=(note, *reply.notes)), assessment)
-        return apply_policy(self._reply(question, assessment), assessment)
+        return apply_policy(self._reply(question, assessment, earlier), assessment)
 
-    def _reply(self, question: str, assessment: safety.SafetyAssessment) -> Reply:
+    def _reply(
+        self, question: str, assessment: safety.SafetyAssessment, earlier: Sequence[str] = ()
+    ) -> Reply:
         """The reply to a valid question before the safety policy: the English-only note, small
-        talk, or quotes (with each part's, the articles' details, contact, taught answers)."""
+        talk, or quotes (with each part's, the articles' details, contact, taught answers); a
+        follow-up of the last question in `earlier` is answered with it (answer/context.py)."""
         # the articles are English: another language gets the English-only note, with safety
         answer_settings = self.settings.answer
         language = other_language(
@@ -202,6 +214,38 @@ class FAQBot:
         intent = self.small_talk(question) if assessment.level == "none" else "question"
         if intent in SMALL_TALK:
             return small_talk_reply(question, intent, self.clinic)
+        reading, previous = self._resolve(question, earlier)
+        candidates, reply = reading.candidates, reading.reply
+        if previous is not None:
+            reply = replace(reply, question=question, notes=(context_note(previous), *reply.notes))
+        reply = self._with_parts(question, reply)
+        reply = with_facts(reply, candidates, self.metadata, self.corpus.documents)
+        if intent == "contact":  # "how do I reach the clinic?": its details, and any quote
+            reply = with_contact(reply, self.clinic)
+        # staff-taught answers first (corpus/curated.yaml); the safety policy still applies
+        return taught_first(reply, candidates, self.taught, self._texts, self.settings.answer)
+
+    def resolved(self, question: str, earlier: Sequence[str] = ()) -> str:
+        """The text `question` is answered as after the visitor's `earlier` messages: the
+        question, or their last question and this one read together (a follow-up)."""
+        reading, _ = self._resolve(validate(question, self.settings.limits), earlier)
+        return reading.candidates.question
+
+    def _resolve(self, question: str, earlier: Sequence[str]) -> tuple[Reading, str | None]:
+        """The answer stage's reading of `question`, and the last question it was read with
+        (None: read alone). Both readings are made; the learned gate chooses."""
+        alone = self.reading(question)
+        previous = previous_question(earlier) if self.context_gate else None
+        if previous is None:
+            return alone, None
+        joined = self.reading(joined_question(previous, question))
+        query, before = self.encoder.encode([question, previous])
+        x = features(question, float(query @ before), alone, joined)
+        return (joined, previous) if self.context_gate.leans(x) else (alone, None)
+
+    def reading(self, question: str) -> Reading:
+        """The answer stage's candidates and reply for `question` read alone (no safety, no
+        parts, details or taught answers: what the follow-up gate weighs)."""
         candidates = self.retriever.candidates(question, self.settings.answer.candidates)
         reply = answer(
             candidates,
@@ -213,12 +257,7 @@ class FAQBot:
             self.coverage,
             self.followups.questions,
         )
-        reply = self._with_parts(question, reply)
-        reply = with_facts(reply, candidates, self.metadata, self.corpus.documents)
-        if intent == "contact":  # "how do I reach the clinic?": its details, and any quote
-            reply = with_contact(reply, self.clinic)
-        # staff-taught answers first (corpus/curated.yaml); the safety policy still applies
-        return taught_first(reply, candidates, self.taught, self._texts, self.settings.answer)
+        return Reading(candidates, reply)
 
     def _with_parts(self, question: str, reply: Reply) -> Reply:
         """A question of several parts: each part's own best quote, when the answer stage is

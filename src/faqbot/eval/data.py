@@ -29,6 +29,9 @@ class Question:
     answers: tuple[str, ...] = ()
     subkind: str = ""  # out_of_scope: off_topic | near_domain
     level: str = ""  # crisis: acute | mention
+    # the visitor's earlier messages in the same chat, oldest first: a follow-up ("is that
+    # covered?") is asked after them (tests/data/questions/followups_*.jsonl)
+    earlier: tuple[str, ...] = ()
     # BEIR only: judged doc id -> relevance grade (qrels)
     judged: dict[str, int] = field(default_factory=dict, hash=False)
 
@@ -104,7 +107,8 @@ def _question(row: dict, path: Path, line: int) -> Question:
         level = row.get("level", "")
         if level not in LEVELS:
             raise _fail(path, line, f"level {level!r} of {qid} is not one of {LEVELS}")
-    return Question(qid, text, kind, answers, subkind, level)
+    earlier = _strings(row["earlier"], path, line, "earlier") if "earlier" in row else ()
+    return Question(qid, text, kind, answers, subkind, level, earlier=earlier)
 
 
 def load_jsonl(path: str | Path) -> Dataset:

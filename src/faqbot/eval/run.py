@@ -73,7 +73,7 @@ def collect_runs(bot, questions, qrels, retrievers, k, doc_map, tick) -> tuple[d
     top: dict[str, str] = {}
     for retriever in retrievers:
         for q in questions:
-            ids = ranked(bot, q.question, retriever, k, doc_map)
+            ids = ranked(bot, asked(bot, q), retriever, k, doc_map)
             runs[retriever][q.qid] = {i: 1.0 / n for n, (i, _) in enumerate(ids, start=1)}
             hit_ranks = [n for n, (i, _) in enumerate(ids, start=1) if i in qrels[q.qid]]
             first[q.qid][retriever] = hit_ranks[0] if hit_ranks else None
@@ -114,7 +114,7 @@ def fact_answers(fact: Fact, answers) -> bool:
 def answer_rank(bot, q: Question) -> int | None:
     """Where the answer stage's own ranking (learned sentence scores) puts the first passage
     holding an answer, 1-based; a front-matter answer the reply gives as a fact ranks first."""
-    ranked = bot.ranked(q.question)
+    ranked = bot.ranked(asked(bot, q))
     hits = [n for n, c in enumerate(ranked, start=1) if is_relevant(c.passage.text, q.answers)]
     return hits[0] if hits else None
 
@@ -151,12 +151,18 @@ def outcome(bot, q: Question, reply, ms: float) -> dict:
     }
 
 
+def asked(bot, q: Question) -> str:
+    """What the bot answers `q` as: the question, or (a follow-up of `q.earlier`) the visitor's
+    last question and this one read together (answer/context.py)."""
+    return bot.resolved(q.question, q.earlier) if q.earlier else q.question
+
+
 def ask_all(bot, questions, tick: Callable[[], None]) -> list[dict]:
     bot.ask(questions[0].question)  # warm-up: one-off first-call costs are not latency
     out = []
     for q in questions:
         start = time.perf_counter()
-        reply = bot.ask(q.question)
+        reply = bot.ask(q.question, q.earlier)
         out.append(outcome(bot, q, reply, (time.perf_counter() - start) * 1000))
         tick()
     return out

@@ -1,0 +1,88 @@
+"""Follow-ups (answer/context.py): the gate's file, its features, and the bot reading a
+follow-up with the visitor's last question."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+from faqbot.answer.context import (
+    FEATURES,
+    ContextGate,
+    context_note,
+    features,
+    gate_for,
+    joined_question,
+    load_gate,
+    previous_question,
+)
+from faqbot.answer.context_train import NEVER, best_bar
+from tests.conftest import FakeEncoder
+
+
+def _gate(bias: float, model_id: str = "fake") -> ContextGate:
+    n = len(FEATURES)
+    coef = np.zeros(n)
+    coef[FEATURES.index("pointer")] = 4.0
+    return ContextGate(np.zeros(n), np.ones(n), coef, bias, 0.5, "hash", model_id)
+
+
+def test_previous_question_is_the_last_message_with_words():
+    assert previous_question([]) is None
+    assert previous_question(["How much is it?", "  ", "?!"]) == "How much is it?"
+    assert previous_question(["first", "Does  it\nhelp   PTSD?"]) == "Does it help PTSD?"
+    assert joined_question("Does it help PTSD?", "and OCD?") == "Does it help PTSD? and OCD?"
+
+
+def test_a_gate_round_trips_through_its_file_and_decides_by_its_weights(tmp_path):
+    gate = _gate(bias=-2.0)
+    gate.save(tmp_path / "gate.json")
+    loaded = load_gate(tmp_path / "gate.json")
+    assert loaded.to_json() == gate.to_json()
+    x = np.zeros(len(FEATURES))
+    assert not loaded.leans(x)  # P = sigmoid(-2)
+    x[FEATURES.index("pointer")] = 1.0
+    assert loaded.leans(x)  # P = sigmoid(2)
+
+
+def test_a_gate_for_other_features_or_another_model_is_not_used(tmp_path):
+    assert load_gate(tmp_path / "missing.json") is None
+    data = _gate(0.0).to_json() | {"features": ["words"]}
+    (tmp_path / "old.json").write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="context_train"):
+        load_gate(tmp_path / "old.json")
+    _gate(0.0, model_id="another-model").save(tmp_path / "gate.json")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert gate_for(FakeEncoder(), tmp_path / "gate.json") is None
+    assert "answered alone" in str(caught[0].message)
+
+
+def test_features_read_the_message_and_both_readings(tiny_bot):
+    alone = tiny_bot.reading("is that covered?")
+    joined = tiny_bot.reading(joined_question("How much does a session cost?", "is that covered?"))
+    x = features("and is that covered too?", 0.3, alone, joined)
+    named = dict(zip(FEATURES, x, strict=True))
+    assert named["pointer"] == 1.0 and named["continues"] == 1.0 and named["similarity"] == 0.3
+    assert named["words"] == pytest.approx(np.log1p(5))
+    assert named["gain"] == pytest.approx(joined.relevance - alone.relevance)
+    plain = dict(zip(FEATURES, features("How much per session", 0.3, alone, joined), strict=True))
+    assert plain["pointer"] == 0.0 and plain["continues"] == 0.0
+
+
+def test_the_bar_gives_the_most_right_replies_and_prefers_reading_alone_on_ties():
+    p = np.array([0.1, 0.4, 0.6, 0.9])
+    alone = np.array([True, True, False, False])
+    joined = np.array([False, True, True, True])
+    assert best_bar(p, alone, joined) == 0.6  # 0.4 and 0.6 both get all four right
+    assert best_bar(p, np.ones(4, bool), np.zeros(4, bool)) == NEVER  # joining never helps
+
+
+def test_context_note_names_the_last_question_and_bounds_it():
+    assert context_note("How much is it?") == (
+        "I read this together with your last question: “How much is it?”"
+    )
+    assert context_note("x" * 500).endswith("…”") and len(context_note("x" * 500)) < 200
