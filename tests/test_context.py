@@ -20,7 +20,7 @@ from faqbot.answer.context import (
     previous_question,
 )
 from faqbot.answer.context_train import NEVER, best_bar
-from tests.conftest import FakeEncoder
+from tests.conftest import ROOT, FakeEncoder
 
 
 def _gate(bias: float, model_id: str = "fake") -> ContextGate:
@@ -86,3 +86,47 @@ def test_context_note_names_the_last_question_and_bounds_it():
         "I read this together with your last question: “How much is it?”"
     )
     assert context_note("x" * 500).endswith("…”") and len(context_note("x" * 500)) < 200
+
+
+# -- the bundled model, corpus and gate --------------------------------------------------------
+@pytest.mark.e2e
+def test_the_saved_gate_was_fitted_to_the_training_chats():
+    from faqbot.answer.context_train import data_hash, load_rows
+
+    gate = load_gate()
+    assert gate is not None and gate.data_hash == data_hash(load_rows(ROOT / "tests" / "data"))
+    assert 0.0 < gate.threshold <= 1.0
+
+
+@pytest.mark.e2e
+def test_a_follow_up_is_answered_with_the_last_question(real_bot):
+    reply = real_bot.ask("how fast does it work for that?", ["Does ketamine help with PTSD?"])
+    assert reply.notes[0] == context_note("Does ketamine help with PTSD?")
+    assert "PTSD" in reply.quotes[0].text
+    alone = real_bot.ask("how fast does it work for that?")
+    assert not any("PTSD" in q.text for q in alone.quotes)  # what the earlier message adds
+
+
+@pytest.mark.e2e
+def test_a_follow_up_the_articles_do_not_answer_still_says_so(real_bot):
+    reply = real_bot.ask("what about ADHD?", ["Can ketamine help with OCD?"])
+    assert reply.uncovered == ("ADHD",)
+    assert reply.notes[0] == context_note("Can ketamine help with OCD?")
+
+
+@pytest.mark.e2e
+def test_a_new_self_contained_question_is_answered_alone(real_bot):
+    earlier = ["How much does a session cost?"]
+    reply = real_bot.ask("Can I drive home after a session?", earlier)
+    assert not any(n.startswith("I read this together") for n in reply.notes)
+    assert reply.quotes[0].text.startswith("No. You should not drive")
+    assert real_bot.resolved("Can I drive home after a session?", earlier) == (
+        "Can I drive home after a session?"
+    )
+
+
+@pytest.mark.e2e
+def test_an_articles_detail_asked_after_another_is_the_one_asked(real_bot):
+    earlier = ["Who medically reviewed the Mindbloom article?"]
+    reply = real_bot.ask("when was it published?", earlier)
+    assert [f.field for f in reply.facts] == ["published"]

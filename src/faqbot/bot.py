@@ -28,6 +28,7 @@ from .answer import (
 )
 from .answer.context import (
     Reading,
+    as_follow_up,
     context_note,
     features,
     gate_for,
@@ -214,12 +215,14 @@ class FAQBot:
         intent = self.small_talk(question) if assessment.level == "none" else "question"
         if intent in SMALL_TALK:
             return small_talk_reply(question, intent, self.clinic)
-        reading, previous = self._resolve(question, earlier)
-        candidates, reply = reading.candidates, reading.reply
-        if previous is not None:
-            reply = replace(reply, question=question, notes=(context_note(previous), *reply.notes))
-        reply = self._with_parts(question, reply)
-        reply = with_facts(reply, candidates, self.metadata, self.corpus.documents)
+        alone, reading, previous = self._resolve(question, earlier)
+        candidates = reading.candidates
+        reply = self._with_parts(question, replace(reading.reply, question=question))
+        # the article's details a message asks for are its own ("when was it published?" after
+        # "who reviewed it?" asks the date): read from the message alone
+        reply = with_facts(reply, alone.candidates, self.metadata, self.corpus.documents)
+        if previous is not None and not reply.facts:
+            reply = replace(reply, notes=(context_note(previous), *reply.notes))
         if intent == "contact":  # "how do I reach the clinic?": its details, and any quote
             reply = with_contact(reply, self.clinic)
         # staff-taught answers first (corpus/curated.yaml); the safety policy still applies
@@ -228,20 +231,26 @@ class FAQBot:
     def resolved(self, question: str, earlier: Sequence[str] = ()) -> str:
         """The text `question` is answered as after the visitor's `earlier` messages: the
         question, or their last question and this one read together (a follow-up)."""
-        reading, _ = self._resolve(validate(question, self.settings.limits), earlier)
+        _, reading, _ = self._resolve(validate(question, self.settings.limits), earlier)
         return reading.candidates.question
 
-    def _resolve(self, question: str, earlier: Sequence[str]) -> tuple[Reading, str | None]:
-        """The answer stage's reading of `question`, and the last question it was read with
-        (None: read alone). Both readings are made; the learned gate chooses."""
+    def _resolve(
+        self, question: str, earlier: Sequence[str]
+    ) -> tuple[Reading, Reading, str | None]:
+        """The answer stage's reading of `question` alone; the reading the reply is made from;
+        and the last question that one was read with (None: read alone). Both readings are
+        made; the learned gate chooses (answer/context.py)."""
         alone = self.reading(question)
         previous = previous_question(earlier) if self.context_gate else None
         if previous is None:
-            return alone, None
+            return alone, alone, None
         joined = self.reading(joined_question(previous, question))
         query, before = self.encoder.encode([question, previous])
         x = features(question, float(query @ before), alone, joined)
-        return (joined, previous) if self.context_gate.leans(x) else (alone, None)
+        if not self.context_gate.leans(x):
+            return alone, alone, None
+        max_zipf = self.settings.answer.unmentioned_max_zipf
+        return alone, as_follow_up(alone, joined, max_zipf), previous
 
     def reading(self, question: str) -> Reading:
         """The answer stage's candidates and reply for `question` read alone (no safety, no

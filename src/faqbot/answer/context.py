@@ -15,14 +15,18 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from ..encoders.model import trained_for
+from ..index.lexical import tokenize
 from ..retrieval import Candidates
+from ..retrieval.spelling import english_frequency
 from ..types import Reply
+from .evidence import passage_terms
+from .notes import uncovered_note
 
 GATE_PATH = Path(__file__).resolve().parent.parent / "data" / "context_gate.json"
 
@@ -38,6 +42,7 @@ _CONTINUES = re.compile(
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"[a-z0-9']+")
+_TYPED = re.compile(r"[A-Za-z][A-Za-z'-]+")  # a word as typed, for the caveat
 
 FEATURES = (
     "words",  # log(1 + words in the message)
@@ -77,6 +82,25 @@ def previous_question(earlier: Sequence[str]) -> str | None:
 def joined_question(previous: str, question: str) -> str:
     """The text a follow-up is answered as: the last question, then this one."""
     return f"{previous} {question}"
+
+
+def as_follow_up(alone: Reading, joined: Reading, max_zipf: float, limit: int = 3) -> Reading:
+    """The joined reading, still naming the rare words of the message itself (rarer than
+    `max_zipf` in English, or found uncovered read alone) that the joined quotes do not hold:
+    "ADHD" in "what about ADHD?" after a question about OCD. Read beside the last question, the
+    coverage model sees a longer, better-matched question and names nothing."""
+    held = set().union(*(passage_terms(q.passage.chunk) for q in joined.reply.quotes))
+    rare = [w for w in _TYPED.findall(alone.candidates.question) if english_frequency(w) < max_zipf]
+    carried = [
+        w
+        for w in dict.fromkeys((*alone.reply.uncovered, *rare))
+        if (stems := tokenize(w)) and stems[0] not in held
+    ]
+    missing = tuple(dict.fromkeys((*joined.reply.uncovered, *carried)))[:limit]
+    if missing == joined.reply.uncovered or joined.reply.abstained:
+        return joined
+    reply = replace(joined.reply, uncovered=missing, notes=uncovered_note(missing))
+    return Reading(joined.candidates, reply)
 
 
 def features(question: str, similarity: float, alone: Reading, joined: Reading) -> np.ndarray:

@@ -22,7 +22,14 @@ from pathlib import Path
 import numpy as np
 
 from ..eval.data import is_relevant
-from .context import GATE_PATH, ContextGate, features, joined_question, previous_question
+from .context import (
+    GATE_PATH,
+    ContextGate,
+    as_follow_up,
+    features,
+    joined_question,
+    previous_question,
+)
 
 TRAIN_FILE = "questions/followups_z.jsonl"
 C = 1.0
@@ -58,7 +65,8 @@ def measured(bot, rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         query, before = bot.encoder.encode([question, previous])
         xs.append(features(question, float(query @ before), alone, joined))
         alone_right.append(right(alone, row))
-        joined_right.append(right(joined, row))
+        max_zipf = bot.settings.answer.unmentioned_max_zipf
+        joined_right.append(right(as_follow_up(alone, joined, max_zipf), row))
     return np.array(xs), np.array(alone_right), np.array(joined_right)
 
 
