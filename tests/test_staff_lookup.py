@@ -59,3 +59,20 @@ def test_a_good_query_clears_the_problem_and_shows_its_passages(desk):
     problem, warning, rows, hits = desk.lookup_panel("Can I drive after a session?", 3.0, "")
     assert problem == "" and warning == "" and len(rows) == len(hits) == 3
     assert hits[0].section == "Driving"
+
+
+def test_very_common_words_of_the_question_are_not_marked(desk):
+    # "good" is a BM25 term (not a stop word) but at Zipf 6.1 too common to mean a match
+    _, rows, hits = desk.lookup("Is good sleep the answer?", 4, "")
+    passage = next(row[-1] for row, hit in zip(rows, hits, strict=True) if hit.section == "Rest")
+    assert passage == "<mark>Sleep</mark> well the night before. A good <mark>sleep</mark> helps."
+
+
+@pytest.mark.e2e
+def test_get_is_not_marked_on_the_real_corpus(real_bot):
+    feedback = FeedbackLog(None)
+    desk = Desk(Handlers(real_bot, feedback), ReviewQueue(feedback, 10))
+    _, rows, hits = desk.lookup("How do I get relief from chronic pain?", 10, "")
+    shown = next(row[-1] for row in rows if "helps you get out of this cycle" in row[-1])
+    assert "<mark>pain</mark>" in shown and "<mark>relief</mark>" in shown
+    assert "<mark>get</mark>" not in shown

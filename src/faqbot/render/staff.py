@@ -12,18 +12,24 @@ from .markdown import escape_markdown
 
 HITS_HEADERS = ("rank", "score", "dense", "lexical", "article", "section", "passage")
 HITS_TYPES = ("number", "number", "number", "number", "str", "str", "html")
-_WORD = re.compile(r"\w+")
+WORD = re.compile(r"\w+")
 WHY_HEADERS = (
     "hybrid rank", "hybrid score", "dense rank", "dense score", "lexical rank", "lexical score",
     "quoted", "article", "section", "passage",
 )  # fmt: skip
 
 
-def marked_html(text: str, terms: Collection[str], stem: Callable[[str], str]) -> str:
-    """The text HTML-escaped, each word whose stem is one of `terms` in <mark>, lines as <br>."""
+def marked_html(
+    text: str,
+    terms: Collection[str],
+    stem: Callable[[str], str],
+    common: Callable[[str], bool] = lambda word: False,
+) -> str:
+    """The text HTML-escaped, each word whose stem is one of `terms` in <mark> unless
+    `common(word)` (a word too common to mean a match), lines as <br>."""
     out, pos = [], 0
-    for word in _WORD.finditer(text):
-        if stem(word.group().casefold()) in terms:
+    for word in WORD.finditer(text):
+        if stem(word.group().casefold()) in terms and not common(word.group()):
             out += [
                 html.escape(text[pos : word.start()]),
                 f"<mark>{html.escape(word.group())}</mark>",
@@ -34,10 +40,14 @@ def marked_html(text: str, terms: Collection[str], stem: Callable[[str], str]) -
 
 
 def hits_table(
-    hits: list[Passage], terms: Collection[str] = (), stem: Callable[[str], str] = str
+    hits: list[Passage],
+    terms: Collection[str] = (),
+    stem: Callable[[str], str] = str,
+    common: Callable[[str], bool] = lambda word: False,
 ) -> list[list]:
     """Rows of rank, hybrid, dense and lexical score, article, section and the whole passage
-    (HTML, the question's words marked: `terms` are stems as `stem` makes them)."""
+    (HTML, the question's words marked: `terms` are stems as `stem` makes them, a word for
+    which `common` is true never)."""
 
     def num(value):
         return "" if value is None else round(value, 3)
@@ -50,7 +60,7 @@ def hits_table(
             num(h.lexical_score),
             h.title,
             h.section,
-            marked_html(h.text, terms, stem),
+            marked_html(h.text, terms, stem, common),
         ]
         for h in hits
     ]

@@ -7,7 +7,8 @@ import time
 
 from ..index.lexical import stem, tokenize
 from ..ingest.curated import CuratedRow, append_curated
-from ..render.staff import hits_table
+from ..render.staff import WORD, hits_table
+from ..retrieval.spelling import english_frequency
 from ..types import Passage
 from .handlers import Handlers, UserError, _text
 from .review import ReviewQueue
@@ -25,10 +26,20 @@ class Desk:
     # -- look up ------------------------------------------------------------------------------
     def lookup(self, question, k, article) -> tuple[str, list[list], list[Passage]]:
         """Crisis text for the query (above the results), rows with whole passages and the
-        question's words marked (as BM25 stems them), and the passages."""
+        question's words marked (as BM25 stems them; no stop word or very common word), and
+        the passages."""
         warning, _, hits = self.h.lookup(question, k, article)
-        terms = set(tokenize(self.bot.retriever.speller.correct(_text(question))))
-        return warning, hits_table(hits, terms, stem), hits
+        words = WORD.findall(self.bot.retriever.speller.correct(_text(question)))
+        terms = {term for w in words if not self.common(w) for term in tokenize(w)}
+        return warning, hits_table(hits, terms, stem, self.common), hits
+
+    def common(self, word: str) -> bool:
+        """A word never marked: a BM25 stop word, or at least `mark_max_zipf` common in English
+        ("get", "like", "people"); in a passage too ("get" for a question's "getting")."""
+        word = word.casefold()
+        return (
+            not tokenize(word) or english_frequency(word) >= self.bot.settings.serve.mark_max_zipf
+        )
 
     def lookup_panel(self, question, k, article) -> tuple[str, str, list[list], list[Passage]]:
         """Everything one Look-up shows, all replaced on every query: a problem with the input
