@@ -107,6 +107,52 @@ def test_the_sources_panel_shows_headings_as_their_own_lines(page):
     assert "(FAQs)Can" not in text
 
 
+# The contrast of an element's text with the background under it, its opacity and its
+# ancestors' applied (Gradio shows the chat's text at 0.8 opacity)
+SHOWN_CONTRAST = """(el) => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => { const [r, g, b] = c.map(v => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  let back = [255, 255, 255], alpha = 1;
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) { back = c.slice(0, 3); break; } }
+  for (let e = el; e; e = e.parentElement) alpha *= Number(getComputedStyle(e).opacity);
+  const text = rgb(getComputedStyle(el).color).slice(0, 3).map((v, i) => alpha * v + (1 - alpha) * back[i]);
+  const [a, b] = [lum(text), lum(back)];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); }"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_citation_number_leads_to_its_own_replys_source_by_keyboard(app, browser, scheme):  # noqa: F811
+    # a query in the address: with Gradio's <base href="./"> a plain "#id" link would load
+    # the page anew there and lose the chat
+    page = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    try:
+        page.goto(f"{app[0]}?__theme={scheme}")
+        page.wait_for_selector("#question textarea")
+        first = shown(ask(page, "How fast does ketamine work for depression?"))
+        shown(ask(page, "Can I drive after a ketamine session?"))
+        ids = page.evaluate("[...document.querySelectorAll('#chat [id]')].map(e => e.id)")
+        assert len(ids) == len(set(ids)) > 2, ids
+        link = first.locator("blockquote a.cite").first
+        expect(link).to_have_text("[1]")
+        contrast = link.evaluate(SHOWN_CONTRAST)
+        assert contrast >= 4.5, f"citation link contrast {contrast:.2f}:1 in {scheme} mode"
+        target = link.get_attribute("href")[1:]
+        link.focus()  # a link: in the tab order, and Enter follows it
+        page.keyboard.press("Enter")
+        entry = first.locator(f"[id='{target}']")
+        expect(entry).to_be_focused()  # the first reply's own entry, not the second's
+        expect(entry).to_contain_text("section")
+        expect(entry).to_be_in_viewport()
+        assert page.url == f"{app[0]}?__theme={scheme}"  # the page stayed
+        expect(page.locator("#chat .bot-row")).to_have_count(2)
+    finally:
+        page.close()
+
+
 def _serious(page) -> list[str]:
     found = axe_sync.Axe().run(page).response["violations"]
     return [

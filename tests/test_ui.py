@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import gradio as gr
@@ -26,6 +27,9 @@ DRIVE = "Can I drive after a ketamine session?"
 ACUTE = "I want to end my life tonight"
 OFF_TOPIC = "what time is the next train to Boston?"
 XSS = "<img src=x onerror=alert(1)>"
+# a citation mark linked to its Sources entry, and the entry (render/markdown.py cite)
+CITE = re.compile(r'<a class="cite" href="#([\w-]+)" title="[^"<>]*">(\[\d+\])</a>')
+ENTRY = re.compile(r'<span class="source-entry" id="([\w-]+)" tabindex="-1">(.*?)</span>')
 
 
 class _Doc:
@@ -112,7 +116,26 @@ def test_chat_appends_question_and_cited_answer(handlers):
     assert [o["value"] for o in history[1]["options"]] == list(reply.followups)
     # the message stays in the session for the next messages' safety check; logged only on opt-in
     passages = [q.passage.chunk_id for q in reply.quotes]
-    assert turns == {1: {"passages": passages, "question": "", "said": DRIVE}}
+    assert turns == {1: {"passages": passages, "question": "", "said": DRIVE, "reply": 1}}
+
+
+def test_citation_marks_link_to_their_own_replys_sources_and_the_quotes_stay_as_they_were(
+    handlers,
+):
+    history, turns, _ = handlers.chat("How fast does ketamine work for depression?", [], {})
+    history, turns, reply = handlers.chat(DRIVE, history, turns)
+    ids = [i for m in history[1::2] for i in re.findall(r'id="([^"]+)"', m["content"])]
+    assert len(ids) == len(set(ids)) > 2  # two replies, each with its own Sources entries
+    for message in history[1::2]:
+        targets = [target for target, _ in CITE.findall(message["content"])]
+        entries = [entry for entry, _ in ENTRY.findall(message["content"])]
+        assert targets and targets == entries  # [1] to this reply's entry 1, [2] to its 2, ...
+    assert 'href="#reply2-1"' in history[3]["content"]
+    # the links are all that changed: without them the reply is the plain one, character for
+    # character, its quotes included
+    plain = ENTRY.sub(r"\2", CITE.sub(r"\2", history[3]["content"]))
+    plain = re.sub(r' id="reply2-in-article-\d+"', "", plain)
+    assert plain == chat_markdown(reply, handlers.documents)
 
 
 def test_chat_abstains_off_topic_without_buttons_and_a_near_miss_with_questions(handlers):
@@ -222,6 +245,10 @@ def test_the_chat_keeps_its_last_exchanges_so_its_requests_stay_under_the_body_l
     # bot messages are at 1, 3, ...; their feedback still finds their passages
     assert sorted(turns) == list(range(1, 2 * MAX_EXCHANGES, 2))
     assert h.rate(turns, 23, True)["passages"] == turns[23]["passages"] != []
+    # each reply's ids stay unique in the page after older ones left (indexes are reused then)
+    ids = re.findall(r'id="([^"]+)"', "".join(m["content"] for m in history))
+    assert ids and len(ids) == len(set(ids))
+    assert turns[23]["reply"] == MAX_EXCHANGES + 2 and 'id="reply14-1"' in history[23]["content"]
 
 
 def test_feedback_keeps_the_question_only_on_opt_in(real_bot, tmp_path):

@@ -33,11 +33,13 @@ def user_markdown(question: str) -> str:
     return VISITOR_TEXT.format(text=text)
 
 
-def chat_markdown(reply: Reply, documents: dict[str, Document]) -> str:
+def chat_markdown(reply: Reply, documents: dict[str, Document], anchor: str = "") -> str:
     """One chat turn: crisis banner first (acute), the quotes, the sources one click away.
     When the visitor's own message is acute, the quotes sit collapsed under the banner.
 
     Suggested topics and follow-ups are left out here; the chat shows them as buttons.
+    `anchor` (e.g. "reply3", one per reply in the chat) prefixes the reply's ids: its
+    citation marks link to its own Sources entries, never to another reply's.
     """
     acute = reply.crisis_level == "acute" and bool(reply.safety_text)
     # acute safety text moves into the banner at the top instead of its usual place
@@ -48,11 +50,11 @@ def chat_markdown(reply: Reply, documents: dict[str, Document]) -> str:
             parts.insert(0, reply.safety_text)
         body = "\n\n".join(parts)
     else:
-        body = reply_markdown(shown)
+        body = reply_markdown(shown, anchor=anchor)
         if reply.abstained and reply.suggestions:
             body = _before_disclaimer(body, reply, TOPICS_HINT)
     if reply.quotes:
-        body = _before_disclaimer(body, reply, sources_html(reply, documents))
+        body = _before_disclaimer(body, reply, sources_html(reply, documents, anchor))
     if acute and reply.crisis_now:
         body = _after_crisis(body, reply)
     if acute:

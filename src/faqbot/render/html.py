@@ -12,18 +12,20 @@ CONTEXT_CHARS = 300  # of the article shown on each side of a quote in the sourc
 _HEADING = re.compile(r"^#{1,6}\s+")
 
 
-def sources_html(reply: Reply, documents: dict[str, Document]) -> str:
+def sources_html(reply: Reply, documents: dict[str, Document], anchor: str = "") -> str:
     """A collapsed <details> block: each cited article opened at the quoted place.
 
-    Written without blank lines so Markdown leaves the (escaped) article text alone.
+    Written without blank lines so Markdown leaves the (escaped) article text alone. With
+    `anchor` (unique to the reply in the page) each place has the id `{anchor}-in-article-{n}`.
     """
     items = []
     for quote in reply.quotes:
         n, chunk = quote.number, quote.passage.chunk
         doc = documents.get(chunk.doc_id)
         excerpt = context_html(doc.text, quote.start, quote.end) if doc else ""
+        where = f' id="{anchor}-in-article-{n}"' if anchor else ""
         items.append(
-            f'<div class="source" id="source-{n}"><p><b>[{n}]</b> '
+            f'<div class="source"{where}><p><b>[{n}]</b> '
             f"{html.escape(citation.label(chunk))}</p><blockquote>{excerpt}</blockquote></div>"
         )
     summary = "Show each quote in its article"

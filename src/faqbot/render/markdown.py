@@ -29,8 +29,30 @@ def _line_markdown(line: str, bold: bool, html_escape: bool = True) -> str:
     return (head.strip() + " " if head else "") + body
 
 
-def quote_markdown(quote: Quote, html_escape: bool = True) -> str:
-    """The quote as a Markdown blockquote, answer sentences bold, ellipses where trimmed."""
+def cite(number: int, anchor: str = "", title: str = "") -> str:
+    """A citation mark: "[n]", or, given the reply's `anchor`, a link to its Sources entry.
+
+    The chat's links are raw HTML: Markdown has no way to give the entry an id to link to.
+    """
+    if not anchor:
+        return f"[{number}]"
+    tip = f' title="{html.escape(title)}"' if title else ""
+    return f'<a class="cite" href="#{anchor}-{number}"{tip}>[{number}]</a>'
+
+
+def source_entry(number: int, text: str, anchor: str = "") -> str:
+    """One line of the Sources list (`text` already escaped); with `anchor`, the link target."""
+    if not anchor:
+        return f"{number}. {text}"
+    # tabindex -1: the chat's script moves the focus here when a citation is followed
+    return (
+        f'{number}. <span class="source-entry" id="{anchor}-{number}" tabindex="-1">{text}</span>'
+    )
+
+
+def quote_markdown(quote: Quote, html_escape: bool = True, anchor: str = "") -> str:
+    """The quote as a Markdown blockquote, answer sentences bold, ellipses where trimmed, and
+    its citation mark (a link to the Sources entry with `anchor`; the quote is unchanged)."""
     text, offset, pieces, pos = quote.text, quote.start, [], quote.start
     for span in sorted(quote.highlights, key=lambda s: s.start):
         pieces += [
@@ -49,7 +71,7 @@ def quote_markdown(quote: Quote, html_escape: bool = True) -> str:
         lines[0] = "… " + lines[0]
     if quote.trimmed_after:
         lines[-1] = lines[-1] + " …"
-    lines[-1] += f" [{quote.number}]"
+    lines[-1] += " " + cite(quote.number, anchor, citation.label(quote.passage.chunk))
     return "\n".join("> " + line if line else ">" for line in lines)
 
 
@@ -61,10 +83,17 @@ def plain_links(text: str) -> str:
     return _LINK.sub(lambda m: m.group(1), text)
 
 
-def reply_markdown(reply: Reply, html_escape: bool = True) -> str:
+def reply_markdown(reply: Reply, html_escape: bool = True, anchor: str = "") -> str:
     """The whole reply: crisis text first when the visitor's message has crisis language (the
     resources line too: on a phone, a line below the sources is off screen), caveats, quotes,
-    sources, then the resources line when only a quote brought it, and the disclaimer."""
+    sources, then the resources line when only a quote brought it, and the disclaimer.
+
+    Args:
+        reply: what the bot answered.
+        html_escape: make corpus text inert for the web (False: a terminal's Markdown).
+        anchor: a prefix for ids unique in the page (the chat: one per reply); given, each
+            citation mark links to its Sources entry, `{anchor}-{number}`.
+    """
 
     def esc(text: str) -> str:
         return escape_markdown(text, html_escape)
@@ -90,10 +119,16 @@ def reply_markdown(reply: Reply, html_escape: bool = True) -> str:
     if (reply.quotes or reply.facts) and not reply.abstained:
         parts += notes  # caveats first: read before the quotes
         # a front-matter detail is the article's data, not its prose: a plain line, not a quote
-        parts += [f"**{esc(f.label)}:** {esc(f.value)} [{f.number}]" for f in reply.facts]
-        parts += [quote_markdown(q, html_escape) for q in reply.quotes]
-        sources = [f"{f.number}. {esc(citation.fact_label(f))}" for f in reply.facts]
-        sources += [f"{q.number}. {esc(citation.label(q.passage.chunk))}" for q in reply.quotes]
+        parts += [
+            f"**{esc(f.label)}:** {esc(f.value)} {cite(f.number, anchor, citation.fact_label(f))}"
+            for f in reply.facts
+        ]
+        parts += [quote_markdown(q, html_escape, anchor) for q in reply.quotes]
+        sources = [source_entry(f.number, esc(citation.fact_label(f)), anchor) for f in reply.facts]
+        sources += [
+            source_entry(q.number, esc(citation.label(q.passage.chunk)), anchor)
+            for q in reply.quotes
+        ]
         parts.append("**Sources**\n" + "\n".join(sources))
     else:
         parts += notes

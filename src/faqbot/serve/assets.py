@@ -23,6 +23,18 @@ details.after-crisis { margin-top: 0.6em; }
 mark { background: #fde68a; color: inherit; padding: 0 1px; }
 .article-view { max-height: 60vh; overflow-y: auto; line-height: 1.5; }
 .disclaimer { font-size: 0.9em; opacity: 0.85; }
+/* citation marks link to their reply's Sources entry (FOLLOW_CITATIONS); Gradio shows the
+   chat's text at 0.8 opacity, which leaves blue-800 on the answer's grey 5.1:1 and blue-300
+   on its dark grey 6.7:1 */
+#chat a.cite { color: #1e40af; text-decoration: underline; text-underline-offset: 2px;
+  white-space: nowrap; padding: 0.15em 0.2em; border-radius: 3px; }
+.dark #chat a.cite { color: #93c5fd; }
+#chat .source-entry { display: inline-block; vertical-align: top; scroll-margin: 8px; }
+#chat a.cite:focus-visible, #chat .source-entry:focus { outline: 2px solid #1e40af;
+  outline-offset: 1px; }
+/* one selector per .dark rule: Gradio's scoping keeps ".dark" on the first one only */
+.dark #chat a.cite:focus-visible { outline-color: #93c5fd; }
+.dark #chat .source-entry:focus { outline-color: #93c5fd; }
 @media (max-width: 480px) { .gradio-container { padding: 4px !important; } }
 .ask-title { font-size: 1.35em; font-weight: 600; margin: 0.1em 0 0.2em; }
 .ask-intro { margin: 0; }
@@ -48,6 +60,19 @@ footer .show-api { color: #4b5563 !important; }
 FIX_EXAMPLES_ROLE = """const fix = () => document.querySelectorAll('#chat .examples[role="list"]')
   .forEach(e => e.setAttribute('role', 'group'));
 fix(); new MutationObserver(fix).observe(document.body, {childList: true, subtree: true});"""
+# A citation mark [n] links to its own reply's Sources entry (render/markdown.py `cite`). The
+# page follows it, not the browser: Gradio's <base href="./"> makes "#id" another address when
+# the page's has a query (?__theme=dark) or lacks its final slash, and going there reloads the
+# page and loses the chat. A focused link clicks on Enter, so the keyboard gets the same; the
+# focus moves to the entry (tabindex -1), so a screen reader reads it next.
+FOLLOW_CITATIONS = """if (!window.faqbotCitations) { window.faqbotCitations = true;
+document.addEventListener('click', e => {
+  const link = e.target.closest && e.target.closest('#chat a.cite');
+  const entry = link && document.getElementById(link.getAttribute('href').slice(1));
+  if (!entry) return;
+  e.preventDefault();
+  entry.scrollIntoView({block: 'nearest'});
+  entry.focus({preventScroll: true}); }); }"""
 # After each reply (the chat's own autoscroll is off): the start of the newest answer at the
 # top of the chat, so a phone shows the answer, not the sources and buttons under it; a crisis
 # banner starts the answer, so it is what shows. Runs again as the page settles, unless the

@@ -49,9 +49,10 @@ class Handlers:
         if reply.abstention in KEPT_WHEN_ABSTAINED and reply.crisis_level != "acute":
             self.feedback.unanswered(question)  # for the staff's review queue, on opt-in only
         options = reply.suggestions if reply.abstained else reply.followups
+        serial = _next_serial(turns)  # the reply's ids, e.g. "reply3-1", are unique in the chat
         bot_message = {
             "role": "assistant",
-            "content": chat_markdown(reply, self.documents),
+            "content": chat_markdown(reply, self.documents, f"reply{serial}"),
             "options": [{"value": t, "label": t} for t in options],
         }
         history = [*history, {"role": "user", "content": user_markdown(question)}, bot_message]
@@ -62,6 +63,7 @@ class Handlers:
             "passages": [q.passage.chunk_id for q in reply.quotes],
             "question": question if self.feedback.log_questions else "",
             "said": _bounded(question, self.limit),  # for the next messages' safety check only
+            "reply": serial,
         }
         return history, turns, reply
 
@@ -166,6 +168,14 @@ def _earlier(earlier, limit: int) -> list[str]:
             "earlier must be a list of the visitor's earlier messages (strings), oldest first."
         )
     return [_bounded(clean_text(e), limit) for e in earlier]
+
+
+def _next_serial(turns) -> int:
+    """One more than the highest reply number in the chat's turns (1 for a new chat). Not the
+    message's index: once old exchanges leave the top, a new reply gets an index that a reply
+    still shown was numbered with."""
+    kept = [t.get("reply") for t in turns.values() if isinstance(t, dict)]
+    return 1 + max((n for n in kept if type(n) is int), default=0)
 
 
 def _said(turns) -> list[str]:
