@@ -153,6 +153,43 @@ def test_a_citation_number_leads_to_its_own_replys_source_by_keyboard(app, brows
         page.close()
 
 
+@pytest.mark.parametrize("page", LOOKS, ids=[f"{s}-{c}" for s, c in LOOKS], indirect=True)
+def test_a_phone_gives_the_chat_and_the_question_box_the_width(page):
+    answer = shown(ask(page, "Can I drive after a ketamine session?"))
+    width = page.viewport_size["width"]
+    chat = page.locator("#chat").bounding_box()
+    question = page.locator("#question textarea").bounding_box()
+    button = page.locator("#ask-button").bounding_box()
+    if width > 480:  # the desktop as it was: 32 px each side, the button a sixth of the row
+        assert (chat["x"], chat["width"]) == (32, width - 64)
+        assert question["width"] > 4 * button["width"]
+        return
+    assert chat["width"] >= width - 2 * 10  # Gradio's margins left 326 of the 390 px
+    assert answer.bounding_box()["width"] >= chat["width"] - 2 * 8  # Gradio's: 60 px less
+    assert question["width"] >= 0.7 * width  # it was 206 px of 390
+    assert button["width"] <= 0.25 * width
+    assert (
+        page.locator("#question textarea").evaluate("e => getComputedStyle(e).fontSize") == "16px"
+    )
+
+
+@ONE_LOOK
+def test_bold_answer_sentences_are_set_in_the_pages_font(page):
+    # Gradio's semibold file lacks Latin letters: bold fell back to a wider, larger font
+    answer = shown(ask(page, "Can I drive after a ketamine session?"))
+    ratio = answer.locator("blockquote strong").first.evaluate(
+        """async bold => { await document.fonts.ready;
+          const plain = document.createElement('span');
+          plain.textContent = bold.textContent;
+          plain.style.fontWeight = '400';
+          bold.after(plain);
+          const ratio = bold.getBoundingClientRect().width / plain.getBoundingClientRect().width;
+          plain.remove();
+          return ratio; }"""
+    )
+    assert ratio < 1.15, f"bold is {ratio:.2f} times as wide as regular text"
+
+
 def _serious(page) -> list[str]:
     found = axe_sync.Axe().run(page).response["violations"]
     return [

@@ -20,9 +20,15 @@ details.after-crisis { margin-top: 0.6em; }
    buttons under it (its one, copy, would copy the raw content: the HTML around the text) */
 .visitor-text { white-space: pre-wrap; overflow-wrap: anywhere; }
 #chat .message-buttons-right { display: none; }
-mark { background: #fde68a; color: inherit; padding: 0 1px; }
+/* dark text on the yellow in every theme: dark mode's near-white text on it was 1.1:1 */
+mark { background: #fde68a; color: #1c1917; padding: 0 1px; }
 .article-view { max-height: 60vh; overflow-y: auto; line-height: 1.5; }
 .disclaimer { font-size: 0.9em; opacity: 0.85; }
+/* Gradio's semibold Source Sans Pro file holds 55 glyphs (Cyrillic, "A", "B"), so bold text,
+   the answering sentences, fell back to another font, wider and larger (DejaVu Sans Bold on
+   Linux); its bold file, full Latin, takes the place (last declared wins; 700 picks it too) */
+@font-face { font-family: "Source Sans Pro"; font-weight: 600; font-style: normal;
+  src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
 /* citation marks link to their reply's Sources entry (FOLLOW_CITATIONS); Gradio shows the
    chat's text at 0.8 opacity, which leaves blue-800 on the answer's grey 5.1:1 and blue-300
    on its dark grey 6.7:1 */
@@ -35,14 +41,30 @@ mark { background: #fde68a; color: inherit; padding: 0 1px; }
 /* one selector per .dark rule: Gradio's scoping keeps ".dark" on the first one only */
 .dark #chat a.cite:focus-visible { outline-color: #93c5fd; }
 .dark #chat .source-entry:focus { outline-color: #93c5fd; }
-@media (max-width: 480px) { .gradio-container { padding: 4px !important; } }
 .ask-title { font-size: 1.35em; font-weight: 600; margin: 0.1em 0 0.2em; }
 .ask-intro { margin: 0; }
+/* Gradio keeps 32 px each side of the page, 64 of a phone's 390; up to 480 px wide it is 8.
+   A step made with clamp(), not @media: Gradio scopes the rules in an @media block to the
+   inside of the page's content, so only a top-level rule reaches its .app */
+.gradio-container > .main.app { padding-left: clamp(8px, (100vw - 480px) * 100, 32px);
+  padding-right: clamp(8px, (100vw - 480px) * 100, 32px); }
 @media (max-width: 480px) {
   .ask-title { font-size: 1.15em; }
   .ask-intro { font-size: 0.9em; }
-  /* a phone gives the answer the chat's whole width, not 60 px less */
-  #chat .message-row.bot-row { max-width: 100%; margin-left: 0; }
+  #ask-heading .html-container { padding: 4px 6px; }
+  /* an answer takes the chat's width but for a small gutter (Gradio: 20 px each side, and
+     60 px narrower than the chat); the question keeps its place, clear of the clear button */
+  #chat .message-row.bot-row { margin-left: 6px; margin-right: 6px;
+    max-width: calc(100% - 12px); }
+  #chat .message-row .message { padding: 8px; }
+  #chat .message blockquote { margin: 0.75em 0 !important; }
+  /* the question box takes the row, the Ask button only what its word needs; 16 px text, as
+     below it iOS zooms the page in when the box is tapped */
+  #ask-row { gap: 8px; flex-wrap: nowrap; }
+  #ask-row > .form { flex: 1 1 auto; min-width: 0; border: 0; background: none; }
+  #ask-row #question { padding: 0; background: none; }
+  #question textarea { font-size: 16px; }
+  button#ask-button { flex: 0 0 auto; min-width: 0; padding: 0 18px; font-size: 16px; }
 }
 /* white on the theme's orange is 2.8:1 (3.55:1 hovered); orange-700/800 give 5.2:1 and 7.3:1 */
 button#ask-button { background: #c2410c; border-color: #c2410c; color: #ffffff; }

@@ -93,7 +93,7 @@ def _ask_tab(h: Handlers, feedback: bool) -> None:
     )
     chat = _chat(feedback)
     turns = gr.State({})
-    with gr.Row(equal_height=True):
+    with gr.Row(equal_height=True, elem_id="ask-row"):
         box = gr.Textbox(
             elem_id="question",
             label="Your question",  # the text box's accessible name; not shown
