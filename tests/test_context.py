@@ -52,7 +52,7 @@ def test_a_gate_for_other_features_or_another_model_is_not_used(tmp_path):
     assert load_gate(tmp_path / "missing.json") is None
     data = _gate(0.0).to_json() | {"features": ["words"]}
     (tmp_path / "old.json").write_text(json.dumps(data))
-    with pytest.raises(ValueError, match="context_train"):
+    with pytest.raises(ValueError, match="faqbot context-train"):
         load_gate(tmp_path / "old.json")
     _gate(0.0, model_id="another-model").save(tmp_path / "gate.json")
     with warnings.catch_warnings(record=True) as caught:

@@ -138,6 +138,13 @@ def cmd_safety(command: str, argv: list[str]) -> int:
     return safety_main([command, *argv])
 
 
+def cmd_context_train(argv: list[str]) -> int:
+    from .answer.context_train import main as train_main
+    from .bot import FAQBot, project_root
+
+    return train_main(argv, FAQBot.load, project_root() / "tests" / "data")
+
+
 def cmd_intent_train(argv: list[str]) -> int:
     from .intent.commands import main as intent_main
 
@@ -200,6 +207,7 @@ OWN_PARSER = {
         lambda argv: cmd_safety("safety-eval", argv),
     ),
     "intent-train": ("refit the small-talk classifier (hi, thanks, a person)", cmd_intent_train),
+    "context-train": ("refit the follow-up gate (read with the last question?)", cmd_context_train),
 }
 
 

@@ -5,7 +5,7 @@ together; a self-contained question ("Can I drive home after?") is answered alon
 Which of the two, a logistic regression decides (`ContextGate`, data/context_gate.json) over
 what both readings found and a few closed-class cues of the message itself (FEATURES). It is
 fitted to labelled two-turn chats written blind by category (tests/data/questions/followups_z.jsonl)
-by `python -m faqbot.answer.context_train`, its bar chosen by cross-validation; blind set
+by `faqbot context-train`, its bar chosen by cross-validation; blind set
 followups_y.jsonl is never trained on.
 """
 
@@ -163,17 +163,14 @@ def load_gate(path: Path | str = GATE_PATH) -> ContextGate | None:
     """The saved gate; None when there is no file (follow-ups are then answered alone).
 
     Raises:
-        ValueError: the file is not a gate for these FEATURES (refit it: python -m
-            faqbot.answer.context_train).
+        ValueError: the file is not a gate for these FEATURES (refit it: faqbot context-train).
     """
     path = Path(path)
     if not path.is_file():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("features") != list(FEATURES):
-        raise ValueError(
-            f"{path} was fitted to other features; refit it: python -m faqbot.answer.context_train"
-        )
+        raise ValueError(f"{path} was fitted to other features; refit it: faqbot context-train")
     return ContextGate(
         np.array(data["mean"]),
         np.array(data["scale"]),
@@ -189,7 +186,7 @@ def gate_for(encoder, path: Path | str = GATE_PATH) -> ContextGate | None:
     """The gate when it was fitted with this encoder's model; otherwise None (every message is
     answered alone) and a warning says how to refit."""
     gate = load_gate(path)
-    without = "follow-ups are answered alone. Run: python -m faqbot.answer.context_train"
+    without = "follow-ups are answered alone. Run: faqbot context-train"
     if gate is None or not trained_for(encoder, gate.model_id, "Follow-up gate", without):
         return None
     return gate

@@ -1,8 +1,8 @@
 """Fit the follow-up gate (answer/context.py): logistic regression over FEATURES of labelled
 two-turn chats, its bar chosen on stratified 5-fold cross-validation by what the visitor gets.
 
-    python -m faqbot.answer.context_train            # fit, report, save data/context_gate.json
-    python -m faqbot.answer.context_train --dry-run  # report only
+    faqbot context-train            # fit, report, save data/context_gate.json
+    faqbot context-train --dry-run  # report only
 
 Training chats: tests/data/questions/followups_z.jsonl (written blind by category: pointers,
 fragments, new aspects of the same topic, new self-contained questions, follow-ups the articles
@@ -21,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..eval.data import is_relevant
 from .context import (
     GATE_PATH,
     ContextGate,
@@ -30,6 +29,7 @@ from .context import (
     joined_question,
     previous_question,
 )
+from .train import answers_sentence
 
 TRAIN_FILE = "questions/followups_z.jsonl"
 C = 1.0
@@ -52,7 +52,7 @@ def right(reading, row: dict) -> bool:
     reply = reading.reply
     if row["kind"] != "in_scope":
         return reply.abstained or bool(reply.uncovered)
-    return bool(reply.quotes) and is_relevant(reply.quotes[0].text, row["answers"])
+    return bool(reply.quotes) and answers_sentence(reply.quotes[0].text, row["answers"])
 
 
 def measured(bot, rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -138,21 +138,16 @@ def train(bot, rows: list[dict], log=print) -> tuple[ContextGate, dict]:
     return gate, report
 
 
-def main(argv: list[str] | None = None) -> int:
-    from ..bot import FAQBot, project_root
-
-    parser = argparse.ArgumentParser(prog="python -m faqbot.answer.context_train")
-    parser.add_argument("--data", type=Path, default=None, help="default: tests/data")
+def main(argv: list[str], load_bot, data: Path) -> int:
+    """`faqbot context-train [--dry-run]`: `load_bot()` gives the bot (after the options are
+    read: --help loads nothing), `data` is the labelled data folder."""
+    parser = argparse.ArgumentParser(
+        prog="faqbot context-train", description="Refit the follow-up gate on the training chats."
+    )
     parser.add_argument("--dry-run", action="store_true", help="report, do not save")
     args = parser.parse_args(argv)
-    data = args.data or project_root() / "tests" / "data"
-    bot = FAQBot.load()
-    gate, _ = train(bot, load_rows(data))
+    gate, _ = train(load_bot(), load_rows(data))
     if not args.dry_run:
         gate.save(GATE_PATH)
         print(f"saved {GATE_PATH}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
