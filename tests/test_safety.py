@@ -20,6 +20,7 @@ from faqbot.safety import (
     passage_mentions_suicide,
     safety_text,
 )
+from faqbot.safety.normalise import forms
 from faqbot.safety.rules import load_rules
 
 DATA = Path(__file__).parent / "data"
@@ -68,11 +69,36 @@ def test_every_must_trigger_phrasing_triggers_at_its_level():
 def test_only_negated_rows_go_above_mention():
     # "I'm not suicidal" stays at mention; a denial beside an acute phrase ("...but what's the
     # point of living") is acute, because negation never switches detection off.
+    # The one third-person row raised is someone at risk now ("My friend said he wants to kill
+    # himself"), acute by the policy since the layered detector (docs/SAFETY.md); the team's old
+    # list still says mention, and it trains the head, so its label changes at the next refit.
     raised = {
-        cat for lvl, cat, text in MUST_TRIGGER if lvl == "mention" and assess(text).level == "acute"
+        (cat, text)
+        for lvl, cat, text in MUST_TRIGGER
+        if lvl == "mention" and assess(text).level == "acute"
     }
-    assert raised == {"negation"}
+    assert {cat for cat, _ in raised} == {"negation", "third_person"}
+    assert {text for cat, text in raised if cat == "third_person"} == {
+        "My friend said he wants to kill himself"
+    }
     assert assess("I'm not suicidal").level == "mention"
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("my daughter says she wants to end it", "acute"),
+        ("help my son is threatening to jump", "acute"),
+        ("a coworker just told me hes going to kill himself when he gets home", "acute"),
+        ("My uncle killed himself years ago", "mention"),
+        ("my friend said she wanted to kill herself last year but she is doing better", "mention"),
+        ("My partner says I'm going to die of boredom in the recovery chair", "none"),
+        ("She is going to die of embarrassment", "none"),
+    ],
+)
+def test_someone_else_at_risk_now_is_acute_by_rule_and_their_past_is_not(text, level):
+    found = load_rules(files=("rules_en.toml",)).match(forms(text))
+    assert (found.level if found else "none") == level, (text, found)
 
 
 def test_benign_questions_stay_quiet():
