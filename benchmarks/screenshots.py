@@ -88,14 +88,16 @@ def shoot(url: str, out: Path) -> list[Path]:
 
 def shoot_ask(page, url: str, out: Path, suffix: str) -> list[Path]:
     """The chat page as a visitor sees it (the window, not the whole page): empty, an answer (the
-    page scrolls to its start), the clinic's contact details, a message with crisis language
-    below acute (the resources line first), a crisis reply (its quotes collapsed)."""
+    page scrolls to its start), a follow-up read with the last question, the clinic's contact
+    details, a message with crisis language below acute (the resources line first), a crisis
+    reply (its quotes collapsed)."""
     page.goto(url)
     page.wait_for_selector("#question textarea")
     shots = []
     for shot, question in (
         ("empty", None),
         ("answer", "Can I drive after a ketamine session?"),
+        ("followup", "why is that?"),  # read with the last question, and says so
         ("contact", "can I talk to a person?"),
         ("mention", "I've been feeling really hopeless lately and nothing helps"),
         ("crisis", "I want to end my life tonight"),

@@ -170,6 +170,17 @@ def test_after_an_acute_message_the_next_replies_keep_the_crisis_text_and_no_dos
     assert reply.crisis_level == "none"  # two more messages on, the chat reads as before
 
 
+def test_a_follow_up_in_the_chat_is_read_with_the_last_question_and_says_so(handlers):
+    history, turns, _ = handlers.chat("Can I drive after a ketamine session?", [], {})
+    history, turns, reply = handlers.chat("why is that?", history, turns)
+    note = "I read this together with your last question: “Can I drive after a ketamine session?”"
+    assert reply.notes[0] == note
+    assert note in history[-1]["content"]  # shown to the visitor
+    assert "reaction time" in reply.quotes[0].text
+    fresh = handlers.chat("why is that?", [], {})[2]  # a first message has nothing to lean on
+    assert not any(n.startswith("I read this together") for n in fresh.notes)
+
+
 def test_chat_ignores_an_empty_question(handlers):
     assert handlers.chat("   ", [], {}) == ([], {}, None)
 
