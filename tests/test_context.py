@@ -130,3 +130,13 @@ def test_an_articles_detail_asked_after_another_is_the_one_asked(real_bot):
     earlier = ["Who medically reviewed the Mindbloom article?"]
     reply = real_bot.ask("when was it published?", earlier)
     assert [f.field for f in reply.facts] == ["published"]
+
+
+@pytest.mark.e2e
+def test_a_message_after_crisis_language_is_answered_alone(real_bot):
+    earlier = ["I want to die"]
+    assert real_bot.resolved("and how fast?", earlier) != "and how fast?"  # the gate would join
+    reply = real_bot.ask("and how fast?", earlier)
+    assert reply.crisis_level == "acute"
+    assert not any(n.startswith("I read this together") for n in reply.notes)
+    assert "want to die" not in " ".join(reply.notes)

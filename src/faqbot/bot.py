@@ -215,7 +215,11 @@ class FAQBot:
         intent = self.small_talk(question) if assessment.level == "none" else "question"
         if intent in SMALL_TALK:
             return small_talk_reply(question, intent, self.clinic)
-        alone, reading, previous = self._resolve(question, earlier)
+        # a chat with crisis language in it is not read across messages for the answer: the
+        # reply would quote the visitor's crisis message back in its "read together" note
+        alone, reading, previous = self._resolve(
+            question, earlier if assessment.level == "none" else ()
+        )
         candidates = reading.candidates
         reply = self._with_parts(question, replace(reading.reply, question=question))
         # the article's details a message asks for are its own ("when was it published?" after
