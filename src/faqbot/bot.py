@@ -234,8 +234,11 @@ class FAQBot:
 
     def resolved(self, question: str, earlier: Sequence[str] = ()) -> str:
         """The text `question` is answered as after the visitor's `earlier` messages: the
-        question, or their last question and this one read together (a follow-up)."""
-        _, reading, _ = self._resolve(validate(question, self.settings.limits), earlier)
+        question, or their last question and this one read together (a follow-up; never in a
+        chat with crisis language, as `ask`)."""
+        question = validate(question, self.settings.limits)
+        calm = self.safety.assess_in_conversation(question, earlier).level == "none"
+        _, reading, _ = self._resolve(question, earlier if calm else ())
         return reading.candidates.question
 
     def _resolve(
