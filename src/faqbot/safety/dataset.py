@@ -60,6 +60,10 @@ SPLITS = {
     # risk, risk inside a practical question, fragments, formal writers and carers; scored on
     # arrival with the head of the day (docs/safety_blind_ae_before.md)
     "blind_ae": ("ae",),
+    # written 2026-12-02 (eighth session) after rule acute.other_person_now, the whole range of
+    # visitors with third person now and its past-tense and idiom look-alikes; scored on arrival
+    # with the detector of the day and the one before the rule (docs/safety_blind_af_before.md)
+    "blind_af": ("af",),
 }
 
 
