@@ -43,7 +43,8 @@ class Handlers:
         if not question.strip():
             return history, turns, None
         # the visitor's earlier messages in this chat, oldest first: the safety layer reads the
-        # last few with this one (server-side session state, never logged)
+        # last few with this one, and a follow-up is read with the last (server-side session
+        # state, never logged)
         earlier = _said(turns)
         reply = self.bot.ask(question, earlier)  # over-long ones come back as a friendly note
         if reply.abstention in KEPT_WHEN_ABSTAINED and reply.crisis_level != "acute":
@@ -79,7 +80,8 @@ class Handlers:
     def api_ask(self, question: str, earlier: list[str] | None = None) -> dict:
         """The structured reply: passages, citations, abstention and crisis fields, Markdown.
         `earlier`: the visitor's previous messages in the same chat, oldest first (optional;
-        the safety layer reads the last few with this one, as the web chat does)."""
+        the safety layer reads the last few with this one, and a follow-up is read with the
+        last, as in the web chat)."""
         question = _text(question)
         said = _earlier(earlier, self.limit)
         try:
