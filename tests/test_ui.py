@@ -181,6 +181,13 @@ def test_a_follow_up_in_the_chat_is_read_with_the_last_question_and_says_so(hand
     assert not any(n.startswith("I read this together") for n in fresh.notes)
 
 
+def test_the_json_api_reads_a_follow_up_with_the_earlier_message_it_is_sent(handlers):
+    earlier = ["Can I drive after a ketamine session?"]
+    body = handlers.api_ask("why is that?", earlier)
+    assert body["notes"][0].startswith("I read this together with your last question")
+    assert "reaction time" in body["passages"][0]["text"]
+
+
 def test_chat_ignores_an_empty_question(handlers):
     assert handlers.chat("   ", [], {}) == ([], {}, None)
 
