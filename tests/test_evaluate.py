@@ -408,7 +408,10 @@ def _shortfalls(report) -> dict:
 
 @pytest.mark.e2e
 def test_dev_set_meets_the_thresholds(real_bot, devset):
-    report = run_eval(real_bot, devset, progress=False)
+    # the thresholds are the default retriever's; comparing all three (their significance tests,
+    # ~18 s of CI) is tested on the tiny set above
+    default = real_bot.settings.retrieval.retriever
+    report = run_eval(real_bot, devset, (default,), progress=False)
     assert report["questions"]["in_scope"] >= 80
     # every threshold measured and met (dataset_problems <= 0 included); the diff names the rest
     assert _shortfalls(report) == {}
