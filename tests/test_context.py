@@ -20,6 +20,7 @@ from faqbot.answer.context import (
     previous_question,
 )
 from faqbot.answer.context_train import NEVER, best_bar
+from faqbot.safety import SafetyAssessment
 from tests.conftest import ROOT, FakeEncoder
 
 
@@ -135,7 +136,8 @@ def test_an_articles_detail_asked_after_another_is_the_one_asked(real_bot):
 @pytest.mark.e2e
 def test_a_message_after_crisis_language_is_answered_alone(real_bot):
     earlier = ["I want to die"]
-    assert real_bot._resolve("and how fast?", earlier)[2] == "I want to die"  # the gate would join
+    calm = SafetyAssessment("none")  # as if the chat were calm: the gate would join
+    assert real_bot._resolve("and how fast?", earlier, calm)[2] == "I want to die"
     assert real_bot.resolved("and how fast?", earlier) == "and how fast?"
     reply = real_bot.ask("and how fast?", earlier)
     assert reply.crisis_level == "acute"

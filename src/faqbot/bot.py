@@ -30,10 +30,9 @@ from .answer.context import (
     Reading,
     as_follow_up,
     context_note,
-    features,
     gate_for,
-    joined_question,
     previous_question,
+    weigh,
 )
 from .answer.curated import Taught, taught_first
 from .encoders import Encoder
@@ -215,11 +214,7 @@ class FAQBot:
         intent = self.small_talk(question) if assessment.level == "none" else "question"
         if intent in SMALL_TALK:
             return small_talk_reply(question, intent, self.clinic)
-        # a chat with crisis language in it is not read across messages for the answer: the
-        # reply would quote the visitor's crisis message back in its "read together" note
-        alone, reading, previous = self._resolve(
-            question, earlier if assessment.level == "none" else ()
-        )
+        alone, reading, previous = self._resolve(question, earlier, assessment)
         candidates = reading.candidates
         reply = self._with_parts(question, replace(reading.reply, question=question))
         # the article's details a message asks for are its own ("when was it published?" after
@@ -237,27 +232,27 @@ class FAQBot:
         question, or their last question and this one read together (a follow-up; never in a
         chat with crisis language, as `ask`)."""
         question = validate(question, self.settings.limits)
-        calm = self.safety.assess_in_conversation(question, earlier).level == "none"
-        _, reading, _ = self._resolve(question, earlier if calm else ())
+        assessment = self.safety.assess_in_conversation(question, earlier)
+        _, reading, _ = self._resolve(question, earlier, assessment)
         return reading.candidates.question
 
     def _resolve(
-        self, question: str, earlier: Sequence[str]
+        self, question: str, earlier: Sequence[str], assessment: safety.SafetyAssessment
     ) -> tuple[Reading, Reading, str | None]:
         """The answer stage's reading of `question` alone; the reading the reply is made from;
         and the last question that one was read with (None: read alone). Both readings are
-        made; the learned gate chooses (answer/context.py)."""
-        alone = self.reading(question)
-        previous = previous_question(earlier) if self.context_gate else None
+        made; the learned gate chooses (answer/context.py). A chat with crisis language in it
+        is not read across messages: the reply would quote the crisis message back in its note."""
+        calm = assessment.level == "none"
+        previous = previous_question(earlier) if self.context_gate and calm else None
         if previous is None:
+            alone = self.reading(question)
             return alone, alone, None
-        joined = self.reading(joined_question(previous, question))
-        query, before = self.encoder.encode([question, previous])
-        x = features(question, float(query @ before), alone, joined)
-        if not self.context_gate.leans(x):
-            return alone, alone, None
+        w = weigh(question, previous, self.reading, self.encoder.encode)
+        if not self.context_gate.leans(w.x):
+            return w.alone, w.alone, None
         max_zipf = self.settings.answer.unmentioned_max_zipf
-        return alone, as_follow_up(alone, joined, max_zipf), previous
+        return w.alone, as_follow_up(w.alone, w.joined, max_zipf), previous
 
     def reading(self, question: str) -> Reading:
         """The answer stage's candidates and reply for `question` read alone (no safety, no

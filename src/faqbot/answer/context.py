@@ -103,6 +103,25 @@ def as_follow_up(alone: Reading, joined: Reading, max_zipf: float, limit: int = 
     return Reading(joined.candidates, reply)
 
 
+@dataclass(frozen=True)
+class Weighed:
+    """A message after the last question: its two readings, and the gate's FEATURES of them."""
+
+    x: np.ndarray
+    alone: Reading
+    joined: Reading  # as the answer stage read it (`as_follow_up` makes the reply from it)
+
+
+def weigh(question: str, previous: str, read, encode) -> Weighed:
+    """Both readings of `question` after `previous` (`read`: text -> Reading, the answer stage;
+    `encode`: texts -> unit vectors) and their FEATURES: what the gate decides on, in the bot
+    and in training alike."""
+    alone = read(question)
+    joined = read(joined_question(previous, question))
+    query, before = encode([question, previous])
+    return Weighed(features(question, float(query @ before), alone, joined), alone, joined)
+
+
 def features(question: str, similarity: float, alone: Reading, joined: Reading) -> np.ndarray:
     """FEATURES of one message, in order."""
     words = _WORDS.findall(question.casefold())

@@ -21,14 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .context import (
-    GATE_PATH,
-    ContextGate,
-    as_follow_up,
-    features,
-    joined_question,
-    previous_question,
-)
+from .context import GATE_PATH, ContextGate, as_follow_up, previous_question, weigh
 from .train import answers_sentence
 
 TRAIN_FILE = "questions/followups_z.jsonl"
@@ -58,15 +51,13 @@ def right(reading, row: dict) -> bool:
 def measured(bot, rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per row: FEATURES, and whether the alone and the joined reading are right."""
     xs, alone_right, joined_right = [], [], []
+    max_zipf = bot.settings.answer.unmentioned_max_zipf
     for row in rows:
-        question, previous = row["question"], previous_question(row["earlier"])
-        alone = bot.reading(question)
-        joined = bot.reading(joined_question(previous, question))
-        query, before = bot.encoder.encode([question, previous])
-        xs.append(features(question, float(query @ before), alone, joined))
-        alone_right.append(right(alone, row))
-        max_zipf = bot.settings.answer.unmentioned_max_zipf
-        joined_right.append(right(as_follow_up(alone, joined, max_zipf), row))
+        previous = previous_question(row["earlier"])
+        w = weigh(row["question"], previous, bot.reading, bot.encoder.encode)
+        xs.append(w.x)
+        alone_right.append(right(w.alone, row))
+        joined_right.append(right(as_follow_up(w.alone, w.joined, max_zipf), row))
     return np.array(xs), np.array(alone_right), np.array(joined_right)
 
 
