@@ -143,3 +143,10 @@ def test_a_message_after_crisis_language_is_answered_alone(real_bot):
     assert reply.crisis_level == "acute"
     assert not any(n.startswith("I read this together") for n in reply.notes)
     assert "want to die" not in " ".join(reply.notes)
+
+
+@pytest.mark.e2e
+def test_a_follow_up_of_a_treatment_question_about_suicidal_thoughts_keeps_its_context(real_bot):
+    reply = real_bot.ask("how fast", ["Can ketamine reduce suicidal thoughts?"])
+    assert reply.crisis_level == "mention"  # the resources line, and the follow-up is read
+    assert reply.notes[0] == context_note("Can ketamine reduce suicidal thoughts?")

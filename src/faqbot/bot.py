@@ -241,9 +241,10 @@ class FAQBot:
     ) -> tuple[Reading, Reading, str | None]:
         """The answer stage's reading of `question` alone; the reading the reply is made from;
         and the last question that one was read with (None: read alone). Both readings are
-        made; the learned gate chooses (answer/context.py). A chat with crisis language in it
-        is not read across messages: the reply would quote the crisis message back in its note."""
-        calm = assessment.level == "none"
+        made; the learned gate chooses (answer/context.py). A chat read as acute is not read
+        across messages: the reply would quote a crisis message back in its note. Below acute
+        ("Can ketamine reduce suicidal thoughts?" then "how fast?") it is, as any chat."""
+        calm = assessment.level != "acute"
         previous = previous_question(earlier) if self.context_gate and calm else None
         if previous is None:
             alone = self.reading(question)
