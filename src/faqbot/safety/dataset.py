@@ -64,6 +64,10 @@ SPLITS = {
     # visitors with third person now and its past-tense and idiom look-alikes; scored on arrival
     # with the detector of the day and the one before the rule (docs/safety_blind_af_before.md)
     "blind_af": ("af",),
+    # written 2026-12-02 (ninth session) before training set ag and the refit with it, the whole
+    # range of visitors with everyday sentences about relatives; scored on arrival with the head
+    # of the day (docs/safety_blind_ah_before.md)
+    "blind_ah": ("ah",),
 }
 
 
