@@ -205,3 +205,44 @@ def test_axe_finds_no_serious_or_critical_violation(page):
     assert _serious(page) == [], "after an answer"
     settled(page, ask(page, "I want to end my life tonight"))
     assert _serious(page) == [], "after a crisis reply"
+
+
+COPY_BUTTON = "#chat .message-buttons-left button[aria-label='Copy message']"
+
+
+@pytest.mark.parametrize("clipboard_api", [True, False], ids=["clipboard-api", "fallback"])
+def test_a_replys_copy_button_copies_the_reply_as_shown_not_its_html(app, browser, clipboard_api):  # noqa: F811
+    # Gradio's own button copied the message's source: Markdown, the citation links' HTML and
+    # every cited article behind "Show each quote in its article". Without the Clipboard API
+    # (a page served over plain http from another host) Gradio copies through a textarea.
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    if not clipboard_api:
+        page.add_init_script("delete Navigator.prototype.clipboard")
+    try:
+        page.goto(app[0])
+        page.wait_for_selector("#question textarea")
+        copied = []
+        for i, question in enumerate(
+            ["Can I drive after a ketamine session?", "I want to kill myself tonight"]
+        ):
+            shown(ask(page, question))
+            page.locator(COPY_BUTTON).nth(i).click()
+            reader = context.new_page()  # a page whose Clipboard API is intact
+            reader.goto(app[0] + "gradio_api/info")  # the same origin: a secure context
+            copied.append(reader.evaluate("navigator.clipboard.readText()"))
+            reader.close()
+        quote, crisis = copied
+        assert "<" not in quote and "**" not in quote, quote
+        assert "You should not drive or operate machinery" in quote
+        assert "[1]" in quote
+        assert "\n1. 8 Key Benefits of Ketamine Therapy for Mental Health — Innerwell" in quote
+        assert "not medical advice" in quote
+        assert "Show each quote in its article" not in quote  # the articles are not copied
+        # a crisis reply copies its banner first, numbers included, then the folded quotes
+        assert crisis.startswith("You don't have to go through this alone"), crisis
+        assert "Call or text 988" in crisis and "741741" in crisis and "911" in crisis
+        assert "What the clinic's articles say about your question" in crisis
+        assert "<" not in crisis
+    finally:
+        context.close()

@@ -95,6 +95,43 @@ document.addEventListener('click', e => {
   e.preventDefault();
   entry.scrollIntoView({block: 'nearest'});
   entry.focus({preventScroll: true}); }); }"""
+# A reply's copy button copies what the reply shows, as text: Gradio's copies the message's
+# source, Markdown with the HTML of the citation links and of every cited article around each
+# quote. Read at the click (capture phase, before Gradio's handler) from the reply on screen:
+# the crisis banner, the quotes (those folded under a banner too), the citation marks, the
+# Sources list and the disclaimer; not the articles behind "Show each quote in its article".
+# Both of Gradio's ways to copy are served: the Clipboard API (a secure page: https or
+# localhost) and its textarea fallback (execCommand fires a copy event).
+COPY_AS_SHOWN = """if (!window.faqbotCopy) { window.faqbotCopy = {text: null};
+const shown = row => {
+  const copy = row.cloneNode(true);
+  copy.querySelectorAll('details.sources, button, .avatar-container').forEach(n => n.remove());
+  copy.querySelectorAll('details').forEach(d => { d.open = true; });
+  // list markers are not text: the Sources' numbers (matching the [n] marks) and bullets
+  copy.querySelectorAll('ol').forEach(ol => [...ol.children].forEach((li, i) =>
+    li.prepend(((ol.start || 1) + i) + '. ')));
+  copy.querySelectorAll('ul > li').forEach(li => li.prepend('- '));
+  const box = document.createElement('div');
+  box.style.cssText = 'position:fixed;left:-10000px;top:0;width:' + row.clientWidth + 'px';
+  box.appendChild(copy);
+  document.body.appendChild(box);
+  const text = copy.innerText.replace(/\\n{3,}/g, '\\n\\n').trim();
+  box.remove();
+  return text; };
+document.addEventListener('click', e => {
+  const button = e.target.closest && e.target.closest('#chat button[aria-label="Copy message"]');
+  const bar = button && button.closest('.message-buttons');
+  const row = bar && bar.previousElementSibling;
+  window.faqbotCopy.text = row && row.classList.contains('bot-row') ? shown(row) : null; },
+  true);
+const take = () => { const t = window.faqbotCopy.text; window.faqbotCopy.text = null; return t; };
+if (navigator.clipboard && navigator.clipboard.writeText) {
+  const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+  navigator.clipboard.writeText = t => write(take() ?? t); }
+document.addEventListener('copy', e => {
+  const t = take();
+  if (t !== null && e.clipboardData) { e.clipboardData.setData('text/plain', t);
+    e.preventDefault(); } }); }"""
 # After each reply (the chat's own autoscroll is off): the start of the newest answer at the
 # top of the chat, so a phone shows the answer, not the sources and buttons under it; a crisis
 # banner starts the answer, so it is what shows. Runs again as the page settles, unless the

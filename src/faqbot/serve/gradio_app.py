@@ -8,7 +8,7 @@ from pathlib import Path
 import gradio as gr
 
 from ..types import DISCLAIMER
-from .assets import FIX_EXAMPLES_ROLE, FOLLOW_CITATIONS, SHOW_NEWEST_ANSWER
+from .assets import COPY_AS_SHOWN, FIX_EXAMPLES_ROLE, FOLLOW_CITATIONS, SHOW_NEWEST_ANSWER
 from .feedback import FeedbackLog
 from .handlers import Handlers, UserError
 
@@ -82,12 +82,12 @@ def _chat(feedback: bool) -> gr.Chatbot:
 
 
 def _ask_tab(h: Handlers, feedback: bool) -> None:
-    gr.HTML(  # the page's one <h1>; its script repairs the example buttons' list role and
-        # follows citation links
+    gr.HTML(  # the page's one <h1>; its script repairs the example buttons' list role,
+        # follows citation links and copies a reply as shown
         '<h1 class="ask-title">Questions about ketamine therapy</h1><p class="ask-intro">'
         "Answers are quoted word for word from the clinic's articles, with their sources. "
         "If the articles do not cover a question, the bot says so.</p>",
-        js_on_load=FIX_EXAMPLES_ROLE + "\n" + FOLLOW_CITATIONS,
+        js_on_load="\n".join((FIX_EXAMPLES_ROLE, FOLLOW_CITATIONS, COPY_AS_SHOWN)),
         apply_default_css=False,
         elem_id="ask-heading",
     )
