@@ -201,19 +201,31 @@ def test_chat_fits_a_phone_screen(page):
     expect(page.locator("#ask-button")).to_be_in_viewport()
 
 
+# The worst contrast of any text in `root` as shown: each text colour over the opaque background
+# under it, and both faded by the opacity of the element and its ancestors over what lies
+# beneath that layer (Gradio shows the chat's messages at 0.8 opacity)
 CONTRAST_JS = """(root) => {
   const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
   const lum = ([r, g, b]) => { const f = c => { c /= 255;
       return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
     return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
-  const bg = el => { for (let e = el; e; e = e.parentElement) {
-      const c = rgb(getComputedStyle(e).backgroundColor);
-      if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3); }
-    return [255, 255, 255]; };
+  const opaque = e => { const c = rgb(getComputedStyle(e).backgroundColor);
+    return c.length === 3 || (c.length === 4 && c[3] > 0.5) ? c.slice(0, 3) : null; };
+  const bg = (el, stop) => { for (let e = el; e && e !== stop; e = e.parentElement) {
+      const c = opaque(e); if (c) return c; }
+    return null; };
+  const fade = (c, under, alpha) => c.map((v, i) => alpha * v + (1 - alpha) * under[i]);
   let worst = 99;
   for (const el of [root, ...root.querySelectorAll('*')]) {
     if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
-    const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg(el));
+    let alpha = 1, top = null;
+    for (let e = el; e; e = e.parentElement) {
+      const o = Number(getComputedStyle(e).opacity);
+      if (o < 1) { alpha *= o; top = e; } }
+    const under = (top && bg(top.parentElement, null)) || [255, 255, 255];
+    const back = (top ? bg(el, top.parentElement) : bg(el, null)) || under;
+    const text = fade(rgb(getComputedStyle(el).color).slice(0, 3), under, alpha);
+    const a = lum(text), b = lum(fade(back, under, alpha));
     worst = Math.min(worst, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05));
   }
   return worst; }"""
