@@ -223,23 +223,25 @@ def test_a_replys_copy_button_copies_the_reply_as_shown_not_its_html(app, browse
         page.goto(app[0])
         page.wait_for_selector("#question textarea")
         copied = []
-        for i, question in enumerate(
-            ["Can I drive after a ketamine session?", "I want to kill myself tonight"]
-        ):
+        questions = ["Can I drive after a ketamine session?", "I want to kill myself tonight"]
+        for i, question in enumerate(questions if clipboard_api else questions[:1]):
             shown(ask(page, question))
             page.locator(COPY_BUTTON).nth(i).click()
             reader = context.new_page()  # a page whose Clipboard API is intact
             reader.goto(app[0] + "gradio_api/info")  # the same origin: a secure context
             copied.append(reader.evaluate("navigator.clipboard.readText()"))
             reader.close()
-        quote, crisis = copied
+        quote = copied[0]
         assert "<" not in quote and "**" not in quote, quote
         assert "You should not drive or operate machinery" in quote
         assert "[1]" in quote
         assert "\n1. 8 Key Benefits of Ketamine Therapy for Mental Health — Innerwell" in quote
         assert "not medical advice" in quote
         assert "Show each quote in its article" not in quote  # the articles are not copied
+        if not clipboard_api:
+            return
         # a crisis reply copies its banner first, numbers included, then the folded quotes
+        crisis = copied[1]
         assert crisis.startswith("You don't have to go through this alone"), crisis
         assert "Call or text 988" in crisis and "741741" in crisis and "911" in crisis
         assert "What the clinic's articles say about your question" in crisis
