@@ -16,6 +16,8 @@ read.
 Run: python benchmarks/safety_whole_words.py 0 --whole-only --c 16      (today's rule)
      python benchmarks/safety_whole_words.py 0 --whole-only --c 16 --variants "" "z" "f z"
      (one encoding shared by the runs: without new authors, with z added, with f and z added)
+     python benchmarks/safety_whole_words.py 0 --whole-only --c 16 --char-weight 0.5 1
+     (the character n-grams weighted less in the design, as a stronger prior against them)
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ from faqbot.settings import SafetySettings  # noqa: E402
 
 def main(whole_words: int, whole_only: bool, add: tuple[str, ...], join: tuple[str, ...] = (),
          c: float = 4.0, variants: tuple[tuple[str, ...], ...] = (),
-         clause_words: int = 0, near_dims: tuple[int, ...] = ()) -> None:  # fmt: skip
+         clause_words: int = 0, near_dims: tuple[int, ...] = (),
+         char_weights: tuple[float, ...] = (1.0,)) -> None:  # fmt: skip
     """One run per variant (each a tuple of authors `--add`ed beside `add`; none: `add` alone),
     sharing one encoding of every message."""
     every = load_rows(Path("tests/data"))
@@ -61,9 +64,11 @@ def main(whole_words: int, whole_only: bool, add: tuple[str, ...], join: tuple[s
     for dims in near_dims or (0,):
         neighbours = None  # one 17,000-square matrix at a time
         neighbours = Neighbours.of(rows, r) if not dims else _projected(rows, r, dims)
-        for variant in variants or ((),):
-            label = f"whole_words {whole_words}, clause_words {clause_words}, near_dims {dims}"
-            _score(rows, r, neighbours, authors, label, whole_only, add + variant, join, c)
+        for w in char_weights:
+            for variant in variants or ((),):
+                label = (f"whole_words {whole_words}, clause_words {clause_words}, near_dims "
+                         f"{dims}, char_weight {w}")  # fmt: skip
+                _score(rows, r, neighbours, authors, label, whole_only, add + variant, join, c, w)
 
 
 def _projected(rows, r, dims: int) -> Neighbours:
@@ -79,7 +84,7 @@ def _projected(rows, r, dims: int) -> Neighbours:
     return Neighbours(z @ z.T, labels, authors)
 
 
-def _score(rows, r, neighbours, authors, label, whole_only, add, join, c) -> None:
+def _score(rows, r, neighbours, authors, label, whole_only, add, join, c, w=1.0) -> None:
     used = np.isin(authors, split_authors() + add + join)  # another variant's authors: unread
     added = np.isin(authors, add)
     probs = np.zeros((len(r.owner), 3))
@@ -87,8 +92,8 @@ def _score(rows, r, neighbours, authors, label, whole_only, add, join, c) -> Non
         test = authors == author
         train = ~test & used & _trainable(rows, r, whole_only)
         near = neighbours.features(train)
-        model = _fit(r, rows, train, c, 1.0, near)
-        probs[test] = model.predict_proba(_design(r, test, 1.0, near))
+        model = _fit(r, rows, train, c, w, near)
+        probs[test] = model.predict_proba(_design(r, test, w, near))
     kept = set(split_authors() + join)
     scored = [i for i, x in enumerate(rows) if x.author in kept]
     sub = [rows[i] for i in scored]
@@ -131,6 +136,10 @@ if __name__ == "__main__":
         default=[],
         help="neighbour cosines in this many principal directions (0: all)",
     )
+    parser.add_argument(
+        "--char-weight", type=float, nargs="*", default=[1.0],
+        help="the character n-grams' weight in the design (today: 1; 0 leaves them out)",
+    )  # fmt: skip
     parser.add_argument("--c", type=float, default=4.0, help="the regularisation (today: 16)")
     parser.add_argument(
         "--variants", nargs="*", default=[],
@@ -147,4 +156,5 @@ if __name__ == "__main__":
         variants,
         args.clause_words,
         tuple(args.near_dims),
+        tuple(args.char_weight),
     )
