@@ -21,6 +21,8 @@ MAX_NONE_ACUTE = 0.003  # of "none" rows the model may call acute (the issue: ne
 # C=1 and no character n-grams lost on every cross-validation so far (docs/SAFETY.md): the grid
 # keeps what can win, and tries the nearest-neighbour features on and off
 C_GRID = (4.0, 16.0)
+# (n-grams at half weight, a stronger prior against them: leave-one-author-out acute 0.853 ->
+# 0.816 at the same bars, ninth session; benchmarks/safety_whole_words.py --char-weight)
 CHAR_WEIGHT_GRID = (1.0,)
 NEIGHBOUR_WEIGHT_GRID = (0.0, 1.0)
 # fit to whole messages only: a sentence of a longer message is scored, not labelled (with
