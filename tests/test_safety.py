@@ -101,6 +101,34 @@ def test_someone_else_at_risk_now_is_acute_by_rule_and_their_past_is_not(text, l
     assert (found.level if found else "none") == level, (text, found)
 
 
+# a rule written after the team's lists stopped growing (they train the classifier, so a row
+# added there waits for its next refit): its examples live here
+SCREENING_YES = [
+    "Have you been thinking about how you might do this? yeah",
+    "have you wished you could go to sleep and not wake up? - yes",
+    "Have you done anything to end your life?: several days",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        *((text, "acute") for text in SCREENING_YES),
+        # answered no, or the wording asked about and not answered: the suicide words' mention
+        ("Have you had thoughts of killing yourself? No.", "mention"),
+        ("Does the intake ask about thoughts of killing yourself? yes or no questions?", "mention"),
+        ("The form asks about thoughts of hurting yourself. Yes, that is the question.", "none"),
+    ],
+)
+def test_a_screening_question_answered_yes_is_acute_by_rule(text, level):
+    # the C-SSRS screener's items and PHQ-9 item 9 are asked to the reader ("you"): a visitor
+    # who pastes one with their answer is read by acute.screening_yes, not a first-person rule
+    found = load_rules(files=("rules_en.toml",)).match(forms(text))
+    assert (found.level if found else "none") == level, (text, found)
+    if level == "acute":
+        assert found.rule == "acute.screening_yes"
+
+
 def test_benign_questions_stay_quiet():
     assert len(BENIGN) >= 100 and len(set(BENIGN)) == len(BENIGN)
     false_positives = [(text, assess(text)) for text in BENIGN if assess(text).crisis]
@@ -118,6 +146,7 @@ def test_every_rule_is_exercised_by_the_data_files():
     tables = load_rules(files=("rules_en.toml",)).tables
     names = {name for _, rule_names, *_ in tables for name in rule_names}
     seen = {assess(text).rule for *_, text in MUST_TRIGGER + IDIOMS}
+    seen |= {assess(text).rule for text in SCREENING_YES}
     assert names - seen == set()
     assert all(name.split(".")[0] in ("acute", "mention") for name in names)
 
