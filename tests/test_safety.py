@@ -84,25 +84,8 @@ def test_only_negated_rows_go_above_mention():
     assert assess("I'm not suicidal").level == "mention"
 
 
-@pytest.mark.parametrize(
-    ("text", "level"),
-    [
-        ("my daughter says she wants to end it", "acute"),
-        ("help my son is threatening to jump", "acute"),
-        ("a coworker just told me hes going to kill himself when he gets home", "acute"),
-        ("My uncle killed himself years ago", "mention"),
-        ("my friend said she wanted to kill herself last year but she is doing better", "mention"),
-        ("My partner says I'm going to die of boredom in the recovery chair", "none"),
-        ("She is going to die of embarrassment", "none"),
-    ],
-)
-def test_someone_else_at_risk_now_is_acute_by_rule_and_their_past_is_not(text, level):
-    found = load_rules(files=("rules_en.toml",)).match(forms(text))
-    assert (found.level if found else "none") == level, (text, found)
-
-
-# a rule written after the team's lists stopped growing (they train the classifier, so a row
-# added there waits for its next refit): its examples live here
+# examples of the rules written after the team's lists stopped growing (they train the
+# classifier, so a row added there waits for its next refit)
 SCREENING_YES = [
     "Have you been thinking about how you might do this? yeah",
     "have you wished you could go to sleep and not wake up? - yes",
@@ -111,22 +94,34 @@ SCREENING_YES = [
 
 
 @pytest.mark.parametrize(
-    ("text", "level"),
+    ("text", "level", "rule"),
     [
-        *((text, "acute") for text in SCREENING_YES),
-        # answered no, or the wording asked about and not answered: the suicide words' mention
-        ("Have you had thoughts of killing yourself? No.", "mention"),
-        ("Does the intake ask about thoughts of killing yourself? yes or no questions?", "mention"),
-        ("The form asks about thoughts of hurting yourself. Yes, that is the question.", "none"),
+        # someone else at risk now is acute (acute.other_person_now); their past is not
+        ("my daughter says she wants to end it", "acute", "acute.other_person_now"),
+        ("help my son is threatening to jump", "acute", "acute.other_person_now"),
+        ("a coworker just told me hes going to kill himself when he gets home", "acute",
+         "acute.other_person_now"),
+        ("My uncle killed himself years ago", "mention", None),
+        ("my friend said she wanted to kill herself last year but she is doing better", "mention",
+         None),
+        ("My partner says I'm going to die of boredom in the recovery chair", "none", None),
+        ("She is going to die of embarrassment", "none", None),
+        # the C-SSRS screener's items and PHQ-9 item 9 are asked to the reader ("you"): pasted
+        # with a yes or a frequency they are acute (acute.screening_yes); answered no, or the
+        # wording asked about and not answered, they keep the suicide words' mention
+        *((text, "acute", "acute.screening_yes") for text in SCREENING_YES),
+        ("Have you had thoughts of killing yourself? No.", "mention", None),
+        ("Does the intake ask about thoughts of killing yourself? yes or no questions?", "mention",
+         None),
+        ("The form asks about thoughts of hurting yourself. Yes, that is the question.", "none",
+         None),
     ],
-)
-def test_a_screening_question_answered_yes_is_acute_by_rule(text, level):
-    # the C-SSRS screener's items and PHQ-9 item 9 are asked to the reader ("you"): a visitor
-    # who pastes one with their answer is read by acute.screening_yes, not a first-person rule
+)  # fmt: skip
+def test_the_later_english_rules_read_these_messages_at_their_level(text, level, rule):
     found = load_rules(files=("rules_en.toml",)).match(forms(text))
     assert (found.level if found else "none") == level, (text, found)
-    if level == "acute":
-        assert found.rule == "acute.screening_yes"
+    if rule:
+        assert found.rule == rule
 
 
 def test_benign_questions_stay_quiet():
