@@ -258,3 +258,45 @@ def test_part_quotes_come_after_the_first_new_passages_only_up_to_the_cap(doc):
     full = with_part_quotes(Reply("q", (a, b, c)), [d], most=3)  # a part's answer beats [3]
     assert [q.passage for q in full.quotes] == [a.passage, d.passage, b.passage]
     assert with_part_quotes(reply, [None, None], most=4) is reply
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same_word"),
+    [("pregnant", "pregnancy", True), ("psychotic", "psychosis", True),
+     ("anesthetic", "anesthesia", True), ("breastfeed", "breastfeeding", True),
+     ("insured", "insurance", True), ("depressed", "deprecated", False),
+     ("medication", "meditation", False), ("effective", "efficacy", False),
+     ("sleep", "sleepy", True), ("treat", "trees", False)],
+)  # fmt: skip
+def test_word_forms_the_stemmer_keeps_apart_are_related(a, b, same_word):
+    from faqbot.answer.wordforms import Forms, held, related
+    from faqbot.index.lexical import stem
+
+    sa, sb = stem(a), stem(b)
+    assert related(sa, sb) is same_word and related(sb, sa) is same_word
+    assert held(sa, {"other", sb}) is same_word
+    assert (sb in Forms([sb, "other"]).of(sa)) is same_word
+
+
+def test_the_ranker_and_coverage_count_a_words_other_forms(tiny_bot):
+    # "pregnant" is not in the tiny corpus; with "Pregnancy" in one sentence, the exact overlap
+    # misses it and the forms column finds it
+    from faqbot.answer.coverage import NAMES as COVERAGE
+    from faqbot.answer.coverage import coverage_features
+    from faqbot.answer.features import NAMES, feature_matrix
+    from faqbot.answer.ranker import rank, sentence_texts
+    from faqbot.answer.wordforms import Forms
+
+    candidates = tiny_bot.candidates("pregnant drive?")
+    items = candidates.items
+    texts = [sentence_texts(c) for c in items]
+    texts[0] = ["Pregnancy rules out a drive.", *texts[0][1:]]
+    stats = tiny_bot.stats
+    stats = replace(stats, forms=Forms([*stats.document_frequency, "pregnanc"]))
+    x, _ = feature_matrix(candidates, texts, [c.sentence_vectors for c in items], stats,
+                          tiny_bot._texts)  # fmt: skip
+    exact, forms = x[:, NAMES.index("overlap_idf")], x[:, NAMES.index("overlap_idf_forms")]
+    assert forms[0] > exact[0] > 0 and (forms >= exact).all()
+    ranked = rank(candidates, tiny_bot.ranker, tiny_bot.stats, tiny_bot._texts)
+    c = coverage_features(candidates, ranked)
+    assert c[COVERAGE.index("forms_in_top3")] >= c[COVERAGE.index("terms_in_top3")] > 0

@@ -134,9 +134,11 @@ def test_each_part_of_a_two_part_question_gets_its_answer(real_bot):
 
 
 def test_later_quotes_bold_only_likely_answers(real_bot):
-    reply = real_bot.ask("Can I take ketamine if I'm pregnant?")
+    reply = real_bot.ask(
+        "if I do it at home is anyone actually watching over me during the session?"
+    )
     assert reply.quotes[0].highlights and len(reply.quotes) > 1
-    # the screening list answers; the later quotes' best sentences are weak matches, not bold
+    # the first quote answers; the later quotes' best sentences are weak matches, not bold
     assert any(not q.highlights for q in reply.quotes[1:])
     for quote in reply.quotes[1:]:  # where one is bold, the ranker finds it likely to answer
         ranked = next(c for c in real_bot.ranked(reply.question) if c.passage == quote.passage)
@@ -159,15 +161,19 @@ def test_questions_the_articles_do_not_answer_name_what_is_missing(real_bot, que
 @pytest.mark.parametrize(
     ("question", "answer"),
     [("Can I get ketamine treatment while pregnant or breastfeeding?",
-      "Pregnancy or breastfeeding status"),
-     ("Is ketamine therapy covered by insurance?", "per session with insurance"),
-     ("What side effects can ketamine therapy cause?", "such as dissociation or cardiovascular")],
+      ("Pregnancy or breastfeeding status",)),
+     # the issue names both answers: "Insurance accepted in selected states" and "$54 per
+     # session with insurance"
+     ("Is ketamine therapy covered by insurance?",
+      ("Insurance accepted in selected states", "per session with insurance")),
+     ("What side effects can ketamine therapy cause?", ("such as dissociation or cardiovascular",))],
 )  # fmt: skip
 def test_the_first_quote_bolds_the_sentence_that_answers(real_bot, question, answer):
     reply = real_bot.ask(question)
     first = reply.quotes[0]
     text = real_bot.corpus.by_id(first.passage.doc_id).text
-    assert answer in text[first.highlights[0].start : first.highlights[0].end]
+    bold = text[first.highlights[0].start : first.highlights[0].end]
+    assert any(a in bold for a in answer), bold
 
 
 def test_acute_crisis_reply_puts_988_first_and_quotes_no_dosing(real_bot):

@@ -35,6 +35,7 @@ from .answer.context import (
     weigh,
 )
 from .answer.curated import Taught, taught_first
+from .answer.recall import make_recall
 from .encoders import Encoder
 from .encoders.cache import RememberingEncoder
 from .encoders.lazy import LazyEncoder, query_encoder
@@ -92,6 +93,9 @@ class FAQBot:
         # the learned ranker, reading the training questions' memory (None for another model)
         self.ranker = ranker or replace(load_ranker(), memory=memory_for(self.encoder))
         self.stats = corpus_stats(index.chunks, index.units)
+        a = settings.answer  # passages the memory recalls join retrieval's (answer/recall.py)
+        self.recall = make_recall(self.ranker.memory, index.chunks, a.recall_questions,
+                                  a.recall_cosine)  # fmt: skip
         self.coverage = load_coverage()
         self.metadata = load_metadata_head()
         self.intents = intent_model_for(self.encoder)  # None for another model: no small talk
@@ -164,8 +168,15 @@ class FAQBot:
 
     def candidates(self, question: str) -> Candidates:
         """The passages the answer stage weighs, with their sentence scores (staff, calibration)."""
-        question = validate(question, self.settings.limits)
-        return self.retriever.candidates(question, self.settings.answer.candidates)
+        return self.answer_candidates(validate(question, self.settings.limits))
+
+    def answer_candidates(self, question: str, leave_out: str = "") -> Candidates:
+        """What the answer stage weighs for an already valid question: retrieval's top passages
+        and those the question memory recalls (`leave_out`: an author it does not recall,
+        training)."""
+        s = self.settings.answer
+        recall = self.recall.without(leave_out) if self.recall and leave_out else self.recall
+        return self.retriever.candidates(question, s.candidates, recall, s.recall_passages)
 
     def ranked(self, question: str) -> list[Candidate]:
         """The candidates in the answer stage's order, by learned sentence scores (eval, staff)."""
@@ -258,7 +269,7 @@ class FAQBot:
     def reading(self, question: str) -> Reading:
         """The answer stage's candidates and reply for `question` read alone (no safety, no
         parts, details or taught answers: what the follow-up gate weighs)."""
-        candidates = self.retriever.candidates(question, self.settings.answer.candidates)
+        candidates = self.answer_candidates(question)
         reply = answer(
             candidates,
             self._texts,
@@ -279,7 +290,7 @@ class FAQBot:
             return reply
         s = self.settings.answer
         found = [
-            part_quote(answer(self.retriever.candidates(part, s.candidates), self._texts,
+            part_quote(answer(self.answer_candidates(part), self._texts,
                               self.calibration, s, self.ranker, self.stats, self.coverage,
                               bold_first=False))
             for part in parts

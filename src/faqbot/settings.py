@@ -111,6 +111,12 @@ class AnswerSettings:
     """How retrieved passages become quotes (abstention thresholds: data/abstention.json)."""
 
     candidates: int = 8  # passages weighed for the reply
+    # ... and up to `recall_passages` more: those answering the `recall_questions` training
+    # questions closest to the question, each at least `recall_cosine` close, when retrieval
+    # ranked them lower (answer/recall.py; 0 questions: none)
+    recall_questions: int = 3
+    recall_cosine: float = 0.6
+    recall_passages: int = 2
     max_quotes: int = 3
     # a question of several parts ("how much is it and can I drive after?") may add each part's
     # own quote after these, up to this many in all (answer/parts.py)
@@ -149,6 +155,7 @@ class AnswerSettings:
 
     def __post_init__(self) -> None:
         _at_least(self, 1, "candidates", "max_quotes", "quote_words", "topics")
+        _at_least(self, 0, "recall_questions", "recall_passages")
         _check(
             self.max_quotes_with_parts >= self.max_quotes,
             f"max_quotes_with_parts ({self.max_quotes_with_parts}) must be at least max_quotes "

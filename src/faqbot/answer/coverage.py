@@ -1,14 +1,15 @@
 """What the question asks that the quotes do not cover: `Reply.uncovered`.
 
-A learned model (logistic regression over the ranker's best score, how many of the question's
-terms the best passages hold, its words no article uses and how rare they are in English
-(sertraline, TMS; a misspelt common word such as "agian" is not one), and how close it lies to
-answered and to unanswered training questions (answer/memory.py); trained by `faqbot
-answer-train`, threshold chosen by leave-one-author-out cross-validation so at most 8 % of
-answerable questions are flagged) says when the articles likely do not answer: then the
-question's uncommon unknown words and the terms no quoted passage holds are named, rarest first
-("Canada", "children", "lithium"). The model alone decides: an unknown word that is not a topic
-("forklift" in a question about driving after a session) no longer names itself.
+A learned model says when the articles likely do not answer. It is a logistic regression over the
+ranker's best score; how many of the question's terms the best passages hold, also as other
+forms ("pregnant", "Pregnancy"; answer/wordforms.py); its words no article uses and how rare
+they are in English (sertraline, TMS; a misspelt common word such as "agian" is not one); and
+how close it lies to answered and to unanswered training questions (answer/memory.py). Trained
+by `faqbot answer-train`, its threshold chosen by leave-one-author-out cross-validation so at
+most 8 % of answerable questions are flagged. When it flags, the question's uncommon unknown
+words and the terms no quoted passage holds are named, rarest first ("Canada", "children",
+"lithium"). The model alone decides: an unknown word that is not a topic ("forklift" in a
+question about driving after a session) no longer names itself.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ import numpy as np
 from ..index.lexical import tokenize
 from ..retrieval import Candidate, Candidates
 from ..retrieval.spelling import english_frequency
+from . import wordforms
 from .evidence import passage_terms
 from .memory import COVERAGE_NAMES, QuestionMemory
 
 COVERAGE_PATH = Path(__file__).resolve().parent.parent / "data" / "coverage.json"
 NAMES = ("best_score", "score_gap", "relevance", "terms_in_best", "terms_in_top3", "terms",
-         "unknown_words", "rarest_unknown_zipf", "terms_missing_top3", *COVERAGE_NAMES)  # fmt: skip
+         "unknown_words", "rarest_unknown_zipf", "terms_missing_top3", "forms_in_best",
+         "forms_in_top3", *COVERAGE_NAMES)  # fmt: skip
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -84,14 +87,19 @@ def coverage_features(
     best = sorted((float(c.sentence_scores.max()) for c in ranked), reverse=True) + [0.0, 0.0]
     terms = set(tokenize(candidates.searched))
     top3 = set().union(*(passage_terms(c.passage.chunk) for c in ranked[:3])) if ranked else set()
-    in_best = len(terms & passage_terms(ranked[0].passage.chunk)) if ranked else 0
+    best_terms = passage_terms(ranked[0].passage.chunk) if ranked else frozenset()
+    in_best = len(terms & best_terms)
+    # also counting a word's other forms: "pregnant" in a question, "Pregnancy" in the passage
+    forms_best = sum(wordforms.held(t, best_terms) for t in terms)
+    forms_top3 = sum(wordforms.held(t, top3) for t in terms)
     rare = [english_frequency(w) for w in candidates.rare_unknown]
     relevance = max((c.relevance for c in candidates.items), default=0.0)
     close = (memory.closeness(candidates.query, leave_out) if memory is not None
              else np.zeros(len(COVERAGE_NAMES)))  # fmt: skip
     return np.array([best[0], best[0] - best[1], relevance, in_best / max(1, len(terms)),
                      len(terms & top3) / max(1, len(terms)), len(terms), len(rare),
-                     min(rare, default=8.0), len(terms - top3), *close])  # fmt: skip
+                     min(rare, default=8.0), len(terms - top3), forms_best / max(1, len(terms)),
+                     forms_top3 / max(1, len(terms)), *close])  # fmt: skip
 
 
 def uncovered(
@@ -108,10 +116,10 @@ def uncovered(
     if model.probability(coverage_features(candidates, ranked, memory)) < model.threshold:
         return ()  # the model decides; an unknown word is one of its inputs, not a verdict
     named = [w for w in dict.fromkeys(candidates.rare_unknown) if english_frequency(w) < max_zipf]
-    held = set().union(*(passage_terms(c.passage.chunk) for c in quoted)) if quoted else set()
+    quoted_terms = set().union(*(passage_terms(c.passage.chunk) for c in quoted))
     for word in dict.fromkeys(w.casefold() for w in _WORD.findall(candidates.searched)):
         stems = tokenize(word)
-        if stems and stems[0] not in held and word not in named:
+        if stems and not wordforms.held(stems[0], quoted_terms) and word not in named:
             named.append(word)
     named.sort(key=english_frequency)
     return tuple(_as_typed(question, w) for w in named[:limit])

@@ -3,7 +3,8 @@
 In a corpus where every passage is about ketamine therapy, topic similarity says little. So
 beside the cosine, each sentence (or list item) gets: its cosine against the corpus (z-score)
 and with the shared topic removed (query and sentence minus the corpus centroid), stemmed word
-overlap weighted by rarity, overlap with its section heading, whether it has the kind of
+overlap weighted by rarity (also counting a word's other forms, answer/wordforms.py), overlap
+with its section heading, whether it has the kind of
 answer the question wants (a price, a number, a duration, a person, a place, a date), and
 whether it is a call to action, an article intro or a rhetorical question.
 """
@@ -22,6 +23,7 @@ from ..index.lexical import tokenize
 from ..retrieval import Candidate, Candidates
 from ..types import Chunk
 from .memory import MEMORY_NAMES, QuestionMemory
+from .wordforms import Forms
 
 # (question wants, question pattern, sentence pattern that has it)
 ANSWER_TYPES = (
@@ -58,7 +60,7 @@ NAMES = (
     "overlap_idf", "overlap_terms", "heading_overlap", "heading_question",
     *(f"type_{name}" for name, _, _ in ANSWER_TYPES), "type_none_asked",
     "call_to_action", "intro", "rhetorical", "log_words", "first_in_passage", "list_item",
-    *MEMORY_NAMES,
+    "overlap_idf_forms", *MEMORY_NAMES,
 )  # fmt: skip
 
 
@@ -71,6 +73,7 @@ class CorpusStats:
     sample: np.ndarray  # up to 2,048 sentence vectors, for a question's cosine mean and spread
     document_frequency: Counter
     passages: int
+    forms: Forms  # each corpus stem's related word forms ("pregnant", "pregnancy")
     # per passage, what no question changes (_Fixed), worked out on first use: one index's
     # stats, so a chunk id names one passage
     _fixed: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -80,7 +83,7 @@ def corpus_stats(chunks: tuple[Chunk, ...], units: np.ndarray) -> CorpusStats:
     units = np.asarray(units, dtype=np.float32)
     pick = np.linspace(0, len(units) - 1, num=min(len(units), 2048)).astype(int)
     df = Counter(t for c in chunks for t in set(tokenize(f"{c.section} {c.text}")))
-    return CorpusStats(units.mean(axis=0), units[pick], df, len(chunks))
+    return CorpusStats(units.mean(axis=0), units[pick], df, len(chunks), Forms(df))
 
 
 def _idf(stats: CorpusStats, term: str) -> float:
@@ -175,6 +178,11 @@ def feature_matrix(candidates: Candidates, texts: list[list[str]], vectors: list
     out = np.empty((int(ends[-1]), len(NAMES)))
     _question_columns(out, items, fixed, sizes, _unit(q - stats.centroid), mu, sd)
     _word_columns(out, fixed, sizes, terms, idf, weight, wants)
+    forms = {t: stats.forms.of(t) for t in terms}  # "pregnant" also finds "pregnancy"
+    out[:, NAMES.index("overlap_idf_forms")] = [
+        sum(idf[t] for t, f in forms.items() if not f.isdisjoint(words)) / weight
+        for x in fixed for words in x.words
+    ]  # fmt: skip
     own = len(NAMES) - len(MEMORY_NAMES)
     if memory is None:
         out[:, own:] = 0.0
@@ -212,7 +220,7 @@ def _word_columns(out, fixed, sizes, terms, idf, weight, wants) -> None:
     types = 14 + len(ANSWER_TYPES)
     out[:, 14:types] = np.concatenate([f.has for f in fixed]) & wants
     out[:, types] = not wants.any()
-    out[:, types + 1 : len(NAMES) - len(MEMORY_NAMES)] = np.concatenate([f.style for f in fixed])
+    out[:, types + 1 : types + 7] = np.concatenate([f.style for f in fixed])
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ import numpy as np
 from .features import NAMES, corpus_stats, features
 from .memory import QuestionMemory, build_memory
 from .ranker import SentenceRanker, sentence_texts
+from .recall import make_recall
 
 TRAIN_FILES = (
     "devset.jsonl",
@@ -92,9 +93,12 @@ def dataset(bot, questions: list[dict], memory: QuestionMemory | None = None):
     memory features of a question leave its own author's questions out."""
     stats = corpus_stats(bot.index.chunks, bot.index.units)
     docs = {d.doc_id: d.text for d in bot.corpus.documents}
+    s = bot.settings.answer  # the passages this memory recalls, as the bot will weigh them
+    recall = make_recall(memory, bot.index.chunks, s.recall_questions, s.recall_cosine)
     xs, ys, groups, authors, passages = [], [], [], [], []
     for i, q in enumerate(questions):
-        cands = bot.retriever.candidates(q["question"], bot.settings.answer.candidates)
+        own = recall.without(q["author"]) if recall else None
+        cands = bot.retriever.candidates(q["question"], s.candidates, own, s.recall_passages)
         texts = [sentence_texts(c) for c in cands.items]
         vectors = [c.sentence_vectors for c in cands.items]
         mats = features(cands, texts, vectors, stats, docs, memory, leave_out=q["author"])
@@ -130,6 +134,7 @@ def metrics(score, y, groups, passages) -> dict:
     """Recall@1 (the top passage holds an answer), Recall@5, and highlight accuracy (the top
     sentence answers), over questions with an answer among the candidates."""
     r1 = r5 = hl = n = 0
+    every = len(np.unique(groups))  # also those whose answer no weighed passage holds
     for g in np.unique(groups):
         m = np.flatnonzero(groups == g)
         if not y[m].any():
@@ -143,7 +148,9 @@ def metrics(score, y, groups, passages) -> dict:
         good = set(passages[m][y[m]])
         r1 += order[0] in good
         r5 += bool(good & set(order[:5]))
-    return {"questions": n, "recall@1": r1 / n, "recall@5": r5 / n, "highlight": hl / n}
+    return {"questions": n, "recall@1": r1 / n, "recall@5": r5 / n, "highlight": hl / n,
+            "of_every_question": {"questions": every, "recall@1": r1 / every,
+                                  "recall@5": r5 / every, "highlight": hl / every}}  # fmt: skip
 
 
 def train(bot, data: Path, log=print) -> tuple[SentenceRanker, dict]:
@@ -205,7 +212,7 @@ def train_coverage(bot, data: Path, log=print):
     rows = coverage_rows(data)
     xs = []
     for question, _, author in rows:  # the memory leaves the question's own author out
-        cands = bot.retriever.candidates(question, bot.settings.answer.candidates)
+        cands = bot.answer_candidates(question, leave_out=author)
         ranked = rank(cands, bot.ranker, bot.stats, bot._texts, leave_out=author)
         xs.append(coverage_features(cands, ranked, bot.ranker.memory, leave_out=author))
     x, y = np.array(xs), np.array([u for _, u, _ in rows])

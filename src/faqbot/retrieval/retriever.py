@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+
 import numpy as np
 
 from ..encoders import Encoder
@@ -43,11 +45,24 @@ class Retriever:
         query = self.embed(searched) if mode != "lexical" else None
         return self._rank(searched, query, k, mode)
 
-    def candidates(self, question: str, k: int) -> Candidates:
-        """The top k passages with sentence scores, passage cosines and vectors, for answering."""
+    def candidates(self, question: str, k: int,
+                   recall: Callable[[np.ndarray], Collection[str]] | None = None,
+                   extra: int = 0) -> Candidates:  # fmt: skip
+        """The top k passages with sentence scores, passage cosines and vectors, for answering.
+
+        Args:
+            recall: given the query vector, chunk ids the answer stage wants weighed too (the
+                passages answering the training questions closest to this one): up to `extra`
+                of them join after the top k, in their retrieval order, with their own ranks.
+        """
         searched = self.speller.correct(question)
         query = self.embed(searched)
-        passages = self._rank(searched, query, k, self._settings.retriever)
+        wanted = recall(query) if recall is not None and extra > 0 else ()
+        depth = max(k, self._settings.candidates) if wanted else k
+        passages = self._rank(searched, query, depth, self._settings.retriever)
+        if wanted:
+            added = [p for p in passages[k:] if p.chunk_id in wanted][:extra]
+            passages = passages[:k] + added
         rows = [self._row(p) for p in passages]
         scores = self.sentences.per_passage(rows, query)
         items = []
