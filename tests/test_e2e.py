@@ -134,19 +134,23 @@ def test_each_part_of_a_two_part_question_gets_its_answer(real_bot):
 
 
 def test_later_quotes_bold_only_likely_answers(real_bot):
-    reply = real_bot.ask(
-        "if I do it at home is anyone actually watching over me during the session?"
-    )
-    assert reply.quotes[0].highlights and len(reply.quotes) > 1
-    # the first quote answers; the later quotes' best sentences are weak matches, not bold
-    assert any(not q.highlights for q in reply.quotes[1:])
-    for quote in reply.quotes[1:]:  # where one is bold, the ranker finds it likely to answer
-        ranked = next(c for c in real_bot.ranked(reply.question) if c.passage == quote.passage)
-        units = quote.passage.chunk.units
-        for span in quote.highlights:
-            i = units.index(span)
-            short = span.end - span.start <= real_bot.settings.answer.short_lead_chars
-            assert short or ranked.sentence_scores[i] >= 0.5
+    # over the first 40 in-scope dev-set questions: where a later quote is bold, the ranker finds
+    # that sentence likely to answer; and some later quotes are weak matches, left plain
+    rows = [json.loads(line) for line in (ROOT / "tests" / "data" / "devset.jsonl").open()]
+    questions = [r["question"] for r in rows if r["kind"] == "in_scope"][:40]
+    plain = 0
+    for question in questions:
+        reply = real_bot.ask(question)
+        later = reply.quotes[1:]
+        plain += sum(not q.highlights for q in later)
+        ranked = {c.passage: c for c in real_bot.ranked(reply.question)} if later else {}
+        for quote in later:
+            units = quote.passage.chunk.units
+            for span in quote.highlights:
+                i = units.index(span)
+                short = span.end - span.start <= real_bot.settings.answer.short_lead_chars
+                assert short or ranked[quote.passage].sentence_scores[i] >= 0.5, question
+    assert plain >= 3
 
 
 @pytest.mark.parametrize(

@@ -42,16 +42,36 @@ def test_a_sentence_scores_the_closest_training_question_it_answers(memory):
     texts = ["Drive home the next day.", "Bring a friend.", "Other."]
     x = memory.features(memory.similarities(unit(1, 0, 0)), texts)
     # answered by q0 (cosine 1.0) and q1 (0.8, whitespace aside); q1 only; nobody
-    assert x[0] == pytest.approx([1.0, 0.0, 2.0])
-    assert x[1] == pytest.approx([0.8, -0.2, 1.0])
-    assert x[2] == pytest.approx([0.0, -1.0, 0.0])
+    assert x[0, :3] == pytest.approx([1.0, 0.0, 2.0])
+    assert x[1, :3] == pytest.approx([0.8, -0.2, 1.0])
+    assert x[2, :3] == pytest.approx([0.0, -1.0, 0.0])
+
+
+def test_a_question_word_votes_for_the_sentences_that_answered_training_questions_using_it():
+    # q0 and q1 ("alcohol") are answered by the list item, q2 ("drive") by the driving rule
+    vectors = [unit(1, 0, 0), unit(0, 1, 0), unit(0, 0, 1)]
+    answers = [{"Active substance-use disorders"}, {"Active substance-use disorders"},
+               {"Do not drive."}]  # fmt: skip
+    terms = [("alcohol", "daili"), ("alcohol", "ok"), ("drive", "home")]
+    m = build_memory(vectors, ["a", "b", "c"], answers, "model@1", terms=terms)
+    texts = ["Active substance-use disorders", "Do not drive.", "Other."]
+    x = m.features(m.similarities(unit(1, 1, 1)), texts, {"alcohol", "weekend"})
+    prior = 2 / 3  # the list item answers 2 of the 3 training questions
+    vote = (2 + 1.0 * prior) / (2 + 1.0)  # both "alcohol" questions are its, one smoothing prior
+    assert x[0, 3:] == pytest.approx([vote, vote - prior])
+    # "Do not drive." answers neither "alcohol" question: its vote falls below its prior
+    assert x[1, 3:] == pytest.approx([(1 / 3) / 3, (1 / 3) / 3 - 1 / 3])
+    assert x[2, 3:] == pytest.approx([0.0, 0.0])  # answers nothing: no vote
+    # training: author a's question does not vote for its own author's question
+    y = m.features(m.similarities(unit(1, 1, 1), "a"), texts, {"alcohol"}, leave_out="a")
+    assert y[0, 3:] == pytest.approx([(1 + 0.5) / 2, (1 + 0.5) / 2 - 0.5])
 
 
 def test_training_leaves_the_questions_own_author_out(memory):
     sims = memory.similarities(unit(1, 0, 0), leave_out="a")
     x = memory.features(sims, ["Drive home the next day.", "Bring a friend."])
-    assert x[0] == pytest.approx([0.8, 0.0, 1.0])  # q0 (author a) no longer counts
-    assert x[1] == pytest.approx([0.8, 0.0, 1.0])
+    assert x[0, :3] == pytest.approx([0.8, 0.0, 1.0])  # q0 (author a) no longer counts
+    assert x[1, :3] == pytest.approx([0.8, 0.0, 1.0])
 
 
 def test_saved_and_loaded_alike(memory, tmp_path):
@@ -166,6 +186,9 @@ def test_memory_features_match_a_sentence_by_sentence_reading(memory, which):
         rows = list(memory.answered_by.get(text, ()))
         if rows:
             top = sims[rows].max()
-            assert row == pytest.approx([top, top - sims.max(), np.sum(sims[rows] > CLOSE)])
+            assert row[:3] == pytest.approx([top, top - sims.max(), np.sum(sims[rows] > CLOSE)])
         else:
-            assert row == pytest.approx([0.0, -sims.max(), 0.0])
+            assert row[:3] == pytest.approx([0.0, -sims.max(), 0.0])
+        # no terms asked: a sentence's vote is its share of all training questions, no lift
+        share = len(rows) / len(memory.terms) if memory.terms and rows else 0.0
+        assert row[3:] == pytest.approx([share, 0.0])

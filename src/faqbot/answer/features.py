@@ -188,7 +188,8 @@ def feature_matrix(candidates: Candidates, texts: list[list[str]], vectors: list
         out[:, own:] = 0.0
     else:  # the memory once for all the sentences: a call per candidate cost ~0.4 ms a question
         every = [t for sents in texts for t in sents]
-        out[:, own:] = memory.features(memory.similarities(q, leave_out), every)
+        sims = memory.similarities(q, leave_out)
+        out[:, own:] = memory.features(sims, every, terms, leave_out)
     return out, ends
 
 

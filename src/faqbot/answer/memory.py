@@ -2,11 +2,13 @@
 
 A new question close to a training question that a sentence answers is evidence for that
 sentence, evidence topic similarity cannot give in a one-topic corpus ("will it mess me up" is
-near "What side effects can it cause?", whose answer is labelled). Three ranker features per
+near "What side effects can it cause?", whose answer is labelled). Five ranker features per
 sentence (MEMORY_NAMES): the cosine of the closest training question it answers, that cosine
-minus the closest training question of all, and how many training questions it answers lie
-within CLOSE of the question. While training, each question's own author is left out, so the
-ranker learns how far to trust the memory on a new author's words (answer/train.py).
+minus the closest training question of all, how many training questions it answers lie within
+CLOSE of the question, and the same word by word: of the training questions that share one of
+the question's terms, the share this sentence answers (the best term's), and its lift. While
+training, each question's own author is left out, so the ranker learns how far to trust the
+memory on a new author's words (answer/train.py).
 
 It also holds the training questions the articles do not answer (near-domain): how close a new
 question lies to answered and to unanswered ones is evidence for the coverage model
@@ -25,7 +27,9 @@ import numpy as np
 from ..encoders.model import trained_for
 
 MEMORY_PATH = Path(__file__).resolve().parent.parent / "data" / "question_memory.npz"
-MEMORY_NAMES = ("memory_cosine", "memory_cosine_below_best", "memory_close_questions")
+MEMORY_NAMES = ("memory_cosine", "memory_cosine_below_best", "memory_close_questions",
+                "memory_term_vote", "memory_term_lift")  # fmt: skip
+VOTE_PRIOR = 1.0  # pseudo-questions of smoothing for a term's vote (below)
 COVERAGE_NAMES = ("memory_answered", "memory_unanswered", "memory_answered_margin")
 CLOSE = 0.6  # cosine of a close question: MiniLM paraphrases of one question mostly lie above
 
@@ -47,6 +51,10 @@ class QuestionMemory:
     data_hash: str = ""
     unanswered: np.ndarray | None = None  # (questions, dim): near-domain training questions
     unanswered_authors: tuple[str, ...] = ()
+    # per answered training question, its terms (stems, as the lexical index reads them); none:
+    # the term columns are 0
+    terms: tuple[tuple[str, ...], ...] = ()
+    _asked_with: dict = field(init=False, repr=False, compare=False)  # term -> question rows
     _authors: np.ndarray = field(init=False, repr=False, compare=False)
     _row_arrays: dict = field(init=False, repr=False, compare=False)
     _last: tuple = field(init=False, repr=False, compare=False)  # (query bytes, similarities)
@@ -57,6 +65,11 @@ class QuestionMemory:
         object.__setattr__(self, "_last", (b"", None))
         if self.unanswered is None:
             object.__setattr__(self, "unanswered", np.zeros((0, self.vectors.shape[1]), "f4"))
+        asked: dict[str, set[int]] = {}
+        for row, terms in enumerate(self.terms):
+            for term in set(terms):
+                asked.setdefault(term, set()).add(row)
+        object.__setattr__(self, "_asked_with", {t: frozenset(r) for t, r in asked.items()})
 
     def closeness(self, query: np.ndarray, leave_out: str = "") -> np.ndarray:
         """COVERAGE_NAMES: the cosine of the closest answered and of the closest unanswered
@@ -85,11 +98,14 @@ class QuestionMemory:
             object.__setattr__(self, "_last", (q.tobytes(), sims))
         return np.where(self._authors == leave_out, -1.0, sims) if leave_out else sims
 
-    def features(self, similarities: np.ndarray, texts: list[str]) -> np.ndarray:
-        """A (len(texts), 3) matrix of MEMORY_NAMES, given the question's `similarities`."""
+    def features(self, similarities: np.ndarray, texts: list[str], terms=(),
+                 leave_out: str = "") -> np.ndarray:  # fmt: skip
+        """A (len(texts), len(MEMORY_NAMES)) matrix, given the question's `similarities` and its
+        `terms` (stems); `leave_out`: an author whose questions do not vote (training)."""
         out = np.zeros((len(texts), len(MEMORY_NAMES)))
         if not len(similarities):
             return out
+        self._term_votes(out, texts, terms, leave_out)
         best_of_all = float(similarities.max())
         out[:, 1] = -best_of_all
         found = [(i, self._rows(text)) for i, text in enumerate(texts)]
@@ -107,6 +123,38 @@ class QuestionMemory:
         out[at, 1] = top - best_of_all
         out[at, 2] = np.add.reduceat((near > CLOSE).astype(np.float64), starts)
         return out
+
+    def _term_votes(self, out: np.ndarray, texts: list[str], terms, leave_out: str) -> None:
+        """Columns 3 and 4: of the training questions that use one of the question's terms, the
+        share a sentence answers (smoothed towards the share of all training questions it
+        answers), the best term's; and that minus the sentence's share of all. "alcoholic" in a
+        new question votes for "Active substance-use disorders" when the training questions
+        with that word were answered by it, whatever the rest of the question says."""
+        if not self.terms:
+            return
+        out_rows = (frozenset(np.flatnonzero(self._authors == leave_out).tolist())
+                    if leave_out else frozenset())  # fmt: skip
+        asked = [self._asked_with[t] - out_rows for t in set(terms) if t in self._asked_with]
+        asked = [rows for rows in asked if rows]
+        total = len(self.terms) - len(out_rows)
+        for i, text in enumerate(texts):
+            answers = self._row_set(text) - out_rows
+            if not answers:
+                continue
+            prior = len(answers) / total
+            vote = max(((len(answers & rows) + VOTE_PRIOR * prior) / (len(rows) + VOTE_PRIOR)
+                        for rows in asked), default=prior)  # fmt: skip
+            out[i, 3] = vote
+            out[i, 4] = vote - prior
+
+    def _row_set(self, text: str) -> frozenset:
+        """The training questions a sentence answers, as a set (cached per sentence)."""
+        key = ("set", text)
+        cached = self._row_arrays.get(key)
+        if cached is None:
+            cached = frozenset(self._rows(text).tolist())
+            self._row_arrays[key] = cached
+        return cached
 
     def _rows(self, text: str) -> np.ndarray:
         """The training questions a sentence answers, as an index array (cached per sentence)."""
@@ -132,13 +180,15 @@ class QuestionMemory:
             data_hash=np.array(self.data_hash),
             unanswered=self.unanswered.astype(np.float32),
             unanswered_authors=np.array(self.unanswered_authors, dtype=str),
+            terms=np.array([" ".join(t) for t in self.terms], dtype=str),
         )
 
 
 def build_memory(vectors: np.ndarray, authors, answers, model_id: str, data_hash: str = "",
-                 unanswered=None, unanswered_authors=()) -> QuestionMemory:  # fmt: skip
+                 unanswered=None, unanswered_authors=(), terms=()) -> QuestionMemory:  # fmt: skip
     """The memory of training questions: `answers[i]` is the set of sentence texts that answer
-    question i; `unanswered` the vectors of questions the articles do not answer."""
+    question i, `terms[i]` its terms; `unanswered` the vectors of questions the articles do not
+    answer."""
     answered_by: dict[str, list[int]] = {}
     for row, texts in enumerate(answers):
         for text in texts:
@@ -151,6 +201,7 @@ def build_memory(vectors: np.ndarray, authors, answers, model_id: str, data_hash
         data_hash,
         None if unanswered is None else np.asarray(unanswered, dtype=np.float32),
         tuple(unanswered_authors),
+        tuple(tuple(t) for t in terms),
     )
 
 
@@ -179,6 +230,7 @@ def _load(path: str) -> QuestionMemory:
                 str(z["data_hash"]),
                 z["unanswered"].astype(np.float32),
                 tuple(str(a) for a in z["unanswered_authors"]),
+                tuple(tuple(str(t).split()) for t in z["terms"]) if "terms" in z.files else (),
             )
     except (OSError, ValueError, KeyError) as exc:
         raise ValueError(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..index.lexical import tokenize
 from .features import NAMES, corpus_stats, features
 from .memory import QuestionMemory, build_memory
 from .ranker import SentenceRanker, sentence_texts
@@ -73,7 +74,8 @@ def memory_of(bot, questions: list[dict], data: Path, data_hash: str = "") -> Qu
     unanswered = [(q, a) for q, near, a in coverage_rows(data) if near]
     return build_memory(vectors, authors, answers, bot.encoder.model_id, data_hash,
                         bot.encoder.encode([q for q, _ in unanswered]),
-                        [a for _, a in unanswered])  # fmt: skip
+                        [a for _, a in unanswered],
+                        [tokenize(q["question"]) for q in questions])  # fmt: skip
 
 
 def coverage_rows(data: Path) -> list[tuple[str, bool, str]]:
