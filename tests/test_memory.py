@@ -148,17 +148,33 @@ def test_closeness_to_answered_and_unanswered_training_questions():
     answered = [unit(1, 0, 0), unit(0, 1, 0)]
     unanswered = [unit(0.6, 0.8, 0), unit(0, 0, 1)]
     memory = build_memory(answered, ["a", "b"], [set(), set()], "m", "", unanswered, ["b", "a"])
-    assert memory.closeness(unit(0, 1, 0)) == pytest.approx([1.0, 0.8, 0.2])
-    assert memory.closeness(unit(0, 1, 0), leave_out="b") == pytest.approx([0.0, 0.0, 0.0])
+    # no terms asked (or none kept): the word-by-word columns are 0
+    assert memory.closeness(unit(0, 1, 0)) == pytest.approx([1.0, 0.8, 0.2, 0.0, 0.0])
+    assert memory.closeness(unit(0, 1, 0), leave_out="b") == pytest.approx([0, 0, 0, 0, 0])
     lonely = build_memory(answered, ["a", "a"], [set(), set()], "m", "", unanswered, ["a", "a"])
-    assert lonely.closeness(unit(1, 0, 0), leave_out="a") == pytest.approx([-1.0, -1.0, 0.0])
+    assert lonely.closeness(unit(1, 0, 0), leave_out="a") == pytest.approx([-1, -1, 0, 0, 0])
+
+
+def test_a_question_word_used_by_unanswered_training_questions_votes_unanswered():
+    answered = [unit(1, 0, 0), unit(0, 1, 0)]
+    unanswered = [unit(0.6, 0.8, 0), unit(0, 0, 1)]
+    memory = build_memory(answered, ["a", "b"], [set(), set()], "m", "", unanswered, ["b", "a"],
+                          terms=[("cost",), ("drive", "legal")],
+                          unanswered_terms=[("canada", "legal"), ("canada",)])  # fmt: skip
+    prior = 2 / 4  # 2 of the 4 training questions are unanswered
+    # "canada": 2 unanswered of 2; "legal": 1 of 2; "zzz": used by none (unseen)
+    got = memory.closeness(unit(0, 1, 0), terms={"canada", "legal", "zzz"})[3:]
+    assert got == pytest.approx([(2 + prior) / 3, 1 / 3])
+    # leaving author a out: the other "canada" question (b's) still votes; prior 1 of 2
+    got = memory.closeness(unit(0, 1, 0), leave_out="a", terms={"canada"})[3:]
+    assert got == pytest.approx([(1 + 0.5) / 2, 0.0])
 
 
 def test_the_remembered_similarities_are_the_questions_own(memory):
     # similarities are remembered for the last question: a new question must not read them
     assert memory.similarities(unit(1, 0, 0)) == pytest.approx([1.0, 0.8, 0.0])
     # (0, 1, 0): cosine 0.6 with q1, 0 with q0 and q2; no unanswered question: -1
-    assert memory.closeness(unit(0, 1, 0)) == pytest.approx([0.6, -1.0, 1.6])
+    assert memory.closeness(unit(0, 1, 0))[:3] == pytest.approx([0.6, -1.0, 1.6])
     assert memory.similarities(unit(0, 0, 1)) == pytest.approx([0.0, 0.0, 1.0])
     assert memory.similarities(unit(0, 0, 1), leave_out="a") == pytest.approx([-1.0, 0.0, -1.0])
     assert memory.similarities(unit(0, 0, 1)) == pytest.approx([0.0, 0.0, 1.0])

@@ -173,7 +173,8 @@ def cmd_answer_train(args) -> int:
     ranker.save(RANKER_PATH, report)
     ranker.memory.save(MEMORY_PATH)
     print(f"Saved {RANKER_PATH} and {MEMORY_PATH}")
-    bot = FAQBot.load()  # with the new ranker: the coverage model reads its scores
+    # with the new ranker and its memory (not the saved files: those loaded above are cached)
+    bot = FAQBot.load(ranker=ranker)
     coverage, report = train_coverage(bot, data)
     coverage.save(COVERAGE_PATH, report)
     print(f"Saved {COVERAGE_PATH}")

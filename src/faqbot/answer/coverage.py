@@ -4,7 +4,9 @@ A learned model says when the articles likely do not answer. It is a logistic re
 ranker's best score; how many of the question's terms the best passages hold, also as other
 forms ("pregnant", "Pregnancy"; answer/wordforms.py); its words no article uses and how rare
 they are in English (sertraline, TMS; a misspelt common word such as "agian" is not one); and
-how close it lies to answered and to unanswered training questions (answer/memory.py). Trained
+how close it lies to answered and to unanswered training questions, whole and word by word
+(the highest share of unanswered ones among the training questions using one of its words,
+and the share of its words no training question uses; answer/memory.py). Trained
 by `faqbot answer-train`, its threshold chosen by leave-one-author-out cross-validation so at
 most 8 % of answerable questions are flagged. When it flags, the question's uncommon unknown
 words and the terms no quoted passage holds are named, rarest first ("Canada", "children",
@@ -94,7 +96,7 @@ def coverage_features(
     forms_top3 = sum(wordforms.held(t, top3) for t in terms)
     rare = [english_frequency(w) for w in candidates.rare_unknown]
     relevance = max((c.relevance for c in candidates.items), default=0.0)
-    close = (memory.closeness(candidates.query, leave_out) if memory is not None
+    close = (memory.closeness(candidates.query, leave_out, terms) if memory is not None
              else np.zeros(len(COVERAGE_NAMES)))  # fmt: skip
     return np.array([best[0], best[0] - best[1], relevance, in_best / max(1, len(terms)),
                      len(terms & top3) / max(1, len(terms)), len(terms), len(rare),

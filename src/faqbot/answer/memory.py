@@ -11,8 +11,8 @@ training, each question's own author is left out, so the ranker learns how far t
 memory on a new author's words (answer/train.py).
 
 It also holds the training questions the articles do not answer (near-domain): how close a new
-question lies to answered and to unanswered ones is evidence for the coverage model
-(answer/coverage.py, COVERAGE_NAMES). Built and saved by `faqbot answer-train`
+question lies to answered and to unanswered ones, whole and word by word, is evidence for the
+coverage model (answer/coverage.py, COVERAGE_NAMES). Built and saved by `faqbot answer-train`
 (data/question_memory.npz); never holds a held-out question.
 """
 
@@ -30,7 +30,8 @@ MEMORY_PATH = Path(__file__).resolve().parent.parent / "data" / "question_memory
 MEMORY_NAMES = ("memory_cosine", "memory_cosine_below_best", "memory_close_questions",
                 "memory_term_vote", "memory_term_lift")  # fmt: skip
 VOTE_PRIOR = 1.0  # pseudo-questions of smoothing for a term's vote (below)
-COVERAGE_NAMES = ("memory_answered", "memory_unanswered", "memory_answered_margin")
+COVERAGE_NAMES = ("memory_answered", "memory_unanswered", "memory_answered_margin",
+                  "memory_term_unanswered", "memory_terms_unseen")  # fmt: skip
 CLOSE = 0.6  # cosine of a close question: MiniLM paraphrases of one question mostly lie above
 
 
@@ -54,7 +55,9 @@ class QuestionMemory:
     # per answered training question, its terms (stems, as the lexical index reads them); none:
     # the term columns are 0
     terms: tuple[tuple[str, ...], ...] = ()
+    unanswered_terms: tuple[tuple[str, ...], ...] = ()  # the same for the unanswered ones
     _asked_with: dict = field(init=False, repr=False, compare=False)  # term -> question rows
+    _unanswered_with: dict = field(init=False, repr=False, compare=False)
     _authors: np.ndarray = field(init=False, repr=False, compare=False)
     _row_arrays: dict = field(init=False, repr=False, compare=False)
     _last: tuple = field(init=False, repr=False, compare=False)  # (query bytes, similarities)
@@ -65,15 +68,42 @@ class QuestionMemory:
         object.__setattr__(self, "_last", (b"", None))
         if self.unanswered is None:
             object.__setattr__(self, "unanswered", np.zeros((0, self.vectors.shape[1]), "f4"))
-        asked: dict[str, set[int]] = {}
-        for row, terms in enumerate(self.terms):
-            for term in set(terms):
-                asked.setdefault(term, set()).add(row)
-        object.__setattr__(self, "_asked_with", {t: frozenset(r) for t, r in asked.items()})
+        object.__setattr__(self, "_asked_with", _inverted(self.terms))
+        object.__setattr__(self, "_unanswered_with", _inverted(self.unanswered_terms))
 
-    def closeness(self, query: np.ndarray, leave_out: str = "") -> np.ndarray:
+    def closeness(self, query: np.ndarray, leave_out: str = "", terms=()) -> np.ndarray:
         """COVERAGE_NAMES: the cosine of the closest answered and of the closest unanswered
-        training question, and their difference (-1 where there is none)."""
+        training question, and their difference (-1 where there is none); then, word by word
+        (`terms`, the question's stems), the highest share of unanswered questions among the
+        training questions using one of its terms, and the share of its terms no training
+        question uses."""
+        return np.concatenate(
+            [self._closest(query, leave_out), self._term_coverage(terms, leave_out)]
+        )
+
+    def _term_coverage(self, terms, leave_out: str) -> np.ndarray:
+        terms = set(terms)
+        if not terms or not (self.terms and self.unanswered_terms):
+            return np.zeros(2)
+        answered_out = self._rows_of(self._authors, leave_out)
+        unanswered_out = self._rows_of(np.asarray(self.unanswered_authors), leave_out)
+        a_total = len(self.terms) - len(answered_out)
+        u_total = len(self.unanswered_terms) - len(unanswered_out)
+        prior = u_total / max(1, a_total + u_total)
+        shares, unseen = [], 0
+        for term in terms:
+            a = len(self._asked_with.get(term, frozenset()) - answered_out)
+            u = len(self._unanswered_with.get(term, frozenset()) - unanswered_out)
+            unseen += a + u == 0
+            shares.append((u + VOTE_PRIOR * prior) / (a + u + VOTE_PRIOR))
+        return np.array([max(shares), unseen / len(terms)])
+
+    @staticmethod
+    def _rows_of(authors: np.ndarray, author: str) -> frozenset:
+        return frozenset(np.flatnonzero(authors == author).tolist()) if author else frozenset()
+
+    def _closest(self, query: np.ndarray, leave_out: str = "") -> np.ndarray:
+        """The first three COVERAGE_NAMES."""
         q = np.asarray(query, dtype=np.float32)
         best = []
         others = np.asarray(self.unanswered_authors)
@@ -132,8 +162,7 @@ class QuestionMemory:
         with that word were answered by it, whatever the rest of the question says."""
         if not self.terms:
             return
-        out_rows = (frozenset(np.flatnonzero(self._authors == leave_out).tolist())
-                    if leave_out else frozenset())  # fmt: skip
+        out_rows = self._rows_of(self._authors, leave_out)
         asked = [self._asked_with[t] - out_rows for t in set(terms) if t in self._asked_with]
         asked = [rows for rows in asked if rows]
         total = len(self.terms) - len(out_rows)
@@ -181,11 +210,26 @@ class QuestionMemory:
             unanswered=self.unanswered.astype(np.float32),
             unanswered_authors=np.array(self.unanswered_authors, dtype=str),
             terms=np.array([" ".join(t) for t in self.terms], dtype=str),
+            unanswered_terms=np.array([" ".join(t) for t in self.unanswered_terms], dtype=str),
         )
 
 
+def _inverted(terms) -> dict[str, frozenset[int]]:
+    """term -> the rows (questions) using it."""
+    out: dict[str, set[int]] = {}
+    for row, words in enumerate(terms):
+        for term in set(words):
+            out.setdefault(term, set()).add(row)
+    return {t: frozenset(r) for t, r in out.items()}
+
+
+def _terms(z, name: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(str(t).split()) for t in z[name]) if name in z.files else ()
+
+
 def build_memory(vectors: np.ndarray, authors, answers, model_id: str, data_hash: str = "",
-                 unanswered=None, unanswered_authors=(), terms=()) -> QuestionMemory:  # fmt: skip
+                 unanswered=None, unanswered_authors=(), terms=(),
+                 unanswered_terms=()) -> QuestionMemory:  # fmt: skip
     """The memory of training questions: `answers[i]` is the set of sentence texts that answer
     question i, `terms[i]` its terms; `unanswered` the vectors of questions the articles do not
     answer."""
@@ -202,6 +246,7 @@ def build_memory(vectors: np.ndarray, authors, answers, model_id: str, data_hash
         None if unanswered is None else np.asarray(unanswered, dtype=np.float32),
         tuple(unanswered_authors),
         tuple(tuple(t) for t in terms),
+        tuple(tuple(t) for t in unanswered_terms),
     )
 
 
@@ -230,7 +275,8 @@ def _load(path: str) -> QuestionMemory:
                 str(z["data_hash"]),
                 z["unanswered"].astype(np.float32),
                 tuple(str(a) for a in z["unanswered_authors"]),
-                tuple(tuple(str(t).split()) for t in z["terms"]) if "terms" in z.files else (),
+                _terms(z, "terms"),
+                _terms(z, "unanswered_terms"),
             )
     except (OSError, ValueError, KeyError) as exc:
         raise ValueError(

@@ -75,7 +75,8 @@ def memory_of(bot, questions: list[dict], data: Path, data_hash: str = "") -> Qu
     return build_memory(vectors, authors, answers, bot.encoder.model_id, data_hash,
                         bot.encoder.encode([q for q, _ in unanswered]),
                         [a for _, a in unanswered],
-                        [tokenize(q["question"]) for q in questions])  # fmt: skip
+                        [tokenize(q["question"]) for q in questions],
+                        [tokenize(q) for q, _ in unanswered])  # fmt: skip
 
 
 def coverage_rows(data: Path) -> list[tuple[str, bool, str]]:
