@@ -139,20 +139,11 @@ def _stacked(feats, y, fits, authors, kind):
 
 
 def _report(rows, r, label, probs) -> None:
+    from safety_whole_words import rates  # benchmarks/: run as python benchmarks/...
+
     scores = _row_scores(probs, r.owner, len(rows), r.whole)
-    levels = _levels(scores, thresholds(rows, scores))
-
-    def rate(level, ok):
-        return np.mean([ok(lv) for x, lv in zip(rows, levels, strict=True) if x.level == level])
-
-    print(
-        f"{label}: cross-validated acute {rate('acute', lambda v: v == 'acute'):.3f}, "
-        f"any {rate('acute', lambda v: v != 'none'):.3f}, "
-        f"mention {rate('mention', lambda v: v != 'none'):.3f}, "
-        f"false alarm {rate('none', lambda v: v != 'none'):.3f}, "
-        f"none->acute {rate('none', lambda v: v == 'acute'):.3f}",
-        flush=True,
-    )
+    print(f"{label}: cross-validated {rates(rows, _levels(scores, thresholds(rows, scores)))}",
+          flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -99,20 +99,25 @@ def _score(rows, r, neighbours, authors, label, whole_only, add, join, c, w=1.0)
     sub = [rows[i] for i in scored]
     scores = _row_scores(probs, r.owner, len(rows), r.whole)[scored]
     levels = _levels(scores, thresholds(sub, scores))
-
-    def rate(level, ok):
-        return np.mean([ok(lv) for x, lv in zip(sub, levels, strict=True) if x.level == level])
-
     print(
         f"{label}, whole_only {whole_only}, C {c}, added {list(add)}, joined "
-        f"{list(join)}: "
-        f"{int(used.sum())} readings; cross-validated "
+        f"{list(join)}: {int(used.sum())} readings; cross-validated {rates(sub, levels)}",
+        flush=True,
+    )
+
+
+def rates(rows, levels) -> str:
+    """The acute, any-tier, mention, false-alarm and none->acute rates of `levels` (per row)."""
+
+    def rate(level, ok):
+        return np.mean([ok(lv) for x, lv in zip(rows, levels, strict=True) if x.level == level])
+
+    return (
         f"acute {rate('acute', lambda v: v == 'acute'):.3f}, "
         f"any {rate('acute', lambda v: v != 'none'):.3f}, "
         f"mention {rate('mention', lambda v: v != 'none'):.3f}, "
         f"false alarm {rate('none', lambda v: v != 'none'):.3f}, "
-        f"none->acute {rate('none', lambda v: v == 'acute'):.3f}",
-        flush=True,
+        f"none->acute {rate('none', lambda v: v == 'acute'):.3f}"
     )
 
 
