@@ -132,10 +132,13 @@ def test_acute_crisis_shows_988_before_any_quote(page):
           return b.top >= chat.top - 1 && b.top < chat.bottom - 40; }""",
         timeout=30_000,  # a bound on waiting on a busy machine, not a speed requirement
     )
-    text = answer.inner_text()
+    # the quotes come after the banner (folded under it, so hidden: compare the page's text,
+    # not what is drawn)
+    text = answer.text_content()
     quotes = answer.locator("blockquote")
     if quotes.count():
-        assert text.index("988") < text.index(quotes.first.inner_text()[:40])
+        first = quotes.first.text_content().strip()[:40]
+        assert first and text.index("988") < text.index(first)
 
 
 def test_near_miss_question_abstains_with_clickable_questions(page):
