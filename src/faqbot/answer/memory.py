@@ -59,11 +59,13 @@ class QuestionMemory:
     _asked_with: dict = field(init=False, repr=False, compare=False)  # term -> question rows
     _unanswered_with: dict = field(init=False, repr=False, compare=False)
     _authors: np.ndarray = field(init=False, repr=False, compare=False)
+    _unanswered_by: np.ndarray = field(init=False, repr=False, compare=False)  # their authors
     _row_arrays: dict = field(init=False, repr=False, compare=False)
     _last: tuple = field(init=False, repr=False, compare=False)  # (query bytes, similarities)
 
     def __post_init__(self):
         object.__setattr__(self, "_authors", np.asarray(self.authors))
+        object.__setattr__(self, "_unanswered_by", np.asarray(self.unanswered_authors))
         object.__setattr__(self, "_row_arrays", {})
         object.__setattr__(self, "_last", (b"", None))
         if self.unanswered is None:
@@ -86,7 +88,7 @@ class QuestionMemory:
         if not terms or not (self.terms and self.unanswered_terms):
             return np.zeros(2)
         answered_out = self._rows_of(self._authors, leave_out)
-        unanswered_out = self._rows_of(np.asarray(self.unanswered_authors), leave_out)
+        unanswered_out = self._rows_of(self._unanswered_by, leave_out)
         a_total = len(self.terms) - len(answered_out)
         u_total = len(self.unanswered_terms) - len(unanswered_out)
         prior = u_total / max(1, a_total + u_total)
@@ -106,7 +108,7 @@ class QuestionMemory:
         """The first three COVERAGE_NAMES."""
         q = np.asarray(query, dtype=np.float32)
         best = []
-        others = np.asarray(self.unanswered_authors)
+        others = self._unanswered_by
         for vectors, authors in ((self.vectors, self._authors), (self.unanswered, others)):
             if leave_out:  # training only: a boolean index copies the matrix (~1 ms a question)
                 vectors = vectors[authors != leave_out]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..index.texts import chunk_unit_text
 from ..retrieval import Candidate, Candidates
 from .features import NAMES, CorpusStats, feature_matrix
 from .memory import QuestionMemory
@@ -83,7 +84,7 @@ def _load(path: str) -> SentenceRanker:
 
 def sentence_texts(candidate: Candidate) -> list[str]:
     chunk = candidate.passage.chunk
-    return [chunk.text[u.start - chunk.start : u.end - chunk.start] for u in chunk.units]
+    return [chunk_unit_text(chunk, u) for u in chunk.units]
 
 
 def rank(candidates: Candidates, ranker: SentenceRanker, stats: CorpusStats,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..index.texts import chunk_unit_text
 from ..types import Chunk
 from .memory import QuestionMemory, sentence_key
 
@@ -52,8 +53,9 @@ def make_recall(memory: QuestionMemory | None, chunks: tuple[Chunk, ...], questi
     holders: dict[str, set[str]] = {}
     for chunk in chunks:
         for unit in chunk.units:
-            text = chunk.text[unit.start - chunk.start : unit.end - chunk.start]
-            holders.setdefault(sentence_key(text), set()).add(chunk.chunk_id)
+            holders.setdefault(sentence_key(chunk_unit_text(chunk, unit)), set()).add(
+                chunk.chunk_id
+            )
     per_question: list[set[str]] = [set() for _ in range(len(memory.vectors))]
     for key, rows in memory.answered_by.items():
         for row in rows:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..index.lexical import tokenize
+from ..index.texts import chunk_unit_text
 from .features import NAMES, corpus_stats, features
 from .memory import QuestionMemory, build_memory
 from .ranker import SentenceRanker, sentence_texts
@@ -63,11 +64,7 @@ def answers_sentence(text: str, answers: list[str]) -> bool:
 def memory_of(bot, questions: list[dict], data: Path, data_hash: str = "") -> QuestionMemory:
     """The question memory of the training questions: each one's vector and the corpus
     sentences (and list items) that answer it."""
-    sentences = {
-        " ".join(c.text[u.start - c.start : u.end - c.start].split())
-        for c in bot.index.chunks
-        for u in c.units
-    }
+    sentences = {" ".join(chunk_unit_text(c, u).split()) for c in bot.index.chunks for u in c.units}
     answers = [{s for s in sentences if answers_sentence(s, q["answers"])} for q in questions]
     vectors = bot.encoder.encode([q["question"] for q in questions])
     authors = [q["author"] for q in questions]
