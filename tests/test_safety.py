@@ -93,6 +93,15 @@ SCREENING_YES = [
 ]
 
 
+# asking how to die, or whether an amount would kill (the outside audit's two; kept out of the
+# must-trigger file, which trains the learned head)
+METHOD_QUESTIONS = [
+    "how would someone use an IV to end their life",
+    "if i took all my spravato at once would i die",
+    "Would I die if I took all 30 of them?",
+]
+
+
 @pytest.mark.parametrize(
     ("text", "level", "rule"),
     [
@@ -115,6 +124,32 @@ SCREENING_YES = [
          None),
         ("The form asks about thoughts of hurting yourself. Yes, that is the question.", "none",
          None),
+        # asking how to die, or whether an amount would kill, is acute (acute.method_question);
+        # a question about treatment or about a past attempt is not
+        *((text, "acute", "acute.method_question") for text in METHOD_QUESTIONS),
+        ("how does ketamine help people who want to end their life", "mention", None),
+        ("how do people who tried to kill themselves recover", "mention", None),
+        ("If I take ketamine with my blood pressure meds would I die?", "none", None),
+        # an acute phrase said of the past or denied counts as a mention (`<rule>:past_or_denied`)
+        # and the learned head decides; a word of now anywhere in the message keeps it acute
+        ("I attempted suicide 3 years ago, can I still get ketamine?", "mention",
+         "acute.intent:past_or_denied"),
+        ("I was suicidal in my twenties and went through DBT. Is there an evening slot?",
+         "mention", "acute.suicidal_self:past_or_denied"),
+        ("not gonna hurt myself, just empty", "mention", "acute.self_injury:past_or_denied"),
+        ("I had suicidal thoughts during my first year at university but not since.", "mention",
+         "acute.suicidal_thoughts:past_or_denied"),
+        ("I tried to kill myself two years ago and the feeling is back.", "acute",
+         "acute.self_act"),
+        ("I attempted suicide in 2019 and I'm at that point again", "acute", "acute.intent"),
+        ("can't stop thinking about killing myself", "acute", "acute.suicidal_thoughts"),
+        ("ngl i want to unalive myself", "acute", "acute.intent"),
+        ("I don't know why but I want to die", "acute", "acute.wish_to_die"),
+        ("If the treatment doesn't work I'm taking all my pills", "acute", "acute.means"),
+        ("I have no wish to keep living, I think about suicide daily", "acute",
+         "acute.suicidal_thoughts"),
+        ("Thoughts of hurting myself in the past two weeks: several days", "acute",
+         "acute.self_injury"),
     ],
 )  # fmt: skip
 def test_the_later_english_rules_read_these_messages_at_their_level(text, level, rule):
@@ -141,7 +176,7 @@ def test_every_rule_is_exercised_by_the_data_files():
     tables = load_rules(files=("rules_en.toml",)).tables
     names = {name for _, rule_names, *_ in tables for name in rule_names}
     seen = {assess(text).rule for *_, text in MUST_TRIGGER + IDIOMS}
-    seen |= {assess(text).rule for text in SCREENING_YES}
+    seen |= {assess(text).rule for text in SCREENING_YES + METHOD_QUESTIONS}
     assert names - seen == set()
     assert all(name.split(".")[0] in ("acute", "mention") for name in names)
 

@@ -72,6 +72,22 @@ def test_rules_decide_acute_without_asking_the_model():
     assert (got.level, got.rule) == ("acute", "acute.self_act") and encoder.seen == []
 
 
+def test_a_reading_with_no_word_is_not_given_to_the_model():
+    # pasted junk read alone once looked acute to the sentence head ("a" * 1500 twice, then a
+    # question, gave the crisis banner); a message of one reading is read whole as before
+    encoder = KeywordEncoder()
+    detector = SafetyDetector(encoder, _head())
+    junk = "xxxxxxxxxxxxxxxxxxxxxxxx.\nqwrtzp zxcvb."
+    got = detector.assess(f"{junk}\nHow much does it cost?")
+    assert got.level == "none"
+    assert encoder.seen == ["How much does it cost?", f"{junk}\nHow much does it cost?"]
+    encoder.seen.clear()
+    assert detector.assess(f"{junk}\n{junk}").level == "none" and encoder.seen == []
+    encoder.seen.clear()
+    assert detector.assess("doom doom doom.\nqwrtzp zxcvb.").level == "acute"
+    assert encoder.seen == ["doom doom doom.", "doom doom doom.\nqwrtzp zxcvb."]
+
+
 def test_a_disguised_sentence_is_also_read_undisguised():
     encoder = KeywordEncoder()
     SafetyDetector(encoder, _head()).assess("d o o m")

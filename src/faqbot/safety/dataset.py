@@ -75,6 +75,10 @@ SPLITS = {
     # it cut false alarms (held-out C acute 0.900 -> 0.860, any tier 0.983 -> 0.960; false alarm
     # 0.058 -> 0.045): kept out, one more set never trained on (docs/SAFETY.md)
     "blind_ag": ("ag",),
+    # written 2026-12-02 (eleventh session) by category after an outside audit, leaning on past
+    # history and denial against past attempt with intent now, and method questions; scored on
+    # arrival with the detector of the session's start and after its changes (docs/SAFETY.md)
+    "blind_ai": ("ai",),
 }
 
 

@@ -13,7 +13,7 @@ from ..settings import SafetySettings
 from ..types import CONVERSATION_RULE
 from .crisis import LEVELS, Level
 from .head import Head, load_head
-from .normalise import disguised, forms, normalise
+from .normalise import disguised, forms, has_words, normalise
 from .rules import RuleSet, load_rules
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -121,6 +121,8 @@ class SafetyDetector:
         )
         for j, sentence in enumerate(parts):
             plain = normalise(sentence)
+            if len(parts) > 1 and not has_words(plain):  # a reading of no words is skipped
+                continue
             readings = [sentence] + ([plain] if disguised(sentence) else [])  # disguise undone
             shown += readings
             normalised += [plain] * len(readings)

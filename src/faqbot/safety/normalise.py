@@ -100,6 +100,22 @@ def _join_spaced(s: str) -> str:
     return _SPACED.sub(lambda m: re.sub(r"[ .\-*]", "", m.group()), s)
 
 
+_LETTERS = re.compile(r"[^\W\d_]{1,30}")
+
+
+def has_words(text: str) -> bool:
+    """True when the (normalised) text holds a word of one of the six languages: a line of
+    "aaaa..." or keyboard mash is not read by the model sentence by sentence (its head was never
+    fitted to such a line, and read alone one looked acute)."""
+    from wordfreq import zipf_frequency
+
+    return any(
+        any(zipf_frequency(w, lang) > 0 for lang in _LANGUAGES)
+        for w in _LETTERS.findall(text)
+        if len(w) > 1 or w in ("i", "a")
+    )
+
+
 @lru_cache(maxsize=8192)
 def split_word(word: str) -> str:
     """A run-together word split into common words ("iwanttodie" -> "i want to die"), else as is."""

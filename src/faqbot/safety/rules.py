@@ -12,6 +12,9 @@ from .normalise import DATA, squeeze, tables
 
 RULE_FILES = ("rules_en.toml", "rules_intl.toml")
 _MASKED = re.compile(r"MASKED\((\w+)\)")
+GUARDED = ":past_or_denied"  # suffix of an acute rule's name when its hit counts as a mention
+_SENTENCE_END = ".!?;\n"
+GUARDS = ("negation", "not_denial", "past", "now")
 
 
 @dataclass(frozen=True)
@@ -53,22 +56,51 @@ class RuleSet:
     """Compiled rule tables, most severe level first; each is matched plain and squeezed."""
 
     tables: tuple[tuple[str, tuple[str, ...], re.Pattern[str], re.Pattern[str]], ...]
+    # [guards] (GUARDS), each plain and squeezed (see rules_en.toml); empty: no guard
+    guards: tuple[tuple[re.Pattern[str], ...], ...] = ()
 
     def match(self, forms: tuple[str, ...]) -> RuleHit | None:
-        """The most severe rule any reading of the message matches, or None.
+        """The most severe rule any reading of the message matches, or None. An acute phrase
+        said of the past or denied ("I attempted suicide when I was 19", "not gonna hurt
+        myself") counts as a mention, named `<rule>:past_or_denied`, unless another acute phrase
+        is found.
 
         Args:
             forms: readings of one message (see `normalise.forms`).
         """
+        held = None
         for level, names, rx_plain, rx_squeezed in self.tables:
             for form in forms:
                 for text, rx in ((form, rx_plain), (squeeze(form), rx_squeezed)):
+                    squeezed = rx is rx_squeezed
                     for found in rx.finditer(text):
-                        if rx is rx_squeezed and _collision(found.group(), form):
+                        if squeezed and _collision(found.group(), form):
                             continue
                         name = names[int(found.lastgroup[1:])]
+                        if level == "acute" and self._guarded(text, found, squeezed):
+                            held = held or RuleHit("mention", name + GUARDED, found.group()[:120])
+                            continue
                         return RuleHit(level, name, found.group()[:120])
+            if held:
+                return held
         return None
+
+    def _guarded(self, text: str, found: re.Match[str], squeezed: bool) -> bool:
+        """True when the phrase's sentence speaks of the past, or the words just before it deny
+        it, and nothing in the message speaks of now (or of a condition: "if it fails...")."""
+        if not self.guards:
+            return False
+        negation, not_denial, past, now = (pair[squeezed] for pair in self.guards)
+        if now.search(text):
+            return False
+        start, end = found.span()
+        first = max(text.rfind(c, 0, start) for c in _SENTENCE_END) + 1
+        ends = [i for i in (text.find(c, end) for c in _SENTENCE_END) if i >= 0]
+        sentence = text[first : min(ends, default=len(text))]
+        denied = negation.search(text, first, start)
+        if denied and not_denial.match(text, denied.end("neg")):
+            denied = None
+        return bool(denied or past.search(sentence))
 
 
 @lru_cache(maxsize=1)
@@ -121,7 +153,16 @@ def _load(folder: str, files: tuple[str, ...]) -> RuleSet:
             except re.error as exc:
                 raise ValueError(f"Rule {name} in {folder} does not compile: {exc}") from None
         tables.append((level, names, _compile(sources, False), _compile(sources, True)))
-    return RuleSet(tuple(tables))
+    guards = {k: v for d in data for k, v in d.get("guards", {}).items()}
+    if guards and set(guards) != set(GUARDS):
+        raise ValueError(
+            f"[guards] in {folder} needs exactly {', '.join(GUARDS)}, got {sorted(guards)}."
+        )
+    compiled = tuple(
+        tuple(re.compile(_squeeze_pattern(src) if sq else src) for sq in (False, True))
+        for src in (guards[k] for k in GUARDS if guards)
+    )
+    return RuleSet(tuple(tables), compiled)
 
 
 def _read(path: Path) -> dict:
