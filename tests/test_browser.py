@@ -249,6 +249,12 @@ def test_crisis_banner_is_readable_and_its_numbers_are_links(app, browser, schem
         assert {"tel:988", "tel:911"} <= set(hrefs) and any(
             h.startswith("sms:741741") for h in hrefs
         )
+        # a number goes to the dialer from this page: a new tab left an empty one on a phone;
+        # the web links keep opening in a new tab, the chat stays
+        phone = banner.locator("a[href^='tel:'], a[href^='sms:']")
+        expect(phone).to_have_count(3)
+        expect(banner.locator("a[target][href^='tel:'], a[target][href^='sms:']")).to_have_count(0)
+        expect(banner.locator("a[href^='https:'][target='_blank']")).to_have_count(2)
         # nothing else competes with the banner: no topic buttons, no thumbs, no clutter notes
         assert answer.locator("button.option").count() == 0
         assert (
@@ -264,3 +270,54 @@ def test_a_long_pasted_message_is_read_whole_for_crisis_language(page):
     answer = ask(page, pasted + "I want to kill myself")
     expect(answer.locator(".crisis-banner")).to_contain_text("988")
     expect(answer).to_contain_text("characters long")
+
+
+# The places in `row`'s text, in the chat's visible part, where something else is on top:
+# points every 6 px along the middle of each line of text, each checked with elementFromPoint
+COVERED_TEXT_JS = """(row) => {
+  let box = row.parentElement;
+  while (box && !(box.scrollHeight > box.clientHeight + 1
+                  && /auto|scroll/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
+  const view = (box || row).getBoundingClientRect();
+  const walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+  const covered = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim()) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      const y = (r.top + r.bottom) / 2;
+      if (y <= view.top + 1 || y >= view.bottom - 1 || y >= innerHeight) continue;
+      for (let x = Math.max(r.left, view.left) + 2; x < Math.min(r.right, view.right) - 1; x += 6) {
+        const top = document.elementFromPoint(x, y);
+        const over = top && (top.closest('button')?.getAttribute('aria-label') || top.tagName);
+        if (top && !row.contains(top)) covered.push(`${node.textContent.trim().slice(0, 30)}: ${over}`);
+      } } }
+  return [...new Set(covered)]; }"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_nothing_floats_over_the_reply_text_on_a_phone(app, browser, scheme):
+    # Gradio's "Scroll down" arrow sat on the crisis banner's text at 390 px
+    page = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    try:
+        page.goto(app[0])
+        page.wait_for_selector("#question textarea")
+        for question in (
+            "I just feel like ending it",
+            "How fast does ketamine work for depression?",
+        ):
+            answer = ask(page, question)
+            expect(answer).to_be_visible()
+            page.wait_for_timeout(1500)  # the page's own scrolling to the answer has run
+            assert answer.evaluate(COVERED_TEXT_JS) == [], question
+    finally:
+        page.close()
+
+
+def test_the_retired_lifeline_note_shows_988_in_bold_not_markdown_marks(page):
+    # a quote gives the retired 1-800-273-8255: the note above it names the current line
+    answer = ask(page, "what's the suicide hotline number")
+    note = answer.locator("em", has_text="1-800-273-8255")
+    expect(note.locator("strong")).to_have_text("988")
+    assert "**" not in answer.inner_text()

@@ -15,7 +15,7 @@ from faqbot import FAQBot
 from faqbot.serve.gradio_app import build_ui
 from faqbot.serve.json_api import JsonApi
 from tests.conftest import BlockingEncoder, tiny_faqbot
-from tests.servers import ask_http, serving
+from tests.servers import ROOT, ask_http, serving
 
 ALLOWED = "https://clinic.example"
 EVIL = "https://evil.example"
@@ -79,6 +79,15 @@ def test_search_returns_ranked_passages(base):
     assert {h["doc_id"] for h in only_beta.json()["passages"]} == {"beta"}
     lexical = _post(base, "/api/search", {"question": "sleep", "k": 1, "retriever": "lexical"})
     assert lexical.json()["passages"][0]["section"] == "Rest"
+
+
+def test_the_docs_say_what_search_returns(base):
+    # docs/UI.md had "a list of passages": it is an object, the passages one of its fields
+    found = _post(base, "/api/search", {"question": "drive home by car", "k": 1}).json()
+    rows = (ROOT / "docs" / "UI.md").read_text(encoding="utf-8").splitlines()
+    returns = next(r for r in rows if r.startswith("| `search` |")).split(" | ")[2]
+    assert returns.startswith("an object"), returns
+    assert [key for key in [*found, *found["passages"][0]] if f"`{key}`" not in returns] == []
 
 
 def test_a_crisis_question_gets_the_crisis_text(base):

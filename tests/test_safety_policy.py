@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from faqbot.safety import SafetyAssessment, load_crisis_text, safety_text
 from faqbot.safety_policy import apply_policy, apply_search_policy
-from faqbot.types import Chunk, Passage, Quote, Reply, Span
+from faqbot.types import Chunk, MarkdownText, Passage, Quote, Reply, Span
 
 TEXTS = (
     "Most people need six infusions over two to three weeks.",  # a route and a count: a method
@@ -67,16 +67,35 @@ def test_a_quote_with_the_retired_lifeline_number_brings_988_and_stays_verbatim(
     reply = apply_policy(_reply(RETIRED), SafetyAssessment("none"))
     assert reply.quotes[0].text == RETIRED
     assert len(reply.notes) == 1 and "988" in reply.notes[0] and "1-800-273-8255" in reply.notes[0]
+    # the crisis file's own Markdown: the web shows its bold and links (render/markdown.py)
+    assert isinstance(reply.notes[0], MarkdownText)
+    found = apply_search_policy(reply.passages, SafetyAssessment("none"))
+    assert found.notes == reply.notes and isinstance(found.notes[0], MarkdownText)
+
+
+def test_an_acute_search_names_the_ranks_it_left_out_in_the_plural():
+    # ranks 1, 2 and 4 give a route, a dose and a phone number; 3 and 5 are kept
+    texts = (TEXTS[0], "A typical dose is 0.5 mg/kg given over 40 minutes.", TEXTS[1])
+    texts += ("Call 1-800-273-8255 any time.", TEXTS[2])
+    passages = [q.passage for q in _reply(*texts).quotes]
+    found = apply_search_policy(passages, SafetyAssessment("acute", "rule", "kill myself"))
+    assert [p.rank for p in found] == [3, 5]
+    assert found.notes[0] == (
+        "3 passages left out (ranks 1, 2 and 4): the query reads as a crisis, and they give a "
+        "dose, a route, a method or a phone number."
+    )
+    two = apply_search_policy(passages[:2], SafetyAssessment("acute", "rule", "kill myself"))
+    assert two.notes[0].startswith("2 passages left out (ranks 1 and 2): ") and not len(two)
 
 
 def test_search_results_carry_the_query_assessment_and_acute_drops_methods():
     passages = [q.passage for q in _reply(*TEXTS).quotes]
     found = apply_search_policy(passages, SafetyAssessment("acute", "rule", "kill myself"))
     assert [p.text for p in found] == [TEXTS[1], TEXTS[2]] and len(found) == 2
-    # staff see the gap in the ranks explained
+    # staff see the gap in the ranks explained: which rank, in the singular
     assert found.notes == (
-        "1 passage left out: the query reads as a crisis, and they give a dose, a route, a "
-        "method or a phone number.",
+        "1 passage left out (rank 1): the query reads as a crisis, and it gives a dose, a "
+        "route, a method or a phone number.",
     )
     assert (found.crisis_level, found.crisis_rule) == ("acute", "rule")
     assert found.safety_text == safety_text("acute")

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.servers import app_process
-from tests.test_browser import CHROMIUM_ARGS, browser, expect  # noqa: F401 (a fixture)
+from tests.test_browser import CHROMIUM_ARGS, CONTRAST_JS, browser, expect  # noqa: F401 (a fixture)
 from tests.test_teach import OTHER_WORDS, SENTENCE, TAUGHT
 
 pytestmark = pytest.mark.browser
@@ -122,6 +122,11 @@ def test_a_k_out_of_range_is_said_in_words_and_clears_the_last_crisis_text(app, 
         page.fill("#lookup-query textarea", "I want to kill myself tonight")
         page.click("#search-button")
         expect(page.locator("#lookup-safety")).to_contain_text("988", timeout=30_000)
+        # its numbers go to the dialer from this page, the web links to a new tab
+        safety = page.locator("#lookup-safety")
+        expect(safety.locator("a[href^='tel:'], a[href^='sms:']")).to_have_count(3)
+        expect(safety.locator("a[target][href^='tel:'], a[target][href^='sms:']")).to_have_count(0)
+        expect(safety.locator("a[href^='https:'][target='_blank']")).to_have_count(2)
         k.fill("150")
         page.fill("#lookup-query textarea", "How soon does ketamine work?")
         page.click("#search-button")
@@ -135,5 +140,20 @@ def test_a_k_out_of_range_is_said_in_words_and_clears_the_last_crisis_text(app, 
         page.click("#search-button")
         expect(page.locator("#results .virtual-row")).to_have_count(3, timeout=30_000)
         expect(page.locator("#lookup-problem")).to_have_text("")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_desks_orange_buttons_are_readable_in_both_themes(app, browser, scheme):  # noqa: F811
+    # white on Gradio's orange was 2.80:1 (light) and 3.56:1 (dark); the chat's Ask button: 5.18:1
+    page = sign_in(browser, app, scheme)
+    try:
+        for button in ("#search-button", "#teach"):
+            contrast = page.locator(button).evaluate(CONTRAST_JS)
+            assert contrast >= 4.5, f"{button} contrast {contrast:.2f}:1 in {scheme} mode"
+            page.hover(button)
+            hovered = page.locator(button).evaluate(CONTRAST_JS)
+            assert hovered >= 4.5, f"{button} hovered {hovered:.2f}:1 in {scheme} mode"
     finally:
         page.close()

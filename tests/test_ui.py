@@ -12,12 +12,14 @@ import pytest
 from faqbot.render import NOT_FOUND, citation
 from faqbot.render.chat import chat_markdown, user_markdown
 from faqbot.render.html import article_html
-from faqbot.safety import safety_text
+from faqbot.render.text import reply_text
+from faqbot.safety import SafetyAssessment, safety_text
+from faqbot.safety_policy import apply_search_policy
 from faqbot.serve.feedback import FeedbackLog
 from faqbot.serve.gradio_app import _api, build_ui
 from faqbot.serve.handlers import Handlers, UserError
 from faqbot.settings import ServeSettings
-from faqbot.types import Chunk, Passage, Quote, Reply, Span
+from faqbot.types import Chunk, MarkdownText, Passage, Quote, Reply, Span
 from tests.conftest import tiny_faqbot
 
 SERVE = ServeSettings()
@@ -27,6 +29,7 @@ DRIVE = "Can I drive after a ketamine session?"
 ACUTE = "I want to end my life tonight"
 OFF_TOPIC = "what time is the next train to Boston?"
 XSS = "<img src=x onerror=alert(1)>"
+HOTLINE = "what's the suicide hotline number"  # a quote with the retired Lifeline number
 # a citation mark linked to its Sources entry, and the entry (render/markdown.py cite)
 CITE = re.compile(r'<a class="cite" href="#([\w-]+)" title="[^"<>]*">(\[\d+\])</a>')
 ENTRY = re.compile(r'<span class="source-entry" id="([\w-]+)" tabindex="-1">(.*?)</span>')
@@ -93,6 +96,34 @@ def test_under_a_banner_for_the_visitors_own_message_the_quotes_wait_behind_one_
     # the line a quote about suicide brings, with no crisis language: after the quotes
     calm = chat_markdown(_evil_reply("none", "Call or text 988."), {"evil": EVIL_DOC})
     assert calm.index("> ") < calm.index("Call or text 988.")
+
+
+def test_the_bots_own_markdown_note_shows_as_markdown_and_other_notes_stay_escaped():
+    current = MarkdownText("Replaced by **988**: call or text [988](tel:988).")
+    reply = replace(
+        _evil_reply(), notes=(current, "The articles don't say anything about “**x**”.")
+    )
+    md = chat_markdown(reply, {"evil": EVIL_DOC})
+    assert "_Replaced by **988**: call or text [988](tel:988)._" in md
+    assert r"about “\*\*x\*\*”." in md  # a note that may hold the visitor's words: inert
+    assert "Replaced by 988: call or text 988." in reply_text(reply)  # a terminal: plain text
+
+
+def test_the_retired_lifeline_note_in_the_chat_is_markdown_not_its_marks(handlers):
+    _, _, reply = handlers.chat(HOTLINE, [], {})
+    note = next(n for n in reply.notes if "1-800-273-8255" in n)
+    assert "**988**" in note  # the crisis file writes it in bold
+    md = chat_markdown(reply, handlers.documents)
+    assert f"_{note}_" in md and r"\*\*988" not in md
+
+
+# data/crisis.toml's [retired] note links 988 to the dialer: "... call or text [988](tel:988)"
+def test_the_retired_lifeline_note_links_988_to_the_dialer():
+    passage = _evil_reply().quotes[0].passage
+    retired = "Call the National Suicide Prevention Lifeline at 1-800-273-8255."
+    chunk = replace(passage.chunk, text=retired)
+    found = apply_search_policy([replace(passage, chunk=chunk)], SafetyAssessment("none"))
+    assert "](tel:988)" in found.notes[0]
 
 
 def test_visitors_own_message_is_escaped():
@@ -280,6 +311,10 @@ def test_feedback_keeps_the_question_only_on_opt_in(real_bot, tmp_path):
 def test_lookup_of_a_crisis_query_shows_the_crisis_text_above_the_passages(handlers):
     warning, rows, hits = handlers.lookup("I want to kill myself tonight", 5, "")
     assert "988" in warning and len(rows) == len(hits) <= 5
+    # the ranks left out are named, so the table's gaps read: every rank 1..5 is shown or named
+    left_out = re.search(r"left out \(ranks? ([\d, and]+)\)", warning)
+    named = {int(n) for n in re.findall(r"\d+", left_out.group(1))} if left_out else set()
+    assert sorted(named | {r[0] for r in rows}) == list(range(1, 6))
 
 
 def test_lookup_opens_the_article_at_the_passage(handlers):

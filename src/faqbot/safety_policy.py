@@ -13,7 +13,7 @@ from .safety import (
     retired_number_note,
     safety_text,
 )
-from .types import Abstention, Passage, Reply, SearchResult
+from .types import Abstention, MarkdownText, Passage, Reply, SearchResult
 
 
 def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
@@ -59,15 +59,13 @@ def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
 def apply_search_policy(passages: list[Passage], assessment: SafetyAssessment) -> SearchResult:
     """Search results carry the query's safety assessment, as replies do: an acute query gets
     the crisis message and no passage that gives a dose, a route or a phone number, and a note
-    says how many were left out (staff would otherwise see gaps in the ranks)."""
+    says which were left out, by rank (staff would otherwise see gaps in the ranks)."""
     notes: tuple[str, ...] = ()
     if assessment.level == "acute":
-        kept = [p for p in passages if not describes_dose_or_method(p.text)]
-        if len(kept) < len(passages):  # staff see that passages were held back, and why
-            n = len(passages) - len(kept)
-            notes = (f"{n} passage{'s' if n > 1 else ''} left out: the query reads as a crisis, "
-                     "and they give a dose, a route, a method or a phone number.",)  # fmt: skip
-        passages = kept
+        held = [describes_dose_or_method(p.text) for p in passages]
+        if any(held):  # staff see that passages were held back, which, and why
+            notes = (_left_out_note([p.rank for p, h in zip(passages, held, strict=True) if h]),)
+        passages = [p for p, h in zip(passages, held, strict=True) if not h]
     level = assessment.level
     if level == "none" and any(passage_mentions_suicide(p.text) for p in passages):
         level = "mention"
@@ -80,5 +78,20 @@ def apply_search_policy(passages: list[Passage], assessment: SafetyAssessment) -
     )
 
 
-def _retired_notes(texts) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(n for n in map(retired_number_note, texts) if n))
+def _left_out_note(ranks: list[int]) -> str:
+    """Which ranks an acute search held back, and why: "1 passage left out (rank 1): ... and it
+    gives ...", "3 passages left out (ranks 1, 2 and 4): ... and they give ..."."""
+    if len(ranks) == 1:
+        what, verb = f"1 passage left out (rank {ranks[0]})", "it gives"
+    else:
+        named = f"{', '.join(map(str, ranks[:-1]))} and {ranks[-1]}"
+        what, verb = f"{len(ranks)} passages left out (ranks {named})", "they give"
+    why = f"the query reads as a crisis, and {verb} a dose, a route, a method or a phone number"
+    return f"{what}: {why}."
+
+
+def _retired_notes(texts) -> tuple[MarkdownText, ...]:
+    """The current crisis line's note, once, for quotes with a retired number: the crisis
+    file's own Markdown (its bold and links shown as such on the web)."""
+    notes = dict.fromkeys(n for n in map(retired_number_note, texts) if n)
+    return tuple(MarkdownText(n) for n in notes)

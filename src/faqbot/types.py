@@ -116,6 +116,15 @@ class Abstention(Enum):
 CONVERSATION_RULE = "conversation:"
 
 
+class MarkdownText(str):
+    """A note in the bot's own Markdown, from a data file the clinic edits (the current crisis
+    line beside a retired one), never a visitor's or an article's words: the web shows it as
+    Markdown, links and bold, where any other note is escaped. A plain `str` everywhere else
+    (JSON, equality); a note rebuilt as a plain `str` is escaped, the safe side."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Reply:
     """What the bot answers: cited verbatim quotes, or an abstention, plus the safety fields."""

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from ..types import Abstention, Document, Reply
 from .html import sources_html
-from .markdown import escape_markdown, reply_markdown
+from .markdown import note_markdown, reply_markdown
 
 TOPICS_HINT = "Questions our articles do answer are below: tap one to ask it."
 CRISIS_BANNER = '<div class="crisis-banner" role="alert">\n\n{text}\n\n</div>'
@@ -45,7 +45,7 @@ def chat_markdown(reply: Reply, documents: dict[str, Document], anchor: str = ""
     # acute safety text moves into the banner at the top instead of its usual place
     shown = replace(reply, suggestions=(), followups=(), **({"safety_text": ""} if acute else {}))
     if reply.abstention is Abstention.TOO_LONG:
-        parts = [f"_{escape_markdown(n)}_" for n in reply.notes]
+        parts = [note_markdown(n) for n in reply.notes]
         if reply.safety_text and not acute:
             parts.insert(0, reply.safety_text)
         body = "\n\n".join(parts)

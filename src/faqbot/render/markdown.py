@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from ..types import Quote, Reply
+from ..types import MarkdownText, Quote, Reply
 from . import citation
 
 NOT_FOUND = "I couldn't find this in the clinic's articles."
@@ -75,6 +75,13 @@ def quote_markdown(quote: Quote, html_escape: bool = True, anchor: str = "") -> 
     return "\n".join("> " + line if line else ">" for line in lines)
 
 
+def note_markdown(note: str, html_escape: bool = True) -> str:
+    """A caveat in italics: escaped like corpus text (it may name the visitor's words), unless
+    it is the bot's own Markdown (MarkdownText, from a data file), whose bold and links show."""
+    text = note if isinstance(note, MarkdownText) else escape_markdown(note, html_escape)
+    return f"_{text}_"
+
+
 _LINK = re.compile(r"\[([^\]]+)\]\(((?:tel|sms):[^)]*|https?://[^)]*)\)")
 
 
@@ -115,7 +122,7 @@ def reply_markdown(reply: Reply, html_escape: bool = True, anchor: str = "") -> 
                 "Questions the articles do answer:\n"
                 + "\n".join(f"- {esc(s)}" for s in reply.suggestions)
             )
-    notes = [f"_{esc(n)}_" for n in reply.notes]
+    notes = [note_markdown(n, html_escape) for n in reply.notes]
     if (reply.quotes or reply.facts) and not reply.abstained:
         parts += notes  # caveats first: read before the quotes
         # a front-matter detail is the article's data, not its prose: a plain line, not a quote

@@ -8,11 +8,12 @@ import re
 from collections.abc import Callable, Collection
 
 from ..types import Passage, Reply
-from .markdown import escape_markdown
+from .markdown import escape_markdown, note_markdown
 
 HITS_HEADERS = ("rank", "score", "dense", "lexical", "article", "section", "passage")
 HITS_TYPES = ("number", "number", "number", "number", "str", "str", "html")
 WORD = re.compile(r"\w+")
+NO_SCORE = "—"  # a retriever that did not find the passage: the same in both tables
 WHY_HEADERS = (
     "hybrid rank", "hybrid score", "dense rank", "dense score", "lexical rank", "lexical score",
     "quoted", "article", "section", "passage",
@@ -50,7 +51,7 @@ def hits_table(
     which `common` is true never)."""
 
     def num(value):
-        return "" if value is None else round(value, 3)
+        return NO_SCORE if value is None else round(value, 3)
 
     return [
         [
@@ -70,7 +71,7 @@ def why_table(hits: list[Passage], quoted: set[str]) -> list[list]:
     """Per passage: fused (hybrid), dense and lexical rank and score, and whether it was quoted."""
 
     def num(value, digits=4):
-        return "—" if value is None else round(value, digits)
+        return NO_SCORE if value is None else round(value, digits)
 
     return [
         [
@@ -94,12 +95,13 @@ def why_markdown(reply: Reply) -> str:
     if reply.abstained:
         verdict = f"**Abstained**: {escape_markdown(reply.abstain_reason or 'no reason given')}"
     else:
-        verdict = f"**Answered** with {len(reply.quotes)} quote(s)"
+        n = len(reply.quotes)
+        verdict = f"**Answered** with {n} quote{'' if n == 1 else 's'}"
     rule = escape_markdown(reply.crisis_rule) if reply.crisis_rule else "none"
     lines = [verdict, f"**Safety**: level `{reply.crisis_level}`, rule matched: {rule}"]
     if reply.taught:
         lines.append(f"**Taught answer** first: {escape_markdown(reply.taught)}")
-    lines += [f"**Note**: {escape_markdown(n)}" for n in reply.notes]
+    lines += [f"**Note**: {note_markdown(n)}" for n in reply.notes]
     return "\n\n".join(lines)
 
 

@@ -69,6 +69,10 @@ mark { background: #fde68a; color: #1c1917; padding: 0 1px; }
 /* white on the theme's orange is 2.8:1 (3.55:1 hovered); orange-700/800 give 5.2:1 and 7.3:1 */
 button#ask-button { background: #c2410c; border-color: #c2410c; color: #ffffff; }
 button#ask-button:hover { background: #9a3412; border-color: #9a3412; }
+/* Gradio's "Scroll down" arrow sits on the middle of the chat's last visible line, over the
+   reply (the crisis banner too) on a phone and on a desktop alike; the chat scrolls by touch,
+   wheel and keys without it, and SHOW_NEWEST_ANSWER brings each new answer into view */
+#chat .scroll-down-button-container { display: none; }
 /* the selected tab's orange text on white is 2.8:1 (flagged at phone width) */
 button[role="tab"].selected { color: #c2410c; }
 .dark button[role="tab"].selected { color: #fdba74; }
@@ -82,6 +86,14 @@ footer .show-api { color: #4b5563 !important; }
 FIX_EXAMPLES_ROLE = """const fix = () => document.querySelectorAll('#chat .examples[role="list"]')
   .forEach(e => e.setAttribute('role', 'group'));
 fix(); new MutationObserver(fix).observe(document.body, {childList: true, subtree: true});"""
+# Gradio opens every link of a message in a new tab (its sanitizer sets target="_blank"); a
+# tel: or sms: link hands the number to the phone's dialer or messages app, and from a new tab
+# a phone leaves an empty tab behind. Those links stay in the page; web links keep the new tab.
+PHONE_LINKS_IN_PAGE = """if (!window.faqbotPhoneLinks) { window.faqbotPhoneLinks = true;
+const keep = () => document.querySelectorAll('a[target][href^="tel:" i], a[target][href^="sms:" i]')
+  .forEach(a => a.removeAttribute('target'));
+keep(); new MutationObserver(keep).observe(document.body,
+  {childList: true, subtree: true, attributes: true, attributeFilter: ['target', 'href']}); }"""
 # A citation mark [n] links to its own reply's Sources entry (render/markdown.py `cite`). The
 # page follows it, not the browser: Gradio's <base href="./"> makes "#id" another address when
 # the page's has a query (?__theme=dark) or lacks its final slash, and going there reloads the

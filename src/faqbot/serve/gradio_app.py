@@ -8,7 +8,13 @@ from pathlib import Path
 import gradio as gr
 
 from ..types import DISCLAIMER
-from .assets import COPY_AS_SHOWN, FIX_EXAMPLES_ROLE, FOLLOW_CITATIONS, SHOW_NEWEST_ANSWER
+from .assets import (
+    COPY_AS_SHOWN,
+    FIX_EXAMPLES_ROLE,
+    FOLLOW_CITATIONS,
+    PHONE_LINKS_IN_PAGE,
+    SHOW_NEWEST_ANSWER,
+)
 from .feedback import FeedbackLog
 from .handlers import Handlers, UserError
 
@@ -83,11 +89,13 @@ def _chat(feedback: bool) -> gr.Chatbot:
 
 def _ask_tab(h: Handlers, feedback: bool) -> None:
     gr.HTML(  # the page's one <h1>; its script repairs the example buttons' list role,
-        # follows citation links and copies a reply as shown
+        # follows citation links, copies a reply as shown and keeps phone links in the page
         '<h1 class="ask-title">Questions about ketamine therapy</h1><p class="ask-intro">'
         "Answers are quoted word for word from the clinic's articles, with their sources. "
         "If the articles do not cover a question, the bot says so.</p>",
-        js_on_load="\n".join((FIX_EXAMPLES_ROLE, FOLLOW_CITATIONS, COPY_AS_SHOWN)),
+        js_on_load="\n".join(
+            (FIX_EXAMPLES_ROLE, FOLLOW_CITATIONS, COPY_AS_SHOWN, PHONE_LINKS_IN_PAGE)
+        ),
         apply_default_css=False,
         elem_id="ask-heading",
     )

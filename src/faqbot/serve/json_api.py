@@ -81,7 +81,7 @@ class JsonApi:
         detail = f"No endpoint {request.url.path}; the endpoints are POST /api/ask, /api/search."
         return error_response(404, detail)
 
-    def _search(self, question: str, k: int, retriever: str, article: str) -> list[dict]:
+    def _search(self, question: str, k: int, retriever: str, article: str) -> dict:
         return self.handlers.api_search(question, k, retriever, article)
 
     async def _answer(self, request: Request, path: str, fields: dict, fn: Callable):

@@ -8,7 +8,7 @@ from pathlib import Path
 import gradio as gr
 
 from ..render.staff import HITS_HEADERS, HITS_TYPES, WHY_HEADERS
-from .assets import SCROLL_TO_PASSAGE
+from .assets import PHONE_LINKS_IN_PAGE, SCROLL_TO_PASSAGE
 from .desk import REVIEW_HEADERS, TAUGHT_HEADERS, Desk
 from .feedback import FeedbackLog
 from .gradio_app import PRIVATE, _api
@@ -17,8 +17,11 @@ from .review import ReviewQueue
 
 REVIEW_LIMIT = 200  # kept questions listed on the desk, newest first
 # the desk's own look: tables in the page's font (Gradio sets them in monospace), marked words
-# dark on yellow in both colour schemes
+# dark on yellow in both colour schemes, and its primary buttons in the chat's Ask button's
+# orange-700/800 (assets.py): white on the theme's orange was 2.8:1, 3.56:1 in dark mode
 STAFF_CSS = """
+button#search-button, button#teach { background: #c2410c; border-color: #c2410c; color: #ffffff; }
+button#search-button:hover, button#teach:hover { background: #9a3412; border-color: #9a3412; }
 #results .cell-wrap, #why-table .cell-wrap, #taught .cell-wrap, #review .cell-wrap {
   font-family: var(--font); line-height: 1.45; }
 #results mark, #article-view mark { color: #111827; background: #fde68a; }
@@ -43,6 +46,8 @@ def build_staff_ui(bot, *, feedback_path: str | Path | None = None, log_question
         _why(desk, question)
         review = _review(desk, question, log_questions and feedback_path is not None)
         staff.load(listed, None, taught, **PRIVATE)  # stale entries show as soon as it opens
+        # the look-up's crisis text: its tel: and sms: links stay in the page (assets.py)
+        staff.load(None, js=f"() => {{ {PHONE_LINKS_IN_PAGE} }}", **PRIVATE)
         if review is not None:
             staff.load(desk.queue, None, [review], **PRIVATE)
     serve = bot.settings.serve
