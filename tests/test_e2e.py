@@ -133,6 +133,31 @@ def test_each_part_of_a_two_part_question_gets_its_answer(real_bot):
     assert len(texts) <= real_bot.settings.answer.max_quotes_with_parts
 
 
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [# "how much is it?" names only the everyday "much" as uncovered: still sure enough
+     ("how much is it and can I drive after?", ("You should not drive", "$54 per session")),
+     # both answers sit in one passage; the reply to the whole quoted only the first
+     ("is it safe while breastfeeding and does it help ocd",
+      ("Pregnancy or breastfeeding status", "For OCD, even a single low-dose infusion"))],
+)  # fmt: skip
+def test_a_part_answered_by_a_vague_part_or_by_the_same_passage_is_not_dropped(
+    real_bot, question, wanted
+):
+    shown = " ".join(q.text for q in real_bot.ask(question).quotes)
+    assert all(w in shown for w in wanted), shown
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),  # "Medicare" was held by "medical", and "cover" named instead
+    [("does medicare cover it", "medicare"), ("Can children under 12 receive ketamine?",
+     "children"), ("how much does esketamine cost without insurance in texas", "esketamine")],
+)  # fmt: skip
+def test_the_thing_asked_about_is_named_not_everyday_words(real_bot, question, first):
+    uncovered = real_bot.ask(question).uncovered
+    assert first in uncovered and not {"much", "without", "under", "does"} & set(uncovered)
+
+
 def test_later_quotes_bold_only_likely_answers(real_bot):
     # over the first 40 in-scope dev-set questions: where a later quote is bold, the ranker finds
     # that sentence likely to answer; and some later quotes are weak matches, left plain

@@ -116,6 +116,22 @@ def test_safety_runs_first_crisis_language_is_never_small_talk(real_bot, message
 
 
 @pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("earlier", "message"),
+    [(["I feel hopeless"], "can i talk to a real person"),
+     ([], "I feel hopeless, can I talk to a real person at the clinic?")],
+)  # fmt: skip
+def test_asking_for_a_person_beside_crisis_language_gets_the_contact_details(
+    real_bot, earlier, message
+):
+    # the outside audit: after "I feel hopeless" the request for a person got the resources line
+    # and unrelated quotes, while asked alone it got the clinic's details
+    reply = real_bot.ask(message, earlier)
+    assert reply.crisis_level != "none" and "988" in reply.safety_text
+    assert reply.intent == "contact" and reply.message == load_clinic_text().contact
+
+
+@pytest.mark.e2e
 def test_held_out_accuracy(real_bot):
     # written apart from the training rows, never used to choose C or the threshold; measured
     # 44 of 45 (0.978): "do I need a referral?" goes to the clinic's contact details

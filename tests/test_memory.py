@@ -127,6 +127,7 @@ def test_the_saved_memory_holds_the_training_questions_and_never_the_held_out_on
             "author_t",
             "author_u",
             "author_v",
+            "author_w",
             "author_x",
         )  # fmt: skip
     )

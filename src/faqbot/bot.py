@@ -221,8 +221,12 @@ class FAQBot:
         )
         if language:
             return other_language_reply(question, language, self.clinic)
-        # safety runs first: a message with any crisis language is never taken for small talk
-        intent = self.small_talk(question) if assessment.level == "none" else "question"
+        # safety runs first: a message with any crisis language (or read with earlier ones that
+        # have it) is never taken for a greeting or thanks; asking for a person still gets the
+        # clinic's contact details ("I feel hopeless", then "can I talk to a real person")
+        intent = self.small_talk(question)
+        if assessment.level != "none" and intent in SMALL_TALK:
+            intent = "question"
         if intent in SMALL_TALK:
             return small_talk_reply(question, intent, self.clinic)
         alone, reading, previous = self._resolve(question, earlier, assessment)

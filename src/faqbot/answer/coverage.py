@@ -104,6 +104,11 @@ def coverage_features(
                      forms_top3 / max(1, len(terms)), *close])  # fmt: skip
 
 
+# Zipf frequency from which a word is everyday English ("take", "get", "year", "much", "would"):
+# such a word of the question is rarely what the articles lack (below: "children" 5.5 is named)
+EVERYDAY_ZIPF = 5.5
+
+
 def uncovered(
     candidates: Candidates,
     ranked: list[Candidate],
@@ -117,14 +122,27 @@ def uncovered(
     question = candidates.question
     if model.probability(coverage_features(candidates, ranked, memory)) < model.threshold:
         return ()  # the model decides; an unknown word is one of its inputs, not a verdict
+    unknown = set(candidates.rare_unknown)  # no article has the word nor its stem
     named = [w for w in dict.fromkeys(candidates.rare_unknown) if english_frequency(w) < max_zipf]
     quoted_terms = set().union(*(passage_terms(c.passage.chunk) for c in quoted))
     for word in dict.fromkeys(w.casefold() for w in _WORD.findall(candidates.searched)):
         stems = tokenize(word)
-        if stems and not wordforms.held(stems[0], quoted_terms) and word not in named:
+        if not stems or word in named:
+            continue
+        # a word no article has is not held by a quote's look-alike ("Medicare", "medical")
+        if word in unknown or not wordforms.held(stems[0], quoted_terms):
             named.append(word)
     named.sort(key=english_frequency)
-    return tuple(_as_typed(question, w) for w in named[:limit])
+    # the thing asked about before the words around it: "does medicare cover it" names
+    # "Medicare" first; an everyday word only when nothing else is left (the model still says
+    # something is missing: "do they play music during the infusion" names "music")
+    things = [w for w in named if not everyday(w)]
+    return tuple(_as_typed(question, w) for w in (things or named[:1])[:limit])
+
+
+def everyday(word: str) -> bool:
+    """An everyday English word ("take", "get", "much", "year"): rarely what the articles lack."""
+    return english_frequency(word.casefold()) >= EVERYDAY_ZIPF
 
 
 def _as_typed(question: str, word: str) -> str:

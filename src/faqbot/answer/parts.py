@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..types import Quote, Reply
+from ..types import Quote, Reply, Span
+from .coverage import everyday
 
 # the words that open a question: a part must start with one, so "my husband did two tours and
 # has PTSD, would it help him?" stays whole
@@ -40,10 +41,22 @@ def question_parts(question: str, max_parts: int = 3, min_words: int = 3) -> tup
 
 def part_quote(reply: Reply) -> Quote | None:
     """The first quote of the reply to one part (answered with bold_first=False), when the answer
-    stage is sure of it: no abstention, every word covered, a likely answer bold; else None."""
-    if reply.abstained or reply.uncovered or not reply.quotes:
+    stage is sure of it: no abstention, every word covered but everyday ones ("how much is it?"
+    names "much"), a likely answer bold; else None."""
+    if reply.abstained or not all(map(everyday, reply.uncovered)) or not reply.quotes:
         return None
     return reply.quotes[0] if reply.quotes[0].highlights else None
+
+
+def _holds(shown: Quote, quote: Quote) -> bool:
+    """True when `shown` already shows the part's answer: the same article, and the part's
+    bold sentence (its whole quote if none) inside or overlapping `shown`. A quote of the same
+    passage that shows other sentences does not ("is it safe while breastfeeding and does it
+    help ocd": one passage holds both answers, the reply quoted only the first)."""
+    if shown.passage.chunk.doc_id != quote.passage.chunk.doc_id:
+        return False
+    spans = quote.highlights or (Span(quote.start, quote.end),)
+    return any(s.start < shown.end and shown.start < s.end for s in spans)
 
 
 def with_part_quotes(reply: Reply, found: list[Quote | None], most: int) -> Reply:
@@ -51,11 +64,11 @@ def with_part_quotes(reply: Reply, found: list[Quote | None], most: int) -> Repl
     passage is not quoted yet: right after the first quote, so every part is answered near the
     top; the reply's later quotes follow, up to `most` quotes in all, numbered in order."""
     first, rest = list(reply.quotes[:1]), list(reply.quotes[1:])
-    quoted = {q.passage.chunk.chunk_id for q in reply.quotes}
+    shown = list(reply.quotes)
     added = []
     for quote in found:
-        if quote is not None and quote.passage.chunk.chunk_id not in quoted:
-            quoted.add(quote.passage.chunk.chunk_id)
+        if quote is not None and not any(_holds(q, quote) for q in shown):
+            shown.append(quote)
             added.append(quote)
     if not added:
         return reply

@@ -6,8 +6,8 @@ author_g.jsonl, author_j.jsonl, author_l.jsonl, author_n.jsonl, author_o.jsonl, 
 author_r.jsonl (written blind; G and J were scored on arrival, docs/eval/blind_questions_g_before.md
 and blind_questions_j_before.md, before they trained anything; L, N, O, P and R were written to
 train). author_f.jsonl (held out), author_k.jsonl, author_m.jsonl, author_q.jsonl, author_u.jsonl,
-author_v.jsonl and author_x.jsonl (blind; docs/eval/blind_questions_*_before.md), and
-author_s.jsonl and author_t.jsonl (written to train, kept out) are never read here.
+author_v.jsonl, author_w.jsonl and author_x.jsonl (blind; docs/eval/blind_questions_*_before.md),
+and author_s.jsonl and author_t.jsonl (written to train, kept out) are never read here.
 """
 
 from __future__ import annotations
