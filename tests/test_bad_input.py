@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 
 import httpx
 import pytest
@@ -26,6 +27,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("real_index")]
 CRISIS = "I want to kill myself"
 HOSTILE = {
     "whitespace": " \t\n\u3000\r\n ",
+    # invisible format characters only (the outside audit: they got the greeting)
+    "zero-width only": "\u200b\u200c \u200d\u2060\ufeff\u200e\u202e",
     "100k chars": "how do I get there " * 5_264,
     "control chars": "can I\x01\x02\x7f\x1b[2J\x08 drive after a session?",
     "NUL": "can I\x00 drive after\x00 a session?",
@@ -57,7 +60,8 @@ def cases(bug_mark=None):
 
 
 def _blank(text: str) -> bool:
-    return not text.strip()
+    # white space and invisible format characters (zero-width, bidi marks) say nothing
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
 
 
 def _too_long(text: str, bot) -> bool:

@@ -160,7 +160,11 @@ FOREIGN = {
     "fr": "Combien coûte la thérapie à la kétamine? Est-elle remboursée?",
     "de": "Wie viel kostet eine Ketamin-Therapie?",
     "zh": "氯胺酮治疗需要多少钱？会有副作用吗？我很担心。",
+    # one short run with no spaces (the outside audit: it got "couldn't find"): each two
+    # characters of a script written without spaces count as a word
+    "ja": "ケタミン治療の費用はいくらですか",
 }
+SHORT_ZH = "氯胺酮治疗要多少钱"
 
 
 def test_a_question_in_another_language_is_told_so_and_an_english_one_is_not():
@@ -170,8 +174,10 @@ def test_a_question_in_another_language_is_told_so_and_an_english_one_is_not():
                  "can i drvie home aftr my infusoin", "Is Spravato covered?",
                  "ｉ ｗａｎｔ ｔｏ ｄｉｅ"):  # fmt: skip
         assert other_language(text, 0.99, 3) is None, text
+    assert other_language(SHORT_ZH, 0.99, 3) == "zh"
     # too short to tell: answered as usual
     assert other_language("quero morrer", 0.99, 3) is None
+    assert other_language("好", 0.99, 3) is None
 
 
 def test_the_bot_answers_another_language_with_the_note_and_still_reads_it_for_crisis(real_bot):

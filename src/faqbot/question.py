@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .settings import RETRIEVERS, Limits
 
@@ -20,11 +21,17 @@ def require_text(question: object) -> str:
     """The question, cleaned.
 
     Raises:
-        ValueError: not text, or nothing but white space.
+        ValueError: not text, or nothing but white space and invisible characters (zero-width
+            spaces and joiners, bidi marks: they got the greeting once).
     """
-    if not isinstance(question, str) or not question.strip():
+    if not isinstance(question, str) or not visible(question):
         raise ValueError(EMPTY)
     return clean_text(question)
+
+
+def visible(text: str) -> bool:
+    """True when some character is neither white space nor an invisible format character."""
+    return any(not c.isspace() and unicodedata.category(c) != "Cf" for c in text)
 
 
 def validate(question: object, limits: Limits) -> str:

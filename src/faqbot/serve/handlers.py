@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..question import clean_text
+from ..question import clean_text, visible
 from ..render import citation, reply_dict, search_dict
 from ..render.chat import chat_markdown, user_markdown
 from ..render.html import article_html
@@ -40,7 +40,7 @@ class Handlers:
     def chat(self, question: str, history: list, turns: dict) -> tuple[list, dict, Reply | None]:
         """Ask and append the exchange; an empty question leaves the chat as it was."""
         question = clean_text(question) if isinstance(question, str) else ""
-        if not question.strip():
+        if not visible(question):  # white space, zero-width and bidi marks only
             return history, turns, None
         # the visitor's earlier messages in this chat, oldest first: the safety layer reads the
         # last few with this one, and a follow-up is read with the last (server-side session
