@@ -99,7 +99,11 @@ METHOD_QUESTIONS = [
     "how would someone use an IV to end their life",
     "if i took all my spravato at once would i die",
     "Would I die if I took all 30 of them?",
+    "Is there a dose of ketamine that stops your breathing? asking for myself",
 ]
+# an overdose already taken: ten or more of someone's pills (a dose in mg or a count of sessions
+# is not one)
+OVERDOSE_TAKEN = ["took like 20 of my klonopin about half an hour ago", "I just swallowed 30 pills"]
 
 
 @pytest.mark.parametrize(
@@ -127,6 +131,9 @@ METHOD_QUESTIONS = [
         # asking how to die, or whether an amount would kill, is acute (acute.method_question);
         # a question about treatment or about a past attempt is not
         *((text, "acute", "acute.method_question") for text in METHOD_QUESTIONS),
+        *((text, "acute", "acute.overdose_taken") for text in OVERDOSE_TAKEN),
+        ("It took 20 minutes and I took 12 sessions in all", "none", None),
+        ("Does ketamine stop your breathing at high doses?", "none", None),
         ("how does ketamine help people who want to end their life", "mention", None),
         ("how do people who tried to kill themselves recover", "mention", None),
         ("If I take ketamine with my blood pressure meds would I die?", "none", None),
@@ -176,7 +183,7 @@ def test_every_rule_is_exercised_by_the_data_files():
     tables = load_rules(files=("rules_en.toml",)).tables
     names = {name for _, rule_names, *_ in tables for name in rule_names}
     seen = {assess(text).rule for *_, text in MUST_TRIGGER + IDIOMS}
-    seen |= {assess(text).rule for text in SCREENING_YES + METHOD_QUESTIONS}
+    seen |= {assess(text).rule for text in SCREENING_YES + METHOD_QUESTIONS + OVERDOSE_TAKEN}
     assert names - seen == set()
     assert all(name.split(".")[0] in ("acute", "mention") for name in names)
 

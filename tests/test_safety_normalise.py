@@ -69,7 +69,20 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("Ich will nicht mehr leben", "acute", "acute.de.wish_to_die"),
      ("Voglio morire", "acute", "acute.it.wish_to_die"),
      ("mi hermano murió por suicidio", "mention", "mention.suicide_term"),
-     ("Selbstmord ist ein Thema in meiner Familie", "mention", "mention.de.term")],
+     ("Selbstmord ist ein Thema in meiner Familie", "mention", "mention.de.term"),
+     # asking what it would take to die, in each language (acute.intl.method_question)
+     ("cuántas pastillas hacen falta para morir", "acute", "acute.intl.method_question"),
+     ("se eu tomar todos os remédios de uma vez eu morro?", "acute",
+      "acute.intl.method_question"),
+     ("combien de comprimés pour ne pas me réveiller", "acute", "acute.intl.method_question"),
+     ("wie viele Tabletten braucht man, um zu sterben", "acute", "acute.intl.method_question"),
+     ("se prendo tutte le pillole insieme muoio?", "acute", "acute.intl.method_question"),
+     # a bare word for suicidal thoughts is a mention (a question about treatment); said of
+     # oneself, acute
+     ("Hilft Ketamin bei Suizidgedanken?", "mention", "mention.de.term"),
+     ("Ich habe seit Wochen Suizidgedanken", "acute", "acute.de.plan_means"),
+     ("La ketamina aiuta con i pensieri suicidi?", "mention", "mention.suicide_term"),
+     ("cuántas sesiones necesito para mejorar", "none", None)],
 )  # fmt: skip
 def test_each_language_has_rules(text, level, rule):
     got = assess(text)
