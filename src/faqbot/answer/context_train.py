@@ -9,7 +9,11 @@ fragments, new aspects of the same topic, new self-contained questions, follow-u
 don't answer, requests to clarify). Each row is labelled `needs_context`; the bar is the one
 whose cross-validated choices give the most right replies: for an in-scope row, the reading
 chosen quotes an answering passage first; for a near-domain row, it abstains or names what is
-missing. followups_y.jsonl is the blind set: never read here.
+missing. followups_y.jsonl is the blind set: never read here. followups_b.jsonl (200 chats written
+to train in the eleventh session after an outside audit found self-contained questions read with
+the last one: "is it addictive?" after a question on OCD) is kept out: the refit on z and b
+(cross-validated right replies 0.740 of 420) lowered blind Y (first quote 0.730 -> 0.708,
+near-domain honest 0.767 -> 0.733) and still read "is it addictive?" with the OCD question.
 """
 
 from __future__ import annotations
