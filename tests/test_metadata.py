@@ -106,6 +106,7 @@ def test_the_saved_head_was_trained_on_the_training_questions_without_the_held_o
         "p",
         "r",
         "legacy",
+        "mb",
     }  # never the held-out f
     import hashlib
 
@@ -142,7 +143,11 @@ def test_real_bot_says_when_the_named_article_does_not_give_the_detail(real_bot)
 
 
 def test_real_bot_answers_content_questions_with_quotes_not_details(real_bot):
-    for question in ("What are the side effects of ketamine?", "How much does a session cost?"):
+    # also when they name the article or its publisher (the head answered "Published by:
+    # Innerwell" to a question on which patients the Innerwell article says benefit)
+    for question in ("What are the side effects of ketamine?", "How much does a session cost?",
+                     "What does the Mindbloom article claim about trauma?",
+                     "So what illnesses does the Allied page treat with it?"):  # fmt: skip
         reply = real_bot.ask(question)
         assert reply.facts == () and reply.quotes
 

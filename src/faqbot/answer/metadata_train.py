@@ -3,7 +3,8 @@ question embedding, threshold chosen by stratified 5-fold cross-validation (one 
 wrote most field questions, so leaving authors out would leave folds with almost none).
 
 Training questions: tests/data/questions/metadata_dev.jsonl (field questions and look-alikes
-written by category) and every question of the training authors (devset, authors E, G): one whose
+written by category), metadata_b.jsonl (content questions naming an article, and field
+questions in new words) and every question of the training authors (devset, authors E, G): one whose
 answer is a front-matter line ("medical_reviewer: ...") is labelled with that field, the rest
 "none". Held-out author F is never read here.
 """
@@ -21,6 +22,10 @@ from .metadata import FIELDS, HEAD_PATH, MetadataHead, word_features
 from .train import TRAIN_FILES
 
 DEV_FILE = "questions/metadata_dev.jsonl"
+# eleventh session: questions on what an article says that name it ("which patient groups does
+# the Innerwell article say benefit?" was answered "Published by: Innerwell"), and field
+# questions in new words, written by category by a helper who saw only the articles
+LOOKALIKES_FILE = "questions/metadata_b.jsonl"
 MAX_FALSE_ALARMS = 0.01  # of "none" questions answered from front matter, on cross-validation
 C = 16.0  # 5-fold CV at 1 % false alarms, right field: C=4 0.83, C=16 0.85
 _FRONT = re.compile(r"^([a-z_]+): ")
@@ -37,7 +42,7 @@ def field_of(row: dict) -> str:
 def load_rows(data: Path) -> list[tuple[str, str, str]]:
     """(question, field, author) for every training question."""
     rows = []
-    for name in (*TRAIN_FILES, DEV_FILE):
+    for name in (*TRAIN_FILES, DEV_FILE, LOOKALIKES_FILE):
         for line in (data / name).read_text(encoding="utf-8").splitlines():
             d = json.loads(line)
             rows.append((d["question"], field_of(d), d.get("author", "legacy")))
