@@ -100,6 +100,7 @@ METHOD_QUESTIONS = [
     "if i took all my spravato at once would i die",
     "Would I die if I took all 30 of them?",
     "Is there a dose of ketamine that stops your breathing? asking for myself",
+    "Can ketamine be used to end my life?",  # "used to" is no past here (second audit)
 ]
 # an overdose already taken: ten or more of someone's pills (a dose in mg or a count of sessions
 # is not one)
@@ -114,6 +115,9 @@ OVERDOSE_TAKEN = ["took like 20 of my klonopin about half an hour ago", "I just 
         ("help my son is threatening to jump", "acute", "acute.other_person_now"),
         ("a coworker just told me hes going to kill himself when he gets home", "acute",
          "acute.other_person_now"),
+        ("My brother has been talking about killing himself", "acute", "acute.other_person_now"),
+        ("my sister keeps talking about suicide", "acute", "acute.other_person_now"),
+        ("My uncle talked about killing himself years ago", "mention", None),
         ("My uncle killed himself years ago", "mention", None),
         ("my friend said she wanted to kill herself last year but she is doing better", "mention",
          None),

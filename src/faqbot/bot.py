@@ -222,9 +222,11 @@ class FAQBot:
         if language:
             return other_language_reply(question, language, self.clinic)
         # safety runs first: a message with any crisis language (or read with earlier ones that
-        # have it) is never taken for a greeting or thanks; asking for a person still gets the
-        # clinic's contact details ("I feel hopeless", then "can I talk to a real person")
-        intent = self.small_talk(question)
+        # have it) is never taken for a greeting or thanks; below acute, asking for a person
+        # still gets the clinic's contact details ("I feel hopeless", then "can I talk to a real
+        # person"). An acute message is a question: the crisis message is its contact, not the
+        # clinic's booking text ("I want to kill myself" read as "contact" once)
+        intent = self.small_talk(question) if assessment.level != "acute" else "question"
         if assessment.level != "none" and intent in SMALL_TALK:
             intent = "question"
         if intent in SMALL_TALK:
