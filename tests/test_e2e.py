@@ -149,6 +149,20 @@ def test_a_part_answered_by_a_vague_part_or_by_the_same_passage_is_not_dropped(
 
 
 @pytest.mark.parametrize(
+    ("question", "named"),
+    [# the second audit: "How much does ketamine therapy cost?" got "nothing about 'much'"
+     # above the $54 answer; a word of the question's frame is never named
+     ("How much does ketamine therapy cost?", ()),
+     # a typo of a word the quotes hold, a contraction without its apostrophe, chat shorthand
+     ("whats the efects lol", ()),
+     # a typo of a word they do not hold is named as typed, not "corrected" to a wrong word
+     ("does it help with migranes", ("migranes",))],
+)  # fmt: skip
+def test_frame_words_typos_and_shorthand_are_not_named_as_missing(real_bot, question, named):
+    assert real_bot.ask(question).uncovered == named
+
+
+@pytest.mark.parametrize(
     ("question", "first"),  # "Medicare" was held by "medical", and "cover" named instead
     [("does medicare cover it", "medicare"), ("Can children under 12 receive ketamine?",
      "children"), ("how much does esketamine cost without insurance in texas", "esketamine")],

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..index.lexical import tokenize
 from ..retrieval import Candidate, Candidates
-from ..retrieval.spelling import english_frequency
+from ..retrieval.spelling import english_frequency, english_spelling, misspelt_english
 from . import wordforms
 from .evidence import passage_terms
 from .memory import COVERAGE_NAMES, QuestionMemory
@@ -107,6 +107,14 @@ def coverage_features(
 # Zipf frequency from which a word is everyday English ("take", "get", "year", "much", "would"):
 # such a word of the question is rarely what the articles lack (below: "children" 5.5 is named)
 EVERYDAY_ZIPF = 5.5
+# ... and from this one a word of the question's frame ("much" 6.0, "take" 5.9, "get", "would"),
+# never named even when it is all that is left ("How much does it cost?" named "much")
+FRAME_ZIPF = 5.9
+_SHORTHAND = frozenset(
+    "isnt doesnt dont didnt cant wont wasnt werent arent couldnt wouldnt shouldnt havent hasnt "
+    "hadnt whats thats theres hows whos wheres im ive youre theyre lol lmao omg pls plz thx idk "
+    "tbh btw ok okay".split()
+)
 
 
 def uncovered(
@@ -124,20 +132,28 @@ def uncovered(
         return ()  # the model decides; an unknown word is one of its inputs, not a verdict
     unknown = set(candidates.rare_unknown)  # no article has the word nor its stem
     named = [w for w in dict.fromkeys(candidates.rare_unknown) if english_frequency(w) < max_zipf]
+    named = [w for w in named if w not in _SHORTHAND and not misspelt_english(w)]
     quoted_terms = set().union(*(passage_terms(c.passage.chunk) for c in quoted))
     for word in dict.fromkeys(w.casefold() for w in _WORD.findall(candidates.searched)):
-        stems = tokenize(word)
-        if not stems or word in named:
+        if word in named or word in _SHORTHAND:
+            continue
+        # a typo is judged by the word it misspells ("mutch": "much", "efects": "effects",
+        # held) and named as typed ("adictive"; "migranes" is one edit from "migrants" too)
+        meant = english_spelling(word) or word
+        stems = tokenize(meant)
+        if not stems or (meant != word and everyday(meant)):
             continue
         # a word no article has is not held by a quote's look-alike ("Medicare", "medical")
-        if word in unknown or not wordforms.held(stems[0], quoted_terms):
+        if (meant == word and word in unknown) or not wordforms.held(stems[0], quoted_terms):
             named.append(word)
     named.sort(key=english_frequency)
     # the thing asked about before the words around it: "does medicare cover it" names
     # "Medicare" first; an everyday word only when nothing else is left (the model still says
     # something is missing: "do they play music during the infusion" names "music")
     things = [w for w in named if not everyday(w)]
-    return tuple(_as_typed(question, w) for w in (things or named[:1])[:limit])
+    if not things:  # never a word of the question's frame ("much", "take", "get", "would")
+        things = [w for w in named[:1] if english_frequency(w) < FRAME_ZIPF]
+    return tuple(_as_typed(question, w) for w in things[:limit])
 
 
 def everyday(word: str) -> bool:
@@ -147,5 +163,6 @@ def everyday(word: str) -> bool:
 
 def _as_typed(question: str, word: str) -> str:
     """`word` (case-folded) as the question spells it: "TMS", not "tms"."""
-    found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", question, re.IGNORECASE)
+    spelt = "[-\u2010\u2011]?".join(map(re.escape, word))  # "longterm" as "long-term"
+    found = re.search(rf"(?<!\w){spelt}(?!\w)", question, re.IGNORECASE)
     return found.group() if found else word

@@ -30,15 +30,22 @@ def _english_words() -> tuple[frozenset[str], list[str]]:
     return frozenset(words), words
 
 
-@lru_cache(maxsize=4096)
 def misspelt_english(word: str) -> bool:
     """True for a misspelling of a common English word, one edit away ("agian", "numbr",
     "reveiwer"): a typo, not a topic the articles leave out. Drug names are further
     ("zoloft", "sertraline")."""
+    return english_spelling(word) is not None
+
+
+@lru_cache(maxsize=4096)
+def english_spelling(word: str) -> str | None:
+    """The common English word `word` misspells, one edit away ("adictive" -> "addictive"), or
+    None (a word itself, too short, or no such word)."""
     known, words = _english_words()
     if len(word) < 5 or word in known:
-        return False
-    return process.extractOne(word, words, scorer=distance.OSA.distance, score_cutoff=1) is not None
+        return None
+    found = process.extractOne(word, words, scorer=distance.OSA.distance, score_cutoff=1)
+    return found[0] if found else None
 
 
 class Speller:
