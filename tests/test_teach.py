@@ -126,6 +126,9 @@ def test_a_stale_taught_sentence_shows_on_the_desk_and_is_not_served(real_bot, t
     assert all("cures" not in q.text for q in bot.ask(OTHER_WORDS).quotes)
 
 
+CAVEATED = "Does lithium help bipolar disorder?"  # quotes, and "nothing about lithium"
+
+
 def test_review_queue_keeps_thumbs_down_and_unanswered_questions_on_opt_in(real_bot, tmp_path):
     bot = fresh_bot(real_bot, tmp_path)
     desk = desk_for(bot, tmp_path, log_questions=True)
@@ -134,12 +137,17 @@ def test_review_queue_keeps_thumbs_down_and_unanswered_questions_on_opt_in(real_
     history, turns, _ = desk.h.chat(OTHER_WORDS, [], {})
     desk.h.rate(turns, 1, False)
     desk.h.chat("I want to end my life tonight", [], {})  # a crisis is never queued
+    # answered under "the articles don't say anything about ...": staff should see it too
+    # (the second outside audit: caveated answers never reached the queue)
+    _, _, caveated = desk.h.chat(CAVEATED, [], {})
+    assert caveated.uncovered and not caveated.abstained
     assert [(r[1], r[2]) for r in desk.queue()] == [
+        ("answered with a caveat", CAVEATED),
         ("thumbs down", OTHER_WORDS),
         ("not answered", OFF_TOPIC),
     ]
     desk.not_in_articles(OFF_TOPIC, "lee")  # taught: it leaves the queue
-    assert [r[2] for r in desk.queue()] == [OTHER_WORDS]
+    assert [r[2] for r in desk.queue()] == [CAVEATED, OTHER_WORDS]
 
 
 def test_without_opt_in_no_question_is_kept(real_bot, tmp_path):

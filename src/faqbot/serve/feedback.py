@@ -30,13 +30,14 @@ class FeedbackLog:
         self._append(entry)
         return entry
 
-    def unanswered(self, question: str) -> dict | None:
-        """Keep a question the bot abstained on, only when the operator opted in."""
+    def unanswered(self, question: str, rating: str = "abstained") -> dict | None:
+        """Keep a question the bot abstained on ("abstained") or answered under a caveat that
+        the articles may not cover it ("caveat"), only when the operator opted in."""
         if self.path is None or not self.log_questions:
             return None
         entry = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "rating": "abstained",
+            "rating": rating,
             "passages": [],
             "question": question,
         }

@@ -47,8 +47,11 @@ class Handlers:
         # state, never logged)
         earlier = _said(turns)
         reply = self.bot.ask(question, earlier)  # over-long ones come back as a friendly note
-        if reply.abstention in KEPT_WHEN_ABSTAINED and reply.crisis_level != "acute":
-            self.feedback.unanswered(question)  # for the staff's review queue, on opt-in only
+        if reply.crisis_level != "acute":  # for the staff's review queue, on opt-in only
+            if reply.abstention in KEPT_WHEN_ABSTAINED:
+                self.feedback.unanswered(question)
+            elif reply.uncovered and not reply.abstained:  # "the articles don't say ... X"
+                self.feedback.unanswered(question, "caveat")
         options = reply.suggestions if reply.abstained else reply.followups
         serial = _next_serial(turns)  # the reply's ids, e.g. "reply3-1", are unique in the chat
         bot_message = {

@@ -1,4 +1,5 @@
-"""The review queue: thumbs-down and unanswered questions kept on opt-in, for staff to teach."""
+"""The review queue: thumbs-down, unanswered and caveated questions kept on opt-in, for staff to
+teach."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 
 from .feedback import FeedbackLog
 
-WHY = {"down": "thumbs down", "abstained": "not answered"}
+WHY = {"down": "thumbs down", "abstained": "not answered", "caveat": "answered with a caveat"}
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,8 @@ class ReviewQueue:
         self.feedback, self.limit = feedback, limit
 
     def entries(self) -> list[Kept]:
-        """The newest `limit` distinct questions rated down or left unanswered, newest first."""
+        """The newest `limit` distinct questions rated down, left unanswered or answered under a
+        caveat, newest first."""
         path = self.feedback.path
         if not self.feedback.log_questions or path is None or not path.is_file():
             return []
