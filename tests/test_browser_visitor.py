@@ -173,6 +173,49 @@ def test_a_phone_gives_the_chat_and_the_question_box_the_width(page):
     )
 
 
+# Under the disclaimer: px to the footer's first visible item (else the window's bottom), the
+# footer's visible text, the page's height and the chat's
+PAGE_END = """() => {
+  const end = document.querySelector('.disclaimer').getBoundingClientRect().bottom;
+  const items = [...document.querySelectorAll('footer > *')]
+    .filter(e => e.getClientRects().length && e.innerText.trim());
+  const next = items.length ? Math.min(...items.map(e => e.getBoundingClientRect().top)) : innerHeight;
+  return {gap: next - end, footer: document.querySelector('footer').innerText.trim(),
+          height: document.documentElement.scrollHeight,
+          chat: document.querySelector('#chat').getBoundingClientRect().height}; }"""
+WINDOWS = [(390, 844, "light"), (390, 844, "dark"), (1280, 800, "light"), (1280, 600, "dark")]
+
+
+@pytest.mark.parametrize(
+    "width, height, scheme", WINDOWS, ids=[f"{w}x{h}-{c}" for w, h, c in WINDOWS]
+)
+def test_the_chat_takes_the_windows_height_and_nothing_strays_below(
+    app,  # noqa: F811
+    browser,  # noqa: F811
+    width,
+    height,
+    scheme,
+):
+    # the chat was min(60vh, 560px): 94 px empty under a 390x844 phone's page and a lone "·"
+    # (Gradio's footer separator, its link hidden up to 640 px), 63 px at 1280x800 with
+    # "Use via API ·", and 33 px past the bottom of a 1280x600 window
+    page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
+    try:
+        page.goto(app[0])
+        page.wait_for_selector("#question textarea")
+        expect(page.locator(".disclaimer").first).to_be_visible()
+        empty = page.evaluate(PAGE_END)
+        assert empty["gap"] <= 24, empty  # Gradio's 16 px under the page, or above the footer
+        assert empty["footer"] == ("" if width <= 640 else "Use via API"), empty
+        assert empty["height"] <= height, empty  # nothing to scroll
+        settled(page, ask(page, "How fast does ketamine work for depression?"))
+        answered = page.evaluate(PAGE_END)
+        assert answered == empty, "a long answer scrolls in the chat: the page stays as it was"
+        expect(page.locator("#ask-button")).to_be_in_viewport()
+    finally:
+        page.close()
+
+
 @ONE_LOOK
 def test_bold_answer_sentences_are_set_in_the_pages_font(page):
     # Gradio's semibold file lacks Latin letters: bold fell back to a wider, larger font

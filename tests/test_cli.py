@@ -87,6 +87,14 @@ def test_the_crisis_text_in_a_terminal_has_no_link_or_bold_marks(loaded, capsys)
     assert "**" not in out and "](" not in out
 
 
+def test_a_question_in_another_language_gets_the_note_alone_in_a_terminal(loaded, capsys):
+    # "I couldn't find this in the clinic's articles" after "ask in English" contradicted it
+    assert cli_main(["ask", "¿Cuánto cuesta la terapia con ketamina?"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("I can only answer questions in English") and "inglés" in out
+    assert "couldn't find" not in out
+
+
 def test_ask_json_is_the_reply_dict_as_before(loaded, capsys):
     assert cli_main(["ask", QUESTION, "--json"]) == 0
     expected = json.dumps(reply_dict(loaded.ask(QUESTION)), ensure_ascii=False, indent=2)

@@ -66,6 +66,25 @@ def test_ask_returns_the_reply_as_json_the_same_as_gradios_ask(base):
         assert ask_http(http, base, question) == (200, "complete", [reply])
 
 
+@pytest.fixture(scope="module")
+def real_base(real_bot):
+    """The JSON API over the bundled corpus and model."""
+    with serving(build_ui(real_bot), api=JsonApi(real_bot)) as (host, port):
+        yield f"http://{host}:{port}"
+
+
+def test_the_markdown_field_is_markdown_as_text_not_html_entities(real_base):
+    # the source was "Allied Psychiatry &amp; Mental Health": a page showing the Markdown
+    # escaped it again, "&amp;amp;"; and an "I couldn't find" after the English-only note
+    allied = _post(real_base, "/api/ask", {"question": "Who wrote the Allied article?"}).json()
+    assert "Allied Psychiatry & Mental Health, article details" in allied["markdown"]
+    assert "&amp;" not in allied["markdown"]
+    spanish = {"question": "¿Cuánto cuesta la terapia con ketamina?"}
+    other = _post(real_base, "/api/ask", spanish).json()
+    assert other["intent"] == "other_language" and "inglés" in other["markdown"]
+    assert "couldn't find" not in other["markdown"]
+
+
 def test_search_returns_ranked_passages(base):
     response = _post(base, "/api/search", {"question": "drive home by car", "k": 2})
     assert response.status_code == 200

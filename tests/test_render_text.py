@@ -76,6 +76,7 @@ def _words(text: str) -> list[str]:
         "hi",  # the clinic's message
         "I want to end my life tonight",  # acute
         "does ketamine help suicidal thoughts?",  # crisis language below acute: resources first
+        "¿Cuánto cuesta la terapia con ketamina?",  # another language: the note alone
     ],
 )
 def test_the_terminal_shows_the_words_of_the_web_reply_in_its_order(real_bot, question):

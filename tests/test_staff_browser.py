@@ -157,3 +157,58 @@ def test_the_desks_orange_buttons_are_readable_in_both_themes(app, browser, sche
             assert hovered >= 4.5, f"{button} hovered {hovered:.2f}:1 in {scheme} mode"
     finally:
         page.close()
+
+
+# No output of the look-up faded any more: every ancestor of its crisis text fully opaque
+SETTLED = """() => { for (let e = document.querySelector('#lookup-safety a'); e; e = e.parentElement)
+  if (Number(getComputedStyle(e).opacity) < 1) return false;
+  return true; }"""
+# The contrast of each visible link's text with the background under it (CONTRAST_JS on each)
+LINK_CONTRASTS = f"""links => links.filter(a => a.getClientRects().length)
+  .map(a => [a.textContent.trim(), ({CONTRAST_JS})(a)])"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_links_on_the_staff_pages_are_readable_in_both_themes(app, browser, scheme):  # noqa: F811
+    # the sign-in page's "ask a question here" was the browser's blue on the dark page, 1.9:1
+    page = browser.new_page(color_scheme=scheme)
+    try:
+        page.goto(app + "/staff/")
+        links = page.locator("a").evaluate_all(LINK_CONTRASTS)
+        assert [text for text, _ in links] == ["ask a question here"]
+        assert all(c >= 4.5 for _, c in links), f"sign-in page, {scheme} mode: {links}"
+    finally:
+        page.close()
+    page = sign_in(browser, app, scheme)
+    try:  # the desk's links: the look-up's crisis text, and the Sign out button beside them
+        page.fill("#lookup-query textarea", "I want to kill myself tonight")
+        page.click("#search-button")
+        expect(page.locator("#lookup-safety a")).to_have_count(5, timeout=30_000)
+        expect(page.locator("#results .virtual-row").first).to_be_visible()
+        page.wait_for_function(SETTLED, timeout=30_000)  # Gradio fades an output as it loads
+        links = page.locator("a").evaluate_all(LINK_CONTRASTS)
+        assert len(links) >= 5 and all(c >= 4.5 for _, c in links), f"desk, {scheme}: {links}"
+        contrast = page.locator("#sign-out-button").evaluate(CONTRAST_JS)
+        assert contrast >= 4.5, f"Sign out {contrast:.2f}:1 in {scheme} mode"
+    finally:
+        page.close()
+
+
+def test_sign_out_ends_the_session_and_the_desk_needs_the_token_again(app, browser):  # noqa: F811
+    # a shared front-desk computer: the next person must not find the desk open
+    page = sign_in(browser, app)
+    context = page.context
+    try:
+        assert [c["name"] for c in context.cookies()] == ["faqbot_staff"]
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.locator("#token")).to_be_visible()  # back on the sign-in page
+        assert page.url == app + "/staff/"
+        assert context.cookies() == []
+        page.goto(app + "/staff/")
+        expect(page.locator("#token")).to_be_visible()
+        assert page.locator("#lookup-query").count() == 0
+        assert page.request.get(app + "/staff/config").status == 401  # nor its API
+    finally:
+        page.close()
+    again = sign_in(browser, app)  # and the token still opens it
+    again.close()

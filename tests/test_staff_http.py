@@ -78,8 +78,15 @@ def test_the_right_token_opens_the_desk_with_a_strict_session_cookie(desk):
         labels = {c.get("props", {}).get("label") for c in config["components"]}
         assert "Sentence that answers the question" in labels
         session = client.cookies[COOKIE]
-    issued, signature = session.split(".")
-    forged = [f"{int(issued) + 1}.{signature}", f"{issued}.{signature[::-1]}", issued, "x"]
+    issued, nonce, signature = session.split(".")
+    forged = [
+        f"{int(issued) + 1}.{nonce}.{signature}",
+        f"{issued}.{nonce}.{signature[::-1]}",
+        f"{issued}.{nonce[::-1]}.{signature}",
+        f"{issued}.{signature}",
+        issued,
+        "x",
+    ]
     for value in forged:
         got = httpx.get(desk + "/staff/config", headers={"Cookie": f"{COOKIE}={value}"})
         assert got.status_code == 401, value
@@ -99,6 +106,38 @@ def test_a_session_ends_after_a_working_day():
     assert gate.valid_session(value, now=1_000_000 + SESSION_S - 1)
     assert not gate.valid_session(value, now=1_000_000 + SESSION_S)
     assert not StaffGate(None, TOKEN + "2").valid_session(value, now=1_000_001)  # token changed
+
+
+def test_signing_out_ends_the_session_and_clears_its_cookie(desk):
+    with httpx.Client(base_url=desk) as client:
+        client.post("/staff/login", data={"token": TOKEN})
+        session = client.cookies[COOKIE]
+        # a GET, as a link or an image on another page would send, signs nobody out
+        assert client.get("/staff/logout").status_code == 303
+        assert client.get("/staff/config").status_code == 200
+        out = client.post("/staff/logout")
+        assert out.status_code == 303 and out.headers["location"] == "/staff/"
+        cleared = out.headers["set-cookie"].lower()
+        assert cleared.startswith(f"{COOKIE}=") and "max-age=0" in cleared
+        assert "path=/staff" in cleared
+        assert COOKIE not in client.cookies
+        assert client.get("/staff/", headers=HTML).status_code == 401  # the sign-in form
+    # a copy of the cookie, kept from before, no longer opens the desk either
+    replayed = httpx.get(desk + "/staff/config", cookies={COOKIE: session})
+    assert replayed.status_code == 401
+
+
+def test_signing_out_one_session_leaves_another_from_the_same_second():
+    gate = StaffGate(None, TOKEN)
+    mine, theirs = gate.session(now=1_000_000), gate.session(now=1_000_000)
+    assert mine != theirs
+    gate.end_session(mine, now=1_000_010)
+    assert not gate.valid_session(mine, now=1_000_011)
+    assert gate.valid_session(theirs, now=1_000_011)
+    gate.end_session("1000000.forged.0000", now=1_000_012)  # not a session: nothing kept
+    assert list(gate._ended) == [mine]
+    gate.end_session(theirs, now=1_000_000 + SESSION_S)  # mine has run out: forgotten
+    assert list(gate._ended) == []
 
 
 def test_a_short_token_is_refused_with_how_to_make_one():

@@ -64,7 +64,8 @@ def reply_dict(reply: Reply) -> dict:
         "intent": reply.intent,
         "message": reply.message,
         "disclaimer": reply.disclaimer,
-        "markdown": reply_markdown(reply),
+        # Markdown as text, its escapes backslashes: "&", not "&amp;" (HTML is the reader's)
+        "markdown": reply_markdown(reply, html_escape=False),
     }
 
 

@@ -11,12 +11,17 @@ from . import citation
 NOT_FOUND = "I couldn't find this in the clinic's articles."
 _LIST_MARKER = re.compile(r"^(\s*(?:[-*+•]|\d{1,3}[.)])\s+)")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~$])")
+# without HTML entities: also "<" and ">" (a tag, a nested quote) and an "&" that starts a
+# character reference ("&amp;"); a lone "&", as in "Allied Psychiatry & Mental Health", stays
+_MD_HTML_SPECIAL = re.compile(r"[\\`*_\[\]{}#|~$<>]|&(?=#?\w+;)")
 
 
 def escape_markdown(text: str, html_escape: bool = True) -> str:
-    """Make corpus text inert: HTML-escaped, Markdown specials backslashed; list markers kept."""
+    """Make corpus text inert, list markers kept: Markdown specials backslashed, and `<`, `>`,
+    `&` as HTML entities for a page (the chat), or else backslashed too (any CommonMark reader
+    shows them as written, and a reader of the JSON's Markdown text sees "&", not "&amp;")."""
     if not html_escape:
-        return text
+        return _MD_HTML_SPECIAL.sub(lambda m: "\\" + m.group(), text)
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
@@ -90,6 +95,19 @@ def plain_links(text: str) -> str:
     return _LINK.sub(lambda m: m.group(1), text)
 
 
+def says_not_found(reply: Reply) -> bool:
+    """Whether the reply says NOT_FOUND (and lists topics): it abstained, but not under an acute
+    crisis message, where it reads as a brush-off, nor with the bot's own message, which says
+    why itself; nor ever to another language, whose note says the articles are in English
+    (NOT_FOUND after it contradicted it: the question was never looked up)."""
+    return (
+        reply.abstained
+        and reply.crisis_level != "acute"
+        and not reply.message
+        and reply.intent != "other_language"
+    )
+
+
 def reply_markdown(reply: Reply, html_escape: bool = True, anchor: str = "") -> str:
     """The whole reply: crisis text first when the visitor's message has crisis language (the
     resources line too: on a phone, a line below the sources is off screen), caveats, quotes,
@@ -97,7 +115,9 @@ def reply_markdown(reply: Reply, html_escape: bool = True, anchor: str = "") -> 
 
     Args:
         reply: what the bot answered.
-        html_escape: make corpus text inert for the web (False: a terminal's Markdown).
+        html_escape: `<`, `>` and `&` of corpus text as HTML entities, for a page that shows
+            the Markdown as HTML (the chat); False: backslashed, the Markdown as text (the JSON
+            API's `markdown`, a terminal's Markdown). Markdown's own marks are backslashed.
         anchor: a prefix for ids unique in the page (the chat: one per reply); given, each
             citation mark links to its Sources entry, `{anchor}-{number}`.
     """
@@ -113,9 +133,7 @@ def reply_markdown(reply: Reply, html_escape: bool = True, anchor: str = "") -> 
     if reply.message:  # the bot's own fixed words, never a quote: small talk (data/clinic.toml)
         # or, under a crisis message with no quote left, that questions can wait (crisis.toml)
         parts.append(reply.message)
-    if reply.abstained and acute:
-        pass  # "not in our articles" and topic lists read as a brush-off under a crisis message
-    elif reply.abstained and not reply.message:  # a message says why itself (another language)
+    if says_not_found(reply):
         parts.append(NOT_FOUND)
         if reply.suggestions:
             parts.append(

@@ -6,7 +6,7 @@ import re
 
 from ..types import Quote, Reply
 from . import citation
-from .markdown import NOT_FOUND, plain_links
+from .markdown import NOT_FOUND, plain_links, says_not_found
 
 QUOTE_INDENT = "   "  # as `faqbot search` indents a passage under its citation
 # The bot's own Markdown (crisis text, the clinic's messages, notes): **bold**, *italic*, _italic_.
@@ -40,7 +40,7 @@ def reply_text(reply: Reply) -> str:
         parts.append(plain_markdown(reply.safety_text))
     if reply.message:
         parts.append(plain_markdown(reply.message))
-    if reply.abstained and not acute:
+    if says_not_found(reply):
         parts.append(NOT_FOUND)
         if reply.suggestions:
             parts.append("Questions the articles do answer:\n" + _bullets(reply.suggestions))

@@ -79,6 +79,11 @@ button[role="tab"].selected { color: #c2410c; }
 /* the footer's "Use via API" link: the theme's grey on white is below 4.5:1 */
 footer .show-api { color: #4b5563 !important; }
 .dark footer .show-api { color: #d1d5db !important; }
+/* Gradio's separator after that link has no link after it (footer_links=["api"]): a stray "·",
+   alone under the page on a phone, where Gradio hides the link up to 640 px; so is the
+   footer's 16 px top margin there (a clamp() step: see the page's side margins above) */
+footer .divider { display: none !important; }
+.gradio-container footer { margin-top: clamp(0px, (100vw - 640px) * 100, 16px); }
 """
 # Gradio 6.31 gives the chat's example questions role="list" with buttons in it (a list must hold
 # list items: axe "aria-required-children", critical). A group of buttons is what they are.

@@ -25,12 +25,13 @@ EXAMPLES = (
     "How many sessions will I need?",
 )
 PRIVATE = {"api_visibility": "private"}  # page events, not API endpoints
+CHAT_MIN_HEIGHT = 320  # px, Gradio's setting as before: a window too short for it scrolls
 
 
 def build_ui(bot, *, feedback_path: str | Path | None = None, log_questions: bool = False):
     """The app's Blocks; feedback goes to `feedback_path` (JSONL) or, if None, nowhere."""
     h = Handlers(bot, FeedbackLog(feedback_path, log_questions))
-    with gr.Blocks(title="Ketamine therapy FAQ", analytics_enabled=False) as demo:
+    with gr.Blocks(title="Ketamine therapy FAQ", analytics_enabled=False, fill_height=True) as demo:
         with gr.Column(elem_id="ask"):  # one page, the chat (staff have their desk at /staff)
             _ask_tab(h, feedback_path is not None)
         description = "Ask; returns faqbot.render.reply_dict(reply)."
@@ -75,8 +76,12 @@ def _chat(feedback: bool) -> gr.Chatbot:
         elem_id="chat",
         label="Chat",
         show_label=False,
-        height="min(60vh, 560px)",
-        min_height=320,
+        # the page fills the window (fill_height) and the chat takes the height the heading,
+        # question box and disclaimer leave (scale 1), from 320 px up: a fixed min(60vh, 560px)
+        # left 94 px empty under a phone's page (390x844) and ran 33 px past a 1280x600 one
+        height=CHAT_MIN_HEIGHT,
+        min_height=CHAT_MIN_HEIGHT,
+        scale=1,
         examples=[{"text": q} for q in EXAMPLES],
         placeholder="Ask a question, or pick one of these:",
         latex_delimiters=[],

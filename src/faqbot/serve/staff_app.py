@@ -14,8 +14,15 @@ from .feedback import FeedbackLog
 from .gradio_app import PRIVATE, _api
 from .handlers import Handlers
 from .review import ReviewQueue
+from .staff_gate import LOGOUT_PATH
 
 REVIEW_LIMIT = 200  # kept questions listed on the desk, newest first
+# a shared front-desk computer: the session ends when staff leave (staff_gate.py), by a POST,
+# never a link (which a page elsewhere could follow for them)
+SIGN_OUT = (
+    f'<form method="post" action="{LOGOUT_PATH}">'
+    '<button type="submit" id="sign-out-button">Sign out</button></form>'
+)
 # the desk's own look: tables in the page's font (Gradio sets them in monospace), marked words
 # dark on yellow in both colour schemes, and its primary buttons in the chat's Ask button's
 # orange-700/800 (assets.py): white on the theme's orange was 2.8:1, 3.56:1 in dark mode
@@ -28,6 +35,11 @@ button#search-button:hover, button#teach:hover { background: #9a3412; border-col
 #taught-problems, #taught-problems *, #lookup-problem, #lookup-problem * { color: #b91c1c; }
 .dark #taught-problems, .dark #taught-problems *, .dark #lookup-problem,
 .dark #lookup-problem * { color: #fca5a5; }
+#sign-out { display: flex; justify-content: flex-end; align-items: center; }
+button#sign-out-button { font: inherit; padding: 0.4em 1em; cursor: pointer; border-radius: 6px;
+  color: var(--button-secondary-text-color); background: var(--button-secondary-background-fill);
+  border: 1px solid var(--button-secondary-border-color); }
+button#sign-out-button:hover { background: var(--button-secondary-background-fill-hover); }
 """
 
 
@@ -37,8 +49,11 @@ def build_staff_ui(bot, *, feedback_path: str | Path | None = None, log_question
     desk = Desk(Handlers(bot, feedback), ReviewQueue(feedback, REVIEW_LIMIT))
     docs = sorted(desk.h.documents.values(), key=lambda d: d.title)
     with gr.Blocks(title="Staff desk: ketamine therapy FAQ", analytics_enabled=False) as staff:
+        with gr.Row(equal_height=True):
+            gr.Markdown("# Staff desk", scale=5)
+            gr.HTML(SIGN_OUT, js_on_load=None, scale=0, min_width=100, elem_id="sign-out")
         gr.Markdown(
-            "# Staff desk\nLook up what the bot can quote, see why it answered, and teach it. "
+            "Look up what the bot can quote, see why it answered, and teach it. "
             "Taught answers go to `corpus/curated.yaml` (review them like the articles)."
         )
         question, hits, results = _lookup(desk, docs)
