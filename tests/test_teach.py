@@ -110,6 +110,15 @@ def test_the_desk_refuses_a_sentence_or_author_that_is_missing(real_bot, tmp_pat
     assert not (tmp_path / "curated.yaml").exists()
 
 
+def test_the_desk_refuses_to_teach_a_crisis_message(real_bot, tmp_path):
+    desk = desk_for(fresh_bot(real_bot, tmp_path), tmp_path)
+    with pytest.raises(UserError, match="reads as a crisis message"):
+        desk.not_in_articles("I want to kill myself", "lee")
+    assert not (tmp_path / "curated.yaml").exists() or "kill" not in (
+        tmp_path / "curated.yaml"
+    ).read_text(encoding="utf-8")
+
+
 def test_a_stale_taught_sentence_shows_on_the_desk_and_is_not_served(real_bot, tmp_path):
     (tmp_path / "curated.yaml").write_text(
         f"- question: {TAUGHT}\n  document: allied-mental-health-benefits\n"

@@ -78,6 +78,13 @@ class Desk:
         question = _text(question).strip()
         if not question:
             raise UserError("Type the question to teach first.")
+        # a message that reads as a crisis is answered by the crisis text, never by a taught
+        # answer or "not in the articles" (the second outside audit saved "I want to kill myself")
+        if self.bot.safety.assess(question).level == "acute":
+            raise UserError(
+                "This reads as a crisis message: visitors who send it get the crisis text first, "
+                "and it cannot be taught. Teach a question about the treatment instead."
+            )
         author = _text(author).strip() if isinstance(author, str) else ""
         if not author:
             raise UserError("Type your name or initials: each taught answer records its author.")
