@@ -41,6 +41,15 @@ def test_a_reply_reads_as_plain_text_with_the_quote_indented_and_cited():
     )
 
 
+def test_on_a_terminal_that_shows_bold_the_answering_sentence_is_bold():
+    # the second outside audit: the terminal did not mark the answer the web shows in bold
+    reply = Reply("can I drive?", (QUOTE,))
+    shown = reply_text(reply, bold=True)
+    assert "   … \033[1mDo not drive after a session.\033[0m\n\n   - Plan A_1 covers it" in shown
+    assert "\033" not in reply_text(reply)  # a pipe or a file: plain text, as before
+    assert shown.replace("\033[1m", "").replace("\033[0m", "") == reply_text(reply)
+
+
 def test_acute_crisis_text_comes_first_and_the_abstention_is_left_out():
     reply = Reply("q", (), abstention=None, crisis_level="acute", safety_text=SAFETY)
     shown = reply_text(reply)

@@ -122,7 +122,9 @@ def cmd_ask(args) -> int:
     if args.json:
         print(json.dumps(reply_dict(reply), ensure_ascii=False, indent=2))
     else:
-        print(_wrap(reply_text(reply), indent=""))
+        # the answering sentence in bold on a terminal that shows it, never in a pipe or a file
+        bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        print(_wrap(reply_text(reply, bold), indent=""))
     return 0
 
 
