@@ -123,6 +123,21 @@ def test_a_long_message_gets_its_question_answered_and_says_which(real_bot):
     assert real_bot.ask(story).abstention is Abstention.TOO_LONG
 
 
+def test_an_overdose_someone_will_not_wake_from_gets_911_first_on_every_surface(real_bot):
+    # the second outside audit: "My mom overdosed ... and won't wake up" got 988 first
+    from faqbot.render import reply_dict, reply_markdown
+
+    reply = real_bot.ask("My mom overdosed on her pills an hour ago and won't wake up")
+    assert reply.crisis_level == "acute" and reply.crisis_rule == "acute.emergency_now"
+    first = reply.safety_text.split("\n")[0]
+    assert "[911](tel:911) now" in first and "1-800-222-1222" in first
+    assert reply_markdown(reply).startswith(reply.safety_text)
+    assert reply_dict(reply)["safety_text"] == reply.safety_text
+    assert real_bot.search("took like 20 of my klonopin an hour ago").safety_text == (
+        reply.safety_text
+    )
+
+
 def test_each_part_of_a_two_part_question_gets_its_answer(real_bot):
     question = "How much does it cost and can I drive after?"
     reply = real_bot.ask(question)

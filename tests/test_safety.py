@@ -105,6 +105,8 @@ METHOD_QUESTIONS = [
 # an overdose already taken: ten or more of someone's pills (a dose in mg or a count of sessions
 # is not one)
 OVERDOSE_TAKEN = ["took like 20 of my klonopin about half an hour ago", "I just swallowed 30 pills"]
+# an overdose taken by someone who will not wake up: an emergency now (the second audit)
+EMERGENCY = ["My mom overdosed on her pills an hour ago and won't wake up"]
 
 
 @pytest.mark.parametrize(
@@ -136,6 +138,8 @@ OVERDOSE_TAKEN = ["took like 20 of my klonopin about half an hour ago", "I just 
         # a question about treatment or about a past attempt is not
         *((text, "acute", "acute.method_question") for text in METHOD_QUESTIONS),
         *((text, "acute", "acute.overdose_taken") for text in OVERDOSE_TAKEN),
+        *((text, "acute", "acute.emergency_now") for text in EMERGENCY),
+        ("I passed out after my first infusion, is that normal?", "none", None),
         ("It took 20 minutes and I took 12 sessions in all", "none", None),
         ("Does ketamine stop your breathing at high doses?", "none", None),
         ("how does ketamine help people who want to end their life", "mention", None),
@@ -187,7 +191,7 @@ def test_every_rule_is_exercised_by_the_data_files():
     tables = load_rules(files=("rules_en.toml",)).tables
     names = {name for _, rule_names, *_ in tables for name in rule_names}
     seen = {assess(text).rule for *_, text in MUST_TRIGGER + IDIOMS}
-    seen |= {assess(text).rule for text in SCREENING_YES + METHOD_QUESTIONS + OVERDOSE_TAKEN}
+    seen |= {assess(t).rule for t in SCREENING_YES + METHOD_QUESTIONS + OVERDOSE_TAKEN + EMERGENCY}
     assert names - seen == set()
     assert all(name.split(".")[0] in ("acute", "mention") for name in names)
 
@@ -322,6 +326,16 @@ def test_packaged_crisis_text_lists_the_resources():
     assert len(crisis.resources_line) < 220 and len(crisis.acute_message) < 1100
     assert "(tel:988)" in crisis.acute_message and "(sms:741741" in crisis.acute_message
     assert load_crisis_text() is crisis  # cached
+
+
+def test_an_overdose_taken_or_someone_who_will_not_wake_puts_911_first():
+    crisis = load_crisis_text()
+    assert crisis.emergency_line and "tel:911" in crisis.emergency_line
+    for rule in ("acute.emergency_now", "acute.overdose_taken", "conversation:acute.emergency_now"):
+        text = safety_text("acute", rule=rule)
+        assert text.startswith(crisis.emergency_line) and text.endswith(crisis.acute_message)
+    assert safety_text("acute", rule="acute.self_act") == crisis.acute_message
+    assert safety_text("mention", rule="acute.emergency_now") == crisis.resources_line
 
 
 def test_safety_text_per_level():

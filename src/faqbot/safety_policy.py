@@ -43,7 +43,7 @@ def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
     if level == "none" and any(passage_mentions_suicide(q.text) for q in quotes):
         text = safety_text("mention")
     else:
-        text = safety_text(level)
+        text = safety_text(level, rule=assessment.rule)
     return replace(
         reply,
         quotes=quotes,
@@ -73,7 +73,7 @@ def apply_search_policy(passages: list[Passage], assessment: SafetyAssessment) -
         tuple(passages),
         crisis_level=assessment.level,
         crisis_rule=assessment.rule,
-        safety_text=safety_text(level),
+        safety_text=safety_text(level, rule=assessment.rule),
         notes=notes + _retired_notes(p.text for p in passages),
     )
 
