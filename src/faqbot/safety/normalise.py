@@ -107,13 +107,15 @@ def has_words(text: str) -> bool:
     """True when the (normalised) text holds a word of one of the six languages: a line of
     "aaaa..." or keyboard mash is not read by the model sentence by sentence (its head was never
     fitted to such a line, and read alone one looked acute)."""
+    return any(_known(w) for w in _LETTERS.findall(text) if len(w) > 1 or w in ("i", "a"))
+
+
+@lru_cache(maxsize=8192)
+def _known(word: str) -> bool:
+    """A word of one of the six languages (wordfreq knows it)."""
     from wordfreq import zipf_frequency
 
-    return any(
-        any(zipf_frequency(w, lang) > 0 for lang in _LANGUAGES)
-        for w in _LETTERS.findall(text)
-        if len(w) > 1 or w in ("i", "a")
-    )
+    return any(zipf_frequency(word, lang) > 0 for lang in _LANGUAGES)
 
 
 @lru_cache(maxsize=8192)
@@ -126,11 +128,10 @@ def split_word(word: str) -> str:
 
     if process.extractOne(word, protected, score_cutoff=75):  # "suiside", "unalived": misspelt
         return word
-    from wordfreq import zipf_frequency
-
-    if any(zipf_frequency(word, lang) > 0 for lang in _LANGUAGES):  # a word in some language
+    if _known(word):  # a word in some language
         return word
     import wordninja
+    from wordfreq import zipf_frequency
 
     parts = wordninja.split(word)
     if len(parts) < 2 or not all(
