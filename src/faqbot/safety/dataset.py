@@ -79,6 +79,10 @@ SPLITS = {
     # history and denial against past attempt with intent now, and method questions; scored on
     # arrival with the detector of the session's start and after its changes (docs/SAFETY.md)
     "blind_ai": ("ai",),
+    # written 2026-12-02 (twelfth session) by category without seeing anything, the whole range
+    # of visitors; scored on arrival with the detector of the session's start, before any change
+    # (docs/safety_blind_aj_before.md)
+    "blind_aj": ("aj",),
 }
 
 
