@@ -55,11 +55,32 @@ def test_must_trigger_file_covers_every_category_several_times():
     assert {level for level, _, _ in MUST_TRIGGER} == {"acute", "mention"}
 
 
+# Rows of the team's old lists whose label predates the policy: a question whether one
+# can overdose on the treatment is a dosing question ("none", as every later author labels it),
+# and the word "overdose" alone no longer gives the resources line (twelfth session,
+# docs/SAFETY.md). The lists train the head, and the refit with these two rows relabelled read
+# fewer acute messages on the held-out and blind sets, so the labels change at a later refit.
+POLICY_SINCE = {
+    "Can you overdose on ketamine?": "none",
+    "Is it possible to overdose during an infusion?": "none",
+}
+
+
+def _expected(level: str, text: str) -> str:
+    return POLICY_SINCE.get(text, level)
+
+
+def test_rows_the_policy_relabelled_are_in_the_old_lists():
+    texts = {text for *_, text in MUST_TRIGGER + IDIOMS}
+    assert set(POLICY_SINCE) <= texts
+    assert all(assess(text).level == level for text, level in POLICY_SINCE.items())
+
+
 def test_every_must_trigger_phrasing_triggers_at_its_level():
     misses = [
         (lvl, text, assess(text))
         for lvl, _, text in MUST_TRIGGER
-        if not _meets(lvl, assess(text).level)
+        if text not in POLICY_SINCE and not _meets(lvl, assess(text).level)
     ]
     assert misses == [], "\n".join(
         map(str, misses)
@@ -107,6 +128,22 @@ METHOD_QUESTIONS = [
 OVERDOSE_TAKEN = ["took like 20 of my klonopin about half an hour ago", "I just swallowed 30 pills"]
 # an overdose taken by someone who will not wake up: an emergency now (the second audit)
 EMERGENCY = ["My mom overdosed on her pills an hour ago and won't wake up"]
+# the writer's own overdose just taken (twelfth session; held-out C's miss)
+OVERDOSE_SELF = [
+    "I overdosed about an hour ago and I'm scared",
+    "i think i od'd, feeling really weird",
+]
+# an overdose that hurt or killed someone (the word alone is for the head: twelfth session)
+OVERDOSE_MENTION = [
+    "My cousin died of an overdose last year",
+    "A woman who overdosed at a festival was in the paper",
+    "My mum took an overdose this afternoon",
+]
+# suicide as the only way left (twelfth session; blind AJ's and held-out C's misses)
+ONLY_WAY_OUT = [
+    "sewer slide is looking like the only option ngl",
+    "the only way out is to kill myself",
+]
 
 
 @pytest.mark.parametrize(
@@ -139,6 +176,26 @@ EMERGENCY = ["My mom overdosed on her pills an hour ago and won't wake up"]
         *((text, "acute", "acute.method_question") for text in METHOD_QUESTIONS),
         *((text, "acute", "acute.overdose_taken") for text in OVERDOSE_TAKEN),
         *((text, "acute", "acute.emergency_now") for text in EMERGENCY),
+        # the writer's own overdose just taken is acute (acute.overdose_self); a past one is a
+        # mention; the word alone, an idiom or a dosing question, is for the head (none here)
+        *((text, "acute", "acute.overdose_self") for text in OVERDOSE_SELF),
+        ("I overdosed when I was 17, can I still get ketamine?", "mention",
+         "acute.overdose_self:past_or_denied"),
+        ("I overdosed on Netflix this weekend lol", "none", None),
+        ("Could someone accidentally overdose on the spray at home?", "none", None),
+        *((text, "mention", "mention.overdose") for text in OVERDOSE_MENTION),
+        ("I killed myself laughing at that sitcom", "none", None),
+        # suicide as the only way left (acute.only_way_out); the question in general is not
+        *((text, "acute", "acute.only_way_out") for text in ONLY_WAY_OUT),
+        ("Is suicide the only way out for people with TRD? I read an article", "mention",
+         "mention.suicide_term"),
+        # someone thinking of it now (acute.other_person_now), not their past or a training
+        ("A coworker just told me he's thinking of killing himself and has a gun at home",
+         "acute", "acute.other_person_now"),
+        ("My brother was thinking of ending his life years ago", "mention",
+         "mention.other_person"),
+        ("he's thinking about suicide prevention training for work", "mention",
+         "mention.suicide_term"),
         ("I passed out after my first infusion, is that normal?", "none", None),
         ("It took 20 minutes and I took 12 sessions in all", "none", None),
         ("Does ketamine stop your breathing at high doses?", "none", None),
@@ -184,14 +241,23 @@ def test_benign_questions_stay_quiet():
 
 @pytest.mark.parametrize(("expected", "text"), IDIOMS, ids=[text for _, text in IDIOMS])
 def test_idiom_decisions(expected, text):
-    assert assess(text).level == expected
+    assert assess(text).level == _expected(expected, text)
 
 
 def test_every_rule_is_exercised_by_the_data_files():
     tables = load_rules(files=("rules_en.toml",)).tables
     names = {name for _, rule_names, *_ in tables for name in rule_names}
     seen = {assess(text).rule for *_, text in MUST_TRIGGER + IDIOMS}
-    seen |= {assess(t).rule for t in SCREENING_YES + METHOD_QUESTIONS + OVERDOSE_TAKEN + EMERGENCY}
+    seen |= {
+        assess(t).rule
+        for t in SCREENING_YES
+        + METHOD_QUESTIONS
+        + OVERDOSE_TAKEN
+        + EMERGENCY
+        + ONLY_WAY_OUT
+        + OVERDOSE_SELF
+        + OVERDOSE_MENTION
+    }
     assert names - seen == set()
     assert all(name.split(".")[0] in ("acute", "mention") for name in names)
 
@@ -331,7 +397,12 @@ def test_packaged_crisis_text_lists_the_resources():
 def test_an_overdose_taken_or_someone_who_will_not_wake_puts_911_first():
     crisis = load_crisis_text()
     assert crisis.emergency_line and "tel:911" in crisis.emergency_line
-    for rule in ("acute.emergency_now", "acute.overdose_taken", "conversation:acute.emergency_now"):
+    for rule in (
+        "acute.emergency_now",
+        "acute.overdose_taken",
+        "acute.overdose_self",
+        "conversation:acute.emergency_now",
+    ):
         text = safety_text("acute", rule=rule)
         assert text.startswith(crisis.emergency_line) and text.endswith(crisis.acute_message)
     assert safety_text("acute", rule="acute.self_act") == crisis.acute_message
