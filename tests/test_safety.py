@@ -244,6 +244,22 @@ def test_idiom_decisions(expected, text):
     assert assess(text).level == _expected(expected, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # idioms the blind sets showed read acute by a rule (twelfth session): ending it with
+        # someone is a break-up, "mi ammazzo di lavoro" is working oneself to death
+        ("I want to end it with my current psychiatrist and come to you instead", "none"),
+        ("Mi ammazzo di lavoro tutta la settimana, avrei bisogno di un appuntamento", "none"),
+        ("I want to end it all", "acute"),
+        ("I want to end it with a bottle of pills", "acute"),
+        ("mi ammazzo stasera", "acute"),
+    ],
+)
+def test_break_up_and_overwork_idioms_are_not_intent(text, level):
+    assert assess(text).level == level
+
+
 def test_every_rule_is_exercised_by_the_data_files():
     tables = load_rules(files=("rules_en.toml",)).tables
     names = {name for _, rule_names, *_ in tables for name in rule_names}

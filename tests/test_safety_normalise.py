@@ -12,12 +12,14 @@ from faqbot.safety import assess, retired_number_note
 from faqbot.safety.crisis import LEVELS
 from faqbot.safety.normalise import disguised, forms, normalise, split_word
 from faqbot.safety.rules import load_rules
+from tests.test_safety import POLICY_SINCE
 
 DATA = Path(__file__).parent / "data"
+# a row whose old label predates the policy is held to the policy's level (test_safety)
 MUST_TRIGGER = [
-    line.split("\t")
+    row
     for line in (DATA / "safety_must_trigger.tsv").read_text("utf-8").splitlines()[1:]
-    if line.strip()
+    if line.strip() and (row := line.split("\t"))[2] not in POLICY_SINCE
 ]
 
 
