@@ -139,6 +139,13 @@ OVERDOSE_MENTION = [
     "A woman who overdosed at a festival was in the paper",
     "My mum took an overdose this afternoon",
 ]
+# asking for a crisis line, a safety plan or 988 asks for the resources line itself
+CRISIS_RESOURCES = [
+    "Is there a crisis line I can call at night?",
+    "If someone calls 988, do the police come?",
+    "Gibt es eine Krisenhotline in Österreich?",
+    "Do you give patients a safety plan?",
+]
 # suicide as the only way left (twelfth session; blind AJ's and held-out C's misses)
 ONLY_WAY_OUT = [
     "sewer slide is looking like the only option ngl",
@@ -260,6 +267,18 @@ def test_break_up_and_overwork_idioms_are_not_intent(text, level):
     assert assess(text).level == level
 
 
+@pytest.mark.parametrize("text", CRISIS_RESOURCES)
+def test_asking_for_crisis_resources_gives_the_resources_line(text):
+    assert assess(text).level == "mention"
+
+
+@pytest.mark.parametrize(
+    "text", ["It costs $988 per package", "call 1-800-988-1234", "My wife is a lifeline"]
+)
+def test_a_price_a_phone_number_or_a_lifeline_idiom_is_not_a_crisis_resource(text):
+    assert assess(text).level == "none"
+
+
 def test_every_rule_is_exercised_by_the_data_files():
     tables = load_rules(files=("rules_en.toml",)).tables
     names = {name for _, rule_names, *_ in tables for name in rule_names}
@@ -273,6 +292,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + ONLY_WAY_OUT
         + OVERDOSE_SELF
         + OVERDOSE_MENTION
+        + CRISIS_RESOURCES
     }
     assert names - seen == set()
     assert all(name.split(".")[0] in ("acute", "mention") for name in names)
