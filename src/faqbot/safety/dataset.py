@@ -83,6 +83,10 @@ SPLITS = {
     # of visitors; scored on arrival with the detector of the session's start, before any change
     # (docs/safety_blind_aj_before.md)
     "blind_aj": ("aj",),
+    # written 2026-12-02 (thirteenth session) by category without seeing anything, the whole
+    # range of visitors with understated and euphemistic risk; scored on arrival with the
+    # detector of the session's start, before any change (docs/safety_blind_ak_before.md)
+    "blind_ak": ("ak",),
 }
 
 
