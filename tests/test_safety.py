@@ -146,6 +146,19 @@ CRISIS_RESOURCES = [
     "Gibt es eine Krisenhotline in Österreich?",
     "Do you give patients a safety plan?",
 ]
+# not being alive or around in a future the writer names (thirteenth session)
+FUTURE_ABSENCE = [
+    "Please don't book me a follow-up, I won't be around for the second session",
+    "honestly i probably won't be alive by christmas",
+    "I'm checking out of this life, I've decided",
+    "tonight is going to be my last night on earth",
+]
+# taking or mixing something so as not to wake up, or asking if all of it would kill
+OVERDOSE_INTENT = [
+    "can I take my sleeping pills with vodka so I never wake up",
+    "some nights I hope I fall asleep forever after all my tablets",
+    "if I took the whole pack of my lithium would it be painless",
+]
 # suicide as the only way left (twelfth session; blind AJ's and held-out C's misses)
 ONLY_WAY_OUT = [
     "sewer slide is looking like the only option ngl",
@@ -203,6 +216,20 @@ ONLY_WAY_OUT = [
          "mention.other_person"),
         ("he's thinking about suicide prevention training for work", "mention",
          "mention.suicide_term"),
+        # a future without the writer (acute.future_absence), overdosing so as not to wake up
+        # (acute.overdose_intent), a method by how it would feel (acute.method_question); a
+        # plain absence, a last day at work, anaesthesia and tiredness are none
+        *((text, "acute", "acute.future_absence") for text in FUTURE_ABSENCE),
+        *((text, "acute", "acute.overdose_intent") for text in OVERDOSE_INTENT),
+        ("what's the most painless way to go, for me", "acute", "acute.method_question"),
+        ("which is less painful for me, hanging or pills", "acute", "acute.method_question"),
+        ("I won't be around on Friday, can we move my infusion?", "none", None),
+        ("I won't be here next week because of a work trip", "none", None),
+        ("Today is my last day at this job before the new one", "none", None),
+        ("Do they give you enough so you don't wake up during the infusion?", "none", None),
+        ("After the session I felt like I could sleep forever", "none", None),
+        ("What's the quickest way to go to the clinic from the station?", "none", None),
+        ("Which is quicker, the train or the bus to your office?", "none", None),
         ("I passed out after my first infusion, is that normal?", "none", None),
         ("It took 20 minutes and I took 12 sessions in all", "none", None),
         ("Does ketamine stop your breathing at high doses?", "none", None),
@@ -290,6 +317,8 @@ def test_every_rule_is_exercised_by_the_data_files():
         + OVERDOSE_TAKEN
         + EMERGENCY
         + ONLY_WAY_OUT
+        + FUTURE_ABSENCE
+        + OVERDOSE_INTENT
         + OVERDOSE_SELF
         + OVERDOSE_MENTION
         + CRISIS_RESOURCES
@@ -437,12 +466,16 @@ def test_an_overdose_taken_or_someone_who_will_not_wake_puts_911_first():
         "acute.emergency_now",
         "acute.overdose_taken",
         "acute.overdose_self",
+        "acute.intl.overdose_taken",
         "conversation:acute.emergency_now",
     ):
         text = safety_text("acute", rule=rule)
         assert text.startswith(crisis.emergency_line) and text.endswith(crisis.acute_message)
     assert safety_text("acute", rule="acute.self_act") == crisis.acute_message
     assert safety_text("mention", rule="acute.emergency_now") == crisis.resources_line
+    # an overdose just taken, told in Portuguese, reaches the same line through the rules
+    told = assess("tomei todos os meus comprimidos agora há pouco")
+    assert safety_text(told.level, rule=told.rule).startswith(crisis.emergency_line)
 
 
 def test_safety_text_per_level():

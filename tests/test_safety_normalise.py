@@ -84,7 +84,25 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("Hilft Ketamin bei Suizidgedanken?", "mention", "mention.de.term"),
      ("Ich habe seit Wochen Suizidgedanken", "acute", "acute.de.plan_means"),
      ("La ketamina aiuta con i pensieri suicidi?", "mention", "mention.suicide_term"),
-     ("cuántas sesiones necesito para mejorar", "none", None)],
+     ("cuántas sesiones necesito para mejorar", "none", None),
+     # forms the first rules missed, by category (thirteenth session): conjugated and colloquial
+     # wishes, an overdose just taken, burning or cutting open, a train
+     ("me dan muchas ganas de morirme", "acute", "acute.intl.wish_to_die"),
+     ("tengo unas ganas de matarme que no puedo", "acute", "acute.intl.wish_to_die"),
+     ("estou cansado de viver assim", "acute", "acute.intl.wish_to_die"),
+     ("queria sumir pra sempre", "acute", "acute.intl.wish_to_die"),
+     ("demain je mettrai fin à mes jours", "acute", "acute.intl.wish_to_die"),
+     ("je veux plus exister", "acute", "acute.intl.wish_to_die"),
+     ("si le traitement rate, je mets fin à ma vie", "acute", "acute.intl.wish_to_die"),
+     ("vorrei davvero farla finita", "acute", "acute.intl.wish_to_die"),
+     ("engoli todos os comprimidos da caixa", "acute", "acute.intl.overdose_taken"),
+     ("j'ai avalé toutes mes pilules ce soir", "acute", "acute.intl.overdose_taken"),
+     ("ho preso tutte le pastiglie che avevo", "acute", "acute.intl.overdose_taken"),
+     ("ich will mich wieder vor einen Zug werfen", "acute", "acute.intl.self_harm"),
+     ("hoje mi brucio la pelle con l'accendino", "acute", "acute.intl.self_harm"),
+     ("Je ne serai pas là mercredi, on peut décaler ?", "none", None),
+     ("Tomei os remédios de manhã, posso fazer a sessão?", "none", None),
+     ("Mi sono bruciata al sole, posso fare l'infusione?", "none", None)],
 )  # fmt: skip
 def test_each_language_has_rules(text, level, rule):
     got = assess(text)
