@@ -247,6 +247,16 @@ ONLY_WAY_OUT = [
          "acute.suicidal_thoughts:past_or_denied"),
         ("I tried to kill myself two years ago and the feeling is back.", "acute",
          "acute.self_act"),
+        # "again" after feeling something or like oneself, and "if" meaning "whether", are no
+        # cue of now; a return of the thoughts and a condition still are
+        ("I don't want to die, I only want to feel normal again", "mention",
+         "acute.wish_to_die:past_or_denied"),
+        ("I self-harmed at 15 and I'm fine now, I wonder if I should put it on the form",
+         "mention", "acute.self_injury:past_or_denied"),
+        ("I tried to end my life in 2018 and I'm feeling that way again", "acute",
+         "acute.self_act"),
+        ("I attempted suicide at 20 and if these infusions fail I'll attempt again", "acute",
+         "acute.intent"),
         ("I attempted suicide in 2019 and I'm at that point again", "acute", "acute.intent"),
         ("can't stop thinking about killing myself", "acute", "acute.suicidal_thoughts"),
         ("ngl i want to unalive myself", "acute", "acute.intent"),
