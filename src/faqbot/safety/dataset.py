@@ -87,6 +87,10 @@ SPLITS = {
     # range of visitors with understated and euphemistic risk; scored on arrival with the
     # detector of the session's start, before any change (docs/safety_blind_ak_before.md)
     "blind_ak": ("ak",),
+    # written 2026-12-02 (thirteenth session) after that session's rule changes, by category
+    # without seeing anything; scored on arrival with the detector of the session's start and the
+    # one after the changes (docs/safety_blind_al_before.md)
+    "blind_al": ("al",),
 }
 
 
