@@ -13,10 +13,12 @@ import pytest
 from faqbot.safety.dataset import Row, data_hash, load_rows, split
 from faqbot.safety.head import (
     N_HASH,
+    Head,
     char_features,
     hashed_ngrams,
     load_head,
     neighbour_features,
+    with_acute,
 )
 from faqbot.safety.train import Neighbours, Readings, _trainable, _two_bars, readings
 from faqbot.settings import SafetySettings
@@ -58,8 +60,36 @@ def test_reading_a_message_allocates_for_its_n_grams_not_a_copy_of_the_weights()
     logits = (
         logits + neighbour_features(similarities, head.neighbour_labels) @ head.neighbour_coef.T
     )
-    expected = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
+    three = logits[:, :3]
+    expected = np.exp(three - three.max()) / np.exp(three - three.max()).sum()
+    if logits.shape[1] == 4:  # the acute regression gives P(acute), under P(any tier)
+        expected = with_acute(expected, 1 / (1 + np.exp(-logits[:, 3])))
     np.testing.assert_allclose(probabilities, expected, rtol=1e-6)
+
+
+def test_the_acute_regression_gives_p_acute_under_the_three_level_p_any():
+    three = np.array([[0.5, 0.3, 0.2], [0.9, 0.05, 0.05], [0.1, 0.1, 0.8]])
+    got = with_acute(three, np.array([0.4, 0.6, 0.1]))
+    np.testing.assert_allclose(got.sum(axis=1), 1.0)
+    np.testing.assert_allclose(got[:, 1] + got[:, 2], three[:, 1] + three[:, 2])  # P(any) kept
+    np.testing.assert_allclose(got[:, 2], [0.4, 0.1, 0.1])  # the regression's, at most P(any)
+
+
+def test_a_head_with_the_acute_regression_reads_it_and_saves_it(tmp_path):
+    dim = 4
+    emb = np.zeros((4, dim), np.float32)
+    emb[3, 0] = 50.0  # the acute regression: sure of acute along the first axis
+    intercept = np.array([0, 0, 0, -25], np.float32)
+    head = Head(emb, np.zeros((4, N_HASH), np.float32), intercept, 0.5, 0.5, "fake@1", "x")
+    v = np.eye(dim, dtype=np.float32)[:2]
+    p = head.probabilities(v, ["a", "b"])
+    # the three-level rows are flat (P(any) 2/3); P(acute) is the regression's, capped by it
+    np.testing.assert_allclose(p[:, 1] + p[:, 2], [2 / 3, 2 / 3], rtol=1e-6)
+    assert p[0, 2] == pytest.approx(2 / 3) and p[1, 2] < 1e-6
+    head.save(tmp_path / "head.npz")
+    again = load_head(tmp_path / "head.npz")
+    assert again.emb_coef.shape == (4, dim) and again.char_coef.shape == (4, N_HASH)
+    np.testing.assert_allclose(again.probabilities(v, ["a", "b"]), p, rtol=1e-6)
 
 
 def test_the_ask_path_n_gram_hashing_gives_the_rows_training_used():
@@ -251,7 +281,7 @@ def test_the_sentences_of_none_messages_train_the_sentence_head_at_a_lower_weigh
 
 
 def _constant_head(dim: int, intercept: list[float], neighbours: int, **kw):
-    from faqbot.safety.head import CLASSES, NEIGHBOUR_NAMES, Head
+    from faqbot.safety.head import CLASSES, NEIGHBOUR_NAMES
 
     memory = np.eye(neighbours, dim, dtype=np.float32)
     return Head(np.zeros((3, dim), np.float32), np.zeros((3, N_HASH), np.float32),

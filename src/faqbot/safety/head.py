@@ -58,6 +58,17 @@ def neighbour_features(similarities: np.ndarray, labels: np.ndarray) -> np.ndarr
     return with_margins(closest)
 
 
+def with_acute(probabilities: np.ndarray, acute: np.ndarray) -> np.ndarray:
+    """Three-level probabilities whose P(acute) is the acute regression's (`acute`, per row),
+    at most the three-level regression's P(any tier), which is kept: the acute bar reads the
+    regression fitted to tell acute from everything else, the any-tier bar the three-level one
+    (leave-one-author-out, model alone: acute 0.873 -> 0.886 at the same false alarms,
+    thirteenth session; docs/SAFETY.md)."""
+    any_tier = probabilities[:, 1] + probabilities[:, 2]
+    acute = np.minimum(acute, any_tier)
+    return np.column_stack([1.0 - any_tier, any_tier - acute, acute])
+
+
 def with_margins(closest: np.ndarray) -> np.ndarray:
     """NEIGHBOUR_NAMES from the closest message's cosine of each level (rows: texts)."""
     return np.column_stack([closest, closest[:, 0] - closest[:, 2], closest[:, 0] - closest[:, 1]])
@@ -117,11 +128,13 @@ def _word_columns(word: str) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Head:
-    """Weights of the classifier and the two thresholds it was calibrated with."""
+    """Weights of the classifier and the two thresholds it was calibrated with. A fourth row of
+    weights, when present, is a separate acute-against-the-rest regression that gives P(acute)
+    (with_acute); the first three are the three-level regression that gives P(any tier)."""
 
-    emb_coef: np.ndarray  # (3, dim)
-    char_coef: np.ndarray  # (3, N_HASH), mostly zeros
-    intercept: np.ndarray  # (3,)
+    emb_coef: np.ndarray  # (3, dim), or (4, dim) with the acute regression
+    char_coef: np.ndarray  # (3 or 4, N_HASH), mostly zeros
+    intercept: np.ndarray  # (3 or 4,)
     acute_threshold: float  # P(acute) at or above: acute
     any_threshold: float  # P(acute) + P(mention) at or above: at least mention
     model_id: str
@@ -130,7 +143,7 @@ class Head:
     # halve the file), their levels, and the weights of NEIGHBOUR_NAMES (none: no neighbours)
     neighbours: np.ndarray | None = None  # (messages, dim)
     neighbour_labels: np.ndarray | None = None  # (messages,) indices into CLASSES
-    neighbour_coef: np.ndarray | None = None  # (3, len(NEIGHBOUR_NAMES))
+    neighbour_coef: np.ndarray | None = None  # (3 or 4, len(NEIGHBOUR_NAMES))
     # the bars for one sentence of a longer message, read alone (None: the whole message's)
     sentence_acute_threshold: float | None = None
     sentence_any_threshold: float | None = None
@@ -170,13 +183,17 @@ class Head:
             logits = logits + self._char_logits(normalised)
         if self.neighbour_coef is not None:
             logits = logits + with_margins(self._closest(vectors)) @ self.neighbour_coef.T
-        logits = logits - logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        return p / p.sum(axis=1, keepdims=True)
+        levels = logits[:, : len(CLASSES)]
+        levels = levels - levels.max(axis=1, keepdims=True)
+        p = np.exp(levels)
+        p /= p.sum(axis=1, keepdims=True)
+        if logits.shape[1] == len(CLASSES):
+            return p
+        return with_acute(p, 1.0 / (1.0 + np.exp(-logits[:, len(CLASSES)])))
 
     def _char_logits(self, normalised: list[str]) -> np.ndarray:
         """char_features(normalised) @ the n-gram weights, one text at a time."""
-        out = np.zeros((len(normalised), len(CLASSES)))
+        out = np.zeros((len(normalised), self._char_weights.shape[1]))
         for i, text in enumerate(normalised):
             cols, counts = hashed_ngrams(text)
             if len(cols):  # an empty text has no n-gram: its row is zero, as in char_features
@@ -276,7 +293,7 @@ def _sentence(z, bars: list[float]) -> Head | None:
     """The sentence head saved beside the whole head (None in a file without one)."""
     if "sentence_emb_coef" not in z.files:
         return None
-    char = np.zeros((len(CLASSES), N_HASH), dtype=np.float32)
+    char = np.zeros((len(z["sentence_char_val"]), N_HASH), dtype=np.float32)
     char[:, z["sentence_char_idx"]] = z["sentence_char_val"]
     near = {}
     if "sentence_neighbour_coef" in z.files:
@@ -306,7 +323,7 @@ def load_head(path: Path | str = HEAD_PATH) -> Head:
 def _load(path: str) -> Head:
     try:
         with np.load(path) as z:
-            char = np.zeros((len(CLASSES), N_HASH), dtype=np.float32)
+            char = np.zeros((len(z["char_val"]), N_HASH), dtype=np.float32)
             char[:, z["char_idx"]] = z["char_val"]
             near = ({} if "neighbour_coef" not in z.files else {
                 "neighbours": z["neighbours"], "neighbour_labels": z["neighbour_labels"],
