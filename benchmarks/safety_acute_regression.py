@@ -82,8 +82,8 @@ def main() -> None:
     report("three-level", rows, r, three, rule_levels)
     acute = np.where(
         r.whole,
-        T._out_of_fold_acute(rows, r, c, 1.0, near, nw, True),
-        T._out_of_fold_acute(rows, r, c, 1.0, near, nw, True, True),
+        T._out_of_fold_probs(rows, r, c, 1.0, near, nw, True, acute_only=True)[:, 1],
+        T._out_of_fold_probs(rows, r, c, 1.0, near, nw, True, True, acute_only=True)[:, 1],
     )
     report("acute regression", rows, r, with_acute(three, acute), rule_levels)
     any_tier = np.maximum(three[:, 1] + three[:, 2], acute)

@@ -312,3 +312,32 @@ def test_a_sentence_of_a_longer_message_is_read_by_the_sentence_head(tmp_path, f
     swapped = replace(other, neighbours=other.neighbours[::-1].copy())
     with pytest.raises(ValueError, match="whole head's messages first"):
         replace(head, sentence_head=swapped).save(tmp_path / "bad.npz")
+
+
+def test_training_fits_the_acute_regression_beside_the_three_levels(fake_encoder):
+    # a tiny labelled set by four training authors: out-of-fold P(acute) from the acute
+    # regression, and a head with a fourth row of weights whose P(acute) never tops P(any tier)
+    # (without the n-gram block, which only makes the fits slower)
+    from faqbot.safety.train import _head, _out_of_fold_probs
+
+    texts = {
+        "acute": ["i want to die tonight", "i have the pills saved to end it", "i will kill myself"],
+        "mention": ["my uncle died by suicide", "does ketamine help suicidal thoughts"],
+        "none": ["how much does a session cost", "can i drive home after", "where do i park",
+                 "this traffic is killing me"],
+    }  # fmt: skip
+    rows = [Row(f"{t} ({author})", level, "x", "en", author)
+            for author in ("a", "b", "d", "e") for level, ts in texts.items() for t in ts]  # fmt: skip
+    r = readings(rows, fake_encoder)
+    near = Neighbours.of(rows, r)
+    acute = np.array([x.level == "acute" for x in rows])
+    oof = _out_of_fold_probs(rows, r, 1.0, 0.0, near, 1.0, True, acute_only=True)
+    assert oof.shape == (len(rows), 2) and np.allclose(oof.sum(axis=1), 1.0)
+    assert oof[acute, 1].mean() > oof[~acute, 1].mean()  # learned from the other authors
+    fits = _trainable(rows, r, True)
+    head = _head(r, rows, near, (fits,), 1.0, 0.0, 1.0, None, "fake@1")
+    assert head.emb_coef.shape[0] == head.char_coef.shape[0] == 4
+    assert head.intercept.shape == (4,) and head.neighbour_coef.shape[0] == 4
+    p = head.probabilities(r.vectors, r.normalised)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    assert (p >= -1e-9).all() and p[acute, 2].mean() > p[~acute, 2].mean()

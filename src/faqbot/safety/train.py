@@ -116,23 +116,16 @@ def _design(r: Readings, mask: np.ndarray, char_weight: float, near: np.ndarray 
 
 
 def _fit(r: Readings, rows: list[Row], mask: np.ndarray, c: float, char_weight: float,
-         near: np.ndarray | None = None, weights: np.ndarray | None = None):  # fmt: skip
-    """Logistic regression on the readings in `mask` (`weights`: per reading, None: all 1)."""
+         near: np.ndarray | None = None, weights: np.ndarray | None = None,
+         acute_only: bool = False):  # fmt: skip
+    """Logistic regression on the readings in `mask` (`weights`: per reading, None: all 1): of
+    the three levels, or (`acute_only`) of acute against the other two."""
     from sklearn.linear_model import LogisticRegression
 
     # the whole of a long post is not its label (the risk is one sentence): train on short rows
     y = np.array([CLASSES.index(rows[o].level) for o in r.owner[mask]])
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
-    sample = None if weights is None else weights[mask]
-    return model.fit(_design(r, mask, char_weight, near), y, sample_weight=sample)
-
-
-def _fit_acute(r: Readings, rows: list[Row], mask: np.ndarray, c: float, char_weight: float,
-               near: np.ndarray | None = None, weights: np.ndarray | None = None):  # fmt: skip
-    """Logistic regression of acute against the other levels, on the same readings and design."""
-    from sklearn.linear_model import LogisticRegression
-
-    y = np.array([rows[o].level == "acute" for o in r.owner[mask]], dtype=int)
+    if acute_only:
+        y = (y == CLASSES.index("acute")).astype(int)
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
     sample = None if weights is None else weights[mask]
     return model.fit(_design(r, mask, char_weight, near), y, sample_weight=sample)
@@ -186,37 +179,21 @@ def out_of_fold(
 
 
 def _out_of_fold_probs(rows, r, c, char_weight, neighbours, weight, whole_only,
-                       sentence_head: bool = False) -> np.ndarray:  # fmt: skip
+                       sentence_head=False, acute_only=False) -> np.ndarray:  # fmt: skip
     """Per reading, leave-one-author-out class probabilities (`sentence_head`: of the weights
-    fitted as the sentence head's)."""
+    fitted as the sentence head's; `acute_only`: P(not acute), P(acute) of the acute
+    regression)."""
     authors = np.array([rows[o].author for o in r.owner])
     fits = (_sentence_trainable if sentence_head else _trainable)(rows, r, whole_only)
     weights = _sentence_weights(r) if sentence_head else None
-    probs = np.zeros((len(r.owner), 3))
+    probs = np.zeros((len(r.owner), 2 if acute_only else 3))
     for author in sorted(set(authors)):
         test = authors == author
         train = ~test & fits
         near = neighbours.features(train) * weight if neighbours is not None and weight else None
-        model = _fit(r, rows, train, c, char_weight, near, weights)
+        model = _fit(r, rows, train, c, char_weight, near, weights, acute_only)
         probs[test] = model.predict_proba(_design(r, test, char_weight, near))
     return probs
-
-
-def _out_of_fold_acute(rows, r, c, char_weight, neighbours, weight, whole_only,
-                       sentence_head: bool = False) -> np.ndarray:  # fmt: skip
-    """Per reading, the leave-one-author-out P(acute) of the acute regression (_fit_acute),
-    fitted to the readings _out_of_fold_probs fits."""
-    authors = np.array([rows[o].author for o in r.owner])
-    fits = (_sentence_trainable if sentence_head else _trainable)(rows, r, whole_only)
-    weights = _sentence_weights(r) if sentence_head else None
-    acute = np.zeros(len(r.owner))
-    for author in sorted(set(authors)):
-        test = authors == author
-        train = ~test & fits
-        near = neighbours.features(train) * weight if neighbours is not None and weight else None
-        model = _fit_acute(r, rows, train, c, char_weight, near, weights)
-        acute[test] = model.predict_proba(_design(r, test, char_weight, near))[:, 1]
-    return acute
 
 
 def thresholds(rows: list[Row], scores: np.ndarray) -> tuple[float, float, float, float]:
@@ -299,10 +276,13 @@ def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dic
     # the sentence head, at the chosen settings; the bars are chosen on both heads' readings
     sentence_probs = _out_of_fold_probs(rows, r, c, w, neighbours, nw, FIT_WHOLE_ONLY, True)
     if ACUTE_REGRESSION:
-        p_acute = _out_of_fold_acute(rows, r, c, w, neighbours, nw, FIT_WHOLE_ONLY)
-        probs = with_acute(probs, p_acute)
-        p_acute = _out_of_fold_acute(rows, r, c, w, neighbours, nw, FIT_WHOLE_ONLY, True)
-        sentence_probs = with_acute(sentence_probs, p_acute)
+        for sentence_head in (False, True):
+            p_acute = _out_of_fold_probs(rows, r, c, w, neighbours, nw, FIT_WHOLE_ONLY,
+                                         sentence_head, acute_only=True)[:, 1]  # fmt: skip
+            if sentence_head:
+                sentence_probs = with_acute(sentence_probs, p_acute)
+            else:
+                probs = with_acute(probs, p_acute)
     probs = np.where(r.whole[:, None], probs, sentence_probs)
     scores = _row_scores(probs, r.owner, len(rows), r.whole)
     bars = thresholds(rows, scores)
@@ -341,9 +321,8 @@ def _head(r: Readings, rows: list[Row], neighbours: Neighbours, masks: tuple, c:
     neighbour features in that order (the sentence head: the whole head's first)."""
     fits = np.logical_or.reduce(masks)
     near = neighbours.features(fits) * nw if nw else None
-    models = [_fit(r, rows, fits, c, w, near, weights)]
-    if ACUTE_REGRESSION:
-        models.append(_fit_acute(r, rows, fits, c, w, near, weights))
+    kinds = (False, True) if ACUTE_REGRESSION else (False,)
+    models = [_fit(r, rows, fits, c, w, near, weights, acute_only) for acute_only in kinds]
     dim = r.vectors.shape[1]
     coef = np.vstack([np.asarray(m.coef_.todense() if hasattr(m.coef_, "todense") else m.coef_)
                       for m in models])  # fmt: skip
@@ -355,7 +334,7 @@ def _head(r: Readings, rows: list[Row], neighbours: Neighbours, masks: tuple, c:
         "neighbour_coef": (coef[:, chars_end:] * nw).astype(np.float32)}  # fmt: skip
     return Head(
         coef[:, :dim].astype(np.float32),
-        (coef[:, dim:chars_end] * w if w else np.zeros((3, N_HASH))).astype(np.float32),
+        (coef[:, dim:chars_end] * w if w else np.zeros((len(coef), N_HASH))).astype(np.float32),
         intercept.astype(np.float32), 1.0, 1.0, model_id, data_hash(rows), **remembered,
     )  # fmt: skip
 
