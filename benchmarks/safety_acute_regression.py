@@ -28,6 +28,8 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from safety_whole_words import rates  # noqa: E402  (run from benchmarks/: python benchmarks/...)
+
 from faqbot.safety import train as T  # noqa: E402
 from faqbot.safety.commands import training_encoder  # noqa: E402
 from faqbot.safety.dataset import load_rows, split  # noqa: E402
@@ -46,17 +48,18 @@ def report(name, rows, r, probs, rule_levels) -> None:
         print(f"{name}, {tag}: {rates(rows, levels)}", flush=True)
 
 
-def rates(rows, levels) -> str:
-    def rate(level, ok):
-        return np.mean([ok(v) for x, v in zip(rows, levels, strict=True) if x.level == level])
-
-    return (
-        f"acute {rate('acute', lambda v: v == 'acute'):.3f}, "
-        f"any {rate('acute', lambda v: v != 'none'):.3f}, "
-        f"mention {rate('mention', lambda v: v != 'none'):.3f}, "
-        f"false alarm {rate('none', lambda v: v != 'none'):.3f}, "
-        f"none->acute {rate('none', lambda v: v == 'acute'):.3f}"
-    )
+def training_readings(cache: Path | None):
+    """The training rows, their readings (from `cache` when it exists; saved there when given)
+    and each row's level by the phrase rules alone."""
+    rows = split(load_rows(Path("tests/data")), "train")
+    if cache and cache.exists():
+        r = pickle.loads(cache.read_bytes())
+    else:
+        r = T.readings(rows, training_encoder()[0])
+        if cache:
+            cache.write_bytes(pickle.dumps(r))
+    rules = load_rules()
+    return rows, r, [(h.level if (h := rules.match(forms(x.text))) else "none") for x in rows]
 
 
 def main() -> None:
@@ -65,15 +68,7 @@ def main() -> None:
     parser.add_argument("--neighbour-weight", type=float, default=1.0)
     parser.add_argument("--cache", type=Path, help="pickle of the readings (made if missing)")
     args = parser.parse_args()
-    rows = split(load_rows(Path("tests/data")), "train")
-    if args.cache and args.cache.exists():
-        r = pickle.loads(args.cache.read_bytes())
-    else:
-        r = T.readings(rows, training_encoder()[0])
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps(r))
-    rules = load_rules()
-    rule_levels = [(h.level if (h := rules.match(forms(x.text))) else "none") for x in rows]
+    rows, r, rule_levels = training_readings(args.cache)
     near = T.Neighbours.of(rows, r)
     c, nw = args.c, args.neighbour_weight
     whole = T._out_of_fold_probs(rows, r, c, 1.0, near, nw, True)

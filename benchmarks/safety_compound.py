@@ -21,18 +21,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import pickle
 from pathlib import Path
 
 import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from safety_acute_regression import report, training_readings  # noqa: E402  (benchmarks/)
+
 from faqbot.safety import train as T  # noqa: E402
-from faqbot.safety.commands import training_encoder  # noqa: E402
-from faqbot.safety.dataset import load_rows, split  # noqa: E402
-from faqbot.safety.normalise import forms  # noqa: E402
-from faqbot.safety.rules import load_rules  # noqa: E402
 
 VARIANTS = ("today", "whole_single", "both_single")
 
@@ -59,28 +56,8 @@ def run(rows, r, neighbours, rule_levels, variant: str, c: float, nw: float) -> 
         part = T._out_of_fold_probs(rows, r, c, 1.0, neighbours, nw, True, True)
     finally:
         T._trainable, T._sentence_trainable = plain, sentence_fit
-    probs = np.where(r.whole[:, None], whole, part)
-    scores = T._row_scores(probs, r.owner, len(rows), r.whole)
-    bars = T.thresholds(rows, scores)
-    model = T._levels(scores, bars)
-    order = ("none", "mention", "acute")
-    both = [max(a, b, key=order.index) for a, b in zip(model, rule_levels, strict=True)]
-    print(f"{variant} (C {c}, neighbour weight {nw}): bars {np.round(bars, 4).tolist()}")
-    print(f"  model alone     {rates(rows, model)}")
-    print(f"  rules and model {rates(rows, both)}", flush=True)
-
-
-def rates(rows, levels) -> str:
-    def rate(level, ok):
-        return np.mean([ok(v) for x, v in zip(rows, levels, strict=True) if x.level == level])
-
-    return (
-        f"acute {rate('acute', lambda v: v == 'acute'):.3f}, "
-        f"any {rate('acute', lambda v: v != 'none'):.3f}, "
-        f"mention {rate('mention', lambda v: v != 'none'):.3f}, "
-        f"false alarm {rate('none', lambda v: v != 'none'):.3f}, "
-        f"none->acute {rate('none', lambda v: v == 'acute'):.3f}"
-    )
+    print(f"{variant} (C {c}, neighbour weight {nw}):")
+    report(f"  {variant}", rows, r, np.where(r.whole[:, None], whole, part), rule_levels)
 
 
 def main() -> None:
@@ -90,18 +67,7 @@ def main() -> None:
     parser.add_argument("--variants", nargs="*", default=list(VARIANTS))
     parser.add_argument("--cache", type=Path, help="pickle of the readings (made if missing)")
     args = parser.parse_args()
-    rows = split(load_rows(Path("tests/data")), "train")
-    if args.cache and args.cache.exists():
-        r = pickle.loads(args.cache.read_bytes())
-    else:
-        r = T.readings(rows, training_encoder()[0])
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps(r))
-    rules = load_rules()
-    rule_levels = []
-    for row in rows:
-        hit = rules.match(forms(row.text))
-        rule_levels.append(hit.level if hit else "none")
+    rows, r, rule_levels = training_readings(args.cache)
     neighbours = T.Neighbours.of(rows, r)
     for variant in args.variants:
         run(rows, r, neighbours, rule_levels, variant, args.c, args.neighbour_weight)
