@@ -228,6 +228,8 @@ ONLY_WAY_OUT = [
         ("Today is my last day at this job before the new one", "none", None),
         ("Do they give you enough so you don't wake up during the infusion?", "none", None),
         ("After the session I felt like I could sleep forever", "none", None),
+        ("I take my sleeping pill at ten and never wake up on time", "none", None),
+        ("I drink one glass of wine and then I don't wake up until noon", "none", None),
         ("What's the quickest way to go to the clinic from the station?", "none", None),
         ("Which is quicker, the train or the bus to your office?", "none", None),
         ("I passed out after my first infusion, is that normal?", "none", None),
