@@ -102,6 +102,9 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("hoje mi brucio la pelle con l'accendino", "acute", "acute.intl.self_harm"),
      ("Je ne serai pas là mercredi, on peut décaler ?", "none", None),
      ("Tomei os remédios de manhã, posso fazer a sessão?", "none", None),
+     ("J'ai pris tous mes médicaments ce matin comme d'habitude, je peux venir ?", "none", None),
+     ("Ich habe alle meine Tabletten dabei, soll ich sie mitbringen?", "none", None),
+     ("ich habe alle meine Tabletten auf einmal geschluckt", "acute", "acute.intl.overdose_taken"),
      ("Mi sono bruciata al sole, posso fare l'infusione?", "none", None)],
 )  # fmt: skip
 def test_each_language_has_rules(text, level, rule):
