@@ -6,7 +6,7 @@ with the phrase rules. Held-out and blind sets are not read.
 - `three-level`: P(acute) and P(any tier) from the one three-level regression (before the
   thirteenth session).
 - `acute regression`: P(acute) from an acute-against-the-rest regression on the same design,
-  at most the three-level P(any tier), which is kept (head.with_acute; train.ACUTE_REGRESSION).
+  at most the three-level P(any tier), which is kept (head.with_acute; train.ACUTE_C_GRID).
 - `acute regression, any = max`: P(any tier) raised to the acute regression's P(acute) where
   that is higher.
 
@@ -66,6 +66,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--c", type=float, default=16.0)
     parser.add_argument("--neighbour-weight", type=float, default=1.0)
+    parser.add_argument("--acute-c", type=float, help="the acute regression's C (default: --c)")
     parser.add_argument("--cache", type=Path, help="pickle of the readings (made if missing)")
     args = parser.parse_args()
     rows, r, rule_levels = training_readings(args.cache)
@@ -75,10 +76,11 @@ def main() -> None:
     part = T._out_of_fold_probs(rows, r, c, 1.0, near, nw, True, True)
     three = np.where(r.whole[:, None], whole, part)
     report("three-level", rows, r, three, rule_levels)
+    ca = args.acute_c or c
     acute = np.where(
         r.whole,
-        T._out_of_fold_probs(rows, r, c, 1.0, near, nw, True, acute_only=True)[:, 1],
-        T._out_of_fold_probs(rows, r, c, 1.0, near, nw, True, True, acute_only=True)[:, 1],
+        T._out_of_fold_probs(rows, r, ca, 1.0, near, nw, True, acute_only=True)[:, 1],
+        T._out_of_fold_probs(rows, r, ca, 1.0, near, nw, True, True, acute_only=True)[:, 1],
     )
     report("acute regression", rows, r, with_acute(three, acute), rule_levels)
     any_tier = np.maximum(three[:, 1] + three[:, 2], acute)

@@ -335,7 +335,7 @@ def test_training_fits_the_acute_regression_beside_the_three_levels(fake_encoder
     assert oof.shape == (len(rows), 2) and np.allclose(oof.sum(axis=1), 1.0)
     assert oof[acute, 1].mean() > oof[~acute, 1].mean()  # learned from the other authors
     fits = _trainable(rows, r, True)
-    head = _head(r, rows, near, (fits,), 1.0, 0.0, 1.0, None, "fake@1")
+    head = _head(r, rows, near, (fits,), 1.0, 0.0, 1.0, None, "fake@1", acute_c=4.0)
     assert head.emb_coef.shape[0] == head.char_coef.shape[0] == 4
     assert head.intercept.shape == (4,) and head.neighbour_coef.shape[0] == 4
     p = head.probabilities(r.vectors, r.normalised)

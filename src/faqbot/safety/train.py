@@ -36,14 +36,18 @@ FIT_WHOLE_ONLY = True
 # 0.907 and 0.906). One head fitted to those sentences for every reading raised long posts but
 # lost more elsewhere (acute 0.896, any 0.963). docs/SAFETY.md, fifth session.
 SENTENCE_NONE_WEIGHT = 0.25
-# P(acute) from a second regression fitted to tell acute messages from all others (same design,
-# same C), P(any tier) from the three-level one (head.with_acute). The three-level regression
-# spends its fit on mention against none too; the acute bar only asks acute against the rest.
-# Leave-one-author-out at the training rule's bars, thirteenth session: model alone acute
-# 0.873 -> 0.886, any tier 0.962 -> 0.964, mention 0.963 both, false alarms 1.5 % both; with the
-# rules acute 0.916 -> 0.925, any tier 0.972 -> 0.973 (P(any) as the larger of the two instead:
-# acute 0.861, any 0.966). docs/SAFETY.md.
-ACUTE_REGRESSION = True
+# P(acute) from a second regression fitted to tell acute messages from all others (same design),
+# P(any tier) from the three-level one (head.with_acute), its C chosen from this grid by the
+# same cross-validation (empty: no acute regression). The three-level regression spends its fit
+# on mention against none too; the acute bar only asks acute against the rest.
+# Leave-one-author-out at the training rule's bars, thirteenth session, at C 16: model alone
+# acute 0.873 -> 0.886, any tier 0.962 -> 0.964, mention 0.963 both, false alarms 1.5 % both;
+# with the rules acute 0.916 -> 0.925 (P(any) as the larger of the two instead: acute 0.861);
+# at C 64: 0.892, any tier 0.962, with the rules 0.929. A refit with the grid (16, 64) chose 64
+# and lost on held-out C (acute 0.917 -> 0.914, any tier 0.990 -> 0.987: "Sorted my affairs...
+# I'm ready" lost all safety text) for nothing on AJ, AK or AL: recall first, the grid holds 16.
+# docs/SAFETY.md.
+ACUTE_C_GRID = (16.0,)
 
 
 @dataclass(frozen=True)
@@ -275,34 +279,43 @@ def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dic
     _, c, w, nw, probs = best
     # the sentence head, at the chosen settings; the bars are chosen on both heads' readings
     sentence_probs = _out_of_fold_probs(rows, r, c, w, neighbours, nw, FIT_WHOLE_ONLY, True)
-    if ACUTE_REGRESSION:
-        for sentence_head in (False, True):
-            p_acute = _out_of_fold_probs(rows, r, c, w, neighbours, nw, FIT_WHOLE_ONLY,
-                                         sentence_head, acute_only=True)[:, 1]  # fmt: skip
-            if sentence_head:
-                sentence_probs = with_acute(sentence_probs, p_acute)
-            else:
-                probs = with_acute(probs, p_acute)
+    acute_c = None
+    if ACUTE_C_GRID:
+        best = None
+        for ca in ACUTE_C_GRID:
+            p_whole, p_part = (
+                _out_of_fold_probs(rows, r, ca, w, neighbours, nw, FIT_WHOLE_ONLY, part,
+                                   acute_only=True)[:, 1]
+                for part in (False, True)
+            )  # fmt: skip
+            both = (with_acute(probs, p_whole), with_acute(sentence_probs, p_part))
+            scores = _row_scores(np.where(r.whole[:, None], *both), r.owner, len(rows), r.whole)
+            key = _rate(rows, _levels(scores, thresholds(rows, scores)), "acute")
+            log(f"acute regression C={ca}: cross-validated acute->acute {key[0]:.3f}, "
+                f"any {key[1]:.3f}")  # fmt: skip
+            if best is None or key > best[0]:
+                best = (key, ca, both)
+        _, acute_c, (probs, sentence_probs) = best
     probs = np.where(r.whole[:, None], probs, sentence_probs)
     scores = _row_scores(probs, r.owner, len(rows), r.whole)
     bars = thresholds(rows, scores)
     levels = _levels(scores, bars)
     acute, any_tier = _rate(rows, levels, "acute")
     log(
-        f"with the sentence head{' and the acute regression' * ACUTE_REGRESSION}: "
+        f"with the sentence head{' and the acute regression' * bool(acute_c)}: "
         f"cross-validated acute->acute {acute:.3f}, any {any_tier:.3f}"
     )
     trainable = _trainable(rows, r, FIT_WHOLE_ONLY)
     extra = _sentence_trainable(rows, r, FIT_WHOLE_ONLY) & ~trainable
     weights = _sentence_weights(r)
-    sentence = _head(r, rows, neighbours, (trainable, extra), c, w, nw, weights, model_id)
+    sentence = _head(r, rows, neighbours, (trainable, extra), c, w, nw, weights, model_id, acute_c)
     head = replace(
-        _head(r, rows, neighbours, (trainable,), c, w, nw, None, model_id),
+        _head(r, rows, neighbours, (trainable,), c, w, nw, None, model_id, acute_c),
         acute_threshold=bars[0], any_threshold=bars[1], sentence_acute_threshold=bars[2],
         sentence_any_threshold=bars[3], sentence_head=sentence,
     )  # fmt: skip
     report = {"C": c, "char_weight": w, "neighbour_weight": nw,
-              "acute_regression": ACUTE_REGRESSION, "acute_threshold": bars[0],
+              "acute_regression_C": acute_c, "acute_threshold": bars[0],
               "any_threshold": bars[1], "sentence_acute_threshold": bars[2],
               "sentence_any_threshold": bars[3],
               "cross_validated_model_only": recall_table(rows, levels)}  # fmt: skip
@@ -316,13 +329,16 @@ def _rate(rows: list[Row], levels: list[str], level: str) -> tuple[float, float]
 
 
 def _head(r: Readings, rows: list[Row], neighbours: Neighbours, masks: tuple, c: float,
-          w: float, nw: float, weights: np.ndarray | None, model_id: str) -> Head:  # fmt: skip
+          w: float, nw: float, weights: np.ndarray | None, model_id: str,
+          acute_c: float | None) -> Head:  # fmt: skip
     """Weights fitted to the readings of `masks` (disjoint), which it also remembers for the
-    neighbour features in that order (the sentence head: the whole head's first)."""
+    neighbour features in that order (the sentence head: the whole head's first); with
+    `acute_c`, a fourth row: the acute regression at that C."""
     fits = np.logical_or.reduce(masks)
     near = neighbours.features(fits) * nw if nw else None
-    kinds = (False, True) if ACUTE_REGRESSION else (False,)
-    models = [_fit(r, rows, fits, c, w, near, weights, acute_only) for acute_only in kinds]
+    models = [_fit(r, rows, fits, c, w, near, weights)]
+    if acute_c:
+        models.append(_fit(r, rows, fits, acute_c, w, near, weights, acute_only=True))
     dim = r.vectors.shape[1]
     coef = np.vstack([np.asarray(m.coef_.todense() if hasattr(m.coef_, "todense") else m.coef_)
                       for m in models])  # fmt: skip
