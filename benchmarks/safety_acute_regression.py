@@ -41,8 +41,7 @@ LEVELS = ("none", "mention", "acute")
 
 
 def report(name, rows, r, probs, rule_levels) -> None:
-    scores = T._row_scores(probs, r.owner, len(rows), r.whole)
-    model = T._levels(scores, T.thresholds(rows, scores))
+    model = T.cross_validated(rows, r, probs)[1]
     both = [max(a, b, key=LEVELS.index) for a, b in zip(model, rule_levels, strict=True)]
     for tag, levels in (("model alone", model), ("rules and model", both)):
         print(f"{name}, {tag}: {rates(rows, levels)}", flush=True)

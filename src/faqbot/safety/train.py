@@ -267,9 +267,7 @@ def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dic
     best = None
     for c, w, nw in product(C_GRID, CHAR_WEIGHT_GRID, NEIGHBOUR_WEIGHT_GRID):
         probs = _out_of_fold_probs(rows, r, c, w, neighbours, nw, FIT_WHOLE_ONLY)
-        scores = _row_scores(probs, r.owner, len(rows), r.whole)
-        bars = thresholds(rows, scores)
-        key = _rate(rows, _levels(scores, bars), "acute")
+        key = _rate(rows, cross_validated(rows, r, probs)[1], "acute")
         log(
             f"C={c} char_weight={w} neighbour_weight={nw}: cross-validated acute->acute "
             f"{key[0]:.3f}, any {key[1]:.3f}"
@@ -289,17 +287,14 @@ def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dic
                 for part in (False, True)
             )  # fmt: skip
             both = (with_acute(probs, p_whole), with_acute(sentence_probs, p_part))
-            scores = _row_scores(np.where(r.whole[:, None], *both), r.owner, len(rows), r.whole)
-            key = _rate(rows, _levels(scores, thresholds(rows, scores)), "acute")
+            key = _rate(rows, cross_validated(rows, r, np.where(r.whole[:, None], *both))[1],
+                        "acute")  # fmt: skip
             log(f"acute regression C={ca}: cross-validated acute->acute {key[0]:.3f}, "
                 f"any {key[1]:.3f}")  # fmt: skip
             if best is None or key > best[0]:
                 best = (key, ca, both)
         _, acute_c, (probs, sentence_probs) = best
-    probs = np.where(r.whole[:, None], probs, sentence_probs)
-    scores = _row_scores(probs, r.owner, len(rows), r.whole)
-    bars = thresholds(rows, scores)
-    levels = _levels(scores, bars)
+    bars, levels = cross_validated(rows, r, np.where(r.whole[:, None], probs, sentence_probs))
     acute, any_tier = _rate(rows, levels, "acute")
     log(
         f"with the sentence head{' and the acute regression' * bool(acute_c)}: "
@@ -320,6 +315,14 @@ def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dic
               "sentence_any_threshold": bars[3],
               "cross_validated_model_only": recall_table(rows, levels)}  # fmt: skip
     return head, report
+
+
+def cross_validated(rows: list[Row], r: Readings, probs: np.ndarray) -> tuple[tuple, list[str]]:
+    """The bars chosen on out-of-fold class probabilities (per reading) and the level each row
+    gets under them, its worst reading deciding."""
+    scores = _row_scores(probs, r.owner, len(rows), r.whole)
+    bars = thresholds(rows, scores)
+    return bars, _levels(scores, bars)
 
 
 def _rate(rows: list[Row], levels: list[str], level: str) -> tuple[float, float]:
