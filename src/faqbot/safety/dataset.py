@@ -91,6 +91,10 @@ SPLITS = {
     # without seeing anything; scored on arrival with the detector of the session's start and the
     # one after the changes (docs/safety_blind_al_before.md)
     "blind_al": ("al",),
+    # written 2026-12-02 (fourteenth session) by category without seeing anything, the whole
+    # range of visitors; scored on arrival with the detector of the session's start, before any
+    # change (docs/safety_blind_am_before.md)
+    "blind_am": ("am",),
 }
 
 
