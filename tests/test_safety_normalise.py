@@ -105,7 +105,20 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("J'ai pris tous mes médicaments ce matin comme d'habitude, je peux venir ?", "none", None),
      ("Ich habe alle meine Tabletten dabei, soll ich sie mitbringen?", "none", None),
      ("ich habe alle meine Tabletten auf einmal geschluckt", "acute", "acute.intl.overdose_taken"),
-     ("Mi sono bruciata al sole, posso fare l'infusione?", "none", None)],
+     ("Mi sono bruciata al sole, posso fare l'infusione?", "none", None),
+     # self-harm just done or done again, and "se" as "if" (fourteenth session, blind AM)
+     ("je viens de me couper encore, ça saigne", "acute", "acute.intl.self_harm_just_done"),
+     ("acabo de cortarme otra vez", "acute", "acute.intl.self_harm_just_done"),
+     ("mi sono appena tagliata di nuovo", "acute", "acute.intl.self_harm_just_done"),
+     ("ich habe mich eben wieder geritzt", "acute", "acute.intl.self_harm_just_done"),
+     ("acabei de me queimar de novo com o isqueiro", "acute",
+      "acute.intl.self_harm_just_done"),
+     ("je viens de me couper les cheveux, je peux venir demain ?", "none", None),
+     ("Me acabo de cortar el pelo, ¿puedo ir igual?", "none", None),
+     ("Ich habe mich gerade beim Kochen geschnitten, ist das ein Problem?", "none", None),
+     ("Quanto custa? Se não funcionar eu vou me matar", "acute", "acute.pt.wish_to_die"),
+     ("Eu não vou me matar, só queria saber o preço", "mention",
+      "acute.pt.wish_to_die:past_or_denied")],
 )  # fmt: skip
 def test_each_language_has_rules(text, level, rule):
     got = assess(text)
