@@ -128,6 +128,12 @@ METHOD_QUESTIONS = [
 OVERDOSE_TAKEN = ["took like 20 of my klonopin about half an hour ago", "I just swallowed 30 pills"]
 # an overdose taken by someone who will not wake up: an emergency now (the second audit)
 EMERGENCY = ["My mom overdosed on her pills an hour ago and won't wake up"]
+# someone else's overdose just taken (fourteenth session; held-out C and blind AM's misses)
+OTHER_OVERDOSE_NOW = [
+    "My mum took an overdose this afternoon",
+    "my brother overdosed on fentanyl an hour ago, he is breathing, what do i do",
+    "My partner took too many of her sleeping pills tonight and refuses to go to the ER",
+]
 # the writer's own overdose just taken (twelfth session; held-out C's miss)
 OVERDOSE_SELF = [
     "I overdosed about an hour ago and I'm scared",
@@ -137,7 +143,6 @@ OVERDOSE_SELF = [
 OVERDOSE_MENTION = [
     "My cousin died of an overdose last year",
     "A woman who overdosed at a festival was in the paper",
-    "My mum took an overdose this afternoon",
 ]
 # asking for a crisis line, a safety plan or 988 asks for the resources line itself
 CRISIS_RESOURCES = [
@@ -196,6 +201,10 @@ ONLY_WAY_OUT = [
         *((text, "acute", "acute.method_question") for text in METHOD_QUESTIONS),
         *((text, "acute", "acute.overdose_taken") for text in OVERDOSE_TAKEN),
         *((text, "acute", "acute.emergency_now") for text in EMERGENCY),
+        *((text, "acute", "acute.other_person_overdose_now") for text in OTHER_OVERDOSE_NOW),
+        ("My dad took an overdose in 2015 and survived, can he get ketamine?", "mention",
+         "mention.overdose"),
+        ("my son took his meds this morning, can he still come in?", "none", None),
         # the writer's own overdose just taken is acute (acute.overdose_self); a past one is a
         # mention; the word alone, an idiom or a dosing question, is for the head (none here)
         *((text, "acute", "acute.overdose_self") for text in OVERDOSE_SELF),
@@ -328,6 +337,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + METHOD_QUESTIONS
         + OVERDOSE_TAKEN
         + EMERGENCY
+        + OTHER_OVERDOSE_NOW
         + ONLY_WAY_OUT
         + FUTURE_ABSENCE
         + OVERDOSE_INTENT
@@ -479,6 +489,7 @@ def test_an_overdose_taken_or_someone_who_will_not_wake_puts_911_first():
         "acute.overdose_taken",
         "acute.overdose_self",
         "acute.intl.overdose_taken",
+        "acute.other_person_overdose_now",
         "conversation:acute.emergency_now",
     ):
         text = safety_text("acute", rule=rule)
@@ -488,6 +499,13 @@ def test_an_overdose_taken_or_someone_who_will_not_wake_puts_911_first():
     # an overdose just taken, told in Portuguese, reaches the same line through the rules
     told = assess("tomei todos os meus comprimidos agora há pouco")
     assert safety_text(told.level, rule=told.rule).startswith(crisis.emergency_line)
+
+
+
+@pytest.mark.parametrize("text", OTHER_OVERDOSE_NOW)
+def test_someone_elses_overdose_just_taken_puts_911_first(text):
+    told = assess(text)
+    assert safety_text(told.level, rule=told.rule).startswith(load_crisis_text().emergency_line)
 
 
 def test_safety_text_per_level():
