@@ -501,7 +501,6 @@ def test_an_overdose_taken_or_someone_who_will_not_wake_puts_911_first():
     assert safety_text(told.level, rule=told.rule).startswith(crisis.emergency_line)
 
 
-
 @pytest.mark.parametrize("text", OTHER_OVERDOSE_NOW)
 def test_someone_elses_overdose_just_taken_puts_911_first(text):
     told = assess(text)
