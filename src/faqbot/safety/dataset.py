@@ -95,6 +95,10 @@ SPLITS = {
     # range of visitors; scored on arrival with the detector of the session's start, before any
     # change (docs/safety_blind_am_before.md)
     "blind_am": ("am",),
+    # written 2026-12-03 (fifteenth session) by category without seeing anything, the whole
+    # range of visitors; scored on arrival with the detector of the session's start, before any
+    # change (docs/safety_blind_an_before.md)
+    "blind_an": ("an",),
 }
 
 
