@@ -14,9 +14,9 @@ from pathlib import Path
 
 # d, g, i and j were blind sets, each scored on arrival before they trained anything
 # (docs/safety_blind_before.md, docs/safety_blind_gh_before.md, docs/safety_blind_j_before.md,
-# docs/SAFETY.md); l, n, o, p and q were written to train (s and t too, see below); h stays
-# blind, and k (written after the neighbour features), m (after l joined;
-# docs/safety_blind_m_before.md) and r (after o joined; docs/safety_blind_r_before.md) too;
+# docs/SAFETY.md); l, n, o, p and q were written to train (s and t too, see below); h, k
+# (written after the neighbour features), m (after l joined; docs/safety_blind_m_before.md) and
+# r (after o joined; docs/safety_blind_r_before.md) stayed blind until the fifteenth session;
 # w was written to train after blind u showed risk typed beside a treatment question missed;
 # y (a practical question with a context sentence, mostly "none") after blind question sets
 # showed such sentences read alone as acute: with y training, leave-one-author-out over the
@@ -25,30 +25,22 @@ from pathlib import Path
 # personal context) were written to train beside blind aa: added together, leave-one-author-out
 # over the others read acute 0.849 -> 0.850, any tier 0.950 -> 0.957, mention 0.954 both (z
 # alone lowered acute to 0.827, f alone 0.846 with any 0.960)
+# Fifteenth session: the twelve older blind sets written for the whole range of visitors (h, k,
+# m, r, u, x, aa, ab, ae, af, ah, ai; each was scored on arrival and after every change, and
+# never trained anything until then; docs/SAFETY.md) joined training after leave-one-author-out
+# said it would help (benchmarks/safety_join_blind.py: with the rules acute 0.927 -> 0.930, any
+# tier 0.974 -> 0.980 over the old training authors); the refit raised the five newest blind
+# sets pooled (aj..an, never trained on): acute 0.931 -> 0.937, any tier 0.980 -> 0.982, false
+# alarms 4.4 % -> 3.5 %; held-out C: acute 0.919 both, any tier 0.990 -> 0.977
+JOINED = tuple("h k m r u x aa ab ae af ah ai".split())
 SPLITS = {
-    "train": tuple("legacy a b d e f g i j l n o p q w y z dev".split()),
+    "train": tuple("legacy a b d e f g i j l n o p q w y z dev".split()) + JOINED,
     "held_out": ("c",),
-    "blind": ("h",),
-    "blind_k": ("k",),
-    "blind_m": ("m",),
-    "blind_r": ("r",),
     # written to train, but on leave-one-author-out folds over the other authors, adding them
     # lowered the acute tier at the same false-alarm bars (0.823 -> 0.808; any tier and mention
     # +0.001/+0.004): kept out, they are two more blind sets (docs/SAFETY.md)
     "blind_s": ("s",),
     "blind_t": ("t",),
-    # written after S and T were kept out, weighted to first-person messages typed into the chat
-    # with a question about the treatment; scored on arrival (docs/safety_blind_u_before.md)
-    "blind_u": ("u",),
-    # written after the sentence reading and its bars were chosen, to score the new head once
-    # beside the head before them (docs/safety_blind_x_before.md); never trained on
-    "blind_x": ("x",),
-    # written 2026-12-01 (fourth session) beside training sets f and z, the whole range of
-    # visitors; scored on arrival with the head before them (docs/safety_blind_aa_before.md)
-    "blind_aa": ("aa",),
-    # written 2026-12-01 (fifth session) beside training sets ac and ad, the whole range of
-    # visitors; scored on arrival with the head before them (docs/safety_blind_ab_before.md)
-    "blind_ab": ("ab",),
     # written to train beside blind ab (ac: long posts, hopelessness, screening wording, past
     # attempt and third person now; ad: half in es/pt/fr/de/it, the rest older, formal and
     # clinicians' voices), but on leave-one-author-out over the training authors neither helped
@@ -56,18 +48,6 @@ SPLITS = {
     # model together unchanged with ac): kept out, two more sets never trained on
     "blind_ac": ("ac",),
     "blind_ad": ("ad",),
-    # written 2026-12-01 (sixth session), the whole range of visitors, leaning on understated
-    # risk, risk inside a practical question, fragments, formal writers and carers; scored on
-    # arrival with the head of the day (docs/safety_blind_ae_before.md)
-    "blind_ae": ("ae",),
-    # written 2026-12-02 (eighth session) after rule acute.other_person_now, the whole range of
-    # visitors with third person now and its past-tense and idiom look-alikes; scored on arrival
-    # with the detector of the day and the one before the rule (docs/safety_blind_af_before.md)
-    "blind_af": ("af",),
-    # written 2026-12-02 (ninth session) before training set ag and the refit with it, the whole
-    # range of visitors with everyday sentences about relatives; scored on arrival with the head
-    # of the day (docs/safety_blind_ah_before.md)
-    "blind_ah": ("ah",),
     # written to train beside blind ah (ninth session: "none" messages about relatives and friends
     # in everyday sentences, idioms, dosing; acute third person now and screening wording), but
     # leave-one-author-out over the training authors said little (acute 0.853 -> 0.855, any tier
@@ -75,10 +55,6 @@ SPLITS = {
     # it cut false alarms (held-out C acute 0.900 -> 0.860, any tier 0.983 -> 0.960; false alarm
     # 0.058 -> 0.045): kept out, one more set never trained on (docs/SAFETY.md)
     "blind_ag": ("ag",),
-    # written 2026-12-02 (eleventh session) by category after an outside audit, leaning on past
-    # history and denial against past attempt with intent now, and method questions; scored on
-    # arrival with the detector of the session's start and after its changes (docs/SAFETY.md)
-    "blind_ai": ("ai",),
     # written 2026-12-02 (twelfth session) by category without seeing anything, the whole range
     # of visitors; scored on arrival with the detector of the session's start, before any change
     # (docs/safety_blind_aj_before.md)
