@@ -134,6 +134,12 @@ OTHER_OVERDOSE_NOW = [
     "my brother overdosed on fentanyl an hour ago, he is breathing, what do i do",
     "My partner took too many of her sleeping pills tonight and refuses to go to the ER",
 ]
+# how lethal a method is (fifteenth session; blind AN's misses)
+LETHALITY_QUESTIONS = [
+    "how long would it take to bleed out from a wrist",
+    "Is a jump off the parking deck always fatal? Asking for real",
+    "how high of a building would you need so you wouldn't survive",
+]
 # the writer's own overdose just taken (twelfth session; held-out C's miss)
 OVERDOSE_SELF = [
     "I overdosed about an hour ago and I'm scared",
@@ -243,6 +249,11 @@ ONLY_WAY_OUT = [
         ("I take my sleeping pill at ten and never wake up on time", "none", None),
         ("I drink one glass of wine and then I don't wake up until noon", "none", None),
         ("What's the quickest way to go to the clinic from the station?", "none", None),
+        *((text, "acute", "acute.lethality_question") for text in LETHALITY_QUESTIONS),
+        ("How long does it take for ketamine to start working?", "none", None),
+        ("Is a fall risk common after the infusion?", "none", None),
+        ("A fall from a ladder is often fatal for older people.", "none", None),
+        ("What floor is the clinic on, and is there a lift?", "none", None),
         ("Which is quicker, the train or the bus to your office?", "none", None),
         ("I passed out after my first infusion, is that normal?", "none", None),
         ("It took 20 minutes and I took 12 sessions in all", "none", None),
@@ -341,6 +352,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + OVERDOSE_TAKEN
         + EMERGENCY
         + OTHER_OVERDOSE_NOW
+        + LETHALITY_QUESTIONS
         + ONLY_WAY_OUT
         + FUTURE_ABSENCE
         + OVERDOSE_INTENT
