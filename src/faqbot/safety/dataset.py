@@ -75,6 +75,10 @@ SPLITS = {
     # range of visitors; scored on arrival with the detector of the session's start, before any
     # change (docs/safety_blind_an_before.md)
     "blind_an": ("an",),
+    # written 2026-12-03 (fifteenth session) after the refit with the joined sets and the rules
+    # read from AN, by category without seeing anything; scored on arrival with that detector
+    # (docs/safety_blind_aq_before.md)
+    "blind_aq": ("aq",),
 }
 
 
