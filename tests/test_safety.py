@@ -217,6 +217,9 @@ ONLY_WAY_OUT = [
         ("I overdosed when I was 17, can I still get ketamine?", "mention",
          "acute.overdose_self:past_or_denied"),
         ("I overdosed on Netflix this weekend lol", "none", None),
+        # an overdose on a drug named in PILLS (fifteenth session: blind AQ's miss)
+        ("i think i od'd on advil, took most of the bottle", "acute", "acute.overdose_self"),
+        ("I overdosed on sugar at the party", "none", None),
         ("Could someone accidentally overdose on the spray at home?", "none", None),
         *((text, "mention", "mention.overdose") for text in OVERDOSE_MENTION),
         ("I killed myself laughing at that sitcom", "none", None),

@@ -67,6 +67,7 @@ def test_disguised_flags_what_the_embedding_cannot_read():
     ("text", "level", "rule"),
     [("Je veux mourir", "acute", "acute.fr.wish_to_die"),
      ("Je pense à me foutre en l'air tous les soirs", "acute", "acute.fr.wish_to_die"),
+     ("stehe auf der Brücke und will springen", "acute", "acute.de.plan_means"),
      ("quiero morirme", "acute", "acute.es.wish_to_die"),
      ("não quero mais viver", "acute", "acute.pt.indirect"),
      ("Ich will nicht mehr leben", "acute", "acute.de.wish_to_die"),
