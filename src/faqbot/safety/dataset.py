@@ -55,6 +55,14 @@ SPLITS = {
     # it cut false alarms (held-out C acute 0.900 -> 0.860, any tier 0.983 -> 0.960; false alarm
     # 0.058 -> 0.045): kept out, one more set never trained on (docs/SAFETY.md)
     "blind_ag": ("ag",),
+    # written to train in the fifteenth session (ao: risk with no risk words, farewells, scouted
+    # means, long posts, with "none" look-alikes that sound final; ap: the past against now,
+    # denial against a passive wish, screening no against yes), but the refit with them (CV chose
+    # C 4) lowered acute on held-out C (0.923 -> 0.896) and on the newest blind sets pooled
+    # (0.941 -> 0.936) while blind AQ rose (0.935 -> 0.942): kept out, two more sets never
+    # trained on (docs/SAFETY.md)
+    "blind_ao": ("ao",),
+    "blind_ap": ("ap",),
     # written 2026-12-02 (twelfth session) by category without seeing anything, the whole range
     # of visitors; scored on arrival with the detector of the session's start, before any change
     # (docs/safety_blind_aj_before.md)
