@@ -18,6 +18,9 @@ blind sets aj, ak, al, am stay out), over the old training authors:
   0.982, mention 0.984, false alarms 1.1 %; with the rules acute 0.955, any 0.990, mention 0.986.
 (58 minutes on two cores beside another run; the folds now run one per core.)
 
+Fifteenth session: the join was made (dataset.JOINED, now in SPLITS["train"]); the script joins
+any other kept-out or blind authors the same way (e.g. --variants "" "ao ap").
+
 Run: python benchmarks/safety_join_blind.py --cache /tmp/join.pkl --variants "" "h k m r"
      (one encoding shared: training alone, then with blind sets h, k, m and r joined)
 """
