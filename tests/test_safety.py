@@ -223,6 +223,10 @@ ONLY_WAY_OUT = [
         ("Could someone accidentally overdose on the spray at home?", "none", None),
         *((text, "mention", "mention.overdose") for text in OVERDOSE_MENTION),
         ("I killed myself laughing at that sitcom", "none", None),
+        # effort idioms (fifteenth session, blind AQ): no rule; the head decides
+        ("I've been killing myself at work to hit my numbers", "none", None),
+        ("been killing myself trying to finish this thesis", "none", None),
+        ("I'm killing myself at work tomorrow", "acute", "acute.self_act"),
         # suicide as the only way left (acute.only_way_out); the question in general is not
         *((text, "acute", "acute.only_way_out") for text in ONLY_WAY_OUT),
         ("Is suicide the only way out for people with TRD? I read an article", "mention",
