@@ -87,6 +87,10 @@ SPLITS = {
     # read from AN, by category without seeing anything; scored on arrival with that detector
     # (docs/safety_blind_aq_before.md)
     "blind_aq": ("aq",),
+    # written 2026-12-03 (sixteenth session) by category without seeing anything, the whole
+    # range of visitors; scored on arrival with the detector of the session's start, before any
+    # change (docs/safety_blind_ar_before.md)
+    "blind_ar": ("ar",),
 }
 
 
