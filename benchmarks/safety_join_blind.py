@@ -61,8 +61,10 @@ def subset(rows, r: T.Readings, keep: np.ndarray):
     return [x for x, k in zip(rows, keep, strict=True) if k], sub
 
 
-def probabilities(rows, r, c: float = 16.0, nw: float = 1.0) -> np.ndarray:
-    """Per reading, the out-of-fold class probabilities of the shipped design."""
+def probabilities(rows, r, c: float = 16.0, nw: float = 1.0, acute_c: float | None = None):
+    """Per reading, the out-of-fold class probabilities of the shipped design (`acute_c`: the
+    acute regression's C; None: `c`)."""
+    acute_c = c if acute_c is None else acute_c
     near = T.Neighbours.of(rows, r)
     whole_only = T.FIT_WHOLE_ONLY
     three = np.where(
@@ -72,8 +74,10 @@ def probabilities(rows, r, c: float = 16.0, nw: float = 1.0) -> np.ndarray:
     )
     acute = np.where(
         r.whole,
-        T._out_of_fold_probs(rows, r, c, 1.0, near, nw, whole_only, acute_only=True)[:, 1],
-        T._out_of_fold_probs(rows, r, c, 1.0, near, nw, whole_only, True, acute_only=True)[:, 1],
+        T._out_of_fold_probs(rows, r, acute_c, 1.0, near, nw, whole_only, acute_only=True)[:, 1],
+        T._out_of_fold_probs(rows, r, acute_c, 1.0, near, nw, whole_only, True, acute_only=True)[
+            :, 1
+        ],
     )
     return with_acute(three, acute)
 

@@ -38,13 +38,12 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from safety_acute_regression import LEVELS  # noqa: E402  (run from the repo root)
-from safety_join_blind import subset  # noqa: E402
+from safety_join_blind import probabilities, subset  # noqa: E402
 from safety_whole_words import rates  # noqa: E402
 
 from faqbot.safety import train as T  # noqa: E402
 from faqbot.safety.commands import training_encoder  # noqa: E402
 from faqbot.safety.dataset import SPLITS, load_rows, split  # noqa: E402
-from faqbot.safety.head import with_acute  # noqa: E402
 from faqbot.safety.normalise import forms  # noqa: E402
 from faqbot.safety.rules import load_rules  # noqa: E402
 
@@ -71,24 +70,6 @@ def folds_of(rows, k: int) -> dict[str, int]:
         out[author] = f
         load[f] += sizes[author]
     return out
-
-
-def probabilities(rows, r, c: float, acute_c: float, nw: float = 1.0) -> np.ndarray:
-    """Per reading, out-of-fold probabilities of the shipped design (rows' authors: folds)."""
-    near = T.Neighbours.of(rows, r)
-    whole_only = T.FIT_WHOLE_ONLY
-    three = np.where(
-        r.whole[:, None],
-        T._out_of_fold_probs(rows, r, c, 1.0, near, nw, whole_only),
-        T._out_of_fold_probs(rows, r, c, 1.0, near, nw, whole_only, True),
-    )
-    acute = np.where(
-        r.whole,
-        T._out_of_fold_probs(rows, r, acute_c, 1.0, near, nw, whole_only, acute_only=True)[:, 1],
-        T._out_of_fold_probs(rows, r, acute_c, 1.0, near, nw, whole_only, True,
-                             acute_only=True)[:, 1],
-    )  # fmt: skip
-    return with_acute(three, acute)
 
 
 def joined(a: T.Readings, b: T.Readings, n: int) -> T.Readings:
@@ -123,7 +104,7 @@ def main() -> None:
         r = T.readings(base, training_encoder()[0])
         if args.cache:
             args.cache.write_bytes(pickle.dumps(r))
-    more = rows[len(base):]
+    more = rows[len(base) :]
     if more:
         r = joined(r, T.readings(more, training_encoder()[0]), len(base))
     fold = folds_of([x for x in rows if x.author in trained], args.folds)
@@ -142,7 +123,7 @@ def main() -> None:
                             [t for t, d in zip(pr.normalised, drop, strict=True) if not d],
                             pr.owner[~drop], pr.vectors[~drop], pr.whole[~drop])  # fmt: skip
         folded = [replace(x, author=f"fold{fold[x.author]}") for x in part]
-        probs = probabilities(folded, pr, args.c, args.acute_c)
+        probs = probabilities(folded, pr, args.c, acute_c=args.acute_c)
         if variant.endswith("same_bars"):  # the added rows fitted, not in the bars' budget
             scores = T._row_scores(probs, pr.owner, len(part), pr.whole)
             mine = np.array([x.author in trained for x in part])
