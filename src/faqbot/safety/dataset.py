@@ -91,6 +91,8 @@ SPLITS = {
     # range of visitors; scored on arrival with the detector of the session's start, before any
     # change (docs/safety_blind_ar_before.md)
     "blind_ar": ("ar",),
+    # as and at (200 long posts, sixteenth session) are in no split: tried in training and not
+    # kept (benchmarks/safety_long_posts.py, docs/SAFETY.md)
 }
 
 
