@@ -93,6 +93,12 @@ SPLITS = {
     "blind_ar": ("ar",),
     # as and at (200 long posts, sixteenth session) are in no split: tried in training and not
     # kept (benchmarks/safety_long_posts.py, docs/SAFETY.md)
+    # written 2026-12-03 (seventeenth session) by two helpers by category without seeing
+    # anything: long posts only (7-30 sentences; 60 none, 45 mention, 45 acute each); scored on
+    # arrival with the detector of the session's start, before any change
+    # (docs/safety_blind_au_av_before.md)
+    "blind_au": ("au",),
+    "blind_av": ("av",),
 }
 
 
