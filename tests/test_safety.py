@@ -307,6 +307,34 @@ def test_the_later_english_rules_read_these_messages_at_their_level(text, level,
         assert found.rule == rule
 
 
+FILLER = (
+    "I live near the coast. My sister drives me to appointments. We have two cats. "
+    "I work part time at a library. I like walking on the beach. "
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # in a long message a cue of now counts only near the phrase (one sentence either side)
+        (
+            f"I attempted suicide in 2015. {FILLER}Today I feel great. How long do sessions last?",
+            "mention",
+        ),
+        (
+            f"{FILLER}I attempted suicide in 2015. Today I'm at that point again. Can you help?",
+            "acute",
+        ),
+        (f"{FILLER}Today I feel fine. I attempted suicide in 2015. Can you help?", "acute"),
+        # a shorter message is read whole, as before
+        ("I attempted suicide in 2015. We have two cats. Today I feel great.", "acute"),
+    ],
+)
+def test_a_long_messages_cue_of_now_counts_near_the_phrase(text, level):
+    found = load_rules().match(forms(text))
+    assert (found.level if found else "none") == level, (text, found)
+
+
 def test_benign_questions_stay_quiet():
     assert len(BENIGN) >= 100 and len(set(BENIGN)) == len(BENIGN)
     false_positives = [(text, assess(text)) for text in BENIGN if assess(text).crisis]

@@ -15,6 +15,10 @@ _MASKED = re.compile(r"MASKED\((\w+)\)")
 GUARDED = ":past_or_denied"  # suffix of an acute rule's name when its hit counts as a mention
 _SENTENCE_END = ".!?;\n"
 GUARDS = ("negation", "not_denial", "past", "now")
+# A message of LONG_SENTENCES or more sentence ends has its cue of now read near the phrase
+# only: NOW_WINDOW sentences either side (None: the whole message, however long)
+LONG_SENTENCES = 7
+NOW_WINDOW: int | None = 1
 
 
 @dataclass(frozen=True)
@@ -91,9 +95,9 @@ class RuleSet:
         if not self.guards:
             return False
         negation, not_denial, past, now = (pair[squeezed] for pair in self.guards)
-        if now.search(text):
-            return False
         start, end = found.span()
+        if now.search(text, *_near(text, start, end)):
+            return False
         first = max(text.rfind(c, 0, start) for c in _SENTENCE_END) + 1
         ends = [i for i in (text.find(c, end) for c in _SENTENCE_END) if i >= 0]
         sentence = text[first : min(ends, default=len(text))]
@@ -101,6 +105,21 @@ class RuleSet:
         if denied and not_denial.match(text, denied.end("neg")):
             denied = None
         return bool(denied or past.search(sentence))
+
+
+def _near(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where a cue of now counts for the phrase at text[start:end]: the whole of a message of
+    up to LONG_SENTENCES sentences; in a longer one, the phrase's sentence and NOW_WINDOW
+    sentences either side (a long story's "now I'm doing well" does not make its "I wanted to
+    die" of years before a present wish)."""
+    cuts = [i for i, c in enumerate(text) if c in _SENTENCE_END]
+    if NOW_WINDOW is None or len(cuts) < LONG_SENTENCES:
+        return 0, len(text)
+    before = [i for i in cuts if i < start]
+    after = [i for i in cuts if i >= end]
+    lo = before[-NOW_WINDOW - 1] + 1 if len(before) > NOW_WINDOW else 0
+    hi = after[NOW_WINDOW] if len(after) > NOW_WINDOW else len(text)
+    return lo, hi
 
 
 @lru_cache(maxsize=1)
