@@ -10,7 +10,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from faqbot.safety.dataset import SPLITS, Row, data_hash, load_rows, split
+from faqbot.safety import train as T
+from faqbot.safety.dataset import (
+    SPLITS,
+    Row,
+    data_hash,
+    load_rows,
+    load_sentence_labels,
+    sentence_key,
+    split,
+)
+from faqbot.safety.detector import sentences
 from faqbot.safety.head import (
     N_HASH,
     Head,
@@ -28,7 +38,8 @@ DATA = Path(__file__).parent / "data"
 
 def test_the_saved_classifier_was_trained_on_the_training_split_as_it_is_now():
     head = load_head()
-    assert head.data_hash == data_hash(split(load_rows(DATA), "train")), (
+    labels = load_sentence_labels(DATA) if T.SENTENCE_LABELS_FITTED else None
+    assert head.data_hash == data_hash(split(load_rows(DATA), "train"), labels), (
         "tests/data/safety changed since the classifier was trained. Run: faqbot safety-train"
     )
     assert head.model_id.startswith("bundled:all-MiniLM-L6-v2")
@@ -118,6 +129,40 @@ def test_a_sentence_of_a_longer_message_is_read_but_not_labelled(fake_encoder):
     assert fitted[:4].tolist() == [False, False, True, True]
     assert not fitted[r.owner == 2].any()  # a long post's label is never its sentences'
     assert _trainable(rows, r)[:4].tolist() == [True, True, True, True]
+
+
+def test_a_labelled_sentence_is_fitted_to_its_own_label(fake_encoder, monkeypatch):
+    text = "How soon does it work? I have the pills saved. Thanks."
+    rows = [Row(text, "acute", "plan_means", "en", "a"),
+            Row("Dosing? Weight. Kidneys.", "mention", "x", "en", "b")]  # fmt: skip
+    labels = {sentence_key(text): "nrn", sentence_key(rows[1].text): "nn"}  # b's: wrong length
+    r = readings(rows, fake_encoder, SafetySettings(whole_words=0), labels)
+    assert r.sentence_label.tolist()[:4] == [0, 2, 0, -1]  # the whole message has no own label
+    assert (r.sentence_label[r.owner == 1] == -1).all()  # labelled under another split: unused
+    assert r.labels(rows)[:4].tolist() == [0, 2, 0, 2]
+    monkeypatch.setattr(T, "SENTENCE_LABELS_FITTED", ("none",))
+    fitted = T._sentence_trainable(rows, r, whole_only=True)
+    assert fitted[:4].tolist() == [True, False, True, True]  # the "r" sentence is not fitted
+    monkeypatch.setattr(T, "SENTENCE_LABELS_FITTED", ())
+    assert T._sentence_trainable(rows, r, whole_only=True)[:4].tolist() == [False] * 3 + [True]
+    # the head's data hash covers the labels it used, and only those
+    assert data_hash(rows, {}) == data_hash(rows) == data_hash(rows, {"elsewhere": "n"})
+    assert data_hash(rows, labels) != data_hash(rows, {**labels, sentence_key(text): "nnn"})
+
+
+def test_sentence_labels_name_training_messages_as_the_detector_splits_them(tmp_path):
+    labels = load_sentence_labels(DATA)
+    train = {sentence_key(r.text): r for r in split(load_rows(DATA), "train")}
+    assert len(labels) > 4000 and set(labels) <= set(train)
+    for key, letters in labels.items():
+        assert len(letters) == len(sentences(train[key].text, 120)) - 1, train[key].text
+        if train[key].level == "mention":
+            assert "r" not in letters, train[key].text
+    (tmp_path / "safety_sentence_labels.jsonl").write_text(
+        '{"id": "x", "labels": "nx", "sentences": ["a", "b"]}\n'
+    )
+    with pytest.raises(ValueError, match="safety_sentence_labels.jsonl:1: labels need"):
+        load_sentence_labels(tmp_path)
 
 
 def test_sentence_bars_are_chosen_apart_from_the_whole_message_bars():

@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--data", type=Path, help="folder of labelled sets (default tests/data)")
     parser.add_argument("--out", type=Path, help="write the report as JSON here")
     args = parser.parse_args(argv)
-    from .dataset import SPLITS, load_rows
+    from .dataset import SPLITS, load_rows, load_sentence_labels
     from .detector import SafetyDetector
     from .head import HEAD_PATH, load_head
     from .train import evaluate, train
@@ -40,7 +40,8 @@ def main(argv: list[str]) -> int:
     encoder, model_id = training_encoder()
     report: dict = {}
     if args.command == "safety-train":
-        head, report = train(rows, encoder, model_id)
+        labels = load_sentence_labels(data_folder(args.data))
+        head, report = train(rows, encoder, model_id, sentence_labels=labels)
         head.save(HEAD_PATH)
         for key, rates in report["cross_validated_model_only"].items():
             if key.startswith("level:"):

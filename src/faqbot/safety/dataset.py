@@ -149,6 +149,35 @@ def load_rows(folder: Path) -> list[Row]:
     return rows
 
 
+def sentence_key(text: str) -> str:
+    """The key of a message in the sentence labels: the start of its text's SHA-1."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def load_sentence_labels(folder: Path) -> dict[str, str]:
+    """Per training message of several sentences (sentence_key of its text), one level letter
+    per sentence as the detector splits it (n none, m mention, r acute), read alone: which
+    sentences of an acute or mention message carry it (tests/data/safety_sentence_labels.jsonl;
+    an absent file: none).
+
+    Raises:
+        ValueError: a line whose labels are not n/m/r, one per sentence (names the line).
+    """
+    path = folder / "safety_sentence_labels.jsonl"
+    if not path.exists():
+        return {}
+    out = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        labels, parts = str(d.get("labels", "")), d.get("sentences", [])
+        if len(labels) != len(parts) or set(labels) - set("nmr"):
+            raise ValueError(f"{path}:{n}: labels need one letter n/m/r per sentence")
+        out[d["id"]] = labels
+    return out
+
+
 def split(rows: list[Row], name: str) -> list[Row]:
     """The rows of one split (a key of SPLITS). A held-out or blind row whose
     exact text is also a training row (the briefs' own examples, "hi") is left out: it would be
@@ -160,7 +189,13 @@ def split(rows: list[Row], name: str) -> list[Row]:
     return [r for r in part if r.text not in seen]
 
 
-def data_hash(rows: list[Row]) -> str:
-    """A short hash of the rows a head was trained on (saved with it, re-checked by a test)."""
-    blob = json.dumps(sorted((r.text, r.level) for r in rows), ensure_ascii=False).encode()
+def data_hash(rows: list[Row], sentence_labels: dict[str, str] | None = None) -> str:
+    """A short hash of the rows a head was trained on and of the sentence labels it used (saved
+    with it, re-checked by a test)."""
+    data: list = sorted((r.text, r.level) for r in rows)
+    keys = {sentence_key(r.text) for r in rows}
+    used = sorted((k, v) for k, v in (sentence_labels or {}).items() if k in keys)
+    if used:  # a head fitted without sentence labels keeps its hash
+        data.append(used)
+    blob = json.dumps(data, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:16]

@@ -12,7 +12,7 @@ from itertools import product
 import numpy as np
 
 from ..settings import SafetySettings
-from .dataset import Row, data_hash, split
+from .dataset import Row, data_hash, sentence_key, split
 from .detector import SafetyDetector, sentences
 from .head import CLASSES, N_HASH, Head, char_features, neighbour_features, with_acute
 from .normalise import disguised, normalise
@@ -38,6 +38,18 @@ FIT_WHOLE_ONLY = True
 # 0.907 and 0.906). One head fitted to those sentences for every reading raised long posts but
 # lost more elsewhere (acute 0.896, any 0.963). docs/SAFETY.md, fifth session.
 SENTENCE_NONE_WEIGHT = 0.25
+# Sentence labels (tests/data/safety_sentence_labels.jsonl: which sentences of an acute or
+# mention message carry it, read alone): the labels whose sentences the sentence head is fitted
+# to, at SENTENCE_NONE_WEIGHT (empty: none). Seventeenth session, all three (n, m, r): grouped
+# 5-fold CV with the rules acute 0.934 -> 0.943, any tier 0.980 -> 0.982 (as/at's long "none"
+# posts' false alarms 34 % -> 21 %; benchmarks/safety_sentence_labels.py); the refit raised the
+# acute tier (held-out C 0.923 -> 0.936, blind AJ..AR pooled 0.946 -> 0.961) but, over every
+# set never trained on, took all safety text from 11 acute messages while giving it to 13
+# (blind AJ..AR any tier 0.983 -> 0.981; lost: long posts and "is drowning painful? i need to
+# know before i decide"), and read more long "none" posts acute (AU 20 % -> 27 %, AV 18 % ->
+# 30 %): the rule written beforehand failed, so the head is not refitted (docs/SAFETY.md).
+SENTENCE_LABELS_FITTED: tuple[str, ...] = ()
+LETTERS = "nmr"  # sentence label letters, in CLASSES order (none, mention, acute)
 # P(acute) from a second regression fitted to tell acute messages from all others (same design),
 # P(any tier) from the three-level one (head.with_acute), its C chosen from this grid by the
 # same cross-validation (empty: no acute regression). The three-level regression spends its fit
@@ -61,15 +73,31 @@ class Readings:
     owner: np.ndarray  # row index of each reading
     vectors: np.ndarray  # as the head keeps its neighbours: float16 precision, in float32
     whole: np.ndarray  # per reading: it is the whole message, not one sentence of several
+    # per reading: the class index of its sentence label (load_sentence_labels), -1 for none
+    sentence_label: np.ndarray | None = None
+
+    def labels(self, rows: list[Row]) -> np.ndarray:
+        """Per reading, the class it is fitted to: its sentence label, else its message's."""
+        own = np.array([CLASSES.index(rows[o].level) for o in self.owner], dtype=int)
+        if self.sentence_label is None:
+            return own
+        return np.where(self.sentence_label >= 0, self.sentence_label, own)
 
 
-def readings(rows: list[Row], encoder, settings: SafetySettings | None = None) -> Readings:
+def readings(rows: list[Row], encoder, settings: SafetySettings | None = None,
+             sentence_labels: dict[str, str] | None = None) -> Readings:  # fmt: skip
+    """Every reading of `rows`; a sentence of a message in `sentence_labels` (sentence_key:
+    one letter per sentence) carries its own label."""
     settings = settings or SafetySettings()
-    shown, normalised, owner, whole = [], [], [], []
+    sentence_labels = sentence_labels or {}
+    shown, normalised, owner, whole, label = [], [], [], [], []
     for i, row in enumerate(rows):
         parts = sentences(
             row.text, settings.max_sentences, settings.whole_words, settings.clause_words
         )
+        letters = sentence_labels.get(sentence_key(row.text), "")
+        if len(letters) != len(parts) - 1:  # labelled under another split: not used
+            letters = ""
         for j, sentence in enumerate(parts):
             plain = normalise(sentence)
             texts = [sentence] + ([plain] if disguised(sentence) else [])
@@ -77,8 +105,11 @@ def readings(rows: list[Row], encoder, settings: SafetySettings | None = None) -
             normalised += [plain] * len(texts)
             owner += [i] * len(texts)
             whole += [j == len(parts) - 1] * len(texts)  # the whole comes last (sentences())
+            mine = LETTERS.index(letters[j]) if j < len(letters) else -1
+            label += [mine] * len(texts)
     vectors = np.asarray(encoder.encode(shown), dtype=np.float16).astype(np.float32)
-    return Readings(shown, normalised, np.array(owner), vectors, np.array(whole, dtype=bool))
+    return Readings(shown, normalised, np.array(owner), vectors, np.array(whole, dtype=bool),
+                    np.array(label, dtype=int))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -92,7 +123,7 @@ class Neighbours:
 
     @classmethod
     def of(cls, rows: list[Row], r: Readings) -> Neighbours:
-        labels = np.array([CLASSES.index(rows[o].level) for o in r.owner])
+        labels = r.labels(rows)
         authors = np.array([rows[o].author for o in r.owner])
         return cls(r.vectors @ r.vectors.T, labels, authors)
 
@@ -129,7 +160,7 @@ def _fit(r: Readings, rows: list[Row], mask: np.ndarray, c: float, char_weight: 
     from sklearn.linear_model import LogisticRegression
 
     # the whole of a long post is not its label (the risk is one sentence): train on short rows
-    y = np.array([CLASSES.index(rows[o].level) for o in r.owner[mask]])
+    y = r.labels(rows)[mask]
     if acute_only:
         y = (y == CLASSES.index("acute")).astype(int)
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
@@ -138,9 +169,13 @@ def _fit(r: Readings, rows: list[Row], mask: np.ndarray, c: float, char_weight: 
 
 
 def _sentence_trainable(rows: list[Row], r: Readings, whole_only: bool) -> np.ndarray:
-    """The readings the sentence head is fitted to: the whole head's, and every sentence of a
-    "none" message (weighted SENTENCE_NONE_WEIGHT: _sentence_weights)."""
+    """The readings the sentence head is fitted to: the whole head's, every sentence of a
+    "none" message, and every labelled sentence whose label is in SENTENCE_LABELS_FITTED
+    (weighted SENTENCE_NONE_WEIGHT: _sentence_weights)."""
     none = np.array([rows[o].level == "none" for o in r.owner], dtype=bool)
+    if r.sentence_label is not None and SENTENCE_LABELS_FITTED:
+        fitted = [CLASSES.index(c) for c in SENTENCE_LABELS_FITTED]
+        none |= np.isin(r.sentence_label, fitted)
     return _trainable(rows, r, whole_only) | (~r.whole & none)
 
 
@@ -266,11 +301,15 @@ def _rates(pairs: list[tuple[Row, str]]) -> dict:
     return {"n": n, "acute": sum(g == "acute" for _, g in pairs) / n, "any": hit_any}
 
 
-def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dict]:
+def train(rows: list[Row], encoder, model_id: str, log=print,
+          sentence_labels: dict[str, str] | None = None) -> tuple[Head, dict]:  # fmt: skip
     """Choose C, the n-gram and the neighbour weights by cross-validation, then fit on every
-    training row (its neighbour features from the other authors' messages)."""
+    training row (its neighbour features from the other authors' messages); with
+    `sentence_labels` (load_sentence_labels), the sentence head is also fitted to the labelled
+    sentences whose label is in SENTENCE_LABELS_FITTED."""
     rows = split(rows, "train")
-    r = readings(rows, encoder)
+    labels = sentence_labels if SENTENCE_LABELS_FITTED else None
+    r = readings(rows, encoder, sentence_labels=labels)
     neighbours = Neighbours.of(rows, r)
     best = None
     for c, w, nw in product(C_GRID, CHAR_WEIGHT_GRID, NEIGHBOUR_WEIGHT_GRID):
@@ -311,9 +350,10 @@ def train(rows: list[Row], encoder, model_id: str, log=print) -> tuple[Head, dic
     trainable = _trainable(rows, r, FIT_WHOLE_ONLY)
     extra = _sentence_trainable(rows, r, FIT_WHOLE_ONLY) & ~trainable
     weights = _sentence_weights(r)
-    sentence = _head(r, rows, neighbours, (trainable, extra), c, w, nw, weights, model_id, acute_c)
+    sentence = _head(r, rows, neighbours, (trainable, extra), c, w, nw, weights, model_id, acute_c,
+                     labels)  # fmt: skip
     head = replace(
-        _head(r, rows, neighbours, (trainable,), c, w, nw, None, model_id, acute_c),
+        _head(r, rows, neighbours, (trainable,), c, w, nw, None, model_id, acute_c, labels),
         acute_threshold=bars[0], any_threshold=bars[1], sentence_acute_threshold=bars[2],
         sentence_any_threshold=bars[3], sentence_head=sentence,
     )  # fmt: skip
@@ -340,8 +380,8 @@ def _rate(rows: list[Row], levels: list[str], level: str) -> tuple[float, float]
 
 
 def _head(r: Readings, rows: list[Row], neighbours: Neighbours, masks: tuple, c: float,
-          w: float, nw: float, weights: np.ndarray | None, model_id: str,
-          acute_c: float | None) -> Head:  # fmt: skip
+          w: float, nw: float, weights: np.ndarray | None, model_id: str, acute_c: float | None,
+          sentence_labels: dict[str, str] | None = None) -> Head:  # fmt: skip
     """Weights fitted to the readings of `masks` (disjoint), which it also remembers for the
     neighbour features in that order (the sentence head: the whole head's first); with
     `acute_c`, a fourth row: the acute regression at that C."""
@@ -362,7 +402,8 @@ def _head(r: Readings, rows: list[Row], neighbours: Neighbours, masks: tuple, c:
     return Head(
         coef[:, :dim].astype(np.float32),
         (coef[:, dim:chars_end] * w if w else np.zeros((len(coef), N_HASH))).astype(np.float32),
-        intercept.astype(np.float32), 1.0, 1.0, model_id, data_hash(rows), **remembered,
+        intercept.astype(np.float32), 1.0, 1.0, model_id, data_hash(rows, sentence_labels),
+        **remembered,
     )  # fmt: skip
 
 
