@@ -132,23 +132,30 @@ def main() -> None:
         else:
             model = T.cross_validated(part, pr, probs)[1]
         ruled = [lv for lv, k in zip(rule_levels, keep, strict=True) if k]
-        both = [max(a, b, key=LEVELS.index) for a, b in zip(model, ruled, strict=True)]
-        for tag, levels in (("model alone", model), ("rules and model", both)):
-            for who, pick in (
-                ("training authors", lambda x: x.author in trained),
-                ("training authors' long posts",
-                 lambda x: x.author in trained and x.category == "long_post"),
-                ("added", lambda x: x.author in added),
-            ):  # fmt: skip
-                at = [i for i, x in enumerate(part) if pick(x)]
-                if at and {part[i].level for i in at} >= {"none", "mention", "acute"}:
-                    got = rates([part[i] for i in at], [levels[i] for i in at])
-                    print(f"{variant}; {tag}; {who} ({len(at)}): {got}", flush=True)
-                elif at:
-                    acute = [i for i in at if part[i].level == "acute"]
-                    got = np.mean([levels[i] == "acute" for i in acute]) if acute else float("nan")
-                    print(f"{variant}; {tag}; {who} ({len(at)}): acute {got:.3f}", flush=True)
+        report(variant, part, model, ruled, trained, ("added", added))
     T._trainable = SHIPPED_TRAINABLE
+
+
+def report(variant: str, rows, model: list[str], ruled: list[str], trained: set[str],
+           other: tuple[str, set[str]]) -> None:  # fmt: skip
+    """Print the rates of the model's levels and of the rules' and model's together, over the
+    training authors, their long posts, and the `other` authors (a name and a set)."""
+    both = [max(a, b, key=LEVELS.index) for a, b in zip(model, ruled, strict=True)]
+    for tag, levels in (("model alone", model), ("rules and model", both)):
+        for who, pick in (
+            ("training authors", lambda x: x.author in trained),
+            ("training authors' long posts",
+             lambda x: x.author in trained and x.category == "long_post"),
+            (other[0], lambda x: x.author in other[1]),
+        ):  # fmt: skip
+            at = [i for i, x in enumerate(rows) if pick(x)]
+            if at and {rows[i].level for i in at} >= {"none", "mention", "acute"}:
+                got = rates([rows[i] for i in at], [levels[i] for i in at])
+                print(f"{variant}; {tag}; {who} ({len(at)}): {got}", flush=True)
+            elif at:
+                acute = [i for i in at if rows[i].level == "acute"]
+                got = np.mean([levels[i] == "acute" for i in acute]) if acute else float("nan")
+                print(f"{variant}; {tag}; {who} ({len(at)}): acute {got:.3f}", flush=True)
 
 
 if __name__ == "__main__":

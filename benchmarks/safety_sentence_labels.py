@@ -41,10 +41,8 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from safety_acute_regression import LEVELS  # noqa: E402  (run from the repo root)
-from safety_join_blind import probabilities  # noqa: E402
-from safety_long_posts import folds_of  # noqa: E402
-from safety_whole_words import rates  # noqa: E402
+from safety_join_blind import probabilities  # noqa: E402  (run from the repo root)
+from safety_long_posts import folds_of, report  # noqa: E402
 
 from faqbot.safety import train as T  # noqa: E402
 from faqbot.safety.commands import training_encoder  # noqa: E402
@@ -94,22 +92,7 @@ def main() -> None:
         scores = T._row_scores(probs, r.owner, len(rows), r.whole)
         bars = T.thresholds([x for x, m in zip(rows, mine, strict=True) if m], scores[mine])
         model = T._levels(scores, bars)
-        both = [max(a, b, key=LEVELS.index) for a, b in zip(model, ruled, strict=True)]
-        for tag, levels in (("model alone", model), ("rules and model", both)):
-            for who, pick in (
-                ("training authors", lambda x: x.author in trained),
-                ("training authors' long posts",
-                 lambda x: x.author in trained and x.category == "long_post"),
-                ("scored", lambda x: x.author in scored),
-            ):  # fmt: skip
-                at = [i for i, x in enumerate(rows) if pick(x)]
-                if at and {rows[i].level for i in at} >= {"none", "mention", "acute"}:
-                    got = rates([rows[i] for i in at], [levels[i] for i in at])
-                    print(f"{variant}; {tag}; {who} ({len(at)}): {got}", flush=True)
-                elif at:
-                    acute = [i for i in at if rows[i].level == "acute"]
-                    got = np.mean([levels[i] == "acute" for i in acute]) if acute else float("nan")
-                    print(f"{variant}; {tag}; {who} ({len(at)}): acute {got:.3f}", flush=True)
+        report(variant, rows, model, ruled, trained, ("scored", scored))
     T._trainable, T._sentence_trainable = TRAINABLE, SENTENCE_TRAINABLE
     T.SENTENCE_LABELS_FITTED = ()
 
