@@ -47,16 +47,24 @@ def report(name, rows, r, probs, rule_levels) -> None:
         print(f"{name}, {tag}: {rates(rows, levels)}", flush=True)
 
 
+def cached_readings(rows, cache: Path | None, **kwargs) -> T.Readings:
+    """The readings of `rows` (T.readings, `kwargs` passed on), from `cache` when it exists
+    (it must be of as many rows), saved there when given."""
+    if cache and cache.exists():
+        r = pickle.loads(cache.read_bytes())
+        assert len(set(r.owner)) == len(rows), "the cache is of other rows: delete it"
+        return r
+    r = T.readings(rows, training_encoder()[0], **kwargs)
+    if cache:
+        cache.write_bytes(pickle.dumps(r))
+    return r
+
+
 def training_readings(cache: Path | None):
     """The training rows, their readings (from `cache` when it exists; saved there when given)
     and each row's level by the phrase rules alone."""
     rows = split(load_rows(Path("tests/data")), "train")
-    if cache and cache.exists():
-        r = pickle.loads(cache.read_bytes())
-    else:
-        r = T.readings(rows, training_encoder()[0])
-        if cache:
-            cache.write_bytes(pickle.dumps(r))
+    r = cached_readings(rows, cache)
     rules = load_rules()
     return rows, r, [(h.level if (h := rules.match(forms(x.text))) else "none") for x in rows]
 

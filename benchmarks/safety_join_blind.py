@@ -29,18 +29,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import pickle
 from pathlib import Path
 
 import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from safety_acute_regression import LEVELS  # noqa: E402  (run from the repo root)
+from safety_acute_regression import LEVELS, cached_readings  # noqa: E402  (run from the repo root)
 from safety_whole_words import rates  # noqa: E402
 
 from faqbot.safety import train as T  # noqa: E402
-from faqbot.safety.commands import training_encoder  # noqa: E402
 from faqbot.safety.dataset import SPLITS, load_rows, split  # noqa: E402
 from faqbot.safety.head import with_acute  # noqa: E402
 from faqbot.safety.normalise import forms  # noqa: E402
@@ -93,13 +91,7 @@ def main() -> None:
     trained = set(SPLITS["train"])
     assert not pool & (set(SPLITS["held_out"]) | trained), "join only blind authors"
     rows = split(every, "train") + [x for x in every if x.author in pool]
-    if args.cache and args.cache.exists():
-        r = pickle.loads(args.cache.read_bytes())
-        assert len(set(r.owner)) == len(rows), "the cache is of other rows: delete it"
-    else:
-        r = T.readings(rows, training_encoder()[0])
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps(r))
+    r = cached_readings(rows, args.cache)
     rules = load_rules()
     rule_levels = [(h.level if (h := rules.match(forms(x.text))) else "none") for x in rows]
     for variant in variants:

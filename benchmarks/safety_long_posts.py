@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import pickle
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,7 +36,7 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from safety_acute_regression import LEVELS  # noqa: E402  (run from the repo root)
+from safety_acute_regression import LEVELS, cached_readings  # noqa: E402  (run from the repo root)
 from safety_join_blind import probabilities, subset  # noqa: E402
 from safety_whole_words import rates  # noqa: E402
 
@@ -97,13 +96,7 @@ def main() -> None:
     if not added:
         args.variants = ["base"]
     base = split(every, "train")
-    if args.cache and args.cache.exists():  # the training rows' readings, encoded once
-        r = pickle.loads(args.cache.read_bytes())
-        assert len(set(r.owner)) == len(base), "the cache is of other rows: delete it"
-    else:
-        r = T.readings(base, training_encoder()[0])
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps(r))
+    r = cached_readings(base, args.cache)  # the training rows' readings, encoded once
     more = rows[len(base) :]
     if more:
         r = joined(r, T.readings(more, training_encoder()[0]), len(base))

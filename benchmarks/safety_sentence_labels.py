@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import pickle
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,11 +40,11 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from safety_acute_regression import cached_readings  # noqa: E402
 from safety_join_blind import probabilities  # noqa: E402  (run from the repo root)
 from safety_long_posts import folds_of, report  # noqa: E402
 
 from faqbot.safety import train as T  # noqa: E402
-from faqbot.safety.commands import training_encoder  # noqa: E402
 from faqbot.safety.dataset import SPLITS, load_rows, load_sentence_labels, split  # noqa: E402
 from faqbot.safety.normalise import forms  # noqa: E402
 from faqbot.safety.rules import load_rules  # noqa: E402
@@ -66,13 +65,7 @@ def main() -> None:
     scored = set(args.score)
     assert not scored & trained, "score only authors outside training"
     rows = split(every, "train") + [x for x in every if x.author in scored]
-    if args.cache and args.cache.exists():
-        r = pickle.loads(args.cache.read_bytes())
-        assert len(set(r.owner)) == len(rows), "the cache is of other rows: delete it"
-    else:
-        r = T.readings(rows, training_encoder()[0], sentence_labels=load_sentence_labels(data))
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps(r))
+    r = cached_readings(rows, args.cache, sentence_labels=load_sentence_labels(data))
     mine = np.array([x.author in trained for x in rows])
     print(f"labelled sentence readings: {int((r.sentence_label >= 0).sum())} "
           f"(n {int((r.sentence_label == 0).sum())}, m {int((r.sentence_label == 1).sum())}, "

@@ -172,11 +172,11 @@ def _sentence_trainable(rows: list[Row], r: Readings, whole_only: bool) -> np.nd
     """The readings the sentence head is fitted to: the whole head's, every sentence of a
     "none" message, and every labelled sentence whose label is in SENTENCE_LABELS_FITTED
     (weighted SENTENCE_NONE_WEIGHT: _sentence_weights)."""
-    none = np.array([rows[o].level == "none" for o in r.owner], dtype=bool)
+    own = np.array([rows[o].level == "none" for o in r.owner], dtype=bool)  # a sentence's label
     if r.sentence_label is not None and SENTENCE_LABELS_FITTED:
         fitted = [CLASSES.index(c) for c in SENTENCE_LABELS_FITTED]
-        none |= np.isin(r.sentence_label, fitted)
-    return _trainable(rows, r, whole_only) | (~r.whole & none)
+        own |= np.isin(r.sentence_label, fitted)
+    return _trainable(rows, r, whole_only) | (~r.whole & own)
 
 
 def _sentence_weights(r: Readings) -> np.ndarray:
