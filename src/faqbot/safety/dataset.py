@@ -99,6 +99,11 @@ SPLITS = {
     # (docs/safety_blind_au_av_before.md)
     "blind_au": ("au",),
     "blind_av": ("av",),
+    # written 2026-12-03 (eighteenth session) by two helpers by category without seeing
+    # anything, the whole range of visitors (340 each); scored on arrival with the detector of
+    # the session's start, before any change (docs/safety_blind_aw_ax_before.md)
+    "blind_aw": ("aw",),
+    "blind_ax": ("ax",),
 }
 
 
