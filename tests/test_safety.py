@@ -170,6 +170,11 @@ OVERDOSE_INTENT = [
     "some nights I hope I fall asleep forever after all my tablets",
     "if I took the whole pack of my lithium would it be painless",
 ]
+# "doing something to myself", any tense: at least the resources line (eighteenth session)
+SELF_HARM_EUPHEMISM = [
+    "I keep worrying I'll do something drastic to myself before my first appointment",
+    "last night I nearly did something to myself",
+]
 # suicide as the only way left (twelfth session; blind AJ's and held-out C's misses)
 ONLY_WAY_OUT = [
     "sewer slide is looking like the only option ngl",
@@ -298,6 +303,15 @@ ONLY_WAY_OUT = [
          "acute.suicidal_thoughts"),
         ("Thoughts of hurting myself in the past two weeks: several days", "acute",
          "acute.self_injury"),
+        # the suicide words inside a longer word, and the euphemism "do something to myself"
+        # (a mention in any tense: it is as often denied; eighteenth session)
+        ("Is the anti-suicidal effect of esketamine lasting?", "mention", "mention.suicide_term"),
+        ("does ketamine have antisuicidal properties", "mention", "mention.suicide_term"),
+        ("I'm afraid I'll do something stupid to myself this weekend", "mention",
+         "mention.self_harm_euphemism"),
+        ("I won't do anything to myself, I'm just worn out", "mention",
+         "mention.self_harm_euphemism"),
+        ("I want to do something nice for myself after the infusion", "none", None),
     ],
 )  # fmt: skip
 def test_the_later_english_rules_read_these_messages_at_their_level(text, level, rule):
@@ -364,6 +378,11 @@ def test_break_up_and_overwork_idioms_are_not_intent(text, level):
     assert assess(text).level == level
 
 
+@pytest.mark.parametrize("text", SELF_HARM_EUPHEMISM)
+def test_doing_something_to_oneself_gets_at_least_the_resources_line(text):
+    assert assess(text).level in ("mention", "acute")
+
+
 @pytest.mark.parametrize("text", CRISIS_RESOURCES)
 def test_asking_for_crisis_resources_gives_the_resources_line(text):
     assert assess(text).level == "mention"
@@ -394,6 +413,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + OVERDOSE_SELF
         + OVERDOSE_MENTION
         + CRISIS_RESOURCES
+        + SELF_HARM_EUPHEMISM
     }
     assert names - seen == set()
     assert all(name.split(".")[0] in ("acute", "mention") for name in names)

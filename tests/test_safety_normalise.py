@@ -102,6 +102,17 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("ho preso tutte le pastiglie che avevo", "acute", "acute.intl.overdose_taken"),
      ("ich will mich wieder vor einen Zug werfen", "acute", "acute.intl.self_harm"),
      ("hoje mi brucio la pelle con l'accendino", "acute", "acute.intl.self_harm"),
+     # better off dead in each language, and suicide words inside a compound (eighteenth
+     # session)
+     ("creo que sería mejor estar muerta, la verdad", "acute", "acute.intl.wish_to_die"),
+     ("às vezes acho que eu ficaria melhor morta", "acute", "acute.intl.wish_to_die"),
+     ("franchement je serais mieux morte", "acute", "acute.intl.wish_to_die"),
+     ("manchmal denke ich, ich wäre lieber tot", "acute", "acute.intl.wish_to_die"),
+     ("penso spesso che starei meglio morta", "acute", "acute.intl.wish_to_die"),
+     ("Ist Ketamin bei Suizidalität und Suizidprävention erprobt?", "mention", "mention.de.term"),
+     ("Mein Bruder war selbstmordgefährdet, jetzt geht es ihm gut.", "mention",
+      "mention.de.term"),
+     ("Estaría mejor con otro horario, ¿hay citas por la tarde?", "none", None),
      ("Je ne serai pas là mercredi, on peut décaler ?", "none", None),
      ("Tomei os remédios de manhã, posso fazer a sessão?", "none", None),
      ("J'ai pris tous mes médicaments ce matin comme d'habitude, je peux venir ?", "none", None),
