@@ -312,6 +312,17 @@ ONLY_WAY_OUT = [
         ("I won't do anything to myself, I'm just worn out", "mention",
          "mention.self_harm_euphemism"),
         ("I want to do something nice for myself after the infusion", "none", None),
+        # a question or screening item holding the phrase, answered no right after its "?" or
+        # ":", is a mention; answered yes, or "no" that is not the answer, stays acute
+        ("Did I wish I could fall asleep and never wake up? Honestly no.", "mention",
+         "acute.indirect:past_or_denied"),
+        ("question 9, better off dead: none of the days", "mention",
+         "acute.wish_to_die:past_or_denied"),
+        ("Have I thought about killing myself in the past month? also no, just low", "mention",
+         "acute.suicidal_thoughts:past_or_denied"),
+        ("question 9, better off dead: more than half the days", "acute", "acute.wish_to_die"),
+        ("I want to die: no joke", "acute", "acute.wish_to_die"),
+        ("Do I want to die? no more waiting", "acute", "acute.wish_to_die"),
     ],
 )  # fmt: skip
 def test_the_later_english_rules_read_these_messages_at_their_level(text, level, rule):

@@ -14,7 +14,8 @@ RULE_FILES = ("rules_en.toml", "rules_intl.toml")
 _MASKED = re.compile(r"MASKED\((\w+)\)")
 GUARDED = ":past_or_denied"  # suffix of an acute rule's name when its hit counts as a mention
 _SENTENCE_END = ".!?;\n"
-GUARDS = ("negation", "not_denial", "past", "now")
+_QUESTION_END = re.compile(r"[.!?;:\n]")
+GUARDS = ("negation", "not_denial", "past", "now", "answered_no")
 # A message of LONG_SENTENCES or more sentence ends has its cue of now read near the phrase
 # only: NOW_WINDOW sentences either side (None: the whole message, however long)
 LONG_SENTENCES = 7
@@ -91,16 +92,22 @@ class RuleSet:
 
     def _guarded(self, text: str, found: re.Match[str], squeezed: bool) -> bool:
         """True when the phrase's sentence speaks of the past, or the words just before it deny
-        it, and nothing in the message speaks of now (or of a condition: "if it fails...")."""
+        it, or it is asked and answered no, and nothing near it speaks of now (or of a
+        condition: "if it fails...")."""
         if not self.guards:
             return False
-        negation, not_denial, past, now = (pair[squeezed] for pair in self.guards)
+        negation, not_denial, past, now, answered_no = (pair[squeezed] for pair in self.guards)
         start, end = found.span()
         if now.search(text, *_near(text, start, end)):
             return False
         first = max(text.rfind(c, 0, start) for c in _SENTENCE_END) + 1
         ends = [i for i in (text.find(c, end) for c in _SENTENCE_END) if i >= 0]
         sentence = text[first : min(ends, default=len(text))]
+        # a question or a screening item quoted and answered no ("...not wake up? No.", "better
+        # off dead: not at all"): its first "?" or ":" after the phrase, then the answer
+        asked = _QUESTION_END.search(text, end)
+        if asked and asked.group() in "?:" and answered_no.match(text, asked.end()):
+            return True
         denied = negation.search(text, first, start)
         if denied and not_denial.match(text, denied.end("neg")):
             denied = None
