@@ -323,6 +323,16 @@ ONLY_WAY_OUT = [
         ("question 9, better off dead: more than half the days", "acute", "acute.wish_to_die"),
         ("I want to die: no joke", "acute", "acute.wish_to_die"),
         ("Do I want to die? no more waiting", "acute", "acute.wish_to_die"),
+        # the next sentence denies it or says it is over: a mention; a wish kept while an act is
+        # denied stays acute
+        ("My sister worries that I want to kill myself. I don't. I just sleep a lot.", "mention",
+         "acute.self_act:past_or_denied"),
+        ("I was suicidal for most of 2019. All of that is behind me, thankfully.", "mention",
+         "acute.suicidal_self:past_or_denied"),
+        ("my brother said he wanted to die last spring. he got help and he's doing well now",
+         "mention", "acute.wish_to_die:past_or_denied"),
+        ("I wish I were dead. I won't act on it, I just wish it.", "acute", "acute.wish_to_die"),
+        ("I want to die. I'm not okay.", "acute", "acute.wish_to_die"),
     ],
 )  # fmt: skip
 def test_the_later_english_rules_read_these_messages_at_their_level(text, level, rule):

@@ -15,7 +15,7 @@ _MASKED = re.compile(r"MASKED\((\w+)\)")
 GUARDED = ":past_or_denied"  # suffix of an acute rule's name when its hit counts as a mention
 _SENTENCE_END = ".!?;\n"
 _QUESTION_END = re.compile(r"[.!?;:\n]")
-GUARDS = ("negation", "not_denial", "past", "now", "answered_no")
+GUARDS = ("negation", "not_denial", "past", "now", "answered_no", "over_after")
 # A message of LONG_SENTENCES or more sentence ends has its cue of now read near the phrase
 # only: NOW_WINDOW sentences either side (None: the whole message, however long)
 LONG_SENTENCES = 7
@@ -92,11 +92,13 @@ class RuleSet:
 
     def _guarded(self, text: str, found: re.Match[str], squeezed: bool) -> bool:
         """True when the phrase's sentence speaks of the past, or the words just before it deny
-        it, or it is asked and answered no, and nothing near it speaks of now (or of a
-        condition: "if it fails...")."""
+        it, or it is asked and answered no, or the next sentence denies it or says it is over,
+        and nothing near it speaks of now (or of a condition: "if it fails...")."""
         if not self.guards:
             return False
-        negation, not_denial, past, now, answered_no = (pair[squeezed] for pair in self.guards)
+        negation, not_denial, past, now, answered_no, over_after = (
+            pair[squeezed] for pair in self.guards
+        )
         start, end = found.span()
         if now.search(text, *_near(text, start, end)):
             return False
@@ -111,7 +113,10 @@ class RuleSet:
         denied = negation.search(text, first, start)
         if denied and not_denial.match(text, denied.end("neg")):
             denied = None
-        return bool(denied or past.search(sentence))
+        # the next sentence denies it or says it is over ("People ask if I'm going to hurt
+        # myself. I'm not.", "I was suicidal in the army. That is behind me.")
+        after = min(ends, default=len(text)) + 1
+        return bool(denied or past.search(sentence) or over_after.match(text, after))
 
 
 def _near(text: str, start: int, end: int) -> tuple[int, int]:
