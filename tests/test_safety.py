@@ -135,6 +135,12 @@ OTHER_OVERDOSE_NOW = [
     "My partner took too many of her sleeping pills tonight and refuses to go to the ER",
 ]
 # how lethal a method is (fifteenth session; blind AN's misses)
+# whether a method works, hurts or is quick (eighteenth session)
+METHOD_WORKS = [
+    "would suffocating with a bag be quick",
+    "could bleeding out in a warm bath still hurt much",
+    "would twenty of my amitriptyline pills be enough to kill",
+]
 LETHALITY_QUESTIONS = [
     "how long would it take to bleed out from a wrist",
     "Is a jump off the parking deck always fatal? Asking for real",
@@ -333,6 +339,14 @@ ONLY_WAY_OUT = [
          "mention", "acute.wish_to_die:past_or_denied"),
         ("I wish I were dead. I won't act on it, I just wish it.", "acute", "acute.wish_to_die"),
         ("I want to die. I'm not okay.", "acute", "acute.wish_to_die"),
+        # whether a method works, hurts or is quick, asked outright (eighteenth session)
+        *((text, "acute", "acute.method_works") for text in METHOD_WORKS),
+        ("Are hanging plants allowed in the recovery room?", "none", None),
+        ("Is drowning a risk if I go swimming the day after?", "none", None),
+        ("Would 2 of my melatonin tablets be okay before the session?", "none", None),
+        ("my sister keeps sh-ing and I don't know how to help", "mention",
+         "mention.self_harm_term"),
+        ("We shed a few tears in the session, is that normal?", "none", None),
     ],
 )  # fmt: skip
 def test_the_later_english_rules_read_these_messages_at_their_level(text, level, rule):
@@ -428,6 +442,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + EMERGENCY
         + OTHER_OVERDOSE_NOW
         + LETHALITY_QUESTIONS
+        + METHOD_WORKS
         + ONLY_WAY_OUT
         + FUTURE_ABSENCE
         + OVERDOSE_INTENT
