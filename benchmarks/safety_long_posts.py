@@ -23,6 +23,7 @@ Reported over the training authors only (the added rows' own figures apart), mod
 with the phrase rules, and their long posts alone. Held-out C and the blind sets are never read.
 
 Run: python benchmarks/safety_long_posts.py --add as at --cache /tmp/long.pkl [--folds 5]
+     [--halves: each added author split in two, each half scored by models fitted on the other]
 """
 
 from __future__ import annotations
@@ -86,6 +87,9 @@ def main() -> None:
     parser.add_argument("--c", type=float, default=4.0)
     parser.add_argument("--acute-c", type=float, default=16.0)
     parser.add_argument("--variants", nargs="+", default=["base", "add", "add_fit"])
+    parser.add_argument("--halves", action="store_true",
+                        help="each added author's rows as two authors (alternate rows) in two "
+                        "folds: each half scored by models fitted on the other")  # fmt: skip
     args = parser.parse_args()
     every = load_rows(Path("tests/data"))
     trained = set(SPLITS["train"])
@@ -96,6 +100,10 @@ def main() -> None:
     if not added:
         args.variants = ["base"]
     base = split(every, "train")
+    if args.halves:
+        rows = base + [replace(x, author=f"{x.author}{i % 2}")
+                       for i, x in enumerate(rows[len(base) :])]  # fmt: skip
+        added = {x.author for x in rows[len(base) :]}
     r = cached_readings(base, args.cache)  # the training rows' readings, encoded once
     more = rows[len(base) :]
     if more:

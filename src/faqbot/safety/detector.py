@@ -114,7 +114,9 @@ class SafetyDetector:
             together.level, f"{CONVERSATION_RULE}{together.rule}", together.matched, together.score
         )
 
-    def _model(self, text: str) -> SafetyAssessment:
+    def readings(self, text: str) -> tuple[list[str], list[str], list[bool]]:
+        """What the model reads of a message: each text, its normalised form, and whether it
+        is the whole message (True) or one sentence of several."""
         shown, normalised, whole = [], [], []
         parts = sentences(
             text, self.settings.max_sentences, self.settings.whole_words, self.settings.clause_words
@@ -128,10 +130,21 @@ class SafetyDetector:
             normalised += [plain] * len(readings)
             # the whole message comes last; a sentence of several has its own bars
             whole += [j == len(parts) - 1] * len(readings)
+        return shown, normalised, whole
+
+    def probabilities(self, text: str) -> tuple[np.ndarray, list[str], list[bool]]:
+        """Class probabilities (rows: readings; columns: CLASSES) of each reading of a message,
+        with the readings and their kinds (`readings`); no rows for a message of no words."""
+        shown, normalised, whole = self.readings(text)
+        if not shown:
+            return np.zeros((0, 3)), shown, whole
+        vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
+        return _probabilities(self.head, vectors, normalised, whole), shown, whole
+
+    def _model(self, text: str) -> SafetyAssessment:
+        probs, shown, whole = self.probabilities(text)
         if not shown:
             return SafetyAssessment("none")
-        vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
-        probs = _probabilities(self.head, vectors, normalised, whole)
         levels = self.head.levels(probs, whole)
         worst = max(range(len(levels)), key=lambda i: (LEVELS.index(levels[i]), probs[i][2]))
         return SafetyAssessment(
