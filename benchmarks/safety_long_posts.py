@@ -22,6 +22,11 @@ chooses them). Variants:
 Reported over the training authors only (the added rows' own figures apart), model alone and
 with the phrase rules, and their long posts alone. Held-out C and the blind sets are never read.
 
+Eighteenth session, `--add ay --halves` (400 ordinary "none" messages of short sentences, which
+the shipped detector flags 33.5 % of): AY's out-of-fold false alarms 3.0 % (in the budget) and
+3.5 % (bars on the training authors), but the training authors' acute 0.933 -> 0.919 / 0.916 and
+any tier 0.980 -> 0.972 / 0.975 (rules and model): not kept (docs/SAFETY.md).
+
 Run: python benchmarks/safety_long_posts.py --add as at --cache /tmp/long.pkl [--folds 5]
      [--halves: each added author split in two, each half scored by models fitted on the other]
 """
@@ -155,8 +160,13 @@ def report(variant: str, rows, model: list[str], ruled: list[str], trained: set[
                 print(f"{variant}; {tag}; {who} ({len(at)}): {got}", flush=True)
             elif at:
                 acute = [i for i in at if rows[i].level == "acute"]
-                got = np.mean([levels[i] == "acute" for i in acute]) if acute else float("nan")
-                print(f"{variant}; {tag}; {who} ({len(at)}): acute {got:.3f}", flush=True)
+                none = [i for i in at if rows[i].level == "none"]
+                got = f"acute {np.mean([levels[i] == 'acute' for i in acute]):.3f}" if acute else ""
+                if none:
+                    flagged = np.mean([levels[i] != "none" for i in none])
+                    read_acute = np.mean([levels[i] == "acute" for i in none])
+                    got += f" false alarm {flagged:.3f}, none->acute {read_acute:.3f}"
+                print(f"{variant}; {tag}; {who} ({len(at)}): {got.strip()}", flush=True)
 
 
 if __name__ == "__main__":
