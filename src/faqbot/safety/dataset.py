@@ -104,6 +104,11 @@ SPLITS = {
     # the session's start, before any change (docs/safety_blind_aw_ax_before.md)
     "blind_aw": ("aw",),
     "blind_ax": ("ax",),
+    # written 2026-12-03 (eighteenth session) after that session's rules, by a helper who saw
+    # nothing, aimed at their categories (screening answers, denials, a past that is over,
+    # method questions, compounds, five languages); scored on arrival with the rules of the
+    # session's start and of its end (docs/safety_blind_az_before.md)
+    "blind_az": ("az",),
 }
 
 
