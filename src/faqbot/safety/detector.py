@@ -137,7 +137,7 @@ class SafetyDetector:
         with the readings and their kinds (`readings`); no rows for a message of no words."""
         shown, normalised, whole = self.readings(text)
         if not shown:
-            return np.zeros((0, 3)), shown, whole
+            return np.zeros((0, len(LEVELS))), shown, whole
         vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
         return _probabilities(self.head, vectors, normalised, whole), shown, whole
 

@@ -14,7 +14,7 @@ RULE_FILES = ("rules_en.toml", "rules_intl.toml")
 _MASKED = re.compile(r"MASKED\((\w+)\)")
 GUARDED = ":past_or_denied"  # suffix of an acute rule's name when its hit counts as a mention
 _SENTENCE_END = ".!?;\n"
-_QUESTION_END = re.compile(r"[.!?;:\n]")
+_QUESTION_END = re.compile("[" + re.escape(_SENTENCE_END + ":") + "]")  # a sentence end or ":"
 GUARDS = ("negation", "not_denial", "past", "now", "answered_no", "over_after")
 # A message of LONG_SENTENCES or more sentence ends has its cue of now read near the phrase
 # only: NOW_WINDOW sentences either side (None: the whole message, however long)
