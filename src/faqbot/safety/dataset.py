@@ -109,6 +109,11 @@ SPLITS = {
     # method questions, compounds, five languages); scored on arrival with the rules of the
     # session's start and of its end (docs/safety_blind_az_before.md)
     "blind_az": ("az",),
+    # written 2026-12-03 (nineteenth session) by a helper who saw nothing: every message a run
+    # of short, clipped sentences, harmless day logs and endings beside risky look-alikes in
+    # the same rhythm; scored on arrival with the detector of the session's start, before any
+    # change (docs/safety_blind_ba_before.md)
+    "blind_ba": ("ba",),
 }
 
 
