@@ -181,6 +181,11 @@ SELF_HARM_EUPHEMISM = [
     "I keep worrying I'll do something drastic to myself before my first appointment",
     "last night I nearly did something to myself",
 ]
+# thoughts of ending one's life named, not owned (nineteenth session)
+ENDING_THOUGHTS = [
+    "Does the doctor ask about thoughts of ending your life at the consult?",
+    "no thoughts of not wanting to be here, just tired",
+]
 # suicide as the only way left (twelfth session; blind AJ's and held-out C's misses)
 ONLY_WAY_OUT = [
     "sewer slide is looking like the only option ngl",
@@ -339,6 +344,28 @@ ONLY_WAY_OUT = [
          "mention", "acute.wish_to_die:past_or_denied"),
         ("I wish I were dead. I won't act on it, I just wish it.", "acute", "acute.wish_to_die"),
         ("I want to die. I'm not okay.", "acute", "acute.wish_to_die"),
+        # nineteenth session: a bare denial may end in "anymore" or a comma; a question someone
+        # asked, reported, answered no in the next sentence; yes, or a later "actually yes",
+        # stays acute
+        ("I wanted to die last spring. I don't anymore.", "mention",
+         "acute.wish_to_die:past_or_denied"),
+        ("Mum worries I'll hurt myself. I won't, I've been clean two years.", "mention",
+         "acute.self_injury:past_or_denied"),
+        ("I want to kill myself. I'm not, but I think about it.", "acute", "acute.self_act"),
+        ("The nurse asked if I had a plan to end my life. I said no, never had one.", "mention",
+         "acute.plan:past_or_denied"),
+        ("My therapist asked me if I think about ending my life. Honestly, no.", "mention",
+         "acute.suicidal_thoughts:past_or_denied"),
+        ("The nurse asked if I had a plan to end my life. I said yes.", "acute", "acute.plan"),
+        ("They asked if I'd thought of killing myself. I said no. It's actually yes, daily.",
+         "acute", "acute.suicidal_thoughts"),
+        ("I have a plan to end my life. No one knows.", "acute", "acute.plan"),
+        # thoughts of ending it named, not owned: a mention; owned: acute
+        ("Do you screen for thoughts of ending things before the infusion?", "mention",
+         "mention.ending_thoughts"),
+        ("Am I having thoughts of ending it? Nope, not at all.", "mention",
+         "mention.ending_thoughts"),
+        ("I keep thinking about ending it all", "acute", None),
         # whether a method works, hurts or is quick, asked outright (eighteenth session)
         *((text, "acute", "acute.method_works") for text in METHOD_WORKS),
         ("Are hanging plants allowed in the recovery room?", "none", None),
@@ -418,6 +445,11 @@ def test_doing_something_to_oneself_gets_at_least_the_resources_line(text):
     assert assess(text).level in ("mention", "acute")
 
 
+@pytest.mark.parametrize("text", ENDING_THOUGHTS)
+def test_thoughts_of_ending_it_named_give_the_resources_line(text):
+    assert assess(text).rule == "mention.ending_thoughts"
+
+
 @pytest.mark.parametrize("text", CRISIS_RESOURCES)
 def test_asking_for_crisis_resources_gives_the_resources_line(text):
     assert assess(text).level == "mention"
@@ -450,6 +482,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + OVERDOSE_MENTION
         + CRISIS_RESOURCES
         + SELF_HARM_EUPHEMISM
+        + ENDING_THOUGHTS
     }
     assert names - seen == set()
     assert all(name.split(".")[0] in ("acute", "mention") for name in names)

@@ -15,7 +15,7 @@ _MASKED = re.compile(r"MASKED\((\w+)\)")
 GUARDED = ":past_or_denied"  # suffix of an acute rule's name when its hit counts as a mention
 _SENTENCE_END = ".!?;\n"
 _QUESTION_END = re.compile("[" + re.escape(_SENTENCE_END + ":") + "]")  # a sentence end or ":"
-GUARDS = ("negation", "not_denial", "past", "now", "answered_no", "over_after")
+GUARDS = ("negation", "not_denial", "past", "now", "answered_no", "over_after", "asked")
 # A message of LONG_SENTENCES or more sentence ends has its cue of now read near the phrase
 # only: NOW_WINDOW sentences either side (None: the whole message, however long)
 LONG_SENTENCES = 7
@@ -96,7 +96,7 @@ class RuleSet:
         and nothing near it speaks of now (or of a condition: "if it fails...")."""
         if not self.guards:
             return False
-        negation, not_denial, past, now, answered_no, over_after = (
+        negation, not_denial, past, now, answered_no, over_after, asked_of = (
             pair[squeezed] for pair in self.guards
         )
         start, end = found.span()
@@ -116,7 +116,13 @@ class RuleSet:
         # the next sentence denies it or says it is over ("People ask if I'm going to hurt
         # myself. I'm not.", "I was suicidal in the army. That is behind me.")
         after = min(ends, default=len(text)) + 1
-        return bool(denied or past.search(sentence) or over_after.match(text, after))
+        if over_after.match(text, after):
+            return True
+        # a question someone asked, reported, answered no in the next sentence ("The nurse asked
+        # if I had a plan to end my life. I said no.")
+        if asked_of.search(sentence) and answered_no.match(text, after):
+            return True
+        return bool(denied or past.search(sentence))
 
 
 def _near(text: str, start: int, end: int) -> tuple[int, int]:
