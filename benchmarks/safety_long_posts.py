@@ -27,8 +27,16 @@ the shipped detector flags 33.5 % of): AY's out-of-fold false alarms 3.0 % (in t
 3.5 % (bars on the training authors), but the training authors' acute 0.933 -> 0.919 / 0.916 and
 any tier 0.980 -> 0.972 / 0.975 (rules and model): not kept (docs/SAFETY.md).
 
+Nineteenth session, `--add ay bb --halves` (bb: 420 risky look-alikes in the same clipped
+style): AY's false alarms fall to 3.3-5.8 % in every variant, but the training authors' acute
+0.931 -> 0.911 (in the budget), 0.923 (bars on the training authors); `--added-weight 0.3`
+0.912; `--forget-added` 0.918 / 0.926; BB's own acute out of fold 0.58-0.66: not kept
+(docs/SAFETY.md).
+
 Run: python benchmarks/safety_long_posts.py --add as at --cache /tmp/long.pkl [--folds 5]
      [--halves: each added author split in two, each half scored by models fitted on the other]
+     [--added-weight W: the added rows' sample weight in every fit]
+     [--forget-added: the added rows are fitted but never a neighbour feature's memory]
 """
 
 from __future__ import annotations
@@ -63,6 +71,62 @@ def none_long_fitted(rows, r, whole_only=False):
     return fits & r.whole if whole_only else fits
 
 
+def weigh_added(added: set[str], w: float) -> None:
+    """Every fit weighs the readings of the rows whose text is in `added` by `w` (the sentence
+    head's own weights, or the whole head's 1, times `w`); texts, as the folds rename authors."""
+    shipped, sentence_weights = T._out_of_fold_probs, T._sentence_weights
+
+    def weighted(rows, r, c, char_weight, neighbours, weight, whole_only, sentence_head=False,
+                 acute_only=False):  # fmt: skip
+        scale = np.array([w if rows[o].text in added else 1.0 for o in r.owner])
+        if not sentence_head:
+            return _whole(rows, r, c, char_weight, neighbours, weight, whole_only, acute_only,
+                          scale)  # fmt: skip
+        T._sentence_weights = lambda x: sentence_weights(x) * scale
+        try:
+            return shipped(rows, r, c, char_weight, neighbours, weight, whole_only, True,
+                           acute_only)  # fmt: skip
+        finally:
+            T._sentence_weights = sentence_weights
+
+    T._out_of_fold_probs = weighted
+
+
+def forget_added(added: set[str]) -> None:
+    """The neighbour features never remember the rows whose text is in `added`: they are fitted
+    but no message's nearest labelled neighbour."""
+    of, features = T.Neighbours.of.__func__, T.Neighbours.features
+    forgotten: dict[int, np.ndarray] = {}
+
+    def remembering(cls, rows, r):
+        near = of(cls, rows, r)
+        forgotten[id(near)] = np.array([rows[o].text in added for o in r.owner])
+        return near
+
+    T.Neighbours.of = classmethod(remembering)
+    T.Neighbours.features = lambda self, memory: features(self, memory & ~forgotten[id(self)])
+
+
+def _whole(rows, r, c, char_weight, neighbours, weight, whole_only, acute_only, weights):
+    """As train._out_of_fold_probs for the whole head, with per-reading sample weights."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    authors = np.array([rows[o].author for o in r.owner])
+    fits = T._trainable(rows, r, whole_only)
+    probs = np.zeros((len(r.owner), 2 if acute_only else 3))
+
+    def fold(author: str) -> None:
+        test = authors == author
+        train = ~test & fits
+        near = neighbours.features(train) * weight if neighbours is not None and weight else None
+        model = T._fit(r, rows, train, c, char_weight, near, weights, acute_only)
+        probs[test] = model.predict_proba(T._design(r, test, char_weight, near))
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(fold, sorted(set(authors))))
+    return probs
+
+
 def folds_of(rows, k: int) -> dict[str, int]:
     """Authors to k folds, largest first onto the fold with the fewest rows so far."""
     sizes: dict[str, int] = {}
@@ -95,6 +159,10 @@ def main() -> None:
     parser.add_argument("--halves", action="store_true",
                         help="each added author's rows as two authors (alternate rows) in two "
                         "folds: each half scored by models fitted on the other")  # fmt: skip
+    parser.add_argument("--added-weight", type=float, default=1.0,
+                        help="sample weight of the added rows in every fit")  # fmt: skip
+    parser.add_argument("--forget-added", action="store_true",
+                        help="the added rows are never a neighbour feature's memory")  # fmt: skip
     args = parser.parse_args()
     every = load_rows(Path("tests/data"))
     trained = set(SPLITS["train"])
@@ -116,6 +184,10 @@ def main() -> None:
     fold = folds_of([x for x in rows if x.author in trained], args.folds)
     for i, a in enumerate(sorted(added)):
         fold[a] = i % args.folds
+    if args.added_weight != 1.0:
+        weigh_added({x.text for x in rows if x.author in added}, args.added_weight)
+    if args.forget_added:
+        forget_added({x.text for x in rows if x.author in added})
     rules = load_rules()
     rule_levels = [(h.level if (h := rules.match(forms(x.text))) else "none") for x in rows]
     for variant in args.variants:
@@ -138,7 +210,9 @@ def main() -> None:
         else:
             model = T.cross_validated(part, pr, probs)[1]
         ruled = [lv for lv, k in zip(rule_levels, keep, strict=True) if k]
-        report(variant, part, model, ruled, trained, ("added", added))
+        for name in sorted({a.rstrip("01") for a in added}):  # each added set apart
+            halves = {a for a in added if a.rstrip("01") == name}
+            report(variant, part, model, ruled, trained, (f"added {name}", halves))
     T._trainable = SHIPPED_TRAINABLE
 
 
