@@ -74,22 +74,14 @@ def none_long_fitted(rows, r, whole_only=False):
 def weigh_added(added: set[str], w: float) -> None:
     """Every fit weighs the readings of the rows whose text is in `added` by `w` (the sentence
     head's own weights, or the whole head's 1, times `w`); texts, as the folds rename authors."""
-    shipped, sentence_weights = T._out_of_fold_probs, T._sentence_weights
+    fit = T._fit
 
-    def weighted(rows, r, c, char_weight, neighbours, weight, whole_only, sentence_head=False,
-                 acute_only=False):  # fmt: skip
+    def weighted(r, rows, mask, c, char_weight, near=None, weights=None, acute_only=False):
         scale = np.array([w if rows[o].text in added else 1.0 for o in r.owner])
-        if not sentence_head:
-            return _whole(rows, r, c, char_weight, neighbours, weight, whole_only, acute_only,
-                          scale)  # fmt: skip
-        T._sentence_weights = lambda x: sentence_weights(x) * scale
-        try:
-            return shipped(rows, r, c, char_weight, neighbours, weight, whole_only, True,
-                           acute_only)  # fmt: skip
-        finally:
-            T._sentence_weights = sentence_weights
+        base = np.ones(len(r.owner)) if weights is None else weights
+        return fit(r, rows, mask, c, char_weight, near, base * scale, acute_only)
 
-    T._out_of_fold_probs = weighted
+    T._fit = weighted
 
 
 def forget_added(added: set[str]) -> None:
@@ -105,26 +97,6 @@ def forget_added(added: set[str]) -> None:
 
     T.Neighbours.of = classmethod(remembering)
     T.Neighbours.features = lambda self, memory: features(self, memory & ~forgotten[id(self)])
-
-
-def _whole(rows, r, c, char_weight, neighbours, weight, whole_only, acute_only, weights):
-    """As train._out_of_fold_probs for the whole head, with per-reading sample weights."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    authors = np.array([rows[o].author for o in r.owner])
-    fits = T._trainable(rows, r, whole_only)
-    probs = np.zeros((len(r.owner), 2 if acute_only else 3))
-
-    def fold(author: str) -> None:
-        test = authors == author
-        train = ~test & fits
-        near = neighbours.features(train) * weight if neighbours is not None and weight else None
-        model = T._fit(r, rows, train, c, char_weight, near, weights, acute_only)
-        probs[test] = model.predict_proba(T._design(r, test, char_weight, near))
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        list(pool.map(fold, sorted(set(authors))))
-    return probs
 
 
 def folds_of(rows, k: int) -> dict[str, int]:
