@@ -114,6 +114,11 @@ SPLITS = {
     # the same rhythm; scored on arrival with the detector of the session's start, before any
     # change (docs/safety_blind_ba_before.md)
     "blind_ba": ("ba",),
+    # written 2026-12-03 (twentieth session) by a helper who saw nothing: the three forms side
+    # by side (long posts with the risk in one sentence, clipped logs, short messages with
+    # typos), 40 in es/pt/fr/de/it; scored on arrival with the detector of the session's start,
+    # before any change (docs/safety_blind_bc_before.md)
+    "blind_bc": ("bc",),
 }
 
 
