@@ -127,7 +127,12 @@ METHOD_QUESTIONS = [
 # is not one)
 OVERDOSE_TAKEN = ["took like 20 of my klonopin about half an hour ago", "I just swallowed 30 pills"]
 # an overdose taken by someone who will not wake up: an emergency now (the second audit)
-EMERGENCY = ["My mom overdosed on her pills an hour ago and won't wake up"]
+EMERGENCY = [
+    "My mom overdosed on her pills an hour ago and won't wake up",
+    # signs of it in other words (twentieth session; blind BC's miss)
+    "my husband swallowed a bunch of his pills and is barely responding",
+    "My son took a handful of my pills and won't respond when I shake him",
+]
 # someone else's overdose just taken (fourteenth session; held-out C and blind AM's misses)
 OTHER_OVERDOSE_NOW = [
     "My mum took an overdose this afternoon",
@@ -223,6 +228,7 @@ ONLY_WAY_OUT = [
         *((text, "acute", "acute.method_question") for text in METHOD_QUESTIONS),
         *((text, "acute", "acute.overdose_taken") for text in OVERDOSE_TAKEN),
         *((text, "acute", "acute.emergency_now") for text in EMERGENCY),
+        ("my mum took a bunch of her pills this morning, as usual, and feels fine", "none", None),
         *((text, "acute", "acute.other_person_overdose_now") for text in OTHER_OVERDOSE_NOW),
         ("My dad took an overdose in 2015 and survived, can he get ketamine?", "mention",
          "mention.overdose"),

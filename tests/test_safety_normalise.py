@@ -128,6 +128,18 @@ def test_disguised_flags_what_the_embedding_cannot_read():
       "acute.intl.self_harm_just_done"),
      ("je viens de me couper les cheveux, je peux venir demain ?", "none", None),
      ("Me acabo de cortar el pelo, ¿puedo ir igual?", "none", None),
+     # the writer's last message, or goodbye for ever (twentieth session, blind BC's miss); the
+     # same words before a holiday are no farewell
+     ("Gracias por todo. Este es mi último mensaje.", "acute", "acute.intl.last_message"),
+     ("Obrigada por tudo, esta é a minha última mensagem.", "acute", "acute.intl.last_message"),
+     ("C'est mon dernier message, merci pour tout", "acute", "acute.intl.last_message"),
+     ("Das ist meine letzte Nachricht.", "acute", "acute.intl.last_message"),
+     ("vi voglio bene, questo è il mio ultimo messaggio. addio", "acute",
+      "acute.intl.last_message"),
+     ("Addio per sempre a tutti", "acute", "acute.intl.last_message"),
+     ("Este es mi último mensaje del año, felices fiestas", "none", None),
+     ("questo è il mio ultimo messaggio prima delle ferie", "none", None),
+     ("C'est mon dernier message avant les vacances, à lundi", "none", None),
      ("Ich habe mich gerade beim Kochen geschnitten, ist das ein Problem?", "none", None),
      ("Quanto custa? Se não funcionar eu vou me matar", "acute", "acute.pt.wish_to_die"),
      ("Eu não vou me matar, só queria saber o preço", "mention",
