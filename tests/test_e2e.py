@@ -349,3 +349,16 @@ def test_cli_search_carries_the_crisis_text_in_text_and_json(cli):
     data = json.loads(cli("search", question, "-k", "3", "--json").stdout)
     assert data["crisis_level"] == "acute" and "988" in data["safety_text"]
     assert 1 <= len(data["passages"]) <= 3
+
+
+def test_the_crisis_sentence_told_beside_a_question_names_no_uncovered_word(real_bot):
+    # nineteenth session: its words were named as what the articles don't cover
+    told = (
+        "The nurse asked if I had a plan to end my life. I said no. How long does an infusion take?"
+    )
+    reply = real_bot.ask(told)
+    assert reply.crisis_level == "mention" and reply.quotes
+    assert not {"nurse", "plan", "asked"} & {w.casefold() for w in reply.uncovered}
+    # a word of the question itself is still named
+    other = real_bot.ask("I tried to kill myself in 2015. Can I get ketamine in Canada?")
+    assert other.crisis_level == "mention" and "Canada" in other.uncovered

@@ -105,3 +105,25 @@ def test_search_results_carry_the_query_assessment_and_acute_drops_methods():
     assert apply_search_policy(passages, SafetyAssessment("none")).safety_text == safety_text(
         "mention"
     )
+
+
+def test_words_of_the_crisis_sentence_told_beside_a_question_are_not_uncovered():
+    # nineteenth session: "The articles don't say anything about “nurse”, “plan” or “asked”"
+    # under the resources line; the safety text answers that sentence, not the quotes
+    from faqbot.answer.notes import uncovered_note
+
+    told = "The nurse asked if I had a plan to end my life. I said no. How long is it? Canada?"
+    words = ("nurse", "Canada", "plan")
+    reply = replace(_reply(TEXTS[1]), question=told, uncovered=words,
+                    notes=("Long message.", *uncovered_note(words)))  # fmt: skip
+    mention = SafetyAssessment("mention", "acute.plan:past_or_denied", "a plan to end my life")
+    out = apply_policy(reply, mention)
+    assert out.uncovered == ("Canada",)
+    assert out.notes == ("Long message.", *uncovered_note(("Canada",)))
+    # the match inside the question itself is what is asked: nothing is taken out
+    asked = replace(reply, question="Can a plan to end my life wait for the nurse? In Canada?")
+    assert apply_policy(asked, mention).uncovered == words
+    # nor when there is no crisis, or the message is one sentence
+    assert apply_policy(reply, SafetyAssessment("none")).uncovered == words
+    alone = replace(reply, question="The nurse asked about a plan to end my life in Canada.")
+    assert apply_policy(alone, mention).uncovered == words

@@ -3,8 +3,10 @@ turns it off. Every use of the safety package's policy names is here (and `asses
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
+from .answer.notes import uncovered_note
 from .safety import (
     SafetyAssessment,
     describes_dose_or_method,
@@ -12,6 +14,7 @@ from .safety import (
     passage_mentions_suicide,
     retired_number_note,
     safety_text,
+    told_beside,
 )
 from .types import Abstention, MarkdownText, Passage, Reply, SearchResult
 
@@ -38,6 +41,9 @@ def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
         if not quotes and not reply.message and reply.abstention is not Abstention.TOO_LONG:
             # no article text is left to show: say that questions can wait (data/crisis.toml)
             extra["message"] = load_crisis_text().later
+    elif reply.uncovered:  # the crisis sentence told beside a question is not what it asks
+        extra = _asked_only(reply, told_beside(reply.question, assessment))
+        notes = extra.pop("notes", notes)
     notes += _retired_notes(q.text for q in quotes)
     level = assessment.level
     if level == "none" and any(passage_mentions_suicide(q.text) for q in quotes):
@@ -54,6 +60,20 @@ def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
         safety_text=text,
         **extra,
     )
+
+
+def _asked_only(reply: Reply, told: tuple[str, ...]) -> dict:
+    """`uncovered` without the words of the sentences the visitor `told` beside the question
+    (the safety text answers those: "The articles don't say anything about “nurse” or “plan”"
+    was shown under the resources line), and the notes with the caveat to match; {} when
+    nothing changes."""
+    said = {w.casefold() for t in told for w in re.findall(r"[\w'’-]+", t)}
+    asked = tuple(w for w in reply.uncovered if w.casefold() not in said)
+    if asked == reply.uncovered:
+        return {}
+    old = set(uncovered_note(reply.uncovered))
+    notes = tuple(n for n in reply.notes if n not in old) + uncovered_note(asked)
+    return {"uncovered": asked, "notes": notes}
 
 
 def apply_search_policy(passages: list[Passage], assessment: SafetyAssessment) -> SearchResult:

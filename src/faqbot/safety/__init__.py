@@ -3,7 +3,7 @@
 from ..encoders.model import trained_for
 from ..settings import SafetySettings
 from .crisis import DEFAULT_CRISIS_PATH, LEVELS, CrisisText, Level, load_crisis_text, safety_text
-from .detector import SafetyAssessment, SafetyDetector
+from .detector import SafetyAssessment, SafetyDetector, told_beside
 from .head import load_head
 from .normalise import normalise
 from .policy import describes_dose_or_method, passage_mentions_suicide, retired_number_note
@@ -12,7 +12,7 @@ __all__ = [
     "DEFAULT_CRISIS_PATH", "LEVELS", "CrisisText", "Level", "SafetyAssessment", "SafetyDetector",
     "SafetySettings", "assess", "detector_for", "describes_dose_or_method", "load_crisis_text",
     "normalise",
-    "passage_mentions_suicide", "retired_number_note", "safety_text",
+    "passage_mentions_suicide", "retired_number_note", "safety_text", "told_beside",
 ]  # fmt: skip
 
 

@@ -36,6 +36,20 @@ class SafetyAssessment:
         return self.level != "none"
 
 
+def told_beside(text: str, assessment: SafetyAssessment) -> tuple[str, ...]:
+    """The sentences of a message of several that hold what `assessment` matched, when none of
+    them asks anything (no "?"): what the visitor told beside their question ("The nurse asked
+    if I had a plan to end my life. I said no. How long does an infusion take?"); () otherwise."""
+    if not assessment.crisis or not assessment.matched:
+        return ()
+    parts = [p.strip() for p in _SENTENCE.split(text) if p and p.strip()]
+    matched = normalise(assessment.matched).strip()
+    told = tuple(p for p in parts if matched and matched in normalise(p))
+    if len(parts) < 2 or not told or any(p.endswith("?") for p in told):
+        return ()
+    return told
+
+
 def clauses(sentence: str, longer_than: int) -> list[str]:
     """The clauses of a sentence of more than `longer_than` words (none for a shorter one, or
     with `longer_than` 0): split at ";", ":", a comma or a dash, short pieces joined to the next."""
