@@ -366,6 +366,24 @@ ONLY_WAY_OUT = [
         ("They asked if I'd thought of killing myself. I said no. It's actually yes, daily.",
          "acute", "acute.suicidal_thoughts"),
         ("I have a plan to end my life. No one knows.", "acute", "acute.plan"),
+        # twentieth session, from blind BC's mentions read acute: the answer no said before the
+        # item ("answered_before"), "answer is no" bare, the next sentence dating it long ago, a
+        # school named as the time it happened
+        ("I ticked 'not at all' on the question about thoughts of being better off dead.",
+         "mention", "acute.wish_to_die:past_or_denied"),
+        ("I ticked yes on the question about being better off dead, I want to die", "acute",
+         "acute.wish_to_die"),
+        ("the form asks if ive thought about suicide. answer is no but i feel awful", "mention",
+         "acute.suicidal_thoughts:past_or_denied"),
+        ("the form asks if ive thought about suicide. answer is no but lately yes", "acute",
+         "acute.suicidal_thoughts"),
+        ("I overdosed on my pills and ended up in ICU. That was a long time ago and I'm well.",
+         "mention", "acute.overdose_self:past_or_denied"),
+        ("I tried to kill myself. That was in 2015.", "mention", "acute.self_act:past_or_denied"),
+        ("I want to kill myself. That was years ago I first felt it.", "acute",
+         "acute.self_act"),
+        ("I self-harmed through most of secondary school. I stopped at 18.", "mention",
+         "acute.self_injury:past_or_denied"),
         # thoughts of ending it named, not owned: a mention; owned: acute
         ("Do you screen for thoughts of ending things before the infusion?", "mention",
          "mention.ending_thoughts"),

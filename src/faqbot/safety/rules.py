@@ -15,7 +15,8 @@ _MASKED = re.compile(r"MASKED\((\w+)\)")
 GUARDED = ":past_or_denied"  # suffix of an acute rule's name when its hit counts as a mention
 _SENTENCE_END = ".!?;\n"
 _QUESTION_END = re.compile("[" + re.escape(_SENTENCE_END + ":") + "]")  # a sentence end or ":"
-GUARDS = ("negation", "not_denial", "past", "now", "answered_no", "over_after", "asked")
+GUARDS = ("negation", "not_denial", "past", "now", "answered_no", "over_after", "asked",
+          "answered_before")  # fmt: skip
 # A message of LONG_SENTENCES or more sentence ends has its cue of now read near the phrase
 # only: NOW_WINDOW sentences either side (None: the whole message, however long)
 LONG_SENTENCES = 7
@@ -93,11 +94,12 @@ class RuleSet:
     def _guarded(self, text: str, found: re.Match[str], squeezed: bool) -> bool:
         """True when the phrase's sentence speaks of the past, or the words just before it deny
         it, or it is asked and answered no, or the next sentence denies it or says it is over,
-        or its sentence reports a question the next sentence answers no, and nothing near it
+        or its sentence reports a question the next sentence answers no (or says the answer no
+        before the item it quotes), and nothing near it
         speaks of now (or of a condition: "if it fails...")."""
         if not self.guards:
             return False
-        negation, not_denial, past, now, answered_no, over_after, asked_of = (
+        negation, not_denial, past, now, answered_no, over_after, asked_of, answered_before = (
             pair[squeezed] for pair in self.guards
         )
         start, end = found.span()
@@ -122,6 +124,10 @@ class RuleSet:
         # a question someone asked, reported, answered no in the next sentence ("The nurse asked
         # if I had a plan to end my life. I said no.")
         if asked_of.search(sentence) and answered_no.match(text, after):
+            return True
+        # an answer no given before the item it answers, in the phrase's sentence ("I ticked
+        # 'not at all' on the question about thoughts of being better off dead")
+        if answered_before.search(text, first, start):
             return True
         return bool(denied or past.search(sentence))
 
