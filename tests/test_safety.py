@@ -125,7 +125,12 @@ METHOD_QUESTIONS = [
 ]
 # an overdose already taken: ten or more of someone's pills (a dose in mg or a count of sessions
 # is not one)
-OVERDOSE_TAKEN = ["took like 20 of my klonopin about half an hour ago", "I just swallowed 30 pills"]
+OVERDOSE_TAKEN = [
+    "took like 20 of my klonopin about half an hour ago",
+    "I just swallowed 30 pills",
+    # the writer's pills, all of them (twentieth session, blind BC)
+    "drank a lot and took my xanax, all of it. sleepy",
+]
 # an overdose taken by someone who will not wake up: an emergency now (the second audit)
 EMERGENCY = [
     "My mom overdosed on her pills an hour ago and won't wake up",
@@ -174,6 +179,9 @@ FUTURE_ABSENCE = [
     "honestly i probably won't be alive by christmas",
     "I'm checking out of this life, I've decided",
     "tonight is going to be my last night on earth",
+    # a season or birthday not lived to see (twentieth session, blind BC)
+    "Watch to son. Rings to daughter. Won't see spring.",
+    "I don't think I'll see my next birthday",
 ]
 # taking or mixing something so as not to wake up, or asking if all of it would kill
 OVERDOSE_INTENT = [
@@ -271,6 +279,8 @@ ONLY_WAY_OUT = [
         ("My grandfather died in his sleep, a peaceful way to go.", "none", None),
         ("Is ketamine a gentle way to treat depression?", "none", None),
         ("I won't be around on Friday, can we move my infusion?", "none", None),
+        ("I won't see Christmas with my family this year, I'm working", "none", None),
+        ("I took my meds, all of them, as prescribed", "none", None),
         ("I won't be here next week because of a work trip", "none", None),
         ("Today is my last day at this job before the new one", "none", None),
         ("Do they give you enough so you don't wake up during the infusion?", "none", None),
