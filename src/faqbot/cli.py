@@ -96,8 +96,10 @@ def _wrap(text: str, indent: str = "   ") -> str:
 
 
 def cmd_search(args) -> int:
+    from .question import require_text
     from .render import citation, plain_markdown, search_dict
 
+    require_text(args.question)  # a blank question is said before the model loads (seconds)
     bot = _load(args)
     hits = bot.search(args.question, k=args.k, retriever=args.retriever)
     if args.json:
@@ -115,8 +117,10 @@ def cmd_search(args) -> int:
 
 
 def cmd_ask(args) -> int:
+    from .question import require_text
     from .render import reply_dict, reply_text
 
+    require_text(args.question)  # a blank question is said before the model loads (seconds)
     bot = _load(args)
     reply = bot.ask(args.question)
     if args.json:
