@@ -94,9 +94,9 @@ class RuleSet:
     def _guarded(self, text: str, found: re.Match[str], squeezed: bool) -> bool:
         """True when the phrase's sentence speaks of the past, or the words just before it deny
         it, or it is asked and answered no, or the next sentence denies it or says it is over,
-        or its sentence reports a question the next sentence answers no (or says the answer no
-        before the item it quotes), and nothing near it
-        speaks of now (or of a condition: "if it fails...")."""
+        or its sentence reports a question the next sentence answers no (or gives the answer no
+        before the item it quotes), and nothing near it speaks of now (or of a condition: "if
+        it fails...")."""
         if not self.guards:
             return False
         negation, not_denial, past, now, answered_no, over_after, asked_of, answered_before = (
