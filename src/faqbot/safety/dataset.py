@@ -119,6 +119,11 @@ SPLITS = {
     # typos), 40 in es/pt/fr/de/it; scored on arrival with the detector of the session's start,
     # before any change (docs/safety_blind_bc_before.md)
     "blind_bc": ("bc",),
+    # written 2026-12-03 (twenty-first session) by a helper who saw nothing: short and medium
+    # messages by category, idioms, dark humour, practical endings and deaths of natural causes
+    # among the "none"; scored on arrival with the detector of the session's start, before any
+    # change (docs/safety_blind_bd_before.md)
+    "blind_bd": ("bd",),
 }
 
 
