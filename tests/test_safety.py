@@ -394,6 +394,32 @@ ONLY_WAY_OUT = [
          "acute.self_act"),
         ("I self-harmed through most of secondary school. I stopped at 18.", "mention",
          "acute.self_injury:past_or_denied"),
+        # twenty-first session, from blind BD's misses, each with its look-alike: a whole
+        # month or supply of one's pills taken (not the time it took, not a month of leave);
+        # self-harm relapsed just now (not in a named past); "my self-harm" scars are history;
+        # how much of a drug it takes, looked up (not to work); checked out for good, permanent
+        # rest; soon no longer a burden (not once a job is found)
+        ("Took my whole month of lithium. Starting to feel shaky.", "acute",
+         "acute.overdose_taken"),
+        ("I took my whole month's supply of Wellbutrin.", "acute", "acute.overdose_taken"),
+        ("It took a whole month of sertraline before I felt anything.", "none", None),
+        ("I took my whole week of annual leave for the infusions.", "none", None),
+        ("I relapsed tonight after 2 years clean from self-harm.", "acute",
+         "acute.self_injury"),
+        ("I relapsed in 2019 after 2 years clean from self-harm.", "mention",
+         "mention.self_harm_term"),
+        ("My self-harm scars are old, will the nurse see them at the IV?", "mention",
+         "mention.self_harm_term"),
+        ("my self-harm is getting worse", "acute", "acute.self_injury"),
+        ("I've looked up how much paracetamol it takes and I have four packs.", "acute",
+         "acute.means"),
+        ("I looked up how much ketamine it takes to work.", "none", None),
+        ("i think its time i checked out for good", "acute", "acute.future_absence"),
+        ("I'm going to get some permanent rest.", "acute", "acute.future_absence"),
+        ("I need some rest after this week.", "none", None),
+        ("I won't be a burden to anyone for much longer.", "acute", "acute.burden"),
+        ("Soon no one will have to deal with me.", "acute", "acute.burden"),
+        ("Once I get this job I won't be a burden on my parents anymore.", "none", None),
         # thoughts of ending it named, not owned: a mention; owned: acute
         ("Do you screen for thoughts of ending things before the infusion?", "mention",
          "mention.ending_thoughts"),

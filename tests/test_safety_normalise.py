@@ -141,6 +141,17 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("questo è il mio ultimo messaggio prima delle ferie", "none", None),
      ("C'est mon dernier message avant les vacances, à lundi", "none", None),
      ("Ich habe mich gerade beim Kochen geschnitten, ist das ein Problem?", "none", None),
+     # soon no longer a burden (twenty-first session, blind BD's misses); without "soon" the
+     # same words are left to the model
+     ("Pronto dejaré de ser un estorbo para mi familia, ya lo tengo todo arreglado.", "acute",
+      "acute.intl.burden_soon"),
+     ("Bald bin ich niemandem mehr eine Last, das verspreche ich.", "acute",
+      "acute.intl.burden_soon"),
+     ("Logo não vou mais ser um peso pra ninguém.", "acute", "acute.intl.burden_soon"),
+     ("Bientôt je ne serai plus un fardeau pour personne.", "acute", "acute.intl.burden_soon"),
+     ("Presto non sarò più un peso per nessuno.", "acute", "acute.intl.burden_soon"),
+     ("Con el trabajo nuevo ya no seré una carga para mis padres.", "none", None),
+     ("Ich möchte meiner Familie nicht zur Last fallen, wie viel kostet das?", "none", None),
      ("Quanto custa? Se não funcionar eu vou me matar", "acute", "acute.pt.wish_to_die"),
      ("Eu não vou me matar, só queria saber o preço", "mention",
       "acute.pt.wish_to_die:past_or_denied")],
