@@ -119,6 +119,34 @@ def test_retrieval_metrics_by_hand():
     assert "x" not in out["significance"]
 
 
+@pytest.mark.parametrize("stat_test", ["fisher", "student"])
+def test_the_paired_tests_tell_a_real_difference_from_none(stat_test):
+    # 60 questions: "x" finds the answer first on all, "y" on a third; "z" is x again
+    qrels = {f"q{i}": {"a": 1} for i in range(60)}
+    x = {q: {"a": 1.0, "b": 0.5} for q in qrels}
+    y = {q: ({"a": 1.0, "b": 0.5} if i % 3 == 0 else {"b": 1.0, "a": 0.5})
+         for i, q in enumerate(qrels)}  # fmt: skip
+    out = retrieval_metrics(qrels, {"x": x, "y": y, "z": dict(x)}, k=3, default="x",
+                            stat_test=stat_test)  # fmt: skip
+    better = out["significance"]["y"]["Recall@1"]
+    assert better["significant"] and better["p_value"] < 0.001
+    assert (better["wins"], better["ties"], better["losses"]) == (40, 20, 0)
+    same = out["significance"]["z"]["Recall@1"]
+    assert not same["significant"] and same["p_value"] == 1.0
+    assert out["scores"]["y"]["Recall@1"] == pytest.approx(1 / 3)
+    # the same data give the same p-value: the randomisation is seeded
+    again = retrieval_metrics(qrels, {"x": x, "y": y}, k=3, default="x", stat_test=stat_test)
+    assert (
+        again["significance"]["y"]["MRR@3"]["p_value"]
+        == out["significance"]["y"]["MRR@3"]["p_value"]
+    )
+
+
+def test_an_unknown_stat_test_is_named():
+    with pytest.raises(ValueError, match='use "fisher" or "student"'):
+        retrieval_metrics({"q": {"a": 1}}, {"x": {"q": {"a": 1}}, "y": {}}, 1, "x", stat_test="z")
+
+
 def _outcome(qid, kind, subkind="", level="", **kw):
     row = {
         "id": qid,

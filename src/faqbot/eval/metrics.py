@@ -1,4 +1,4 @@
-"""Evaluation metrics: ranx retrieval scores with significance tests, and answer/safety rates."""
+"""Evaluation metrics: retrieval scores with paired significance tests, and answer/safety rates."""
 
 from __future__ import annotations
 
@@ -9,17 +9,70 @@ import numpy as np
 
 REPORTED_KS = (1, 3, 5, 10)
 MAX_P = 0.05  # a difference is called significant below this p-value
-PERMUTATIONS = 10_000  # ranx permutes in parallel threads, so p-values vary in the 3rd decimal
+PERMUTATIONS = 10_000  # Fisher randomisation test: resamples, seeded, so p-values repeat
 MISS_AT = 5  # a question whose answer is not in the default's top 5 is listed as a failure
 
 
 def metric_labels(k: int, recall: str = "hit_rate") -> dict[str, str]:
-    """ranx metric name -> report label, for the cut-offs reported at depth k."""
+    """metric name -> report label, for the cut-offs reported at depth k."""
     ks = sorted({i for i in REPORTED_KS if i <= k} | {k})
     return {f"{recall}@{i}": f"Recall@{i}" for i in ks} | {
         f"mrr@{k}": f"MRR@{k}",
         f"ndcg@{k}": f"nDCG@{k}",
     }
+
+
+def _per_question(
+    qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]], k: int, recall: str
+) -> dict[str, np.ndarray]:
+    """Per question (in `qrels`' order), hit rate or recall at 1..k, MRR@k and nDCG@k (gain =
+    grade, discount log2(rank + 1): Jarvelin and Kekalainen's nDCG). A question the run lacks
+    scores 0; ties in a run's scores keep the run's order."""
+    out = {f"{recall}@{i}": np.zeros(len(qrels)) for i in range(1, k + 1)}
+    out[f"mrr@{k}"] = np.zeros(len(qrels))
+    out[f"ndcg@{k}"] = np.zeros(len(qrels))
+    discount = 1.0 / np.log2(np.arange(2, k + 2))
+    for n, (qid, grades) in enumerate(qrels.items()):
+        relevant = {doc: g for doc, g in grades.items() if g > 0}
+        scores = run.get(qid, {})
+        ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:k]
+        gains = np.array([relevant.get(doc, 0) for doc in ranked] + [0] * (k - len(ranked)))
+        hits = np.cumsum(gains > 0)
+        for i in range(1, k + 1):
+            if recall == "hit_rate":
+                out[f"{recall}@{i}"][n] = float(hits[i - 1] > 0)
+            else:
+                out[f"{recall}@{i}"][n] = hits[i - 1] / len(relevant) if relevant else 0.0
+        first = np.flatnonzero(gains > 0)
+        out[f"mrr@{k}"][n] = 1.0 / (first[0] + 1) if len(first) else 0.0
+        ideal = np.sort(np.array(list(relevant.values()), dtype=float))[::-1][:k]
+        best = float((ideal * discount[: len(ideal)]).sum())
+        out[f"ndcg@{k}"][n] = float((gains * discount).sum()) / best if best else 0.0
+    return out
+
+
+def _p_value(control: np.ndarray, treatment: np.ndarray, stat_test: str) -> float:
+    """Two-sided paired p-value: Fisher's randomisation test (each question's two scores swapped
+    at random, PERMUTATIONS times, seeded) or Student's paired t-test."""
+    if stat_test == "student":
+        from scipy.stats import ttest_rel
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # identical scores: no variance, p is nan
+            p = ttest_rel(control, treatment).pvalue
+        return 1.0 if np.isnan(p) else float(p)
+    if stat_test != "fisher":
+        raise ValueError(f'Unknown stat_test {stat_test!r}: use "fisher" or "student".')
+    from scipy.stats import permutation_test
+
+    def mean_difference(a, b, axis):
+        return np.mean(a, axis=axis) - np.mean(b, axis=axis)
+
+    result = permutation_test(
+        (control, treatment), mean_difference, permutation_type="samples", vectorized=True,
+        n_resamples=PERMUTATIONS, alternative="two-sided", random_state=42,
+    )  # fmt: skip
+    return float(result.pvalue)
 
 
 def retrieval_metrics(
@@ -37,41 +90,31 @@ def retrieval_metrics(
         runs: retriever name -> question id -> {passage or doc id: score}, higher is better.
         recall: "hit_rate" when any one relevant item answers the question (quote alternatives),
             "recall" for the share of relevant items found (BEIR).
-        stat_test: "fisher" (randomisation) or "student" (paired t-test), as ranx names them.
+        stat_test: "fisher" (randomisation, scipy's permutation_test) or "student" (paired
+            t-test). Numpy and scipy compute all of it: ranx, used before, compiled its numba
+            code on first use, two minutes on a fresh install (twenty-first session).
     """
-    from ranx import Qrels, Run, compare
-
+    if recall not in ("hit_rate", "recall"):
+        raise ValueError(f'Unknown recall {recall!r}: use "hit_rate" or "recall".')
     labels = metric_labels(k, recall)
-    names = [f"{recall}@{i}" for i in range(1, k + 1)] + [f"mrr@{k}", f"ndcg@{k}"]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # numba's cast warnings say nothing about the data
-        report = compare(
-            Qrels(qrels),
-            [Run(run, name=name) for name, run in runs.items()],
-            names,
-            stat_test=stat_test,
-            n_permutations=PERMUTATIONS,
-            max_p=MAX_P,
-            make_comparable=True,
-        )
-    scores = {n: {lab: float(report.results[n][m]) for m, lab in labels.items()} for n in runs}
-    curves = {n: [float(report.results[n][f"{recall}@{i}"]) for i in range(1, k + 1)] for n in runs}
+    per = {name: _per_question(qrels, run, k, recall) for name, run in runs.items()}
+    scores = {n: {lab: float(per[n][m].mean()) for m, lab in labels.items()} for n in runs}
+    curves = {n: [float(per[n][f"{recall}@{i}"].mean()) for i in range(1, k + 1)] for n in runs}
     significance = {}
     for alt in runs:
         if alt == default or default not in runs:
             continue
-        tests = report.comparisons[frozenset((default, alt))]
-        wtl = report.win_tie_loss[(default, alt)]
-        significance[alt] = {
-            lab: {
-                "p_value": float(tests[m]["p_value"]),
-                "significant": bool(tests[m]["significant"]),
-                "wins": wtl[m]["W"],  # questions where the default scores higher
-                "ties": wtl[m]["T"],
-                "losses": wtl[m]["L"],
+        significance[alt] = {}
+        for m, lab in labels.items():
+            ours, theirs = per[default][m], per[alt][m]
+            p = _p_value(ours, theirs, stat_test)
+            significance[alt][lab] = {
+                "p_value": p,
+                "significant": p < MAX_P,
+                "wins": int((ours > theirs).sum()),  # questions where the default scores higher
+                "ties": int((ours == theirs).sum()),
+                "losses": int((ours < theirs).sum()),
             }
-            for m, lab in labels.items()
-        }
     return {
         "scores": scores,
         "curves": curves,

@@ -263,7 +263,6 @@ def main(argv: list[str] | None = None, encoder=None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     try:
         import matplotlib  # noqa: F401
-        import ranx  # noqa: F401
     except ImportError as missing:
         raise ValueError(
             f"faqbot eval needs {missing.name}. Run: pip install -e '.[eval]'"
