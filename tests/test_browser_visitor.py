@@ -50,6 +50,16 @@ def shown(answer):
     return answer
 
 
+# behaviour that does not depend on the width or the colour scheme: one look is enough
+ONE_LOOK = pytest.mark.parametrize("page", [LOOKS[0]], ids=["desktop-light"], indirect=True)
+# behaviour that depends on the width and not on the colour scheme: each width once, the two
+# schemes between them (the contrast checks, axe below, run in all four looks)
+TWO_LOOKS = pytest.mark.parametrize(
+    "page", [LOOKS[0], LOOKS[3]], ids=["desktop-light", "phone-dark"], indirect=True
+)
+
+
+@TWO_LOOKS
 def test_the_start_of_the_newest_answer_is_in_view(page):
     # two long answers: without the page's scrolling the chat would sit at the bottom of the
     # second, showing its sources and follow-ups
@@ -61,10 +71,6 @@ def test_the_start_of_the_newest_answer_is_in_view(page):
     answer = settled(page, ask(page, "I want to end my life tonight"))
     assert page.evaluate(NEWEST_TOP_IN_VIEW)
     expect(answer.locator(".crisis-banner")).to_be_in_viewport()
-
-
-# behaviour that does not depend on the width or the colour scheme: one look is enough
-ONE_LOOK = pytest.mark.parametrize("page", [LOOKS[0]], ids=["desktop-light"], indirect=True)
 
 
 @ONE_LOOK
@@ -87,6 +93,7 @@ def test_an_off_topic_question_gets_no_buttons(page):
     assert page.locator("#chat button.option").count() == 0
 
 
+@TWO_LOOKS
 def test_greeting_thanks_and_a_person_get_the_clinics_words(page):
     answer = shown(ask(page, "hello there"))
     expect(answer).to_contain_text("Hello!")
@@ -99,6 +106,7 @@ def test_greeting_thanks_and_a_person_get_the_clinics_words(page):
     expect(answer.locator(".crisis-banner")).to_contain_text("988")
 
 
+@TWO_LOOKS
 def test_the_sources_panel_shows_headings_as_their_own_lines(page):
     answer = shown(ask(page, "Can I drive after a ketamine session?"))
     answer.locator("details.sources summary").click()
@@ -153,7 +161,7 @@ def test_a_citation_number_leads_to_its_own_replys_source_by_keyboard(app, brows
         page.close()
 
 
-@pytest.mark.parametrize("page", LOOKS, ids=[f"{s}-{c}" for s, c in LOOKS], indirect=True)
+@TWO_LOOKS
 def test_a_phone_gives_the_chat_and_the_question_box_the_width(page):
     answer = shown(ask(page, "Can I drive after a ketamine session?"))
     width = page.viewport_size["width"]
