@@ -124,6 +124,10 @@ SPLITS = {
     # among the "none"; scored on arrival with the detector of the session's start, before any
     # change (docs/safety_blind_bd_before.md)
     "blind_bd": ("bd",),
+    # written 2026-12-03 (twenty-first session) by a helper who saw nothing, after that
+    # session's rules: harmless look-alikes of the phrase rules' themes beside fresh acute
+    # wording; scored on arrival (docs/safety_blind_be_before.md)
+    "blind_be": ("be",),
 }
 
 
