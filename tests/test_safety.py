@@ -420,6 +420,21 @@ ONLY_WAY_OUT = [
         ("I won't be a burden to anyone for much longer.", "acute", "acute.burden"),
         ("Soon no one will have to deal with me.", "acute", "acute.burden"),
         ("Once I get this job I won't be a burden on my parents anymore.", "none", None),
+        # blind BE's look-alikes of those rules (twenty-first session): a burden on someone
+        # named, ending soon for a practical reason; a season someone else will not see; the
+        # answer no given after a reported question, unless the message says it is untrue
+        ("I start my new job next month so I won't be a burden on my parents soon!", "none",
+         None),
+        ("My dad is terminally ill and the doctors say he won't see spring.", "none", None),
+        ("honestly i probably won't see christmas", "acute", "acute.future_absence"),
+        ("The question about thoughts that you'd be better off dead - I ticked 'not at all'.",
+         "mention", "acute.wish_to_die:past_or_denied"),
+        ("The nurse asked if I wanted to die and I said no, which is true.", "mention",
+         "acute.wish_to_die:past_or_denied"),
+        ("The nurse asked if I wanted to die and I said no. I have. Several times.", "acute",
+         "acute.wish_to_die"),
+        ("The question about being better off dead, I ticked 'not at all' but the truth is "
+         "it's most days", "acute", "acute.wish_to_die"),
         # thoughts of ending it named, not owned: a mention; owned: acute
         ("Do you screen for thoughts of ending things before the infusion?", "mention",
          "mention.ending_thoughts"),

@@ -152,6 +152,10 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("Presto non sarò più un peso per nessuno.", "acute", "acute.intl.burden_soon"),
      ("Con el trabajo nuevo ya no seré una carga para mis padres.", "none", None),
      ("Ich möchte meiner Familie nicht zur Last fallen, wie viel kostet das?", "none", None),
+     # no longer a burden on someone named, for a practical reason (blind BE's look-alikes)
+     ("Bientôt je ne serai plus un poids pour mes parents, je commence mon alternance.", "none",
+      None),
+     ("Presto non sarò più un peso per i miei, ho trovato lavoro a Milano.", "none", None),
      ("Quanto custa? Se não funcionar eu vou me matar", "acute", "acute.pt.wish_to_die"),
      ("Eu não vou me matar, só queria saber o preço", "mention",
       "acute.pt.wish_to_die:past_or_denied")],

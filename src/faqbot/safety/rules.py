@@ -16,7 +16,7 @@ GUARDED = ":past_or_denied"  # suffix of an acute rule's name when its hit count
 _SENTENCE_END = ".!?;\n"
 _QUESTION_END = re.compile("[" + re.escape(_SENTENCE_END + ":") + "]")  # a sentence end or ":"
 GUARDS = ("negation", "not_denial", "past", "now", "answered_no", "over_after", "asked",
-          "answered_before")  # fmt: skip
+          "answered_before", "answered_after")  # fmt: skip
 # A message of LONG_SENTENCES or more sentence ends has its cue of now read near the phrase
 # only: NOW_WINDOW sentences either side (None: the whole message, however long)
 LONG_SENTENCES = 7
@@ -95,13 +95,12 @@ class RuleSet:
         """True when the phrase's sentence speaks of the past, or the words just before it deny
         it, or it is asked and answered no, or the next sentence denies it or says it is over,
         or its sentence reports a question the next sentence answers no (or gives the answer no
-        before the item it quotes), and nothing near it speaks of now (or of a condition: "if
-        it fails...")."""
+        before the item it quotes, or after the phrase), and nothing near it speaks of now (or
+        of a condition: "if it fails...")."""
         if not self.guards:
             return False
-        negation, not_denial, past, now, answered_no, over_after, asked_of, answered_before = (
-            pair[squeezed] for pair in self.guards
-        )
+        (negation, not_denial, past, now, answered_no, over_after, asked_of, answered_before,
+         answered_after) = (pair[squeezed] for pair in self.guards)  # fmt: skip
         start, end = found.span()
         if now.search(text, *_near(text, start, end)):
             return False
@@ -128,6 +127,17 @@ class RuleSet:
         # an answer no given before the item it answers, in the phrase's sentence ("I ticked
         # 'not at all' on the question about thoughts of being better off dead")
         if answered_before.search(text, first, start):
+            return True
+        # a question or a form's item reported before the phrase, answered no after it in the
+        # same sentence ("When the nurse asks if I'm thinking of harming myself the answer is
+        # no", "The question about thoughts that you'd be better off dead - I ticked 'not at
+        # all'")
+        answer = answered_after.search(text, end)  # its look-ahead reads past the sentence
+        if (
+            asked_of.search(text, first, start)
+            and answer
+            and answer.start() < first + len(sentence)
+        ):
             return True
         return bool(denied or past.search(sentence))
 
