@@ -435,6 +435,17 @@ ONLY_WAY_OUT = [
          "acute.wish_to_die"),
         ("The question about being better off dead, I ticked 'not at all' but the truth is "
          "it's most days", "acute", "acute.wish_to_die"),
+        # no cue of now: "ok today", a mood "back", "i am thinking" inside a reported question;
+        # the same words as the writer's own present keep the phrase acute
+        ("My mother overdosed ten years ago, she wouldn't wake up. She's ok today though.",
+         "mention", "acute.emergency_now:past_or_denied"),
+        ("When I was 19 I tried to end it. I'm 34 now, but my depression is back.", "mention",
+         "acute.intent:past_or_denied"),
+        ("When I was 19 I tried to end it. The urges are back.", "acute", "acute.intent"),
+        ("When the nurse asks if I'm thinking of harming myself the answer is no.", "mention",
+         "acute.self_injury:past_or_denied"),
+        ("I used to cut myself in college and I've been thinking of hurting myself again.",
+         "acute", "acute.self_injury"),
         # thoughts of ending it named, not owned: a mention; owned: acute
         ("Do you screen for thoughts of ending things before the infusion?", "mention",
          "mention.ending_thoughts"),
