@@ -132,13 +132,10 @@ class RuleSet:
         # same sentence ("When the nurse asks if I'm thinking of harming myself the answer is
         # no", "The question about thoughts that you'd be better off dead - I ticked 'not at
         # all'")
-        answer = answered_after.search(text, end)  # its look-ahead reads past the sentence
-        if (
-            asked_of.search(text, first, start)
-            and answer
-            and answer.start() < first + len(sentence)
-        ):
-            return True
+        if asked_of.search(text, first, start):
+            answer = answered_after.search(text, end)  # its look-ahead reads past the sentence
+            if answer and answer.start() < first + len(sentence):
+                return True
         return bool(denied or past.search(sentence))
 
 
