@@ -128,6 +128,11 @@ SPLITS = {
     # session's rules: harmless look-alikes of the phrase rules' themes beside fresh acute
     # wording; scored on arrival (docs/safety_blind_be_before.md)
     "blind_be": ("be",),
+    # written 2026-12-03 (twenty-second session) by a helper who saw nothing: the whole range
+    # of visitors by category (short, medium and long), harmless messages with one line that
+    # sounds final among the "none"; scored on arrival with the detector of the session's start,
+    # before any change (docs/safety_blind_bf_before.md)
+    "blind_bf": ("bf",),
 }
 
 
