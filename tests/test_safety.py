@@ -460,6 +460,16 @@ ONLY_WAY_OUT = [
         ("my sister keeps sh-ing and I don't know how to help", "mention",
          "mention.self_harm_term"),
         ("We shed a few tears in the session, is that normal?", "none", None),
+        # blind BF (twenty-second session): a whole pack of a drug taken, unless spread over
+        # days or carried along; a dash and no after a form's question
+        ("I took a whole pack of ibuprofen with vodka earlier. I feel sick.", "acute",
+         "acute.overdose_taken"),
+        ("I took a whole pack of ibuprofen over the weekend for my back", "none", None),
+        ("I took the whole box of tissues to work", "none", None),
+        ("The form asks if I've had thoughts of harming myself in the past two weeks — no, not "
+         "at all.", "mention", "acute.self_injury:past_or_denied"),
+        ("The form asks if I've had thoughts of harming myself - no, but lately yes.", "acute",
+         "acute.self_injury"),
     ],
 )  # fmt: skip
 def test_the_later_english_rules_read_these_messages_at_their_level(text, level, rule):
