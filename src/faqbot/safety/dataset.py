@@ -133,6 +133,10 @@ SPLITS = {
     # sounds final among the "none"; scored on arrival with the detector of the session's start,
     # before any change (docs/safety_blind_bf_before.md)
     "blind_bf": ("bf",),
+    # written 2026-12-03 (twenty-second session) by a helper who saw nothing, after the rules
+    # from BF: harmless look-alikes of their themes beside fresh acute wording; scored on
+    # arrival (docs/safety_blind_bg_before.md)
+    "blind_bg": ("bg",),
 }
 
 
