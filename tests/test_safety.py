@@ -470,6 +470,17 @@ ONLY_WAY_OUT = [
          "at all.", "mention", "acute.self_injury:past_or_denied"),
         ("The form asks if I've had thoughts of harming myself - no, but lately yes.", "acute",
          "acute.self_injury"),
+        # blind BG's look-alikes (twenty-second session): overwork idioms; a comma and no after
+        # a reported question; signing off for good (not for now)
+        ("I'm killing myself studying for the bar exam, sleeping 4 hrs a night.", "none", None),
+        ("I'm killing myself tonight.", "acute", "acute.self_act"),
+        ("I'm honestly hurting myself by working 70-hour weeks.", "none", None),
+        ("I'm hurting myself by cutting again.", "acute", "acute.self_injury"),
+        ("Dr. M asked whether I'd thought about suicide in the last two weeks, no, I haven't.",
+         "mention", "acute.suicidal_thoughts:past_or_denied"),
+        ("I'm signing off for good. Thanks for trying, really.", "acute",
+         "acute.future_absence"),
+        ("I'm signing off for now, thanks!", "none", None),
     ],
 )  # fmt: skip
 def test_the_later_english_rules_read_these_messages_at_their_level(text, level, rule):
