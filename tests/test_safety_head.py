@@ -272,13 +272,13 @@ def test_a_loaded_bot_keeps_numpys_blas_on_one_thread(real_bot):
 
 
 def test_the_heads_grouped_neighbours_give_the_same_features_as_the_plain_computation():
-    from faqbot.safety.head import FAISS_MAX_ROWS, load_head, neighbour_features, with_margins
+    from faqbot.safety.head import ROWWISE_MAX_ROWS, load_head, neighbour_features, with_margins
 
     head = load_head()
     rng = np.random.default_rng(0)
     plain = np.asarray(head.neighbours, dtype=np.float32)
-    # a few rows search the float16 FAISS indexes, more take the BLAS product: both as plain
-    for rows in (1, FAISS_MAX_ROWS, FAISS_MAX_ROWS + 1, 40):
+    # a few rows take a product each, more one matrix product: both as the plain computation
+    for rows in (1, ROWWISE_MAX_ROWS, ROWWISE_MAX_ROWS + 1, 40):
         vectors = rng.normal(size=(rows, head.emb_coef.shape[1])).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         expected = neighbour_features(vectors @ plain.T, head.neighbour_labels)

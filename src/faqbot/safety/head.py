@@ -28,23 +28,14 @@ NEIGHBOUR_NAMES = ("nearest_none", "nearest_mention", "nearest_acute",
                    "none_over_acute", "none_over_mention")  # fmt: skip
 
 
-# up to this many texts at once, the neighbours are searched in FAISS; more take a BLAS product
-# (7,969 neighbours, one thread: 1 row 0.41 vs 0.51 ms, 2 rows 0.64 vs 1.3, 4 rows 1.2 vs 1.4,
-# 8 rows 2.4 vs 1.4; benchmarks/safety_cost.py measures the whole check)
-FAISS_MAX_ROWS = 4
-
-
-def _fp16_index(rows: np.ndarray):
-    """An exact inner-product FAISS index over float16 copies of `rows` (None: no rows). The
-    file stores the neighbours in float16, so nothing is lost."""
-    if not len(rows):
-        return None
-    import faiss
-
-    index = faiss.IndexScalarQuantizer(rows.shape[1], faiss.ScalarQuantizer.QT_fp16,
-                                       faiss.METRIC_INNER_PRODUCT)  # fmt: skip
-    index.add(np.ascontiguousarray(rows, dtype=np.float32))
-    return index
+# up to this many texts at once (a question and its sentences), each is compared with the
+# remembered messages by its own matrix-vector product; more take one matrix product. The
+# messages are stored transposed (dim x messages), so a product streams along them: 12,159
+# messages, 1 row 0.24-0.5 ms (more when the matrix is not in cache) against 1.0 ms for the
+# float16 FAISS indexes used until the twenty-second session, 2 rows 0.47 vs 1.2, 4 rows 0.87 vs
+# 2.1; at 8 rows one matrix product (1.3 ms) beats eight (2.2). Without the FAISS copies a
+# loaded bot holds 20 MiB less. benchmarks/safety_cost.py measures the whole check.
+ROWWISE_MAX_ROWS = 4
 
 
 def neighbour_features(similarities: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -152,9 +143,8 @@ class Head:
     sentence_head: Head | None = None
     uses_characters: bool = field(init=False, repr=False, compare=False)
     _char_weights: np.ndarray = field(init=False, repr=False, compare=False)
-    _neighbours: np.ndarray = field(init=False, repr=False, compare=False)
+    _neighbours_t: np.ndarray = field(init=False, repr=False, compare=False)
     _level_slices: tuple = field(init=False, repr=False, compare=False)
-    _level_indexes: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):  # once: a head trained without n-grams skips them; the weights
         # are kept column-major for the sparse product (a strided copy per call cost ~2 ms) and
@@ -165,16 +155,14 @@ class Head:
         weights = np.ascontiguousarray(self.char_coef.T, dtype=CHAR_DTYPE)
         object.__setattr__(self, "_char_weights", weights)
         if self.neighbours is not None:  # float32 once, not per call, grouped by level so
-            # each level's closest is the max of one slice (no boolean-mask copy per call)
+            # each level's closest is the max of one slice (no boolean-mask copy per call), and
+            # transposed (ROWWISE_MAX_ROWS)
             order = np.argsort(self.neighbour_labels, kind="stable")
-            grouped = np.ascontiguousarray(self.neighbours[order], dtype=np.float32)
+            grouped = np.ascontiguousarray(self.neighbours[order].T, dtype=np.float32)
             ends = np.searchsorted(self.neighbour_labels[order], np.arange(len(CLASSES) + 1))
             slices = tuple(zip(ends[:-1], ends[1:], strict=True))
-            object.__setattr__(self, "_neighbours", grouped)
+            object.__setattr__(self, "_neighbours_t", grouped)
             object.__setattr__(self, "_level_slices", slices)
-            object.__setattr__(
-                self, "_level_indexes", tuple(_fp16_index(grouped[a:b]) for a, b in slices)
-            )
 
     def probabilities(self, vectors: np.ndarray, normalised: list[str]) -> np.ndarray:
         """Class probabilities (rows: texts; columns: CLASSES)."""
@@ -203,20 +191,18 @@ class Head:
 
     def _closest(self, vectors: np.ndarray) -> np.ndarray:
         """Per row and level, the cosine of the closest remembered message (-1: none of that
-        level). Up to FAISS_MAX_ROWS rows (a question and its sentences) search each level's
-        float16 FAISS index: the same stored numbers, and no 2-4-row BLAS product, which reads
-        every row per call; batches (training, evaluation) take one BLAS product."""
-        out = np.full((len(vectors), len(CLASSES)), -1.0)
-        if len(vectors) <= FAISS_MAX_ROWS:
-            query = np.ascontiguousarray(vectors, dtype=np.float32)
-            for k, index in enumerate(self._level_indexes):
-                if index is not None:
-                    out[:, k] = index.search(query, 1)[0][:, 0]
-            return out
-        similarities = np.asarray(vectors, dtype=np.float32) @ self._neighbours.T
-        for k, (a, b) in enumerate(self._level_slices):
-            if b > a:
-                out[:, k] = similarities[:, a:b].max(axis=1)
+        level). Up to ROWWISE_MAX_ROWS rows (a question and its sentences) take one
+        matrix-vector product each; batches (training, evaluation) one matrix product."""
+        query = np.asarray(vectors, dtype=np.float32)
+        if len(query) <= ROWWISE_MAX_ROWS:
+            similarities = [row @ self._neighbours_t for row in query]
+        else:
+            similarities = query @ self._neighbours_t
+        out = np.full((len(query), len(CLASSES)), -1.0)
+        for i, row in enumerate(similarities):
+            for k, (a, b) in enumerate(self._level_slices):
+                if b > a:
+                    out[i, k] = row[a:b].max()
         return out
 
     def reading(self, whole: bool) -> Head:
