@@ -31,10 +31,11 @@ NEIGHBOUR_NAMES = ("nearest_none", "nearest_mention", "nearest_acute",
 # up to this many texts at once (a question and its sentences), each is compared with the
 # remembered messages by its own matrix-vector product; more take one matrix product. The
 # messages are stored transposed (dim x messages), so a product streams along them: 12,159
-# messages, 1 row 0.24-0.5 ms (more when the matrix is not in cache) against 1.0 ms for the
-# float16 FAISS indexes used until the twenty-second session, 2 rows 0.47 vs 1.2, 4 rows 0.87 vs
-# 2.1; at 8 rows one matrix product (1.3 ms) beats eight (2.2). Without the FAISS copies a
-# loaded bot holds 20 MiB less. benchmarks/safety_cost.py measures the whole check.
+# messages in cache, 1 row 0.24-0.5 ms against 1.0 ms for the float16 FAISS indexes used until
+# the twenty-second session, 2 rows 0.47 vs 1.2, 4 rows 0.87 vs 2.1; at 8 rows one matrix product
+# (1.3 ms) beats eight (2.2). Right after the model has run (beside an answer) the 19 MB matrix
+# is out of cache and a row costs ~1 ms, as the FAISS search did: the check beside an answer did
+# not get measurably cheaper (benchmarks/safety_cost.py), but a loaded bot holds 20 MiB less.
 ROWWISE_MAX_ROWS = 4
 
 
