@@ -162,6 +162,7 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("je suis en train de me scarifier", "acute", "acute.intl.self_harm_now"),
      ("mi sto tagliando e non riesco a smettere", "acute", "acute.intl.self_harm_now"),
      ("me estoy cortando el pelo yo misma, ¿afecta?", "none", None),
+     ("me estoy rajando, mejor no voy a la cita", "none", None),
      ("Combien coûte une séance ? C'est ma dernière chance, si ça ne marche pas je me tue.",
       "acute", "acute.intl.kill_myself_now"),
      ("Si no funciona, me mato.", "acute", "acute.intl.kill_myself_now"),
