@@ -278,7 +278,7 @@ def test_the_heads_grouped_neighbours_give_the_same_features_as_the_plain_comput
     rng = np.random.default_rng(0)
     plain = np.asarray(head.neighbours, dtype=np.float32)
     # a few rows take a product each, more one matrix product: both as the plain computation
-    for rows in (1, ROWWISE_MAX_ROWS, ROWWISE_MAX_ROWS + 1, 40):
+    for rows in (0, 1, ROWWISE_MAX_ROWS, ROWWISE_MAX_ROWS + 1, 40):
         vectors = rng.normal(size=(rows, head.emb_coef.shape[1])).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         expected = neighbour_features(vectors @ plain.T, head.neighbour_labels)

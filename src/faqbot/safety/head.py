@@ -195,15 +195,14 @@ class Head:
         level). Up to ROWWISE_MAX_ROWS rows (a question and its sentences) take one
         matrix-vector product each; batches (training, evaluation) one matrix product."""
         query = np.asarray(vectors, dtype=np.float32)
-        if len(query) <= ROWWISE_MAX_ROWS:
-            similarities = [row @ self._neighbours_t for row in query]
+        if 0 < len(query) <= ROWWISE_MAX_ROWS:  # none: the matrix product's empty rows
+            similarities = np.stack([row @ self._neighbours_t for row in query])
         else:
             similarities = query @ self._neighbours_t
         out = np.full((len(query), len(CLASSES)), -1.0)
-        for i, row in enumerate(similarities):
-            for k, (a, b) in enumerate(self._level_slices):
-                if b > a:
-                    out[i, k] = row[a:b].max()
+        for k, (a, b) in enumerate(self._level_slices):
+            if b > a:
+                out[:, k] = similarities[:, a:b].max(axis=1)
         return out
 
     def reading(self, whole: bool) -> Head:
