@@ -33,6 +33,13 @@ from pathlib import Path
 # sets pooled (aj..an, never trained on): acute 0.931 -> 0.937, any tier 0.980 -> 0.982, false
 # alarms 4.4 % -> 3.5 %; held-out C: acute 0.919 both, any tier 0.990 -> 0.977
 JOINED = tuple("h k m r u x aa ab ae af ah ai".split())
+# The visitor questions (tests/data/questions: written for retrieval, not for safety), each
+# labelled none / mention / acute by readers who saw neither the detector nor its output
+# (twenty-third session; safety/visitors.jsonl, author "vq" or "vf" (follow-ups) + the question
+# set's letter; author_e's are already safety author e). Split by question author into halves:
+# the rules written from them read the first half only (docs/safety_visitors_before.md).
+VISITORS_FIRST = tuple("vqg vqk vqm vqo vqq vqs vqu vqw vfb vfy".split())
+VISITORS_SECOND = tuple("vqf vqj vql vqn vqp vqr vqt vqv vqx vfc vfz".split())
 SPLITS = {
     "train": tuple("legacy a b d e f g i j l n o p q w y z dev".split()) + JOINED,
     "held_out": ("c",),
@@ -137,6 +144,8 @@ SPLITS = {
     # from BF: harmless look-alikes of their themes beside fresh acute wording; scored on
     # arrival (docs/safety_blind_bg_before.md)
     "blind_bg": ("bg",),
+    "visitors_first": VISITORS_FIRST,
+    "visitors_second": VISITORS_SECOND,
 }
 
 
