@@ -90,8 +90,9 @@ def test_every_must_trigger_phrasing_triggers_at_its_level():
 def test_only_negated_rows_go_above_mention():
     # "I'm not suicidal" stays at mention; a denial beside an acute phrase ("...but what's the
     # point of living") is acute, because negation never switches detection off.
-    # The one third-person row raised is someone at risk now ("My friend said he wants to kill
-    # himself"), acute by the policy since the layered detector (docs/SAFETY.md); the team's old
+    # The third-person rows raised are someone at risk now ("My friend said he wants to kill
+    # himself"; "My sister has been self-harming", since acute.other_person_ongoing, twenty-third
+    # session), acute by the policy since the layered detector (docs/SAFETY.md); the team's old
     # list still says mention, and it trains the head, so its label changes at the next refit.
     raised = {
         (cat, text)
@@ -100,7 +101,8 @@ def test_only_negated_rows_go_above_mention():
     }
     assert {cat for cat, _ in raised} == {"negation", "third_person"}
     assert {text for cat, text in raised if cat == "third_person"} == {
-        "My friend said he wants to kill himself"
+        "My friend said he wants to kill himself",
+        "My sister has been self-harming",
     }
     assert assess("I'm not suicidal").level == "mention"
 
@@ -172,6 +174,14 @@ CRISIS_RESOURCES = [
     "If someone calls 988, do the police come?",
     "Gibt es eine Krisenhotline in Österreich?",
     "Do you give patients a safety plan?",
+    # being in a mental-health crisis, or asking what to do in one (twenty-third session)
+    "what should I do if I'm in a mental health crisis right now?",
+    "Who do I call in a psychiatric emergency?",
+]
+# someone the writer tells about whose suicidal thoughts or self-harm go on now (twenty-third)
+OTHER_ONGOING = [
+    "My sister has been suicidal for weeks, could ketamine act fast enough?",
+    "my wife has had thoughts of ending her life for months",
 ]
 # not being alive or around in a future the writer names (thirteenth session)
 FUTURE_ABSENCE = [
@@ -481,6 +491,23 @@ ONLY_WAY_OUT = [
         ("I'm signing off for good. Thanks for trying, really.", "acute",
          "acute.future_absence"),
         ("I'm signing off for now, thanks!", "none", None),
+        # someone's suicidal thoughts or self-harm going on now (the visitor questions' training
+        # half, twenty-third session); over, denied or a hypothetical are not
+        ("My daughter has been having thoughts of hurting herself. Does ketamine help?", "acute",
+         "acute.other_person_ongoing"),
+        ("my son keeps saying he wants to hurt himself", "acute", "acute.other_person_ongoing"),
+        ("Our 16-year-old has been self-harming. Do you treat teens?", "acute",
+         "acute.other_person_ongoing"),
+        ("My brother has had dark thoughts about ending his life on and off for years.", "acute",
+         "acute.other_person_ongoing"),
+        ("My brother has had suicidal thoughts in the past, he's fine now.", "mention",
+         "mention.suicide_term"),
+        ("He has never said he wants to hurt himself, and his doctor asks every visit.", "none",
+         None),
+        ("what's your protocol if a patient says they want to hurt themselves?", "none", None),
+        ("My son has been having trouble sleeping since his knee surgery.", "none", None),
+        ("I'm not in crisis, just exhausted from feeling grey all the time.", "none", None),
+        ("im in crisis right now what number do i call", "mention", "mention.in_crisis"),
     ],
 )  # fmt: skip
 def test_the_later_english_rules_read_these_messages_at_their_level(text, level, rule):
@@ -557,6 +584,11 @@ def test_thoughts_of_ending_it_named_give_the_resources_line(text):
     assert assess(text).rule == "mention.ending_thoughts"
 
 
+@pytest.mark.parametrize("text", OTHER_ONGOING)
+def test_someone_elses_ongoing_risk_is_acute(text):
+    assert assess(text).level == "acute", text
+
+
 @pytest.mark.parametrize("text", CRISIS_RESOURCES)
 def test_asking_for_crisis_resources_gives_the_resources_line(text):
     assert assess(text).level == "mention"
@@ -590,6 +622,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + CRISIS_RESOURCES
         + SELF_HARM_EUPHEMISM
         + ENDING_THOUGHTS
+        + OTHER_ONGOING
     }
     assert names - seen == set()
     assert all(name.split(".")[0] in ("acute", "mention") for name in names)
