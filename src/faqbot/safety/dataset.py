@@ -144,6 +144,12 @@ SPLITS = {
     # from BF: harmless look-alikes of their themes beside fresh acute wording; scored on
     # arrival (docs/safety_blind_bg_before.md)
     "blind_bg": ("bg",),
+    # written 2026-12-04 (twenty-third session) right after the visitor questions were labelled,
+    # by category without seeing anything: carers' and the writer's own ongoing risk beside a
+    # treatment question, asking what to do in a crisis, heavy but plain questions, follow-ups,
+    # overdose questions; scored on arrival with the detector of the session's start and after
+    # the rules from the visitor questions' first half (docs/safety_blind_bh_before.md)
+    "blind_bh": ("bh",),
     "visitors_first": VISITORS_FIRST,
     "visitors_second": VISITORS_SECOND,
 }
