@@ -183,6 +183,13 @@ OTHER_ONGOING = [
     "My sister has been suicidal for weeks, could ketamine act fast enough?",
     "my wife has had thoughts of ending her life for months",
 ]
+# not safe, or in a crisis, now; suicidal thoughts every day (twenty-third session, blind BH)
+UNSAFE_NOW = [
+    "I'm at home alone and I don't trust myself. Which number is for emergencies?",
+    "I'm in crisis right now and I don't know who to call.",
+    "suicidal ideation pretty much constantly for 3 yrs, is there any point trying ketamine",
+    "my boyfriend says he thinks about suicide every day",
+]
 # not being alive or around in a future the writer names (thirteenth session)
 FUTURE_ABSENCE = [
     "Please don't book me a follow-up, I won't be around for the second session",
@@ -507,7 +514,15 @@ ONLY_WAY_OUT = [
         ("what's your protocol if a patient says they want to hurt themselves?", "none", None),
         ("My son has been having trouble sleeping since his knee surgery.", "none", None),
         ("I'm not in crisis, just exhausted from feeling grey all the time.", "none", None),
-        ("im in crisis right now what number do i call", "mention", "mention.in_crisis"),
+        ("im in crisis right now what number do i call", "acute", "acute.in_crisis_now"),
+        ("if im in crisis right now who do i call", "mention", "mention.in_crisis"),
+        ("I'm having a crisis with my insurance company, they denied the prior auth.", "none",
+         None),
+        ("not because I'm in crisis, I just want treatment", "mention", "mention.in_crisis"),
+        ("I don't feel safe driving after the infusion, can someone pick me up?", "none", None),
+        ("my daughter is cutting herself a slice of cake lol", "none", None),
+        ("She cuts herself when shaving her legs, is that a problem for IV?", "none", None),
+        ("My partner is self-harming again.", "acute", "acute.other_person_ongoing"),
     ],
 )  # fmt: skip
 def test_the_later_english_rules_read_these_messages_at_their_level(text, level, rule):
@@ -584,8 +599,8 @@ def test_thoughts_of_ending_it_named_give_the_resources_line(text):
     assert assess(text).rule == "mention.ending_thoughts"
 
 
-@pytest.mark.parametrize("text", OTHER_ONGOING)
-def test_someone_elses_ongoing_risk_is_acute(text):
+@pytest.mark.parametrize("text", OTHER_ONGOING + UNSAFE_NOW)
+def test_ongoing_risk_and_being_unsafe_now_are_acute(text):
     assert assess(text).level == "acute", text
 
 
@@ -623,6 +638,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + SELF_HARM_EUPHEMISM
         + ENDING_THOUGHTS
         + OTHER_ONGOING
+        + UNSAFE_NOW
     }
     assert names - seen == set()
     assert all(name.split(".")[0] in ("acute", "mention") for name in names)

@@ -189,7 +189,24 @@ def test_disguised_flags_what_the_embedding_cannot_read():
       "acute.intl.kill_myself_now"),
      ("Quanto custa? Se não funcionar eu vou me matar", "acute", "acute.pt.wish_to_die"),
      ("Eu não vou me matar, só queria saber o preço", "mention",
-      "acute.pt.wish_to_die:past_or_denied")],
+      "acute.pt.wish_to_die:past_or_denied"),
+     # twenty-third session, blind BH: someone's self-harm or talk of dying going on; a whole
+     # box swallowed; not safe or in a crisis now (and "not sure whether" or exam stress, not)
+     ("Mi hermano se corta desde hace meses y ahora habla de matarse.", "acute",
+      "acute.intl.other_person_ongoing"),
+     ("Ma fille se scarifie depuis des semaines.", "acute", "acute.intl.other_person_ongoing"),
+     ("Mein Vater spricht seit Wochen davon, sich das Leben zu nehmen.", "acute",
+      "acute.intl.other_person_ongoing"),
+     ("J'ai avalé toute ma boîte d'antidépresseurs il y a 30 minutes.", "acute",
+      "acute.intl.overdose_taken"),
+     ("Ich habe vorhin eine ganze Packung Schlaftabletten genommen.", "acute",
+      "acute.intl.overdose_taken"),
+     ("Je ne me sens pas en sécurité ce soir.", "acute", "acute.intl.unsafe_now"),
+     ("Ich habe gerade Angst, mir etwas anzutun.", "acute", "acute.intl.unsafe_now"),
+     ("Ich fühle mich nicht sicher, ob die Dosis stimmt.", "none", None),
+     ("No me siento seguro de la dosis que me dieron.", "none", None),
+     ("Estoy en crisis ahora mismo. ¿A qué número llamo?", "acute", "acute.intl.in_crisis_now"),
+     ("Sono in crisi con gli esami, posso spostare la seduta?", "none", None)],
 )  # fmt: skip
 def test_each_language_has_rules(text, level, rule):
     got = assess(text)
