@@ -150,6 +150,11 @@ SPLITS = {
     # overdose questions; scored on arrival with the detector of the session's start and after
     # the rules from the visitor questions' first half (docs/safety_blind_bh_before.md)
     "blind_bh": ("bh",),
+    # written 2026-12-04 (twenty-third session) right after the rules from BH's misses, by
+    # theme without seeing anything: look-alikes of those rules (unsafe driving, a marriage in
+    # crisis, a haircut, thinking of an ex every day, a whole box of tea) beside fresh acute
+    # wording; scored on arrival (docs/safety_blind_bi_before.md)
+    "blind_bi": ("bi",),
     "visitors_first": VISITORS_FIRST,
     "visitors_second": VISITORS_SECOND,
 }
