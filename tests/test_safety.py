@@ -514,6 +514,10 @@ ONLY_WAY_OUT = [
         ("what's your protocol if a patient says they want to hurt themselves?", "none", None),
         ("My son has been having trouble sleeping since his knee surgery.", "none", None),
         ("I'm not in crisis, just exhausted from feeling grey all the time.", "none", None),
+        # a person is in the crisis: a marriage or a company is not (blind BI)
+        ("My marriage is in crisis and I think it's feeding my depression.", "none", None),
+        ("If one of your patients is in crisis after hours, who should they ring?", "mention",
+         "mention.in_crisis"),
         ("im in crisis right now what number do i call", "acute", "acute.in_crisis_now"),
         ("if im in crisis right now who do i call", "mention", "mention.in_crisis"),
         ("I'm having a crisis with my insurance company, they denied the prior auth.", "none",

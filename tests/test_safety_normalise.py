@@ -203,6 +203,8 @@ def test_disguised_flags_what_the_embedding_cannot_read():
       "acute.intl.overdose_taken"),
      ("Je ne me sens pas en sécurité ce soir.", "acute", "acute.intl.unsafe_now"),
      ("Ich habe gerade Angst, mir etwas anzutun.", "acute", "acute.intl.unsafe_now"),
+     ("Ich hab Angst, dass ich mir heute Nacht was antue.", "acute", "acute.intl.unsafe_now"),
+     ("Je ne me sens pas en sécurité avec moi-même ce soir.", "acute", "acute.intl.unsafe_now"),
      ("Ich fühle mich nicht sicher, ob die Dosis stimmt.", "none", None),
      ("No me siento seguro de la dosis que me dieron.", "none", None),
      ("Estoy en crisis ahora mismo. ¿A qué número llamo?", "acute", "acute.intl.in_crisis_now"),
