@@ -230,6 +230,20 @@ def test_a_rule_file_that_does_not_compile_names_the_rule(tmp_path):
         load_rules(tmp_path, ("bad.toml",))
 
 
+def test_a_hit_is_named_by_the_first_rule_that_matches_where_the_scan_matched(tmp_path):
+    # one scan per level runs every rule; the rule named is the first listed that matches at
+    # that place (as a named group's alternation did), whatever matches elsewhere
+    (tmp_path / "two.toml").write_text(
+        "[[mention]]\nname = 'mention.first'\npattern = 'blue (?:sky|sea)'\n"
+        "[[mention]]\nname = 'mention.second'\npattern = 'blue \\w+'\n"
+    )
+    rules = load_rules(tmp_path, ("two.toml",))
+    assert rules.match(("a blue sea",)).rule == "mention.first"
+    assert rules.match(("a blue car",)).rule == "mention.second"
+    assert rules.match(("a blue car by the blue sea",)).matched == "blue car"
+    assert rules.match(("a red car",)) is None
+
+
 def test_retired_hotline_number_gets_the_988_note_and_only_it():
     assert "988" in retired_number_note("call the Lifeline at 1-800-273-8255 (TALK)")
     assert retired_number_note("Call (888) 555-0100 to book") == ""

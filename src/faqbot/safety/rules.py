@@ -229,6 +229,8 @@ def _load(folder: str, files: tuple[str, ...]) -> RuleSet:
                 re.compile(src)
             except re.error as exc:
                 raise ValueError(f"Rule {name} in {folder} does not compile: {exc}") from None
+        if not sources:  # an empty scan would match at every word
+            continue
         scans = (_compile(sources, False), _compile(sources, True))
         tables.append(RuleTable(level, names, scans, (_each(sources, False), _each(sources, True))))
     guards = {k: v for d in data for k, v in d.get("guards", {}).items()}
