@@ -155,6 +155,11 @@ SPLITS = {
     # crisis, a haircut, thinking of an ex every day, a whole box of tea) beside fresh acute
     # wording; scored on arrival (docs/safety_blind_bi_before.md)
     "blind_bi": ("bi",),
+    # written 2026-12-04 (twenty-fourth session) by theme without seeing anything: the whole
+    # range of visitors by category (240: 90 acute, 50 mention, 100 none; 50 in es/pt/fr/de/it;
+    # short, medium and long); scored on arrival with the session start's detector while the
+    # refit with the visitor questions' first half was running (docs/safety_blind_bj_before.md)
+    "blind_bj": ("bj",),
     "visitors_first": VISITORS_FIRST,
     "visitors_second": VISITORS_SECOND,
 }
