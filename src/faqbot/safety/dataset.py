@@ -160,6 +160,12 @@ SPLITS = {
     # short, medium and long); scored on arrival with the session start's detector while the
     # refit with the visitor questions' first half was running (docs/safety_blind_bj_before.md)
     "blind_bj": ("bj",),
+    # written 2026-12-04 (twenty-fifth session) by category without seeing anything, leaning to
+    # the weak categories of the blind sets so far (240: 90 acute, 50 mention, 100 none; 60 in
+    # es/pt/fr/de/it; understated risk, risk inside a practical question, 35 long); scored on
+    # arrival while the refit with the visitor questions' first half ran
+    # (docs/safety_blind_bk_before.md)
+    "blind_bk": ("bk",),
     "visitors_first": VISITORS_FIRST,
     "visitors_second": VISITORS_SECOND,
 }
