@@ -208,7 +208,27 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("Ich fühle mich nicht sicher, ob die Dosis stimmt.", "none", None),
      ("No me siento seguro de la dosis que me dieron.", "none", None),
      ("Estoy en crisis ahora mismo. ¿A qué número llamo?", "acute", "acute.intl.in_crisis_now"),
-     ("Sono in crisi con gli esami, posso spostare la seduta?", "none", None)],
+     ("Sono in crisi con gli esami, posso spostare la seduta?", "none", None),
+     # twenty-fifth session, blind BJ and BK: thinking of it in the colloquial present, having
+     # decided to, "unalive" after a wish, "la faccio finita", a whole blister pack; the past,
+     # a denial and "farla finita con" a job stay out
+     ("vcs aceitam convênio? to pensando em me matar esses dias", "acute",
+      "acute.intl.thinking_or_decided"),
+     ("ando pensando en quitarme la vida, ¿atienden urgencias?", "acute",
+      "acute.intl.thinking_or_decided"),
+     ("si no funciona ya tengo decidido matarme", "acute", "acute.intl.thinking_or_decided"),
+     ("Ich habe beschlossen, mich umzubringen.", "acute", "acute.intl.thinking_or_decided"),
+     ("Penso spesso di togliermi la vita.", "acute", "acute.intl.thinking_or_decided"),
+     ("to querendo me unalive de vdd", "acute", "acute.intl.thinking_or_decided"),
+     ("se non trovo aiuto entro venerdì la faccio finita", "acute", "acute.it.indirect"),
+     ("tomei uma cartela inteira de rivotril agora pouco", "acute", "acute.intl.overdose_taken"),
+     ("não tô pensando em me matar, só quero saber o preço", "mention",
+      "acute.intl.thinking_or_decided:past_or_denied"),
+     ("eu já pensei em me matar quando era adolescente", "none", None),
+     ("la faccio finita con questo lavoro, mi licenzio", "none", None),
+     ("ando pensando en cambiar de psiquiatra", "none", None),
+     ("decidi começar a terapia em janeiro", "none", None),
+     ("comprei uma cartela inteira de vitamina C", "none", None)],
 )  # fmt: skip
 def test_each_language_has_rules(text, level, rule):
     got = assess(text)
