@@ -166,6 +166,10 @@ SPLITS = {
     # arrival while the refit with the visitor questions' first half ran
     # (docs/safety_blind_bk_before.md)
     "blind_bk": ("bk",),
+    # written 2026-12-04 (twenty-fifth session) right after the rules from BJ's and BK's misses:
+    # 200 in es/pt/fr/de/it (80 acute, 30 mention, 90 none, mostly look-alikes of those rules'
+    # words); scored on arrival (docs/safety_blind_bl_before.md)
+    "blind_bl": ("bl",),
     "visitors_first": VISITORS_FIRST,
     "visitors_second": VISITORS_SECOND,
 }
