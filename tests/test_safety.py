@@ -527,6 +527,11 @@ ONLY_WAY_OUT = [
         ("my daughter is cutting herself a slice of cake lol", "none", None),
         ("She cuts herself when shaving her legs, is that a problem for IV?", "none", None),
         ("My partner is self-harming again.", "acute", "acute.other_person_ongoing"),
+        # twenty-fifth session, blind BK: "feeling suicidal" said of anyone, in general
+        ("Is 988 the right number if someone's feeling suicidal? I'll save it for my sister.",
+         "mention", "mention.crisis_resources"),
+        ("feeling suicidal tonight", "acute", "acute.suicidal_self"),
+        ("my sister is feeling suicidal again", "acute", "acute.suicidal_self"),
     ],
 )  # fmt: skip
 def test_the_later_english_rules_read_these_messages_at_their_level(text, level, rule):
