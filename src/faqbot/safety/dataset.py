@@ -170,6 +170,10 @@ SPLITS = {
     # 200 in es/pt/fr/de/it (80 acute, 30 mention, 90 none, mostly look-alikes of those rules'
     # words); scored on arrival (docs/safety_blind_bl_before.md)
     "blind_bl": ("bl",),
+    # written right after the rules from BL's misses: 220 (90 acute, 40 mention, 90 none; 150 in
+    # es/pt/fr/de/it), look-alikes of those rules' words; scored on arrival
+    # (docs/safety_blind_bm_before.md)
+    "blind_bm": ("bm",),
     "visitors_first": VISITORS_FIRST,
     "visitors_second": VISITORS_SECOND,
 }
