@@ -532,6 +532,11 @@ ONLY_WAY_OUT = [
          "mention", "mention.crisis_resources"),
         ("feeling suicidal tonight", "acute", "acute.suicidal_self"),
         ("my sister is feeling suicidal again", "acute", "acute.suicidal_self"),
+        # blind BM: driving off a bridge; pills kept in a weekly organiser are no stockpile
+        ("doesnt matter, i was going to drive off the bridge on the way anyway", "acute",
+         "acute.means"),
+        ("I've saved my pills in a weekly organiser, should I take the morning ones?", "none",
+         None),
     ],
 )  # fmt: skip
 def test_the_later_english_rules_read_these_messages_at_their_level(text, level, rule):

@@ -260,7 +260,29 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("se anche questa terapia non funziona mi ammazzo", "acute", "acute.it.wish_to_die"),
      ("ptdr non en vrai je veux plus vivre", "acute", "acute.fr.indirect"),
      ("No tengo ideas de hacerme daño. Solo quiero saber si sirve.", "mention",
-      "acute.es.plan_means:past_or_denied")],
+      "acute.es.plan_means:past_or_denied"),
+     # twenty-fifth session, blind BM: a count of pills, "os comprimidos todos", all one's
+     # packs, German "reingeworfen"; a day set; "atirar-me da ponte"; "envie de crever";
+     # "ich mich umbringe"; "Schluss mit allem"; someone who just said it (and the same words
+     # spread over a month, hunger and a boyfriend, not)
+     ("me tome como 20 pastillas de paracetamol hace un rato", "acute",
+      "acute.intl.overdose_taken"),
+     ("tomei os comprimidos todos da caixa de paroxetina agora mesmo", "acute",
+      "acute.intl.overdose_taken"),
+     ("j'ai pris toutes mes plaquettes de xanax avec du whisky", "acute",
+      "acute.intl.overdose_taken"),
+     ("ich hab mir eben alle tabletten aus der schachtel reingeworfen", "acute",
+      "acute.intl.overdose_taken"),
+     ("j'ai pris 20 comprimés de vitamine C en un mois", "none", None),
+     ("ja marquei o dia pra me matar", "acute", "acute.intl.said_or_means"),
+     ("tanto faz, ia atirar-me da ponte no caminho de volta", "acute", "acute.pt.plan_means"),
+     ("j'ai envie de crever, je suis sur le pont", "acute", "acute.fr.wish_to_die"),
+     ("je crève de faim", "none", None),
+     ("hab mir schon ein datum gesetzt wann ich mich umbringe", "acute", "acute.de.wish_to_die"),
+     ("wenn ketamin nicht hilft mach ich schluss mit allem", "acute", "acute.de.wish_to_die"),
+     ("ich mache schluss mit ihm", "none", None),
+     ("ma fille vient de me dire qu'elle va se tuer ce soir", "acute",
+      "acute.intl.said_or_means")],
 )  # fmt: skip
 def test_each_language_has_rules(text, level, rule):
     got = assess(text)
