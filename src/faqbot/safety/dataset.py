@@ -174,6 +174,10 @@ SPLITS = {
     # es/pt/fr/de/it), look-alikes of those rules' words; scored on arrival
     # (docs/safety_blind_bm_before.md)
     "blind_bm": ("bm",),
+    # written while the rules from BM's misses were being written, and not read for rules: the
+    # session's last blind check (200: 80 acute, 40 mention, 80 none; 150 in es/pt/fr/de/it)
+    # (docs/safety_blind_bn_before.md)
+    "blind_bn": ("bn",),
     "visitors_first": VISITORS_FIRST,
     "visitors_second": VISITORS_SECOND,
 }
