@@ -537,6 +537,11 @@ ONLY_WAY_OUT = [
          "acute.means"),
         ("I've saved my pills in a weekly organiser, should I take the morning ones?", "none",
          None),
+        # blind BN: on the railing of an overpass; driving into a quarry
+        ("sitting on the railing of the overpass typing this", "acute", "acute.means"),
+        ("doesnt matter since im planning to drive into the quarry on the way back", "acute",
+         "acute.means"),
+        ("sitting on the edge of the bed wondering if I should book", "none", None),
     ],
 )  # fmt: skip
 def test_the_later_english_rules_read_these_messages_at_their_level(text, level, rule):
