@@ -37,11 +37,14 @@ JOINED = tuple("h k m r u x aa ab ae af ah ai".split())
 # labelled none / mention / acute by readers who saw neither the detector nor its output
 # (twenty-third session; safety/visitors.jsonl, author "vq" or "vf" (follow-ups) + the question
 # set's letter; author_e's are already safety author e). Split by question author into halves:
-# the rules written from them read the first half only (docs/safety_visitors_before.md).
+# the rules written from them read the first half only (docs/safety_visitors_before.md). The
+# first half joined training in the twenty-fifth session: its refit met the rule written for it
+# before its figures (held-out C acute 0.926 -> 0.963, any tier 0.977 -> 0.990; blind AJ..BG
+# pooled not lower; the second half: no plain question acute, false alarms 0.7 % -> 0.5 %).
 VISITORS_FIRST = tuple("vqg vqk vqm vqo vqq vqs vqu vqw vfb vfy".split())
 VISITORS_SECOND = tuple("vqf vqj vql vqn vqp vqr vqt vqv vqx vfc vfz".split())
 SPLITS = {
-    "train": tuple("legacy a b d e f g i j l n o p q w y z dev".split()) + JOINED,
+    "train": tuple("legacy a b d e f g i j l n o p q w y z dev".split()) + JOINED + VISITORS_FIRST,
     "held_out": ("c",),
     # written to train, but on leave-one-author-out folds over the other authors, adding them
     # lowered the acute tier at the same false-alarm bars (0.823 -> 0.808; any tier and mention
@@ -178,7 +181,6 @@ SPLITS = {
     # session's last blind check (200: 80 acute, 40 mention, 80 none; 150 in es/pt/fr/de/it)
     # (docs/safety_blind_bn_before.md)
     "blind_bn": ("bn",),
-    "visitors_first": VISITORS_FIRST,
     "visitors_second": VISITORS_SECOND,
 }
 
