@@ -185,6 +185,11 @@ SPLITS = {
     # last blind check (200: 80 acute, 40 mention, 80 none; 150 in es/pt/fr/de/it)
     # (docs/safety_blind_bo_before.md)
     "blind_bo": ("bo",),
+    # written in the twenty-sixth session while training rows in es/pt/fr/de/it were written,
+    # by a helper who saw no code, output or other set; scored on arrival with the detector of
+    # the session's start (200: 80 acute, 40 mention, 80 none; 150 in es/pt/fr/de/it)
+    # (docs/safety_languages_before.md)
+    "blind_bp": ("bp",),
     "visitors_second": VISITORS_SECOND,
 }
 

@@ -1,0 +1,145 @@
+"""Crisis detector A/B by language: each message's level under one head, saved, then compared.
+
+Scores the held-out split C and the blind sets named (rules and the head together, as the bot
+reads a message) and writes every row's level to a JSON file, so two heads can be compared
+row by row without running either again. Figures per group of splits and per language:
+acute read acute, acute read at any tier, mention read mention or above, "none" read at any
+tier (false alarm) and "none" read acute.
+
+    python benchmarks/safety_languages_ab.py score --head src/faqbot/data/safety/head.npz \
+        --out /tmp/levels_old.json
+    python benchmarks/safety_languages_ab.py compare /tmp/levels_old.json /tmp/levels_new.json
+
+Twenty-sixth session: written to decide, under the rule in
+docs/safety_languages_before.md, whether training rows written in es/pt/fr/de/it by category
+make the head read other languages better.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parents[1]
+
+# the groups the keep rule reads (docs/safety_languages_before.md)
+GROUPS = {
+    "C": ("held_out",),
+    "AJ..BG": tuple(
+        f"blind_{s}"
+        for s in "aj ak al am an aq ar au av aw ax az ba bc bd be bf bg".split()
+    ),
+    "BH..BN": tuple(f"blind_{s}" for s in "bh bi bj bk bl bm bn".split()),
+    "BO": ("blind_bo",),
+    "BP": ("blind_bp",),
+}
+
+
+def score(head_path: Path, out: Path, data: Path, groups: tuple[str, ...]) -> None:
+    from faqbot.safety.commands import training_encoder
+    from faqbot.safety.dataset import SPLITS, load_rows, split
+    from faqbot.safety.detector import SafetyDetector
+    from faqbot.safety.head import load_head
+
+    rows = load_rows(data)
+    encoder, _ = training_encoder()
+    detector = SafetyDetector(encoder, load_head(head_path))
+    levels = []
+    for group, names in GROUPS.items():
+        if group not in groups:
+            continue
+        for name in names:
+            if name not in SPLITS:
+                continue
+            for r in split(rows, name):
+                levels.append(
+                    {"group": group, "split": name, "lang": r.lang, "label": r.level,
+                     "text": r.text, "read": detector.assess(r.text).level}  # fmt: skip
+                )
+    out.write_text(json.dumps(levels, ensure_ascii=False, indent=0), encoding="utf-8")
+    print(f"{len(levels)} messages scored with {head_path} -> {out}")
+
+
+def rates(rows: list[dict]) -> dict[str, str]:
+    """The five figures of one group of rows, each as 'rate (hits/n)'."""
+
+    def frac(hits: int, n: int) -> str:
+        return f"{hits / n:.3f} ({hits}/{n})" if n else "-"
+
+    acute = [r for r in rows if r["label"] == "acute"]
+    mention = [r for r in rows if r["label"] == "mention"]
+    none = [r for r in rows if r["label"] == "none"]
+    return {
+        "acute": frac(sum(r["read"] == "acute" for r in acute), len(acute)),
+        "any": frac(sum(r["read"] != "none" for r in acute), len(acute)),
+        "mention+": frac(sum(r["read"] != "none" for r in mention), len(mention)),
+        "FA": frac(sum(r["read"] != "none" for r in none), len(none)),
+        "none->acute": frac(sum(r["read"] == "acute" for r in none), len(none)),
+    }
+
+
+def table(levels: list[dict]) -> None:
+    print("| group | languages | acute | any tier | mention+ | false alarm | none read acute |")
+    print("|---|---|---|---|---|---|---|")
+    for group in GROUPS:
+        rows = [r for r in levels if r["group"] == group]
+        if not rows:
+            continue
+        for langs, label in ((None, "all"), (("en",), "English"), ("other", "es/pt/fr/de/it")):
+            if langs is None:
+                part = rows
+            elif langs == "other":
+                part = [r for r in rows if r["lang"] != "en"]
+            else:
+                part = [r for r in rows if r["lang"] in langs]
+            if part:
+                f = rates(part)
+                print(f"| {group} | {label} | {f['acute']} | {f['any']} | {f['mention+']} | "
+                      f"{f['FA']} | {f['none->acute']} |")  # fmt: skip
+
+
+def compare(old: Path, new: Path) -> None:
+    a = json.loads(old.read_text(encoding="utf-8"))
+    b = json.loads(new.read_text(encoding="utf-8"))
+    print(f"### {old}\n")
+    table(a)
+    print(f"\n### {new}\n")
+    table(b)
+    before = {(r["split"], r["text"]): r["read"] for r in a}
+    changed = [(r, before[(r["split"], r["text"])]) for r in b
+               if (r["split"], r["text"]) in before and before[(r["split"], r["text"])] != r["read"]]  # fmt: skip
+    print(f"\n{len(changed)} messages read at another level")
+    order = ("none", "mention", "acute")
+    toward = sum(
+        abs(order.index(r["read"]) - order.index(r["label"]))
+        < abs(order.index(old_read) - order.index(r["label"]))
+        for r, old_read in changed
+    )
+    print(f"{toward} moved toward their label, {len(changed) - toward} away or across")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("score")
+    s.add_argument("--head", type=Path, required=True)
+    s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--data", type=Path, default=ROOT / "tests" / "data")
+    s.add_argument("--groups", nargs="+", default=list(GROUPS), help="default: every group")
+    c = sub.add_parser("compare")
+    c.add_argument("old", type=Path)
+    c.add_argument("new", type=Path)
+    args = parser.parse_args(argv)
+    if args.cmd == "score":
+        score(args.head, args.out, args.data, tuple(args.groups))
+    else:
+        compare(args.old, args.new)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
