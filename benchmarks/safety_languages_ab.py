@@ -4,7 +4,7 @@ Scores the held-out split C and the blind sets named (rules and the head togethe
 reads a message) and writes every row's level to a JSON file, so two heads can be compared
 row by row without running either again. Figures per group of splits and per language:
 acute read acute, acute read at any tier, mention read mention or above, "none" read at any
-tier (false alarm) and "none" read acute.
+tier (false alarm) and "none" read acute (and mention read acute).
 
     python benchmarks/safety_languages_ab.py score --head src/faqbot/data/safety/head.npz \
         --out /tmp/levels_old.json
@@ -36,6 +36,7 @@ GROUPS = {
     "BH..BN": tuple(f"blind_{s}" for s in "bh bi bj bk bl bm bn".split()),
     "BO": ("blind_bo",),
     "BP": ("blind_bp",),
+    "BV": ("blind_bv",),
 }
 
 
@@ -77,14 +78,16 @@ def rates(rows: list[dict]) -> dict[str, str]:
         "acute": frac(sum(r["read"] == "acute" for r in acute), len(acute)),
         "any": frac(sum(r["read"] != "none" for r in acute), len(acute)),
         "mention+": frac(sum(r["read"] != "none" for r in mention), len(mention)),
+        "mention->acute": frac(sum(r["read"] == "acute" for r in mention), len(mention)),
         "FA": frac(sum(r["read"] != "none" for r in none), len(none)),
         "none->acute": frac(sum(r["read"] == "acute" for r in none), len(none)),
     }
 
 
 def table(levels: list[dict]) -> None:
-    print("| group | languages | acute | any tier | mention+ | false alarm | none read acute |")
-    print("|---|---|---|---|---|---|---|")
+    print("| group | languages | acute | any tier | mention+ | mention read acute | false alarm "
+          "| none read acute |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
     for group in GROUPS:
         rows = [r for r in levels if r["group"] == group]
         if not rows:
@@ -99,7 +102,7 @@ def table(levels: list[dict]) -> None:
             if part:
                 f = rates(part)
                 print(f"| {group} | {label} | {f['acute']} | {f['any']} | {f['mention+']} | "
-                      f"{f['FA']} | {f['none->acute']} |")  # fmt: skip
+                      f"{f['mention->acute']} | {f['FA']} | {f['none->acute']} |")  # fmt: skip
 
 
 def compare(old: Path, new: Path) -> None:

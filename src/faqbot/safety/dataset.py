@@ -190,6 +190,10 @@ SPLITS = {
     # the session's start (200: 80 acute, 40 mention, 80 none; 150 in es/pt/fr/de/it)
     # (docs/safety_languages_before.md)
     "blind_bp": ("bp",),
+    # written in the twenty-sixth session after BP, blind, leaning on indirect and understated
+    # risk and dark-sounding harmless messages (200: 80 acute, 40 mention, 80 none; 150 in
+    # es/pt/fr/de/it); used for no decision: the session's last check
+    "blind_bv": ("bv",),
     "visitors_second": VISITORS_SECOND,
 }
 
