@@ -133,15 +133,90 @@ def main(argv: list[str]) -> int:
     s.add_argument("--out", type=Path, required=True)
     s.add_argument("--data", type=Path, default=ROOT / "tests" / "data")
     s.add_argument("--groups", nargs="+", default=list(GROUPS), help="default: every group")
+    m = sub.add_parser("margins")
+    m.add_argument("--head", type=Path, required=True)
+    m.add_argument("--out", type=Path, required=True)
+    m.add_argument("--data", type=Path, default=ROOT / "tests" / "data")
+    m.add_argument("--groups", nargs="+", default=list(GROUPS))
+    v = sub.add_parser("curves")
+    v.add_argument("paths", type=Path, nargs="+")
+    v.add_argument("--groups", nargs="+", default=["BO", "BP", "BV"])
+    v.add_argument("--langs", choices=("en", "other"), default="other")
     c = sub.add_parser("compare")
     c.add_argument("old", type=Path)
     c.add_argument("new", type=Path)
     args = parser.parse_args(argv)
     if args.cmd == "score":
         score(args.head, args.out, args.data, tuple(args.groups))
+    elif args.cmd == "margins":
+        margins(args.head, args.out, args.data, tuple(args.groups))
+    elif args.cmd == "curves":
+        curves(args.paths, tuple(args.groups), args.langs)
     else:
         compare(args.old, args.new)
     return 0
+
+
+
+def margins(head_path: Path, out: Path, data: Path, groups: tuple[str, ...]) -> None:
+    """Per message: the rules' level and the head's margins over its own bars (the most acute
+    reading's P(acute) minus its acute bar, and the same for P(any tier)), so the bars can be
+    shifted together and each head's recall compared with another's at the same false alarms."""
+    from faqbot.safety.commands import training_encoder
+    from faqbot.safety.dataset import SPLITS, load_rows, split
+    from faqbot.safety.detector import SafetyDetector
+    from faqbot.safety.head import _or, load_head
+
+    rows = load_rows(data)
+    encoder, _ = training_encoder()
+    head = load_head(head_path)
+    detector = SafetyDetector(encoder, head)
+    rules_only = SafetyDetector()
+    found = []
+    for group, names in GROUPS.items():
+        if group not in groups:
+            continue
+        for name in names:
+            if name not in SPLITS:
+                continue
+            for r in split(rows, name):
+                probs, shown, whole = detector.probabilities(r.text)
+                m_acute, m_any = -1.0, -1.0
+                for p, w in zip(probs, whole, strict=True):
+                    bar_a = head.acute_threshold if w else _or(head.sentence_acute_threshold,
+                                                               head.acute_threshold)  # fmt: skip
+                    bar_m = head.any_threshold if w else _or(head.sentence_any_threshold,
+                                                             head.any_threshold)  # fmt: skip
+                    m_acute = max(m_acute, float(p[2] - bar_a))
+                    m_any = max(m_any, float(p[1] + p[2] - bar_m))
+                found.append(
+                    {"group": group, "split": name, "lang": r.lang, "label": r.level,
+                     "rules": rules_only.assess(r.text).level, "acute": m_acute, "any": m_any}
+                )  # fmt: skip
+    out.write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
+    print(f"{len(found)} messages -> {out}")
+
+
+def curves(paths: list[Path], groups: tuple[str, ...], langs: str) -> None:
+    """Acute recall (acute read acute) and false alarms ("none" read at any tier) of each head
+    as both its bars move by the same shift: which head reads better at equal false alarms."""
+    order = ("none", "mention", "acute")
+    print("| head | shift | acute | any tier | false alarm | none read acute |")
+    print("|---|---|---|---|---|---|")
+    for path in paths:
+        rows = [r for r in json.loads(path.read_text(encoding="utf-8"))
+                if r["group"] in groups and (r["lang"] != "en") == (langs == "other")]  # fmt: skip
+        for shift in (-0.3, -0.2, -0.1, -0.05, 0.0, 0.05, 0.1):
+            def level(r, shift=shift):
+                model = "acute" if r["acute"] >= shift else "mention" if r["any"] >= shift else "none"
+                return max(model, r["rules"], key=order.index)
+
+            acute = [level(r) for r in rows if r["label"] == "acute"]
+            none = [level(r) for r in rows if r["label"] == "none"]
+            print(f"| {path.name} | {shift:+.2f} | {acute.count('acute') / len(acute):.3f} | "
+                  f"{1 - acute.count('none') / len(acute):.3f} | "
+                  f"{1 - none.count('none') / len(none):.3f} | "
+                  f"{none.count('acute') / len(none):.3f} |")  # fmt: skip
 
 
 if __name__ == "__main__":
