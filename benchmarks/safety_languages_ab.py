@@ -37,6 +37,7 @@ GROUPS = {
     "BO": ("blind_bo",),
     "BP": ("blind_bp",),
     "BV": ("blind_bv",),
+    "BW": ("blind_bw",),
 }
 
 

@@ -194,6 +194,10 @@ SPLITS = {
     # risk and dark-sounding harmless messages (200: 80 acute, 40 mention, 80 none; 150 in
     # es/pt/fr/de/it); used for no decision: the session's last check
     "blind_bv": ("bv",),
+    # written in the twenty-sixth session after the refit's curves were read, blind (200: 80
+    # acute, 40 mention, 80 none; 150 in es/pt/fr/de/it): decides candidate B
+    # (docs/safety_languages_before.md)
+    "blind_bw": ("bw",),
     "visitors_second": VISITORS_SECOND,
 }
 
