@@ -9,10 +9,14 @@ tier (false alarm) and "none" read acute (and mention read acute).
     python benchmarks/safety_languages_ab.py score --head src/faqbot/data/safety/head.npz \
         --out /tmp/levels_old.json
     python benchmarks/safety_languages_ab.py compare /tmp/levels_old.json /tmp/levels_new.json
+    python benchmarks/safety_languages_ab.py margins --head H --out /tmp/m.json --groups BO BP
+    python benchmarks/safety_languages_ab.py curves /tmp/m_old.json /tmp/m_new.json --langs other
 
 Twenty-sixth session: written to decide, under the rule in
 docs/safety_languages_before.md, whether training rows written in es/pt/fr/de/it by category
-make the head read other languages better.
+make the head read other languages better. They did not (neither candidate kept; at equal false
+alarms the refit reads them better, at its own bars it spends the gain on fewer false alarms):
+docs/SAFETY.md, twenty-sixth session.
 """
 
 from __future__ import annotations
@@ -30,8 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GROUPS = {
     "C": ("held_out",),
     "AJ..BG": tuple(
-        f"blind_{s}"
-        for s in "aj ak al am an aq ar au av aw ax az ba bc bd be bf bg".split()
+        f"blind_{s}" for s in "aj ak al am an aq ar au av aw ax az ba bc bd be bf bg".split()
     ),
     "BH..BN": tuple(f"blind_{s}" for s in "bh bi bj bk bl bm bn".split()),
     "BO": ("blind_bo",),
@@ -59,8 +62,14 @@ def score(head_path: Path, out: Path, data: Path, groups: tuple[str, ...]) -> No
                 continue
             for r in split(rows, name):
                 levels.append(
-                    {"group": group, "split": name, "lang": r.lang, "label": r.level,
-                     "text": r.text, "read": detector.assess(r.text).level}  # fmt: skip
+                    {
+                        "group": group,
+                        "split": name,
+                        "lang": r.lang,
+                        "label": r.level,
+                        "text": r.text,
+                        "read": detector.assess(r.text).level,
+                    }  # fmt: skip
                 )
     out.write_text(json.dumps(levels, ensure_ascii=False, indent=0), encoding="utf-8")
     print(f"{len(levels)} messages scored with {head_path} -> {out}")
@@ -114,8 +123,11 @@ def compare(old: Path, new: Path) -> None:
     print(f"\n### {new}\n")
     table(b)
     before = {(r["split"], r["text"]): r["read"] for r in a}
-    changed = [(r, before[(r["split"], r["text"])]) for r in b
-               if (r["split"], r["text"]) in before and before[(r["split"], r["text"])] != r["read"]]  # fmt: skip
+    changed = []
+    for r in b:
+        key = (r["split"], r["text"])
+        if key in before and before[key] != r["read"]:
+            changed.append((r, before[key]))
     print(f"\n{len(changed)} messages read at another level")
     order = ("none", "mention", "acute")
     toward = sum(
@@ -156,7 +168,6 @@ def main(argv: list[str]) -> int:
     else:
         compare(args.old, args.new)
     return 0
-
 
 
 def margins(head_path: Path, out: Path, data: Path, groups: tuple[str, ...]) -> None:
@@ -208,8 +219,11 @@ def curves(paths: list[Path], groups: tuple[str, ...], langs: str) -> None:
         rows = [r for r in json.loads(path.read_text(encoding="utf-8"))
                 if r["group"] in groups and (r["lang"] != "en") == (langs == "other")]  # fmt: skip
         for shift in (-0.3, -0.2, -0.1, -0.05, 0.0, 0.05, 0.1):
+
             def level(r, shift=shift):
-                model = "acute" if r["acute"] >= shift else "mention" if r["any"] >= shift else "none"
+                model = (
+                    "acute" if r["acute"] >= shift else "mention" if r["any"] >= shift else "none"
+                )
                 return max(model, r["rules"], key=order.index)
 
             acute = [level(r) for r in rows if r["label"] == "acute"]

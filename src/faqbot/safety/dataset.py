@@ -42,6 +42,14 @@ JOINED = tuple("h k m r u x aa ab ae af ah ai".split())
 # before its figures (held-out C acute 0.926 -> 0.963, any tier 0.977 -> 0.990; blind AJ..BG
 # pooled not lower; the second half: no plain question acute, false alarms 0.7 % -> 0.5 %).
 VISITORS_FIRST = tuple("vqg vqk vqm vqo vqq vqs vqu vqw vfb vfy".split())
+# Twenty-sixth session: training rows written by category in Spanish (bq), Portuguese (br),
+# French (bs), German (bt) and Italian (bu), 1,258, by helpers who saw no code, data or output.
+# The refit with them was not kept under the rule written before its figures
+# (docs/safety_languages_before.md): held-out C acute 0.963 -> 0.919, other languages on blind
+# BO and BP acute 86 -> 82 of 120 (false alarms there 33 -> 6 of 120); with its bars lowered by
+# the shift chosen on AJ..BG (-0.05), blind BW: other languages acute 52 -> 52 of 60, false alarms
+# 20 -> 4 of 60, C any tier 0.987. In no split: tried, like as, at, ay and bb.
+TRIED_LANGUAGES = tuple("bq br bs bt bu".split())
 VISITORS_SECOND = tuple("vqf vqj vql vqn vqp vqr vqt vqv vqx vfc vfz".split())
 SPLITS = {
     "train": tuple("legacy a b d e f g i j l n o p q w y z dev".split()) + JOINED + VISITORS_FIRST,
