@@ -117,7 +117,8 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("Tomei os remédios de manhã, posso fazer a sessão?", "none", None),
      ("J'ai pris tous mes médicaments ce matin comme d'habitude, je peux venir ?", "none", None),
      ("Ich habe alle meine Tabletten dabei, soll ich sie mitbringen?", "none", None),
-     ("ich habe alle meine Tabletten auf einmal geschluckt", "acute", "acute.intl.overdose_taken"),
+     ("ich habe alle meine Tabletten auf einmal geschluckt", "acute",
+      "acute.intl.overdose_amount"),
      ("Mi sono bruciata al sole, posso fare l'infusione?", "none", None),
      # self-harm just done or done again, and "se" as "if" (fourteenth session, blind AM)
      ("je viens de me couper encore, ça saigne", "acute", "acute.intl.self_harm_just_done"),
@@ -272,7 +273,7 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("j'ai pris toutes mes plaquettes de xanax avec du whisky", "acute",
       "acute.intl.overdose_taken"),
      ("ich hab mir eben alle tabletten aus der schachtel reingeworfen", "acute",
-      "acute.intl.overdose_taken"),
+      "acute.intl.overdose_amount"),
      ("j'ai pris 20 comprimés de vitamine C en un mois", "none", None),
      ("ja marquei o dia pra me matar", "acute", "acute.intl.said_or_means"),
      ("tanto faz, ia atirar-me da ponte no caminho de volta", "acute", "acute.pt.plan_means"),
@@ -307,7 +308,28 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("meine mitbewohnerin sitzt auf dem fensterbrett und sagt sie springt", "acute",
       "acute.intl.said_or_means"),
      ("hace 6 años intente quitarme la vida, ahora estoy estable", "mention",
-      "acute.es.indirect:past_or_denied")],
+      "acute.es.indirect:past_or_denied"),
+     # twenty-sixth session, blind BO and BP: jumping said as what comes next with a high place
+     # in the message (a pool, a lake or a parachute: none); an overdose told by its amount (a
+     # count over a month, a bottle of water: none); "mi tolgo la vita"; "before I kill myself"
+     ("estoy en la azotea del edificio y me voy a tirar", "acute", "acute.intl.jump_now"),
+     ("sitze auf dem balkon im 8. stock, ich spring jetzt", "acute", "acute.intl.jump_now"),
+     ("to no viaduto e vou pular, desculpa mae", "acute", "acute.intl.jump_now"),
+     ("je vais sauter dans la piscine, il fait trop chaud", "none", None),
+     ("ich spring gleich in den see, kommst du mit?", "none", None),
+     ("vou pular de paraquedas no meu aniversario", "none", None),
+     ("acabei de tomar uns 30 comprimidos de rivotril", "acute", "acute.intl.overdose_amount"),
+     ("ich hab vorhin 25 zopiclon geschluckt", "acute", "acute.intl.overdose_amount"),
+     ("ho appena mandato giu tutte le gocce di lexotan", "acute", "acute.intl.overdose_taken"),
+     ("ho preso 30 compresse di vitamina d in un mese, va bene?", "none", None),
+     ("ich hab 20 zopiclon im monat genommen, wie verordnet", "none", None),
+     ("ich hab letzten monat 20 zopiclon genommen, wie verordnet", "none", None),
+     ("ho preso 20 compresse in un mese come da ricetta", "none", None),
+     ("se va male anche questa volta mi tolgo la vita", "acute", "acute.intl.kill_myself_now"),
+     ("quero só resolver o seguro antes de me matar", "acute",
+      "acute.intl.before_killing_myself"),
+     ("ich will noch meinen hund unterbringen bevor ich mich umbringe", "acute",
+      "acute.intl.before_killing_myself")],
 )  # fmt: skip
 def test_each_language_has_rules(text, level, rule):
     got = assess(text)
