@@ -44,33 +44,37 @@ GROUPS = {
 }
 
 
+def grouped_rows(data: Path, groups: tuple[str, ...]):
+    """(group, split name, row) for every labelled row of the groups named."""
+    from faqbot.safety.dataset import SPLITS, load_rows, split
+
+    rows = load_rows(data)
+    for group, names in GROUPS.items():
+        if group in groups:
+            for name in (n for n in names if n in SPLITS):
+                for r in split(rows, name):
+                    yield group, name, r
+
+
 def score(head_path: Path, out: Path, data: Path, groups: tuple[str, ...]) -> None:
     from faqbot.safety.commands import training_encoder
-    from faqbot.safety.dataset import SPLITS, load_rows, split
     from faqbot.safety.detector import SafetyDetector
     from faqbot.safety.head import load_head
 
-    rows = load_rows(data)
     encoder, _ = training_encoder()
     detector = SafetyDetector(encoder, load_head(head_path))
     levels = []
-    for group, names in GROUPS.items():
-        if group not in groups:
-            continue
-        for name in names:
-            if name not in SPLITS:
-                continue
-            for r in split(rows, name):
-                levels.append(
-                    {
-                        "group": group,
-                        "split": name,
-                        "lang": r.lang,
-                        "label": r.level,
-                        "text": r.text,
-                        "read": detector.assess(r.text).level,
-                    }  # fmt: skip
-                )
+    for group, name, r in grouped_rows(data, groups):
+        levels.append(
+            {
+                "group": group,
+                "split": name,
+                "lang": r.lang,
+                "label": r.level,
+                "text": r.text,
+                "read": detector.assess(r.text).level,
+            }  # fmt: skip
+        )
     out.write_text(json.dumps(levels, ensure_ascii=False, indent=0), encoding="utf-8")
     print(f"{len(levels)} messages scored with {head_path} -> {out}")
 
@@ -175,36 +179,28 @@ def margins(head_path: Path, out: Path, data: Path, groups: tuple[str, ...]) -> 
     reading's P(acute) minus its acute bar, and the same for P(any tier)), so the bars can be
     shifted together and each head's recall compared with another's at the same false alarms."""
     from faqbot.safety.commands import training_encoder
-    from faqbot.safety.dataset import SPLITS, load_rows, split
     from faqbot.safety.detector import SafetyDetector
     from faqbot.safety.head import _or, load_head
 
-    rows = load_rows(data)
     encoder, _ = training_encoder()
     head = load_head(head_path)
     detector = SafetyDetector(encoder, head)
     rules_only = SafetyDetector()
     found = []
-    for group, names in GROUPS.items():
-        if group not in groups:
-            continue
-        for name in names:
-            if name not in SPLITS:
-                continue
-            for r in split(rows, name):
-                probs, shown, whole = detector.probabilities(r.text)
-                m_acute, m_any = -1.0, -1.0
-                for p, w in zip(probs, whole, strict=True):
-                    bar_a = head.acute_threshold if w else _or(head.sentence_acute_threshold,
-                                                               head.acute_threshold)  # fmt: skip
-                    bar_m = head.any_threshold if w else _or(head.sentence_any_threshold,
-                                                             head.any_threshold)  # fmt: skip
-                    m_acute = max(m_acute, float(p[2] - bar_a))
-                    m_any = max(m_any, float(p[1] + p[2] - bar_m))
-                found.append(
-                    {"group": group, "split": name, "lang": r.lang, "label": r.level,
-                     "rules": rules_only.assess(r.text).level, "acute": m_acute, "any": m_any}
-                )  # fmt: skip
+    for group, name, r in grouped_rows(data, groups):
+        probs, shown, whole = detector.probabilities(r.text)
+        m_acute, m_any = -1.0, -1.0
+        for p, w in zip(probs, whole, strict=True):
+            bar_a = head.acute_threshold if w else _or(head.sentence_acute_threshold,
+                                                       head.acute_threshold)  # fmt: skip
+            bar_m = head.any_threshold if w else _or(head.sentence_any_threshold,
+                                                     head.any_threshold)  # fmt: skip
+            m_acute = max(m_acute, float(p[2] - bar_a))
+            m_any = max(m_any, float(p[1] + p[2] - bar_m))
+        found.append(
+            {"group": group, "split": name, "lang": r.lang, "label": r.level,
+             "rules": rules_only.assess(r.text).level, "acute": m_acute, "any": m_any}
+        )  # fmt: skip
     out.write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
     print(f"{len(found)} messages -> {out}")
 
