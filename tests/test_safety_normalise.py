@@ -325,6 +325,8 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("ich hab 20 zopiclon im monat genommen, wie verordnet", "none", None),
      ("ich hab letzten monat 20 zopiclon genommen, wie verordnet", "none", None),
      ("ho preso 20 compresse in un mese come da ricetta", "none", None),
+     ("hab die ganze flasche wasser getrunken", "none", None),
+     ("nach der sitzung hab ich ne ganze dose cola getrunken", "none", None),
      ("se va male anche questa volta mi tolgo la vita", "acute", "acute.intl.kill_myself_now"),
      ("quero só resolver o seguro antes de me matar", "acute",
       "acute.intl.before_killing_myself"),
