@@ -13,6 +13,7 @@ import pytest
 from faqbot.safety import train as T
 from faqbot.safety.dataset import (
     SPLITS,
+    TRIED_LANGUAGES,
     VISITORS_SECOND,
     Row,
     data_hash,
@@ -230,6 +231,9 @@ def test_held_out_and_blind_authors_never_train():
         "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw ao ap".split()
     ) | set(VISITORS_SECOND)
     assert {r.author for r in train}.isdisjoint(kept_out)
+    # rows tried in training and not kept (docs/SAFETY.md) stay out of it
+    assert {r.author for r in train}.isdisjoint(TRIED_LANGUAGES)
+    assert {r.author for r in rows} >= set(TRIED_LANGUAGES)
     assert {a for name, authors in SPLITS.items() if name != "train" for a in authors} == kept_out
     for part in SPLITS.keys() - {"train"}:
         texts = {r.text for r in split(rows, part)}
