@@ -41,6 +41,7 @@ GROUPS = {
     "BP": ("blind_bp",),
     "BV": ("blind_bv",),
     "BW": ("blind_bw",),
+    "BX+BY": ("blind_bx", "blind_by"),
 }
 
 

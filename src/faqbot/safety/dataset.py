@@ -206,6 +206,12 @@ SPLITS = {
     # acute, 40 mention, 80 none; 150 in es/pt/fr/de/it): decides candidate B
     # (docs/safety_languages_before.md)
     "blind_bw": ("bw",),
+    # written in the twenty-seventh session by two helpers, blind, before candidate D's rule
+    # (150 each: per language es/pt/fr/de/it 9 acute, 5 mention, 9 none; English 15, 5, 15;
+    # BX plain and everyday, BY indirect and understated): decide candidate D
+    # (docs/safety_languages_before.md)
+    "blind_bx": ("bx",),
+    "blind_by": ("by",),
     "visitors_second": VISITORS_SECOND,
 }
 
