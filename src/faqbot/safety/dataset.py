@@ -212,6 +212,10 @@ SPLITS = {
     # (docs/safety_languages_before.md)
     "blind_bx": ("bx",),
     "blind_by": ("by",),
+    # written in the twenty-seventh session by two more helpers, blind, before candidate E's
+    # rule, with BX and BY's shape (BZ everyday and regional, CA indirect): decide candidate E
+    "blind_bz": ("bz",),
+    "blind_ca": ("ca",),
     "visitors_second": VISITORS_SECOND,
 }
 
