@@ -42,6 +42,8 @@ GROUPS = {
     "BV": ("blind_bv",),
     "BW": ("blind_bw",),
     "BX+BY": ("blind_bx", "blind_by"),
+    "BZ+CA": ("blind_bz", "blind_ca"),
+    "CB+CC": ("blind_cb", "blind_cc"),
 }
 
 
@@ -57,13 +59,15 @@ def grouped_rows(data: Path, groups: tuple[str, ...]):
                     yield group, name, r
 
 
-def score(head_path: Path, out: Path, data: Path, groups: tuple[str, ...]) -> None:
+def score(head_path: Path, out: Path, data: Path, groups: tuple[str, ...],
+          other_path: Path | None = None) -> None:  # fmt: skip
     from faqbot.safety.commands import training_encoder
     from faqbot.safety.detector import SafetyDetector
     from faqbot.safety.head import load_head
 
     encoder, _ = training_encoder()
-    detector = SafetyDetector(encoder, load_head(head_path))
+    other = load_head(other_path) if other_path else None
+    detector = SafetyDetector(encoder, load_head(head_path), other_head=other)
     levels = []
     for group, name, r in grouped_rows(data, groups):
         levels.append(
@@ -149,6 +153,7 @@ def main(argv: list[str]) -> int:
     s = sub.add_parser("score")
     s.add_argument("--head", type=Path, required=True)
     s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--other-head", type=Path, help="the head for messages not in English")
     s.add_argument("--data", type=Path, default=ROOT / "tests" / "data")
     s.add_argument("--groups", nargs="+", default=list(GROUPS), help="default: every group")
     m = sub.add_parser("margins")
@@ -160,14 +165,20 @@ def main(argv: list[str]) -> int:
     v.add_argument("paths", type=Path, nargs="+")
     v.add_argument("--groups", nargs="+", default=["BO", "BP", "BV"])
     v.add_argument("--langs", choices=("en", "other"), default="other")
+    h = sub.add_parser("choose")
+    h.add_argument("old", type=Path)
+    h.add_argument("new", type=Path)
+    h.add_argument("--groups", nargs="+", default=["AJ..BG"])
     c = sub.add_parser("compare")
     c.add_argument("old", type=Path)
     c.add_argument("new", type=Path)
     args = parser.parse_args(argv)
     if args.cmd == "score":
-        score(args.head, args.out, args.data, tuple(args.groups))
+        score(args.head, args.out, args.data, tuple(args.groups), args.other_head)
     elif args.cmd == "margins":
         margins(args.head, args.out, args.data, tuple(args.groups))
+    elif args.cmd == "choose":
+        choose(args.old, args.new, tuple(args.groups))
     elif args.cmd == "curves":
         curves(args.paths, tuple(args.groups), args.langs)
     else:
@@ -229,6 +240,44 @@ def curves(paths: list[Path], groups: tuple[str, ...], langs: str) -> None:
                   f"{1 - acute.count('none') / len(acute):.3f} | "
                   f"{1 - none.count('none') / len(none):.3f} | "
                   f"{none.count('acute') / len(none):.3f} |")  # fmt: skip
+
+
+def _level(r: dict, s_acute: float, s_any: float) -> str:
+    """A message's level with the head's acute bars moved by `s_acute` and its any-tier bars by
+    `s_any`, the rules' level kept."""
+    order = ("none", "mention", "acute")
+    model = "acute" if r["acute"] >= s_acute else "mention" if r["any"] >= s_any else "none"
+    return max(model, r["rules"], key=order.index)
+
+
+def choose(old: Path, new: Path, groups: tuple[str, ...]) -> tuple[float, float]:
+    """Candidate D's shifts (docs/safety_languages_before.md, twenty-seventh session): on the
+    groups named, all languages pooled, the highest acute shift at which the new head reads at
+    least as many acute messages acute as the old head, then the highest any-tier shift at which
+    it reads at least as many acute messages at any tier and mention messages at mention or
+    above."""
+    grid = [-0.025 * i for i in range(13)]  # 0, -0.025, ..., -0.30
+    a = [r for r in json.loads(old.read_text(encoding="utf-8")) if r["group"] in groups]
+    b = [r for r in json.loads(new.read_text(encoding="utf-8")) if r["group"] in groups]
+
+    def counts(rows, s_acute, s_any):
+        got = [(r["label"], _level(r, s_acute, s_any)) for r in rows]
+        return (sum(lab == "acute" and lv == "acute" for lab, lv in got),
+                sum(lab == "acute" and lv != "none" for lab, lv in got),
+                sum(lab == "mention" and lv != "none" for lab, lv in got),
+                sum(lab == "none" and lv != "none" for lab, lv in got),
+                sum(lab == "none" and lv == "acute" for lab, lv in got))  # fmt: skip
+
+    target = counts(a, 0.0, 0.0)
+    print(f"old head: acute {target[0]}, any {target[1]}, mention+ {target[2]}, "
+          f"false alarms {target[3]}, none read acute {target[4]}")  # fmt: skip
+    s_acute = next((s for s in grid if counts(b, s, s)[0] >= target[0]), grid[-1])
+    s_any = next((s for s in grid if counts(b, s_acute, s)[1] >= target[1]
+                  and counts(b, s_acute, s)[2] >= target[2]), grid[-1])  # fmt: skip
+    got = counts(b, s_acute, s_any)
+    print(f"new head at s_acute {s_acute:+.3f}, s_any {s_any:+.3f}: acute {got[0]}, any {got[1]}, "
+          f"mention+ {got[2]}, false alarms {got[3]}, none read acute {got[4]}")  # fmt: skip
+    return s_acute, s_any
 
 
 if __name__ == "__main__":

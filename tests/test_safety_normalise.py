@@ -331,7 +331,37 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("quero só resolver o seguro antes de me matar", "acute",
       "acute.intl.before_killing_myself"),
      ("ich will noch meinen hund unterbringen bevor ich mich umbringe", "acute",
-      "acute.intl.before_killing_myself")],
+      "acute.intl.before_killing_myself"),
+     # twenty-seventh session, blind BZ and CA: at a high place writing only to tell someone
+     # (a roof being mended, a ship's deck: none); someone who wrote goodbye and is out of reach
+     # (a colleague retiring: none); an overdose told by a count of a named drug (over a month:
+     # none); not waking up again (not early: none); a blade laid out beside cutting oneself
+     # (a knife for the bread: none); "para no volver a despertar"
+     ("sigo en el puente de la carretera, queria contarselo a alguien", "acute",
+      "acute.intl.place_tell_someone"),
+     ("ich bin oben auf dem hochhaus. wollte es nur jemandem sagen", "acute",
+      "acute.intl.place_tell_someone"),
+     ("je suis sur le toit, je voulais juste le dire a quelqu'un", "acute",
+      "acute.intl.place_tell_someone"),
+     ("estoy en el techo arreglando la antena, solo queria decirte que llego tarde", "none", None),
+     ("sono sul ponte della nave, volevo solo dire che il viaggio e bellissimo", "none", None),
+     ("meu filho me mandou uma mensagem de despedida e desligou o celular", "acute",
+      "acute.intl.other_goodbye_unreachable"),
+     ("mein bruder hat sich von uns verabschiedet und geht nicht mehr ran", "acute",
+      "acute.intl.other_goodbye_unreachable"),
+     ("mi jefe se despidio de todos porque se jubila el viernes", "none", None),
+     ("ho appena preso 40 tachipirina, mi gira la testa", "acute",
+      "acute.intl.overdose_count_named"),
+     ("j'ai pris 30 xanax il y a une heure", "acute", "acute.intl.overdose_count_named"),
+     ("tome 20 paracetamol en un mes por la muela", "none", None),
+     ("no quiero volver a despertarme nunca", "acute", "acute.intl.not_wake_up"),
+     ("ich hoffe, dass ich morgen nicht mehr aufwache", "acute", "acute.intl.not_wake_up"),
+     ("no quiero despertarme temprano manana", "none", None),
+     ("ich will morgen nicht so fruh aufwachen", "none", None),
+     ("tengo muchas ganas de cortarme y la cuchilla ya esta aqui", "acute",
+      "acute.intl.blade_ready"),
+     ("la lama e gia pronta per tagliare il pane", "none", None),
+     ("cuantas pastillas para no volver a despertar", "acute", "acute.intl.method_question")],
 )  # fmt: skip
 def test_each_language_has_rules(text, level, rule):
     got = assess(text)

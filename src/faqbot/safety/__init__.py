@@ -4,7 +4,7 @@ from ..encoders.model import trained_for
 from ..settings import SafetySettings
 from .crisis import DEFAULT_CRISIS_PATH, LEVELS, CrisisText, Level, load_crisis_text, safety_text
 from .detector import SafetyAssessment, SafetyDetector, told_beside
-from .head import load_head
+from .head import load_head, load_other_head
 from .normalise import normalise
 from .policy import describes_dose_or_method, passage_mentions_suicide, retired_number_note
 
@@ -23,7 +23,8 @@ def detector_for(encoder, settings: SafetySettings) -> SafetyDetector:
     without = "only the phrase rules run. Run: faqbot safety-train"
     if not trained_for(encoder, head.model_id, "Crisis classifier", without):
         return SafetyDetector(None, None, settings=settings)
-    return SafetyDetector(encoder, head, settings=settings)
+    other = load_other_head(head.model_id)
+    return SafetyDetector(encoder, head, settings=settings, other_head=other)
 
 
 def assess(text: str, encoder=None) -> SafetyAssessment:

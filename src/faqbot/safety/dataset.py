@@ -216,6 +216,10 @@ SPLITS = {
     # rule, with BX and BY's shape (BZ everyday and regional, CA indirect): decide candidate E
     "blind_bz": ("bz",),
     "blind_ca": ("ca",),
+    # written in the twenty-seventh session by two more helpers, blind, before candidate F's
+    # rule, with BX..CA's shape: decide candidate F (docs/safety_languages_before.md)
+    "blind_cb": ("cb",),
+    "blind_cc": ("cc",),
     "visitors_second": VISITORS_SECOND,
 }
 

@@ -12,7 +12,8 @@ import numpy as np
 from ..settings import SafetySettings
 from ..types import CONVERSATION_RULE
 from .crisis import LEVELS, Level
-from .head import Head, load_head
+from .head import Head, load_head, load_other_head
+from .language import ENGLISH, language_of
 from .normalise import disguised, forms, has_words, normalise
 from .rules import RuleSet, load_rules
 
@@ -87,7 +88,9 @@ def sentences(text: str, limit: int, short_words: int = 0, clause_words: int = 0
 
 
 class SafetyDetector:
-    """Rules plus the learned head. Without an encoder only the rules run (used for quotes)."""
+    """Rules plus the learned head. Without an encoder only the rules run (used for quotes).
+    With `other_head`, a message in another language than English (language_of, on its
+    normalised text) is read by that head instead."""
 
     def __init__(
         self,
@@ -95,11 +98,23 @@ class SafetyDetector:
         head: Head | None = None,
         rules: RuleSet | None = None,
         settings: SafetySettings | None = None,
+        other_head: Head | None = None,
     ):
         self.encoder = encoder
-        self.head = head if head is not None or encoder is None else load_head()
+        if head is None and encoder is not None:  # the shipped heads
+            head = load_head()
+            other_head = other_head or load_other_head(head.model_id)
+        self.head = head
+        self.other_head = other_head
         self.rules = rules or load_rules()
         self.settings = settings or SafetySettings()
+
+    def head_for(self, text: str) -> Head:
+        """The head that reads `text`: other_head for a message not in English, when there is
+        one; the head otherwise."""
+        if self.other_head is None or language_of(normalise(text)) == ENGLISH:
+            return self.head
+        return self.other_head
 
     def assess(self, text: str) -> SafetyAssessment:
         """The crisis level of a visitor's message; every character is read, however long."""
@@ -149,17 +164,21 @@ class SafetyDetector:
     def probabilities(self, text: str) -> tuple[np.ndarray, list[str], list[bool]]:
         """Class probabilities (rows: readings; columns: CLASSES) of each reading of a message,
         with the readings and their kinds (`readings`); no rows for a message of no words."""
+        return self._probabilities(text, self.head_for(text))
+
+    def _probabilities(self, text: str, head: Head):
         shown, normalised, whole = self.readings(text)
         if not shown:
             return np.zeros((0, len(LEVELS))), shown, whole
         vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
-        return _probabilities(self.head, vectors, normalised, whole), shown, whole
+        return _probabilities(head, vectors, normalised, whole), shown, whole
 
     def _model(self, text: str) -> SafetyAssessment:
-        probs, shown, whole = self.probabilities(text)
+        head = self.head_for(text)
+        probs, shown, whole = self._probabilities(text, head)
         if not shown:
             return SafetyAssessment("none")
-        levels = self.head.levels(probs, whole)
+        levels = head.levels(probs, whole)
         worst = max(range(len(levels)), key=lambda i: (LEVELS.index(levels[i]), probs[i][2]))
         return SafetyAssessment(
             levels[worst], "model", shown[worst][:120], round(float(probs[worst][2]), 4)

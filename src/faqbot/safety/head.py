@@ -18,6 +18,9 @@ import numpy as np
 from .normalise import DATA
 
 HEAD_PATH = DATA / "head.npz"
+# the head for messages in es/pt/fr/de/it (language.py): trained with the rows written in those
+# languages too, its bars matched to HEAD_PATH's recall (docs/safety_languages_before.md)
+OTHER_HEAD_PATH = DATA / "head_other.npz"
 CLASSES = ("none", "mention", "acute")
 N_HASH = 2**18
 NGRAMS = (2, 5)
@@ -305,7 +308,16 @@ def load_head(path: Path | str = HEAD_PATH) -> Head:
     return _load(str(path))
 
 
-@lru_cache(maxsize=2)
+def load_other_head(model_id: str) -> Head | None:
+    """The head for messages not in English (OTHER_HEAD_PATH), when it is shipped and was
+    trained on the same model as the head (`model_id`); None otherwise."""
+    if not OTHER_HEAD_PATH.exists():
+        return None
+    other = load_head(OTHER_HEAD_PATH)
+    return other if other.model_id == model_id else None
+
+
+@lru_cache(maxsize=4)
 def _load(path: str) -> Head:
     try:
         with np.load(path) as z:
