@@ -90,7 +90,7 @@ def sentences(text: str, limit: int, short_words: int = 0, clause_words: int = 0
 class SafetyDetector:
     """Rules plus the learned head. Without an encoder only the rules run (used for quotes).
     With `other_head`, a message in another language than English (language_of, on its
-    normalised text) is read by that head instead."""
+    normalised text) is read by both heads, the more severe verdict winning."""
 
     def __init__(
         self,
@@ -109,12 +109,12 @@ class SafetyDetector:
         self.rules = rules or load_rules()
         self.settings = settings or SafetySettings()
 
-    def head_for(self, text: str) -> Head:
-        """The head that reads `text`: other_head for a message not in English, when there is
-        one; the head otherwise."""
+    def heads_for(self, text: str) -> tuple[Head, ...]:
+        """The heads that read `text`: the head, and for a message not in English (language_of
+        its normalised text) the other head too, when there is one."""
         if self.other_head is None or language_of(normalise(text)) == ENGLISH:
-            return self.head
-        return self.other_head
+            return (self.head,)
+        return (self.head, self.other_head)
 
     def assess(self, text: str) -> SafetyAssessment:
         """The crisis level of a visitor's message; every character is read, however long."""
@@ -162,27 +162,32 @@ class SafetyDetector:
         return shown, normalised, whole
 
     def probabilities(self, text: str) -> tuple[np.ndarray, list[str], list[bool]]:
-        """Class probabilities (rows: readings; columns: CLASSES) of each reading of a message,
-        with the readings and their kinds (`readings`); no rows for a message of no words."""
-        return self._probabilities(text, self.head_for(text))
-
-    def _probabilities(self, text: str, head: Head):
+        """Class probabilities by the head (rows: readings; columns: CLASSES) of each reading of
+        a message, with the readings and their kinds (`readings`); no rows for a message of no
+        words."""
         shown, normalised, whole = self.readings(text)
         if not shown:
             return np.zeros((0, len(LEVELS))), shown, whole
         vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
-        return _probabilities(head, vectors, normalised, whole), shown, whole
+        return _probabilities(self.head, vectors, normalised, whole), shown, whole
 
     def _model(self, text: str) -> SafetyAssessment:
-        head = self.head_for(text)
-        probs, shown, whole = self._probabilities(text, head)
+        """The most severe verdict of the heads that read the message (heads_for), each from
+        its most severe reading."""
+        shown, normalised, whole = self.readings(text)
         if not shown:
             return SafetyAssessment("none")
-        levels = head.levels(probs, whole)
-        worst = max(range(len(levels)), key=lambda i: (LEVELS.index(levels[i]), probs[i][2]))
-        return SafetyAssessment(
-            levels[worst], "model", shown[worst][:120], round(float(probs[worst][2]), 4)
-        )
+        vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
+        found = None
+        for head in self.heads_for(text):
+            probs = _probabilities(head, vectors, normalised, whole)
+            levels = head.levels(probs, whole)
+            worst = max(range(len(levels)), key=lambda i: (LEVELS.index(levels[i]), probs[i][2]))
+            if found is None or LEVELS.index(levels[worst]) > LEVELS.index(found.level):
+                found = SafetyAssessment(
+                    levels[worst], "model", shown[worst][:120], round(float(probs[worst][2]), 4)
+                )
+        return found
 
 
 def _probabilities(head: Head, vectors: np.ndarray, normalised: list[str], whole: list[bool]):
