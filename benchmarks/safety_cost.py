@@ -5,13 +5,16 @@ check's own cost is its rules, normalisation and one dot product per reading; a 
 several sentences also has each sentence encoded (one batch), which retrieval does not need.
 Printed: p50/p95 of the check with the question's vectors already encoded (as after bot.ask), of
 the check encoding them itself, and of a whole new bot.ask (one-sentence questions apart).
-Run: python benchmarks/safety_cost.py
+Run: python benchmarks/safety_cost.py [--other-languages]
+(--other-languages: the training messages written in es/pt/fr/de/it instead of the English
+dev-set questions; each is read by both crisis heads when the other head is shipped)
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -34,8 +37,18 @@ def main() -> None:
     from faqbot import FAQBot
 
     bot = FAQBot.load()
-    lines = (ROOT / "tests/data/questions/author_f.jsonl").read_text().splitlines()
-    questions = [json.loads(line)["question"] for line in lines]
+    if "--other-languages" in sys.argv[1:]:
+        from faqbot.safety.dataset import TRIED_LANGUAGES
+
+        folder = ROOT / "tests/data/safety"
+        lines = [x for a in TRIED_LANGUAGES
+                 for x in (folder / f"author_{a}.jsonl").read_text().splitlines()][::4]  # fmt: skip
+        questions = [json.loads(line)["text"] for line in lines]
+        print(f"{len(questions)} messages in es/pt/fr/de/it; "
+              f"other head: {bot.safety.other_head is not None}")  # fmt: skip
+    else:
+        lines = (ROOT / "tests/data/questions/author_f.jsonl").read_text().splitlines()
+        questions = [json.loads(line)["question"] for line in lines]
     from faqbot.safety.detector import sentences
 
     bot.ask(questions[0])  # warm-up

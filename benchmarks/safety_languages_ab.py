@@ -44,6 +44,7 @@ GROUPS = {
     "BX+BY": ("blind_bx", "blind_by"),
     "BZ+CA": ("blind_bz", "blind_ca"),
     "CB+CC": ("blind_cb", "blind_cc"),
+    "CD+CE": ("blind_cd", "blind_ce"),
 }
 
 

@@ -220,6 +220,10 @@ SPLITS = {
     # rule, with BX..CA's shape: decide candidate F (docs/safety_languages_before.md)
     "blind_cb": ("cb",),
     "blind_cc": ("cc",),
+    # written in the twenty-seventh session by two more helpers, blind, before candidate G's
+    # rule, with BX..CC's shape: decide candidate G (docs/safety_languages_before.md)
+    "blind_cd": ("cd",),
+    "blind_ce": ("ce",),
     "visitors_second": VISITORS_SECOND,
 }
 
