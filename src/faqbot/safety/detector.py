@@ -128,7 +128,7 @@ class SafetyDetector:
         )
         if found.level == "acute" or self.encoder is None or self.head is None:
             return found
-        model = self._model(text)
+        model = self._model(text, found.level)
         return model if LEVELS.index(model.level) > LEVELS.index(found.level) else found
 
     def assess_in_conversation(self, text: str, earlier: Sequence[str] = ()) -> SafetyAssessment:
@@ -175,15 +175,19 @@ class SafetyDetector:
         vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
         return _probabilities(self.head, vectors, normalised, whole), shown, whole
 
-    def _model(self, text: str) -> SafetyAssessment:
+    def _model(self, text: str, rules: Level = "none") -> SafetyAssessment:
         """The most severe verdict of the heads that read the message (heads_for), each from
-        its most severe reading."""
+        its most severe reading. The other head is skipped when the rules' level (`rules`) or
+        the head's is already OTHER_HEAD_MOST or above: it could not raise the message."""
         shown, normalised, whole = self.readings(text)
         if not shown:
             return SafetyAssessment("none")
         vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
         found = None
         for head in self.heads_for(text):
+            so_far = max(rules, found.level if found else "none", key=LEVELS.index)
+            if head is not self.head and LEVELS.index(so_far) >= LEVELS.index(OTHER_HEAD_MOST):
+                break
             probs = _probabilities(head, vectors, normalised, whole)
             levels = head.levels(probs, whole)
             if head is not self.head:  # the weaker reader: the resources line, not the banner
