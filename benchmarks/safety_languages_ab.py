@@ -45,6 +45,7 @@ GROUPS = {
     "BZ+CA": ("blind_bz", "blind_ca"),
     "CB+CC": ("blind_cb", "blind_cc"),
     "CD+CE": ("blind_cd", "blind_ce"),
+    "CF+CG": ("blind_cf", "blind_cg"),
 }
 
 

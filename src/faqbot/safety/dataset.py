@@ -224,6 +224,10 @@ SPLITS = {
     # rule, with BX..CC's shape: decide candidate G (docs/safety_languages_before.md)
     "blind_cd": ("cd",),
     "blind_ce": ("ce",),
+    # written in the twenty-seventh session by two more helpers, blind, before candidate G′'s
+    # rule, with BX..CE's shape: decide candidate G' (docs/safety_languages_before.md)
+    "blind_cf": ("cf",),
+    "blind_cg": ("cg",),
     "visitors_second": VISITORS_SECOND,
 }
 
