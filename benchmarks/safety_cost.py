@@ -38,10 +38,10 @@ def main() -> None:
 
     bot = FAQBot.load()
     if "--other-languages" in sys.argv[1:]:
-        from faqbot.safety.dataset import TRIED_LANGUAGES
+        from faqbot.safety.dataset import OTHER_LANGUAGES
 
         folder = ROOT / "tests/data/safety"
-        lines = [x for a in TRIED_LANGUAGES
+        lines = [x for a in OTHER_LANGUAGES
                  for x in (folder / f"author_{a}.jsonl").read_text().splitlines()][::4]  # fmt: skip
         questions = [json.loads(line)["text"] for line in lines]
         print(f"{len(questions)} messages in es/pt/fr/de/it; "

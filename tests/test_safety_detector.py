@@ -142,3 +142,25 @@ def test_an_acute_message_carries_to_the_next_two_only():
     # the message's own level is never lowered by a calm history
     assert rules_only.assess_in_conversation("I want to die", ["hello"]).level == "acute"
     assert not rules_only.assess_in_conversation("I want to die", ["hello"]).rule.startswith("conv")
+
+
+def test_a_message_in_another_language_is_also_read_by_the_other_head_up_to_mention():
+    # the main head reads nothing (bars above every probability); the other head is _head()
+    deaf = _head(acute_threshold=2.0, any_threshold=2.0)
+    detector = SafetyDetector(KeywordEncoder(), deaf, other_head=_head())
+    assert len(detector.heads_for("Todo es doom, no puedo más con esta vida")) == 2
+    assert len(detector.heads_for("Everything is doom and I cannot go on with this life")) == 1
+    # Spanish: the other head's acute reading gives the resources line, never the banner
+    got = detector.assess("Todo es doom, no puedo más con esta vida")
+    assert (got.level, got.rule) == ("mention", "model")
+    # English: only the main head reads it
+    assert detector.assess("Everything is doom and I cannot go on with this life").level == "none"
+    # without the other head the Spanish message gets nothing
+    alone = SafetyDetector(KeywordEncoder(), deaf)
+    assert alone.assess("Todo es doom, no puedo más con esta vida").level == "none"
+
+
+def test_the_other_head_never_lowers_what_the_main_head_found():
+    detector = SafetyDetector(KeywordEncoder(), _head(), other_head=_head(2.0, 2.0))
+    assert detector.assess("Todo es doom, no puedo más con esta vida").level == "acute"
+    assert detector.assess("Un poco de gloom hoy, nada más que eso").level == "mention"

@@ -30,10 +30,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("command", choices=("safety-train", "safety-eval"))
     parser.add_argument("--data", type=Path, help="folder of labelled sets (default tests/data)")
     parser.add_argument("--out", type=Path, help="write the report as JSON here")
+    parser.add_argument(
+        "--other-languages", action="store_true",
+        help="safety-train: the head for messages in es/pt/fr/de/it (head_other.npz)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     from .dataset import SPLITS, load_rows, load_sentence_labels
     from .detector import SafetyDetector
-    from .head import HEAD_PATH, load_head
+    from .head import HEAD_PATH, OTHER_HEAD_PATH, load_head, load_other_head
     from .train import evaluate, train
 
     rows = load_rows(data_folder(args.data))
@@ -41,14 +45,17 @@ def main(argv: list[str]) -> int:
     report: dict = {}
     if args.command == "safety-train":
         labels = load_sentence_labels(data_folder(args.data))
-        head, report = train(rows, encoder, model_id, sentence_labels=labels)
-        head.save(HEAD_PATH)
+        path = OTHER_HEAD_PATH if args.other_languages else HEAD_PATH
+        head, report = train(rows, encoder, model_id, sentence_labels=labels,
+                             other_languages=args.other_languages)  # fmt: skip
+        head.save(path)
         for key, rates in report["cross_validated_model_only"].items():
             if key.startswith("level:"):
                 print(f"  cross-validated, model alone, {key}: {rates}")
-        print(f"Saved {HEAD_PATH} (data {head.data_hash}, thresholds acute "
+        print(f"Saved {path} (data {head.data_hash}, thresholds acute "
               f"{head.acute_threshold:.4f}, any {head.any_threshold:.4f})")  # fmt: skip
-    detector = SafetyDetector(encoder, load_head(HEAD_PATH))
+    head = load_head(HEAD_PATH)
+    detector = SafetyDetector(encoder, head, other_head=load_other_head(head.model_id))
     # training never looks at the held-out or blind parts; only safety-eval scores them
     scored = tuple(SPLITS)
     splits = ("train",) if args.command == "safety-train" else scored

@@ -12,7 +12,7 @@ from itertools import product
 import numpy as np
 
 from ..settings import SafetySettings
-from .dataset import Row, data_hash, sentence_key, split
+from .dataset import Row, data_hash, other_head_rows, sentence_key, split
 from .detector import SafetyDetector, sentences
 from .head import CLASSES, N_HASH, Head, char_features, neighbour_features, with_acute
 from .normalise import disguised, normalise
@@ -20,6 +20,11 @@ from .normalise import disguised, normalise
 # Targets of issue 12, on the held-out part: the thresholds aim inside them on cross-validation.
 MAX_FALSE_ALARM = 0.015  # of "none" rows the model may flag (the issue allows 3 %)
 MAX_NONE_ACUTE = 0.003  # of "none" rows the model may call acute (the issue: never)
+# The head for other languages (head.OTHER_HEAD_PATH): its acute bars and its any-tier bars are
+# lowered by these after training, the shifts at which it reads as many acute messages acute,
+# and at any tier, as the main head on blind sets AJ..BG (chosen mechanically by
+# benchmarks/safety_languages_ab.py choose; docs/safety_languages_before.md, candidate D)
+OTHER_BAR_SHIFTS = (-0.05, -0.10)
 # C=1 and no character n-grams lost on every cross-validation so far (docs/SAFETY.md): the grid
 # keeps what can win, and tries the nearest-neighbour features on and off
 C_GRID = (4.0, 16.0)
@@ -302,12 +307,14 @@ def _rates(pairs: list[tuple[Row, str]]) -> dict:
 
 
 def train(rows: list[Row], encoder, model_id: str, log=print,
-          sentence_labels: dict[str, str] | None = None) -> tuple[Head, dict]:  # fmt: skip
+          sentence_labels: dict[str, str] | None = None,
+          other_languages: bool = False) -> tuple[Head, dict]:  # fmt: skip
     """Choose C, the n-gram and the neighbour weights by cross-validation, then fit on every
     training row (its neighbour features from the other authors' messages); with
     `sentence_labels` (load_sentence_labels), the sentence head is also fitted to the labelled
-    sentences whose label is in SENTENCE_LABELS_FITTED."""
-    rows = split(rows, "train")
+    sentences whose label is in SENTENCE_LABELS_FITTED. With `other_languages`: the head for
+    other languages (other_head_rows; its bars lowered by OTHER_BAR_SHIFTS)."""
+    rows = other_head_rows(rows) if other_languages else split(rows, "train")
     labels = sentence_labels if SENTENCE_LABELS_FITTED else None
     r = readings(rows, encoder, sentence_labels=labels)
     neighbours = Neighbours.of(rows, r)
@@ -357,12 +364,27 @@ def train(rows: list[Row], encoder, model_id: str, log=print,
         acute_threshold=bars[0], any_threshold=bars[1], sentence_acute_threshold=bars[2],
         sentence_any_threshold=bars[3], sentence_head=sentence,
     )  # fmt: skip
+    if other_languages:
+        head = lowered(head, *OTHER_BAR_SHIFTS)
+        bars = (head.acute_threshold, head.any_threshold, head.sentence_acute_threshold,
+                head.sentence_any_threshold)  # fmt: skip
     report = {"C": c, "char_weight": w, "neighbour_weight": nw,
               "acute_regression_C": acute_c, "acute_threshold": bars[0],
               "any_threshold": bars[1], "sentence_acute_threshold": bars[2],
               "sentence_any_threshold": bars[3],
               "cross_validated_model_only": recall_table(rows, levels)}  # fmt: skip
     return head, report
+
+
+def lowered(head: Head, acute: float, any_tier: float) -> Head:
+    """`head` with its acute bars (whole and sentence) moved by `acute` and its any-tier bars by
+    `any_tier`."""
+    return replace(
+        head, acute_threshold=head.acute_threshold + acute,
+        any_threshold=head.any_threshold + any_tier,
+        sentence_acute_threshold=head.sentence_acute_threshold + acute,
+        sentence_any_threshold=head.sentence_any_threshold + any_tier,
+    )  # fmt: skip
 
 
 def cross_validated(rows: list[Row], r: Readings, probs: np.ndarray) -> tuple[tuple, list[str]]:
