@@ -1,18 +1,15 @@
 """Whether a message is written in another language than the articles' English: such a message
 gets the clinic's English-only note (data/clinic.toml), not unrelated quotes. py3langid's naive
-Bayes over byte n-grams, among LANGUAGES, reads the NFKC text (fullwidth letters as ASCII)."""
+Bayes over byte n-grams (the shared identifier, languages.py) reads the NFKC text (fullwidth
+letters as ASCII)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
-# widely used languages: among fewer choices a short English text is less often taken for a
-# rare one ("Is Spravato covered?" read as Italian among all 97)
-LANGUAGES = tuple(
-    "en es pt fr de it nl pl ru uk zh ja ko ar hi tr vi id sv da no fi cs ro hu el he th fa".split()
-)
+from ..languages import identifier
+
 _WORD = re.compile(r"\w{2,}")
 # scripts written without spaces between words (Chinese, Japanese, Thai): a run of them is one
 # \w+ match, so each two of their characters count as a word ("氯胺酮治疗要多少钱": 4 more)
@@ -25,15 +22,6 @@ def other_language(text: str, min_probability: float, min_words: int) -> str | N
     text = unicodedata.normalize("NFKC", text)
     if len(_WORD.findall(text)) + len(_UNSPACED.findall(text)) // 2 < min_words:
         return None
-    ranked = dict(_identifier().rank(text))
+    ranked = dict(identifier().rank(text))
     best = max(ranked, key=ranked.get)
     return best if best != "en" and 1.0 - ranked["en"] >= min_probability else None
-
-
-@lru_cache(maxsize=1)
-def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(LANGUAGES))
-    return identifier

@@ -1,26 +1,19 @@
-"""The language a message is written in, so the crisis head that reads that language best reads
-it: py3langid (a naive Bayes over byte n-grams, shipped with its model), restricted to the
-languages the heads were trained on; 0.05 ms a message."""
+"""The language a message is written in, so that the crisis head that reads that language best
+reads it too: the bot's shared identifier (languages.py), its most likely among the languages the
+heads were trained on (of its probabilities over more languages: the same order as deciding
+among these alone, but for seven near-ties in 31,192 labelled texts, all short)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from ..languages import identifier
 
 ENGLISH = "en"
-LANGUAGES = (ENGLISH, "es", "pt", "fr", "de", "it")
-
-
-@lru_cache(maxsize=1)
-def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
-    identifier.set_languages(list(LANGUAGES))
-    return identifier
+HEAD_LANGUAGES = (ENGLISH, "es", "pt", "fr", "de", "it")
 
 
 def language_of(text: str) -> str:
-    """The most likely of LANGUAGES for `text` (English for a text of no letters)."""
+    """The most likely of HEAD_LANGUAGES for `text` (English for a text of no letters)."""
     if not any(c.isalpha() for c in text):
         return ENGLISH
-    return str(_identifier().classify(text)[0])
+    ranked = dict(identifier().rank(text))
+    return max(HEAD_LANGUAGES, key=lambda code: ranked.get(code, 0.0))
