@@ -446,3 +446,24 @@ def test_training_fits_the_acute_regression_beside_the_three_levels(fake_encoder
     p = head.probabilities(r.vectors, r.normalised)
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
     assert (p >= -1e-9).all() and p[acute, 2].mean() > p[~acute, 2].mean()
+
+
+def test_the_head_for_other_languages_trains_on_the_training_split_and_the_rows_in_them():
+    rows = [Row("i want to die (a)", "acute", "x", "en", "a"),
+            Row("quiero morir (bq)", "acute", "x", "es", "bq"),
+            Row("blind row (c)", "acute", "x", "en", "c")]  # fmt: skip
+    assert [r.author for r in split(rows, "train")] == ["a"]
+    assert [r.author for r in other_head_rows(rows)] == ["a", "bq"]
+    # a held-out or blind row repeating either head's training text is not scored
+    rows.append(Row("quiero morir (bq)", "acute", "x", "es", "c"))
+    assert [r.text for r in split(rows, "held_out")] == ["blind row (c)"]
+
+
+def test_lowering_a_heads_bars_moves_its_acute_and_any_tier_bars_whole_and_sentence():
+    head = replace(_constant_head(4, [0, 0, 0], 3), acute_threshold=0.9, any_threshold=0.8,
+                   sentence_acute_threshold=0.95, sentence_any_threshold=0.85)  # fmt: skip
+    low = T.lowered(head, -0.05, -0.10)
+    bars = (low.acute_threshold, low.any_threshold, low.sentence_acute_threshold,
+            low.sentence_any_threshold)  # fmt: skip
+    assert bars == pytest.approx((0.85, 0.70, 0.90, 0.75))
+    assert T.OTHER_BAR_SHIFTS == (-0.05, -0.10)
