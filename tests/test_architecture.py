@@ -6,7 +6,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "faqbot"
 # Stages in pipeline order: a module may import its own stage and the ones before it.
 ORDER = (
-    "types", "settings", "textfile", "question", "ingest", "encoders", "index", "retrieval", "answer",
+    "types", "settings", "textfile", "languages", "question", "ingest", "encoders", "index", "retrieval", "answer",
     "safety", "safety_policy", "intent", "followups", "render", "bot", "eval", "serve", "cli", "__main__", "__init__",
 )  # fmt: skip
 
