@@ -152,7 +152,7 @@ def test_a_message_in_another_language_is_also_read_by_the_other_head_up_to_ment
     assert len(detector.heads_for("Everything is doom and I cannot go on with this life")) == 1
     # Spanish: the other head's acute reading gives the resources line, never the banner
     got = detector.assess("Todo es doom, no puedo más con esta vida")
-    assert (got.level, got.rule) == ("mention", "model")
+    assert (got.level, got.rule) == ("mention", "model:other_languages")
     # English: only the main head reads it
     assert detector.assess("Everything is doom and I cannot go on with this life").level == "none"
     # without the other head the Spanish message gets nothing

@@ -23,12 +23,14 @@ _MIN_CLAUSE = 3  # words: a shorter piece joins the next ("No, I ...", "Honestly
 # the most the other head's verdict can give (docs/safety_languages_before.md, candidate G'):
 # it reads the five other languages with fewer false alarms but drops some acute messages
 OTHER_HEAD_MOST: Level = "mention"
+OTHER_HEAD_RULE = "model:other_languages"  # its verdicts' rule, so staff see which head spoke
 
 
 @dataclass(frozen=True)
 class SafetyAssessment:
     """What the safety layer saw in one message. `rule`, `matched` and `score` are for staff:
-    the rule or "model" that decided, the words or sentence it decided on, and P(acute)."""
+    the rule, "model" (the head) or OTHER_HEAD_RULE (the head for other languages) that decided,
+    the words or sentence it decided on, and P(acute) by that head."""
 
     level: Level
     rule: str | None = None
@@ -194,8 +196,9 @@ class SafetyDetector:
                 levels = [OTHER_HEAD_MOST if lv == "acute" else lv for lv in levels]
             worst = max(range(len(levels)), key=lambda i: (LEVELS.index(levels[i]), probs[i][2]))
             if found is None or LEVELS.index(levels[worst]) > LEVELS.index(found.level):
+                rule = "model" if head is self.head else OTHER_HEAD_RULE
                 found = SafetyAssessment(
-                    levels[worst], "model", shown[worst][:120], round(float(probs[worst][2]), 4)
+                    levels[worst], rule, shown[worst][:120], round(float(probs[worst][2]), 4)
                 )
         return found
 
