@@ -46,6 +46,7 @@ GROUPS = {
     "CB+CC": ("blind_cb", "blind_cc"),
     "CD+CE": ("blind_cd", "blind_ce"),
     "CF+CG": ("blind_cf", "blind_cg"),
+    "CH+CI": ("blind_ch", "blind_ci"),
 }
 
 
@@ -62,14 +63,17 @@ def grouped_rows(data: Path, groups: tuple[str, ...]):
 
 
 def score(head_path: Path, out: Path, data: Path, groups: tuple[str, ...],
-          other_path: Path | None = None) -> None:  # fmt: skip
+          other_path: Path | None = None, two_path: Path | None = None) -> None:  # fmt: skip
     from faqbot.safety.commands import training_encoder
     from faqbot.safety.detector import SafetyDetector
     from faqbot.safety.head import load_head
 
     encoder, _ = training_encoder()
+    from faqbot.safety.two_heads import load_two_heads
+
     other = load_head(other_path) if other_path else None
-    detector = SafetyDetector(encoder, load_head(head_path), other_head=other)
+    two = load_two_heads(two_path) if two_path else None
+    detector = SafetyDetector(encoder, load_head(head_path), other_head=other, two_heads=two)
     levels = []
     for group, name, r in grouped_rows(data, groups):
         levels.append(
@@ -156,6 +160,7 @@ def main(argv: list[str]) -> int:
     s.add_argument("--head", type=Path, required=True)
     s.add_argument("--out", type=Path, required=True)
     s.add_argument("--other-head", type=Path, help="the head for messages not in English")
+    s.add_argument("--two-heads", type=Path, help="the decision over both heads (two_heads.json)")
     s.add_argument("--data", type=Path, default=ROOT / "tests" / "data")
     s.add_argument("--groups", nargs="+", default=list(GROUPS), help="default: every group")
     m = sub.add_parser("margins")
@@ -176,7 +181,7 @@ def main(argv: list[str]) -> int:
     c.add_argument("new", type=Path)
     args = parser.parse_args(argv)
     if args.cmd == "score":
-        score(args.head, args.out, args.data, tuple(args.groups), args.other_head)
+        score(args.head, args.out, args.data, tuple(args.groups), args.other_head, args.two_heads)
     elif args.cmd == "margins":
         margins(args.head, args.out, args.data, tuple(args.groups))
     elif args.cmd == "choose":

@@ -164,3 +164,47 @@ def test_the_other_head_never_lowers_what_the_main_head_found():
     detector = SafetyDetector(KeywordEncoder(), _head(), other_head=_head(2.0, 2.0))
     assert detector.assess("Todo es doom, no puedo más con esta vida").level == "acute"
     assert detector.assess("Un poco de gloom hoy, nada más que eso").level == "mention"
+
+
+def test_the_decision_over_both_heads_makes_a_message_in_another_language_acute():
+    from faqbot.safety.two_heads import TwoHeads
+
+    # the main head reads nothing; the other head alone would give mention at most (G′); the
+    # decision weighs the other head's acute margin: P(acute) of "doom" 0.867 over its bar 0.5
+    deaf = _head(acute_threshold=2.0, any_threshold=2.0)
+    two = TwoHeads((0.0, 0.0, 10.0, 0.0, 0.0), 0.0, 0.5, "x")
+    detector = SafetyDetector(KeywordEncoder(), deaf, other_head=_head(), two_heads=two)
+    spanish = "Todo es doom, no puedo más con esta vida"
+    reading = detector.two_heads_reading(spanish)
+    assert reading.other[0] == pytest.approx(0.8668 - 0.5, abs=1e-3) and reading.rules == "none"
+    got = detector.assess(spanish)
+    assert (got.level, got.rule) == ("acute", "model:two_heads")
+    # English never reaches it
+    assert detector.assess("Everything is doom and I cannot go on with this life").level == "none"
+    # a decision that never fires leaves G′: the other head gives mention at most
+    never = TwoHeads((0.0,) * 5, -50.0, 0.5, "x")
+    capped = SafetyDetector(KeywordEncoder(), deaf, other_head=_head(), two_heads=never)
+    assert capped.assess(spanish).level == "mention"
+
+
+def test_the_decision_over_both_heads_is_saved_and_loaded(tmp_path):
+    from faqbot.safety.two_heads import TwoHeads, load_two_heads
+
+    two = TwoHeads((1.0, 2.0, 3.0, 4.0, 5.0), -1.5, 0.7, "abc", ("blind_x",))
+    two.save(tmp_path / "two.json")
+    assert load_two_heads(tmp_path / "two.json") == two
+    assert load_two_heads(tmp_path / "missing.json") is None
+    (tmp_path / "bad.json").write_text('{"coef": [1]}')
+    with pytest.raises(ValueError, match="faqbot safety-train --two-heads"):
+        load_two_heads(tmp_path / "bad.json")
+
+
+def test_the_bar_reads_no_more_none_messages_acute_than_before():
+    from faqbot.safety.two_heads import choose_bar
+
+    p = np.array([0.9, 0.8, 0.7, 0.6, 0.95])
+    none = np.array([True, True, True, False, False])
+    rules_acute = np.zeros(5, bool)
+    before = np.array([True, False, False, False, True])  # one "none" row read acute before
+    bar = choose_bar(p, none, rules_acute, before)
+    assert int(((p >= bar) & none).sum()) == 1 and 0.8 < bar <= 0.9 + 1e-6

@@ -56,18 +56,23 @@ def test_the_head_for_other_languages_was_trained_on_its_rows_as_they_are_now():
      "Sitze auf dem Dach vom Parkhaus und lass die Beine runterbaumeln. Wollt nur noch jemandem "
      "Bescheid sagen."],
 )  # fmt: skip
-def test_the_other_head_gives_the_resources_line_the_main_head_misses(real_bot, text):
-    # blind CF and CG (twenty-seventh session): at risk now, read by neither rule nor main head
+def test_the_other_head_finds_what_the_main_head_misses(real_bot, text):
+    # blind CF and CG (twenty-seventh session): at risk now, read by neither rule nor main head;
+    # the other head alone gives the resources line (G′), the decision over both the banner (H)
     from faqbot.safety import SafetyDetector
 
-    main_only = SafetyDetector(real_bot.encoder, real_bot.safety.head)
+    safety = real_bot.safety
+    main_only = SafetyDetector(real_bot.encoder, safety.head)
     assert main_only.assess(text).level == "none"
-    got = real_bot.safety.assess(text)
+    g_prime = SafetyDetector(real_bot.encoder, safety.head, other_head=safety.other_head)
+    got = g_prime.assess(text)
     assert (got.level, got.rule) == ("mention", "model:other_languages")
-    assert real_bot.ask(text).crisis_level == "mention"
+    got = safety.assess(text)
+    assert (got.level, got.rule) == ("acute", "model:two_heads")
+    assert real_bot.ask(text).crisis_level == "acute"
 
 
-def test_the_other_head_never_lowers_a_level_and_never_gives_acute_alone(real_bot):
+def test_the_other_head_never_lowers_a_level_and_gives_acute_only_with_the_main_head(real_bot):
     from faqbot.safety import SafetyDetector
 
     main_only = SafetyDetector(real_bot.encoder, real_bot.safety.head)
@@ -77,7 +82,8 @@ def test_the_other_head_never_lowers_a_level_and_never_gives_acute_alone(real_bo
     for r in rows:
         before, after = main_only.assess(r.text).level, real_bot.safety.assess(r.text).level
         assert order.index(after) >= order.index(before), r.text
-        assert after != "acute" or before == "acute", r.text
+        got = real_bot.safety.assess(r.text)
+        assert after != "acute" or before == "acute" or got.rule == "model:two_heads", r.text
         moved += after != before
     assert moved  # the other head does read something the main head does not
 
@@ -468,3 +474,14 @@ def test_lowering_a_heads_bars_moves_its_acute_and_any_tier_bars_whole_and_sente
             low.sentence_any_threshold)  # fmt: skip
     assert bars == pytest.approx((0.85, 0.70, 0.90, 0.75))
     assert T.OTHER_BAR_SHIFTS == (-0.05, -0.10)
+
+
+def test_the_decision_over_both_heads_was_fitted_on_its_blind_rows_as_they_are_now():
+    from faqbot.safety.two_heads import TWO_HEADS_PATH, blind_rows, load_two_heads, rows_hash
+
+    two = load_two_heads(TWO_HEADS_PATH)
+    assert two is not None and two.sets and 0 < two.bar < 1
+    assert two.data_hash == rows_hash(blind_rows(load_rows(DATA), two.sets)), (
+        "the blind sets changed since the decision over both heads was fitted. "
+        "Run: faqbot safety-train --two-heads"
+    )

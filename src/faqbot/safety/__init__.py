@@ -7,6 +7,7 @@ from .detector import SafetyAssessment, SafetyDetector, told_beside
 from .head import load_head, load_other_head
 from .normalise import normalise
 from .policy import describes_dose_or_method, passage_mentions_suicide, retired_number_note
+from .two_heads import load_two_heads
 
 __all__ = [
     "DEFAULT_CRISIS_PATH", "LEVELS", "CrisisText", "Level", "SafetyAssessment", "SafetyDetector",
@@ -24,7 +25,8 @@ def detector_for(encoder, settings: SafetySettings) -> SafetyDetector:
     if not trained_for(encoder, head.model_id, "Crisis classifier", without):
         return SafetyDetector(None, None, settings=settings)
     other = load_other_head(head.model_id)
-    return SafetyDetector(encoder, head, settings=settings, other_head=other)
+    two = load_two_heads() if other is not None else None
+    return SafetyDetector(encoder, head, settings=settings, other_head=other, two_heads=two)
 
 
 def assess(text: str, encoder=None) -> SafetyAssessment:

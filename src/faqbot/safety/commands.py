@@ -34,6 +34,11 @@ def main(argv: list[str]) -> int:
         "--other-languages", action="store_true",
         help="safety-train: the head for messages in es/pt/fr/de/it (head_other.npz)",
     )  # fmt: skip
+    parser.add_argument(
+        "--two-heads", action="store_true",
+        help="safety-train: the decision over both heads (two_heads.json), fitted on the blind "
+        "sets' messages in es/pt/fr/de/it",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     from .dataset import SPLITS, load_rows, load_sentence_labels
     from .detector import SafetyDetector
@@ -43,6 +48,18 @@ def main(argv: list[str]) -> int:
     rows = load_rows(data_folder(args.data))
     encoder, model_id = training_encoder()
     report: dict = {}
+    if args.command == "safety-train" and args.two_heads:
+        from .two_heads import TWO_HEADS_PATH, fit_on_blind_sets
+
+        head = load_head(HEAD_PATH)
+        detector = SafetyDetector(encoder, head, other_head=load_other_head(head.model_id))
+        if detector.other_head is None:
+            raise SystemExit(f"{OTHER_HEAD_PATH} is missing. Run: faqbot safety-train "
+                             "--other-languages")  # fmt: skip
+        two = fit_on_blind_sets(rows, detector)
+        two.save(TWO_HEADS_PATH)
+        print(f"Saved {TWO_HEADS_PATH} (data {two.data_hash}, bar {two.bar:.4f})")
+        return 0
     if args.command == "safety-train":
         labels = load_sentence_labels(data_folder(args.data))
         path = OTHER_HEAD_PATH if args.other_languages else HEAD_PATH
@@ -54,8 +71,11 @@ def main(argv: list[str]) -> int:
                 print(f"  cross-validated, model alone, {key}: {rates}")
         print(f"Saved {path} (data {head.data_hash}, thresholds acute "
               f"{head.acute_threshold:.4f}, any {head.any_threshold:.4f})")  # fmt: skip
+    from .two_heads import load_two_heads
+
     head = load_head(HEAD_PATH)
-    detector = SafetyDetector(encoder, head, other_head=load_other_head(head.model_id))
+    detector = SafetyDetector(encoder, head, other_head=load_other_head(head.model_id),
+                              two_heads=load_two_heads())  # fmt: skip
     # training never looks at the held-out or blind parts; only safety-eval scores them
     scored = tuple(SPLITS)
     splits = ("train",) if args.command == "safety-train" else scored

@@ -16,6 +16,7 @@ from .head import Head, load_head, load_other_head
 from .language import ENGLISH, language_of
 from .normalise import disguised, forms, has_words, normalise
 from .rules import RuleSet, load_rules
+from .two_heads import TWO_HEADS_RULE, Reading, TwoHeads, enough_words, load_two_heads
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE = re.compile(r"\s*(?:[;:,]|\s[-\u2013\u2014]+)\s+")
@@ -96,7 +97,8 @@ class SafetyDetector:
     """Rules plus the learned head. Without an encoder only the rules run (used for quotes).
     With `other_head`, a message in another language than English (language_of, on its
     normalised text) is read by both heads, the more severe verdict winning; the other head's
-    at most OTHER_HEAD_MOST."""
+    at most OTHER_HEAD_MOST. With `two_heads` too, a learned decision over both heads' readings
+    may make such a message acute."""
 
     def __init__(
         self,
@@ -105,13 +107,16 @@ class SafetyDetector:
         rules: RuleSet | None = None,
         settings: SafetySettings | None = None,
         other_head: Head | None = None,
+        two_heads: TwoHeads | None = None,
     ):
         self.encoder = encoder
         if head is None and encoder is not None:  # the shipped heads
             head = load_head()
             other_head = other_head or load_other_head(head.model_id)
+            two_heads = two_heads or (load_two_heads() if other_head is not None else None)
         self.head = head
         self.other_head = other_head
+        self.two_heads = two_heads if other_head is not None else None
         self.rules = rules or load_rules()
         self.settings = settings or SafetySettings()
 
@@ -177,20 +182,51 @@ class SafetyDetector:
         vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
         return _probabilities(self.head, vectors, normalised, whole), shown, whole
 
+    def two_heads_reading(self, text: str) -> Reading:
+        """How the rules, the head and the other head read `text`, as the learned decision over
+        both heads sees it (fitting it: two_heads.fit)."""
+        hit = self.rules.match(forms(text))
+        shown, normalised, whole = self.readings(text)
+        if not shown:
+            return Reading(hit.level if hit else "none", (-1.0, -1.0), (-1.0, -1.0))
+        vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
+        main = _probabilities(self.head, vectors, normalised, whole)
+        other = _probabilities(self.other_head, vectors, normalised, whole)
+        return Reading(hit.level if hit else "none", self.head.margins(main, whole),
+                       self.other_head.margins(other, whole))  # fmt: skip
+
     def _model(self, text: str, rules: Level = "none") -> SafetyAssessment:
         """The most severe verdict of the heads that read the message (heads_for), each from
-        its most severe reading. The other head is skipped when the rules' level (`rules`) or
-        the head's is already OTHER_HEAD_MOST or above: it could not raise the message."""
+        its most severe reading; for a message both read, first the learned decision over both
+        (two_heads), which may make it acute. Without that decision, the other head is skipped
+        when the rules' level (`rules`) or the head's is already OTHER_HEAD_MOST or above: it
+        could not raise the message."""
         shown, normalised, whole = self.readings(text)
         if not shown:
             return SafetyAssessment("none")
         vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
+        heads = self.heads_for(text)
+        read: dict[int, np.ndarray] = {}
+
+        def probs_of(head: Head) -> np.ndarray:
+            if id(head) not in read:
+                read[id(head)] = _probabilities(head, vectors, normalised, whole)
+            return read[id(head)]
+
+        if len(heads) > 1 and self.two_heads is not None and enough_words(text):
+            main, other = probs_of(self.head), probs_of(self.other_head)
+            both = Reading(rules, self.head.margins(main, whole),
+                           self.other_head.margins(other, whole))  # fmt: skip
+            p = self.two_heads.probability(both)
+            if p >= self.two_heads.bar:
+                i = int(np.argmax(np.maximum(main[:, 2], other[:, 2])))
+                return SafetyAssessment("acute", TWO_HEADS_RULE, shown[i][:120], round(float(p), 4))
         found = None
-        for head in self.heads_for(text):
+        for head in heads:
             so_far = max(rules, found.level if found else "none", key=LEVELS.index)
             if head is not self.head and LEVELS.index(so_far) >= LEVELS.index(OTHER_HEAD_MOST):
                 break
-            probs = _probabilities(head, vectors, normalised, whole)
+            probs = probs_of(head)
             levels = head.levels(probs, whole)
             if head is not self.head:  # the weaker reader: the resources line, not the banner
                 levels = [OTHER_HEAD_MOST if lv == "acute" else lv for lv in levels]

@@ -230,6 +230,19 @@ class Head:
                 out.append("none")
         return out
 
+    def margins(self, probabilities: np.ndarray, whole: list[bool]) -> tuple[float, float]:
+        """Of the readings (rows of probabilities; `whole` as in levels), the largest P(acute)
+        minus its acute bar and the largest P(any tier) minus its any-tier bar (-1, -1: none)."""
+        acute, any_tier = -1.0, -1.0
+        for p, w in zip(probabilities, whole, strict=True):
+            bar_a = self.acute_threshold if w else _or(self.sentence_acute_threshold,
+                                                       self.acute_threshold)  # fmt: skip
+            bar_m = self.any_threshold if w else _or(self.sentence_any_threshold,
+                                                     self.any_threshold)  # fmt: skip
+            acute = max(acute, float(p[2] - bar_a))
+            any_tier = max(any_tier, float(p[1] + p[2] - bar_m))
+        return acute, any_tier
+
     def save(self, path: Path = HEAD_PATH) -> None:
         np.savez_compressed(path, **self._arrays(), **self._sentence_arrays())
 
