@@ -227,6 +227,11 @@ SPLITS = {
     # rule, with BX..CE's shape: decide candidate G' (docs/safety_languages_before.md)
     "blind_cf": ("cf",),
     "blind_cg": ("cg",),
+    # written in the twenty-seventh session by two more helpers, blind, before candidate H's
+    # rule, with BX..CG's shape: decide candidate H (docs/safety_languages_before.md); not in
+    # the decision over both heads' data (two_heads.json names its sets)
+    "blind_ch": ("ch",),
+    "blind_ci": ("ci",),
     "visitors_second": VISITORS_SECOND,
 }
 
