@@ -213,7 +213,9 @@ class SafetyDetector:
                 read[id(head)] = _probabilities(head, vectors, normalised, whole)
             return read[id(head)]
 
-        if len(heads) > 1 and self.two_heads is not None and enough_words(text):
+        decide = len(heads) > 1 and self.two_heads is not None and enough_words(text)
+        if decide and "acute" not in self.head.levels(probs_of(self.head), whole):
+            # (a message the head reads acute is acute whatever the decision says)
             main, other = probs_of(self.head), probs_of(self.other_head)
             both = Reading(rules, self.head.margins(main, whole),
                            self.other_head.margins(other, whole))  # fmt: skip
