@@ -199,7 +199,7 @@ def margins(head_path: Path, out: Path, data: Path, groups: tuple[str, ...]) -> 
     shifted together and each head's recall compared with another's at the same false alarms."""
     from faqbot.safety.commands import training_encoder
     from faqbot.safety.detector import SafetyDetector
-    from faqbot.safety.head import _or, load_head
+    from faqbot.safety.head import load_head
 
     encoder, _ = training_encoder()
     head = load_head(head_path)
@@ -207,15 +207,8 @@ def margins(head_path: Path, out: Path, data: Path, groups: tuple[str, ...]) -> 
     rules_only = SafetyDetector()
     found = []
     for group, name, r in grouped_rows(data, groups):
-        probs, shown, whole = detector.probabilities(r.text)
-        m_acute, m_any = -1.0, -1.0
-        for p, w in zip(probs, whole, strict=True):
-            bar_a = head.acute_threshold if w else _or(head.sentence_acute_threshold,
-                                                       head.acute_threshold)  # fmt: skip
-            bar_m = head.any_threshold if w else _or(head.sentence_any_threshold,
-                                                     head.any_threshold)  # fmt: skip
-            m_acute = max(m_acute, float(p[2] - bar_a))
-            m_any = max(m_any, float(p[1] + p[2] - bar_m))
+        probs, _, whole = detector.probabilities(r.text)
+        m_acute, m_any = head.margins(probs, whole)
         found.append(
             {"group": group, "split": name, "lang": r.lang, "label": r.level,
              "rules": rules_only.assess(r.text).level, "acute": m_acute, "any": m_any}

@@ -30,50 +30,27 @@ ROOT = Path(__file__).resolve().parents[1]
 ORDER = ("none", "mention", "acute")
 
 
-def _margins(detector, head, text: str) -> tuple[float, float]:
-    """A head's most acute reading: P(acute) and P(any tier) minus its bars (-1 when no reading)."""
-    from faqbot.safety.detector import _probabilities
-    from faqbot.safety.head import _or
-
-    shown, normalised, whole = detector.readings(text)
-    if not shown:
-        return -1.0, -1.0
-    vectors = np.asarray(detector.encoder.encode(shown), dtype=np.float32)
-    probs = _probabilities(head, vectors, normalised, whole)
-    acute, any_tier = -1.0, -1.0
-    for p, w in zip(probs, whole, strict=True):
-        bar_a = head.acute_threshold if w else _or(head.sentence_acute_threshold,
-                                                   head.acute_threshold)  # fmt: skip
-        bar_m = head.any_threshold if w else _or(head.sentence_any_threshold, head.any_threshold)
-        acute = max(acute, float(p[2] - bar_a))
-        any_tier = max(any_tier, float(p[1] + p[2] - bar_m))
-    return acute, any_tier
-
-
-def collect(cache: Path) -> list[dict]:
-    """Every blind message in another language than English: its set, label, the rules' level
-    and both heads' margins."""
+def collect(cache: Path, sets: tuple[str, ...]) -> list[dict]:
+    """Every message in es/pt/fr/de/it of the blind sets named: its set, label, the rules'
+    level and both heads' margins (SafetyDetector.two_heads_reading)."""
     if cache.exists():
         return json.loads(cache.read_text(encoding="utf-8"))
     from faqbot.safety import SafetyDetector
     from faqbot.safety.commands import training_encoder
-    from faqbot.safety.dataset import SPLITS, load_rows, split
+    from faqbot.safety.dataset import load_rows
     from faqbot.safety.head import load_head, load_other_head
+    from faqbot.safety.two_heads import blind_rows
 
     encoder, _ = training_encoder()
     head = load_head()
-    other = load_other_head(head.model_id)
-    detector = SafetyDetector(encoder, head, other_head=other)
-    rules_only = SafetyDetector()
+    detector = SafetyDetector(encoder, head, other_head=load_other_head(head.model_id))
     rows = load_rows(ROOT / "tests" / "data")
     out = []
-    for name in (n for n in SPLITS if n.startswith("blind_")):
-        for r in split(rows, name):
-            if r.lang in ("es", "pt", "fr", "de", "it"):
-                out.append({"set": name, "label": r.level, "text": r.text,
-                            "rules": rules_only.assess(r.text).level,
-                            "main": _margins(detector, head, r.text),
-                            "other": _margins(detector, other, r.text)})  # fmt: skip
+    for name in sets:
+        for r in blind_rows(rows, (name,)):
+            got = detector.two_heads_reading(r.text)
+            out.append({"set": name, "label": r.level, "text": r.text, "rules": got.rules,
+                        "main": got.main, "other": got.other})  # fmt: skip
     cache.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
     return out
 
@@ -84,6 +61,8 @@ def _features(rows: list[dict]) -> np.ndarray:
 
 def evaluate(rows: list[dict]) -> None:
     from sklearn.linear_model import LogisticRegression
+
+    from faqbot.safety.two_heads import choose_bar
 
     x = _features(rows)
     y = np.array([r["label"] == "acute" for r in rows])
@@ -96,12 +75,8 @@ def evaluate(rows: list[dict]) -> None:
         test, train = sets == s, sets != s
         model = LogisticRegression(C=1.0, max_iter=1000).fit(x[train], y[train])
         p = model.predict_proba(x)[:, 1]
-        allowed = int((g_prime & none & train).sum())
         # the lowest bar that reads no more training "none" messages acute than G′ does
-        tried = np.sort(p[train & none & ~rules_acute])[::-1]
-        bar = 1.0 if allowed >= len(tried) else float(tried[allowed]) + 1e-9
-        while int(((rules_acute | (p >= bar)) & none & train).sum()) > allowed:
-            bar += 1e-6
+        bar = choose_bar(p[train], none[train], rules_acute[train], g_prime[train])
         stacked[test] = rules_acute[test] | (p[test] >= bar)
     print(f"{len(rows)} blind messages in es/pt/fr/de/it, {len(set(sets))} sets, "
           f"{int(y.sum())} acute, {int(none.sum())} none")  # fmt: skip
@@ -110,7 +85,7 @@ def evaluate(rows: list[dict]) -> None:
     newer = np.isin(sets, [f"blind_{a}" for a in "bx by bz ca cb cc cd ce cf cg".split()])
     for part, keep in (("all sets", np.ones(len(rows), bool)), ("BX..CG", newer)):
         print(f"-- {part}")
-        for name, got in (("G' (shipped)", g_prime), ("stacker, leave-one-set-out", stacked)):
+        for name, got in (("G′ (acute: rules, main head)", g_prime), ("stacker, leave-one-set-out", stacked)):
             got = got & keep
             print(f"{name:28s} acute read acute {int((got & y).sum())}/{int((y & keep).sum())}, "
                   f"none read acute {int((got & none).sum())}/{int((none & keep).sum())}, "
@@ -119,9 +94,12 @@ def evaluate(rows: list[dict]) -> None:
 
 
 def main() -> None:
+    from faqbot.safety.two_heads import TWO_HEADS_PATH, load_two_heads
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--cache", type=Path, default=Path("/tmp/two_heads.json"))
-    evaluate(collect(parser.parse_args().cache))
+    # the sets the shipped decision was fitted on (later sets stay out: they judged it)
+    evaluate(collect(parser.parse_args().cache, load_two_heads(TWO_HEADS_PATH).sets))
 
 
 if __name__ == "__main__":
