@@ -85,7 +85,8 @@ def evaluate(rows: list[dict]) -> None:
     newer = np.isin(sets, [f"blind_{a}" for a in "bx by bz ca cb cc cd ce cf cg".split()])
     for part, keep in (("all sets", np.ones(len(rows), bool)), ("BX..CG", newer)):
         print(f"-- {part}")
-        for name, got in (("G′ (acute: rules, main head)", g_prime), ("stacker, leave-one-set-out", stacked)):
+        shown = (("G′ (acute: rules, main head)", g_prime), ("stacker, leave-one-set-out", stacked))
+        for name, got in shown:
             got = got & keep
             print(f"{name:28s} acute read acute {int((got & y).sum())}/{int((y & keep).sum())}, "
                   f"none read acute {int((got & none).sum())}/{int((none & keep).sum())}, "
