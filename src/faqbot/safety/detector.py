@@ -192,8 +192,11 @@ class SafetyDetector:
         vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
         main = _probabilities(self.head, vectors, normalised, whole)
         other = _probabilities(self.other_head, vectors, normalised, whole)
-        return Reading(hit.level if hit else "none", self.head.margins(main, whole),
-                       self.other_head.margins(other, whole))  # fmt: skip
+        return self._both(hit.level if hit else "none", main, other, whole)
+
+    def _both(self, rules: Level, main: np.ndarray, other: np.ndarray, whole: list[bool]):
+        """The Reading of the rules' level and both heads' probabilities of the readings."""
+        return Reading(rules, self.head.margins(main, whole), self.other_head.margins(other, whole))
 
     def _model(self, text: str, rules: Level = "none") -> SafetyAssessment:
         """The most severe verdict of the heads that read the message (heads_for), each from
@@ -217,9 +220,7 @@ class SafetyDetector:
         if decide and "acute" not in self.head.levels(probs_of(self.head), whole):
             # (a message the head reads acute is acute whatever the decision says)
             main, other = probs_of(self.head), probs_of(self.other_head)
-            both = Reading(rules, self.head.margins(main, whole),
-                           self.other_head.margins(other, whole))  # fmt: skip
-            p = self.two_heads.probability(both)
+            p = self.two_heads.probability(self._both(rules, main, other, whole))
             if p >= self.two_heads.bar:
                 i = int(np.argmax(np.maximum(main[:, 2], other[:, 2])))
                 return SafetyAssessment("acute", TWO_HEADS_RULE, shown[i][:120], round(float(p), 4))

@@ -94,7 +94,8 @@ def data_hash(texts: list[tuple[str, str, str]]) -> str:
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def fit(readings: list[Reading], labels: list[str], rows_hash: str, c: float = 1.0) -> TwoHeads:
+def fit(readings: list[Reading], labels: list[str], rows_hash: str, sets: tuple[str, ...] = (),
+        c: float = 1.0) -> TwoHeads:  # fmt: skip
     """The regression (acute against the rest) and its bar: the lowest at which no more "none"
     messages are read acute (with the rules' acute) than by the rules and the main head."""
     from sklearn.linear_model import LogisticRegression
@@ -107,7 +108,7 @@ def fit(readings: list[Reading], labels: list[str], rows_hash: str, c: float = 1
     p = model.predict_proba(x)[:, 1]
     bar = choose_bar(p, none, rules_acute, rules_acute | (x[:, 0] >= 0))
     return TwoHeads(tuple(float(v) for v in model.coef_[0]), float(model.intercept_[0]), bar,
-                    rows_hash)  # fmt: skip
+                    rows_hash, sets)  # fmt: skip
 
 
 def choose_bar(p: np.ndarray, none: np.ndarray, rules_acute: np.ndarray,
@@ -149,5 +150,4 @@ def fit_on_blind_sets(rows: list, detector, sets: tuple[str, ...] | None = None)
     sets = blind_sets() if sets is None else sets
     found = blind_rows(rows, sets)
     readings = [detector.two_heads_reading(r.text) for r in found]
-    fitted = fit(readings, [r.level for r in found], rows_hash(found))
-    return TwoHeads(fitted.coef, fitted.intercept, fitted.bar, fitted.data_hash, sets)
+    return fit(readings, [r.level for r in found], rows_hash(found), sets)
