@@ -90,7 +90,7 @@ def shoot_ask(page, url: str, out: Path, suffix: str) -> list[Path]:
     """The chat page as a visitor sees it (the window, not the whole page): empty, an answer (the
     page scrolls to its start), a follow-up read with the last question, the clinic's contact
     details, a message with crisis language below acute (the resources line first), a crisis
-    reply (its quotes collapsed)."""
+    reply (its quotes collapsed), and one in Spanish (the crisis text in Spanish first)."""
     page.goto(url)
     page.wait_for_selector("#question textarea")
     shots = []
@@ -101,6 +101,7 @@ def shoot_ask(page, url: str, out: Path, suffix: str) -> list[Path]:
         ("contact", "can I talk to a person?"),
         ("mention", "I've been feeling really hopeless lately and nothing helps"),
         ("crisis", "I want to end my life tonight"),
+        ("crisis-es", "Quiero morir, ya no aguanto más esta vida"),
     ):
         if question:
             ask(page, question)

@@ -191,3 +191,34 @@ def test_the_bot_answers_another_language_with_the_note_and_still_reads_it_for_c
     crisis = real_bot.ask("Quiero morir, ya no aguanto más esta vida")
     assert crisis.intent == "other_language" and crisis.crisis_level == "acute"
     assert reply_markdown(crisis).index("988") < reply_markdown(crisis).index("inglés")
+    # the crisis text in Spanish first, the English resources line under it, and instead of
+    # "please ask in English" the Spanish line that questions can wait (in English)
+    spanish = load_crisis_text().translation("es")
+    assert crisis.safety_text.startswith(spanish.acute_message)
+    assert crisis.safety_text.endswith(load_crisis_text().resources_line)
+    assert crisis.message == spanish.later
+    assert "Please ask your question in English" not in reply_markdown(crisis)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("message", "language", "first"),
+    [("Je n'en peux plus, je veux en finir ce soir", "fr", "(tel:3114)"),
+     ("Estou pensando em me matar hoje à noite", "pt", "(tel:188)"),
+     ("quero morrer", "pt", "(tel:188)"),  # two words: the Portuguese rule tells the language
+     ("Ich habe gerade alle meine Tabletten genommen", "de", "(tel:112)"),  # emergency first
+     ("Voglio farla finita stanotte, ho già deciso", "it", "(tel:112)")],
+)  # fmt: skip
+def test_a_crisis_in_another_language_gets_the_crisis_text_in_it_on_every_surface(
+    real_bot, message, language, first
+):
+    own = load_crisis_text().translation(language)
+    reply = real_bot.ask(message)
+    assert reply.crisis_level == "acute"
+    text = reply.safety_text
+    assert text.index(first) < text.index(own.acute_message) + len(own.acute_message)
+    # under it, in English, the resources line (the emergency line, for an emergency)
+    english = text.split(own.acute_message)[-1]
+    assert english.strip() in (load_crisis_text().resources_line, load_crisis_text().emergency_line)
+    assert reply_dict(reply)["safety_text"] == text
+    assert real_bot.search(message).safety_text == text  # the look-up carries the same text

@@ -1,5 +1,6 @@
 """The safety policy step on hand-made replies: what each crisis level does to the quotes."""
 
+import re
 from dataclasses import replace
 
 from faqbot.safety import SafetyAssessment, load_crisis_text, safety_text
@@ -127,3 +128,109 @@ def test_words_of_the_crisis_sentence_told_beside_a_question_are_not_uncovered()
     assert apply_policy(reply, SafetyAssessment("none")).uncovered == words
     alone = replace(reply, question="The nurse asked about a plan to end my life in Canada.")
     assert apply_policy(alone, mention).uncovered == words
+
+
+# --- the crisis text in the visitor's language (data/crisis.toml [languages.<code>]) ---
+
+SMALL_CRISIS = """
+[acute]
+message = "Call 988."
+later = "Ask me later."
+[mention]
+line = "988 (US)."
+[emergency]
+line = "Call 911 now."
+rules = ["acute.overdose_taken"]
+[languages.es]
+message = "Llama al 988."
+line = "988 (EE. UU.)."
+emergency = "Llama al 911 ahora."
+later = "Pregúntame luego."
+[languages.fr]
+message = "Appelez le 3114."
+line = "3114 (France)."
+"""
+
+
+def _small(tmp_path):
+    path = tmp_path / "crisis.toml"
+    path.write_text(SMALL_CRISIS, encoding="utf-8")
+    return load_crisis_text(path)
+
+
+def test_the_crisis_text_in_a_visitors_language_comes_first_and_the_english_line_under_it(
+    tmp_path,
+):
+    crisis = _small(tmp_path)
+    assert [t.language for t in crisis.translations] == ["es", "fr"]
+    assert safety_text("acute", crisis, language="es") == "Llama al 988.\n\n988 (US)."
+    assert safety_text("mention", crisis, language="es") == "988 (EE. UU.).\n\n988 (US)."
+    # an emergency: the emergency lines in both languages, the visitor's first
+    got = safety_text("acute", crisis, rule="conversation:acute.overdose_taken", language="es")
+    assert got == "Llama al 911 ahora.\n\nLlama al 988.\n\nCall 911 now."
+    # a language without an emergency line: the English one, under its acute message
+    got = safety_text("acute", crisis, rule="acute.overdose_taken", language="fr")
+    assert got == "Appelez le 3114.\n\nCall 911 now."
+    # English, a language the file lacks, or none: the English text as before
+    for language in (None, "en", "de"):
+        assert safety_text("acute", crisis, language=language) == "Call 988."
+        assert safety_text("none", crisis, language=language) == ""
+
+
+def test_the_language_of_the_crisis_text_is_the_messages_or_its_rules():
+    from faqbot.safety import text_language
+
+    assert text_language("fr", "acute.es.wish_to_die") == "fr"
+    assert text_language(None, "acute.pt.wish_to_die") == "pt"
+    assert text_language(None, "conversation:mention.de.term") == "de"
+    for rule in ("acute.self_act", "acute.intl.overdose_amount", "model", None):
+        assert text_language(None, rule) is None
+
+
+def test_an_acute_message_in_another_language_gets_its_later_line_not_the_english_only_note():
+    from faqbot.types import Abstention
+
+    why = Abstention.OTHER_LANGUAGE
+    note = "I can only answer questions in English."
+    reply = Reply("Quiero morir", (), why, why.value, intent="other_language", message=note)
+    got = apply_policy(reply, SafetyAssessment("acute", "acute.es.wish_to_die"), "es")
+    crisis = load_crisis_text()
+    own = crisis.translation("es")
+    assert got.message == own.later and "inglés" in got.message
+    assert got.safety_text.startswith(own.acute_message)
+    assert got.safety_text.endswith(crisis.resources_line)
+    # below acute the English-only note stays, under the resources line in both languages
+    got = apply_policy(reply, SafetyAssessment("mention", "mention.es.term"), "es")
+    assert got.message == note
+    assert got.safety_text == f"{own.resources_line}\n\n{crisis.resources_line}"
+
+
+def test_search_carries_the_crisis_text_in_the_querys_language():
+    got = apply_search_policy([], SafetyAssessment("acute", "acute.fr.wish_to_die"))
+    assert got.safety_text.startswith(load_crisis_text().translation("fr").acute_message)
+
+
+def test_each_packaged_language_gives_the_same_crisis_lines_as_links():
+    crisis = load_crisis_text()
+    assert {t.language for t in crisis.translations} == {"es", "pt", "fr", "de", "it"}
+    for own in crisis.translations:
+        for link in ("(tel:988)", "(sms:741741", "(tel:911)", "(https://findahelpline.com)"):
+            assert link in own.acute_message, (own.language, link)
+        assert "(tel:988)" in own.resources_line, own.language
+        assert own.emergency_line and own.later, own.language
+        assert "(tel:18002221222)" in own.emergency_line, own.language
+
+
+def test_a_crisis_file_with_a_bad_language_table_names_the_fix(tmp_path):
+    import pytest
+
+    path = tmp_path / "crisis.toml"
+    base = '[acute]\nmessage = "Call 988."\n[mention]\nline = "988."\n'
+    for extra, says in (
+        ('[languages.es]\nmessage = "Llama al 988."\n', "[languages.es] line"),
+        ('[languages.Spanish]\nmessage = "x"\nline = "y"\n', "lower-case language code"),
+        ('[languages]\nes = "Llama"\n', "one table per language"),
+    ):
+        path.write_text(base + extra, encoding="utf-8")
+        with pytest.raises(ValueError, match=re.escape(says)):
+            load_crisis_text(path)

@@ -164,7 +164,9 @@ class FAQBot:
         mode = retriever or self.settings.retrieval.retriever
         check_search(k, mode, self.settings.limits)
         assessment = self.safety.assess(question)
-        return apply_search_policy(self.retriever.search(question, k, mode), assessment)
+        # the crisis text in the query's language, when it is not English (read only in a crisis)
+        language = self.language(question) if assessment.crisis else None
+        return apply_search_policy(self.retriever.search(question, k, mode), assessment, language)
 
     def candidates(self, question: str) -> Candidates:
         """The passages the answer stage weighs, with their sentence scores (staff, calibration)."""
@@ -200,25 +202,31 @@ class FAQBot:
         except ValueError as why:  # too long: its question is answered, or the limit is said
             asked = asked_in(question, self.settings.limits.max_question_chars)
             if asked is None:
-                return apply_policy(too_long(question, why, self.settings.limits), assessment)
-            reply = self._reply(asked, assessment, earlier)
+                reply = too_long(question, why, self.settings.limits)
+                return apply_policy(reply, assessment, self.language(question))
+            language = self.language(asked)
+            reply = self._reply(asked, assessment, earlier, language)
             note = f"Your message is long, so I answered the question in it: “{asked}”"
-            return apply_policy(replace(reply, notes=(note, *reply.notes)), assessment)
-        return apply_policy(self._reply(question, assessment, earlier), assessment)
+            return apply_policy(replace(reply, notes=(note, *reply.notes)), assessment, language)
+        language = self.language(question)
+        return apply_policy(self._reply(question, assessment, earlier, language), assessment,
+                            language)  # fmt: skip
+
+    def language(self, text: str) -> str | None:
+        """The code of the language `text` is written in when it is surely not English (the
+        test of the English-only note: settings.answer.other_language_*); None otherwise."""
+        s = self.settings.answer
+        return other_language(text, s.other_language_probability, s.other_language_words)
 
     def _reply(
-        self, question: str, assessment: safety.SafetyAssessment, earlier: Sequence[str] = ()
-    ) -> Reply:
-        """The reply to a valid question before the safety policy: the English-only note, small
-        talk, or quotes (with each part's, the articles' details, contact, taught answers); a
-        follow-up of the last question in `earlier` is answered with it (answer/context.py)."""
+        self, question: str, assessment: safety.SafetyAssessment, earlier: Sequence[str] = (),
+        language: str | None = None,
+    ) -> Reply:  # fmt: skip
+        """The reply to a valid question before the safety policy: the English-only note (for a
+        question in `language`, not English), small talk, or quotes (with each part's, the
+        articles' details, contact, taught answers); a follow-up of the last question in
+        `earlier` is answered with it (answer/context.py)."""
         # the articles are English: another language gets the English-only note, with safety
-        answer_settings = self.settings.answer
-        language = other_language(
-            question,
-            answer_settings.other_language_probability,
-            answer_settings.other_language_words,
-        )
         if language:
             return other_language_reply(question, language, self.clinic)
         # safety runs first: a message with any crisis language (or read with earlier ones that

@@ -10,17 +10,19 @@ from .answer.notes import uncovered_note
 from .safety import (
     SafetyAssessment,
     describes_dose_or_method,
-    load_crisis_text,
+    later_line,
     passage_mentions_suicide,
     retired_number_note,
     safety_text,
+    text_language,
     told_beside,
 )
 from .types import Abstention, MarkdownText, Passage, Reply, SearchResult
 
 
-def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
-    """The reply with safety text for the level.
+def apply_policy(reply: Reply, assessment: SafetyAssessment, language: str | None = None) -> Reply:
+    """The reply with safety text for the level (first in `language`, the code of a message
+    not in English, when the crisis file has its text: data/crisis.toml).
 
     An acute reply keeps no quote that gives a dose, a route or a phone number, and nothing
     that competes with the crisis message: no topic suggestions, follow-ups or notes about what
@@ -30,6 +32,7 @@ def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
     quote itself is never changed).
     """
     quotes, notes = reply.quotes, reply.notes
+    language = text_language(language, assessment.rule)
     extra = {}
     if assessment.level == "acute":
         kept = [q for q in quotes if not describes_dose_or_method(q.text)]
@@ -38,9 +41,15 @@ def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
         extra = {"suggestions": (), "followups": (), "uncovered": ()}
         # only "too long" stays: it says why there is no answer
         notes = notes if reply.abstention is Abstention.TOO_LONG else ()
-        if not quotes and not reply.message and reply.abstention is not Abstention.TOO_LONG:
-            # no article text is left to show: say that questions can wait (data/crisis.toml)
-            extra["message"] = load_crisis_text().later
+        asked_in_english = reply.intent != "other_language"
+        if (
+            not quotes
+            and reply.abstention is not Abstention.TOO_LONG
+            and (not reply.message or not asked_in_english)
+        ):
+            # no article text is left to show: say that questions can wait (data/crisis.toml),
+            # in the visitor's language (not "please ask in English" under the crisis message)
+            extra["message"] = later_line(language=language)
     elif reply.uncovered:  # the crisis sentence told beside a question is not what it asks
         extra = _asked_only(reply, told_beside(reply.question, assessment))
         notes = extra.pop("notes", notes)
@@ -49,7 +58,7 @@ def apply_policy(reply: Reply, assessment: SafetyAssessment) -> Reply:
     if level == "none" and any(passage_mentions_suicide(q.text) for q in quotes):
         text = safety_text("mention")
     else:
-        text = safety_text(level, rule=assessment.rule)
+        text = safety_text(level, rule=assessment.rule, language=language)
     return replace(
         reply,
         quotes=quotes,
@@ -76,11 +85,15 @@ def _asked_only(reply: Reply, told: tuple[str, ...]) -> dict:
     return {"uncovered": asked, "notes": notes}
 
 
-def apply_search_policy(passages: list[Passage], assessment: SafetyAssessment) -> SearchResult:
-    """Search results carry the query's safety assessment, as replies do: an acute query gets
+def apply_search_policy(
+    passages: list[Passage], assessment: SafetyAssessment, language: str | None = None
+) -> SearchResult:
+    """Search results carry the query's safety assessment, as replies do (its text first in
+    `language` when the query is not in English, as `apply_policy`): an acute query gets
     the crisis message and no passage that gives a dose, a route or a phone number, and a note
     says which were left out, by rank (staff would otherwise see gaps in the ranks)."""
     notes: tuple[str, ...] = ()
+    language = text_language(language, assessment.rule)
     if assessment.level == "acute":
         held = [describes_dose_or_method(p.text) for p in passages]
         if any(held):  # staff see that passages were held back, which, and why
@@ -93,7 +106,7 @@ def apply_search_policy(passages: list[Passage], assessment: SafetyAssessment) -
         tuple(passages),
         crisis_level=assessment.level,
         crisis_rule=assessment.rule,
-        safety_text=safety_text(level, rule=assessment.rule),
+        safety_text=safety_text(level, rule=assessment.rule, language=language),
         notes=notes + _retired_notes(p.text for p in passages),
     )
 

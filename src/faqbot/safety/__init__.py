@@ -2,7 +2,16 @@
 
 from ..encoders.model import trained_for
 from ..settings import SafetySettings
-from .crisis import DEFAULT_CRISIS_PATH, LEVELS, CrisisText, Level, load_crisis_text, safety_text
+from .crisis import (
+    DEFAULT_CRISIS_PATH,
+    LEVELS,
+    CrisisText,
+    Level,
+    later_line,
+    load_crisis_text,
+    safety_text,
+    text_language,
+)
 from .detector import SafetyAssessment, SafetyDetector, told_beside
 from .head import load_head, load_other_head
 from .normalise import normalise
@@ -11,9 +20,11 @@ from .two_heads import load_two_heads
 
 __all__ = [
     "DEFAULT_CRISIS_PATH", "LEVELS", "CrisisText", "Level", "SafetyAssessment", "SafetyDetector",
-    "SafetySettings", "assess", "detector_for", "describes_dose_or_method", "load_crisis_text",
+    "SafetySettings", "assess", "detector_for", "describes_dose_or_method", "later_line",
+    "load_crisis_text",
     "normalise",
-    "passage_mentions_suicide", "retired_number_note", "safety_text", "told_beside",
+    "passage_mentions_suicide", "retired_number_note", "safety_text", "text_language",
+    "told_beside",
 ]  # fmt: skip
 
 

@@ -1,7 +1,9 @@
-"""The crisis text the clinic edits (data/crisis.toml), and which text each level shows."""
+"""The crisis text the clinic edits (data/crisis.toml), and which text each level shows: in
+English, or first in a visitor's own language when the file has it (the English lines follow)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +15,19 @@ Level = Literal["none", "mention", "acute"]
 LEVELS: tuple[Level, ...] = ("none", "mention", "acute")
 DEFAULT_CRISIS_PATH = Path(__file__).resolve().parent.parent / "data" / "crisis.toml"
 WHAT = "Crisis text"
+_CODE = re.compile(r"[a-z]{2,3}")
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The crisis text in one other language (a `[languages.<code>]` table of the file): shown
+    first to a visitor who writes in it, with the English resources or emergency line under it."""
+
+    language: str  # py3langid's code: "es", "pt", "fr", "de", "it"
+    acute_message: str
+    resources_line: str
+    emergency_line: str = ""  # "" when the table has none: the English one is shown first
+    later: str = ""
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,11 @@ class CrisisText:
     # (an overdose taken, someone who will not wake up): the emergency number first
     emergency_line: str = ""
     emergency_rules: tuple[str, ...] = ()
+    translations: tuple[Translation, ...] = ()
+
+    def translation(self, language: str | None) -> Translation | None:
+        """The text in `language` (a code), or None when the file has none for it."""
+        return next((t for t in self.translations if t.language == language), None)
 
 
 def load_crisis_text(path: Path | str | None = None) -> CrisisText:
@@ -50,7 +70,35 @@ def _load(source: str) -> CrisisText:
         later=_optional(data, "acute", "later"),
         emergency_line=_optional(data, "emergency", "line"),
         emergency_rules=_rules(data, source),
+        translations=_translations(data, source),
     )
+
+
+def _translations(data: dict, source: str) -> tuple[Translation, ...]:
+    """The `[languages.<code>]` tables: message and line required, emergency and later not."""
+    tables = data.get("languages", {})
+    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+        raise ValueError(
+            f"{WHAT} file {source}: [languages] must hold one table per language, e.g. "
+            '[languages.es] with message = "..." and line = "...".'
+        )
+    found = []
+    for code, table in tables.items():
+        if not _CODE.fullmatch(code):
+            raise ValueError(
+                f"{WHAT} file {source}: [languages.{code}] must be named by a lower-case "
+                'language code such as "es", "pt", "fr", "de" or "it".'
+            )
+        name = f"languages.{code}"
+        named = {name: table}  # so a missing text is named as [languages.es] message
+        found.append(Translation(
+            language=code,
+            acute_message=required_text(named, name, "message", source, WHAT, DEFAULT_CRISIS_PATH),
+            resources_line=required_text(named, name, "line", source, WHAT, DEFAULT_CRISIS_PATH),
+            emergency_line=_optional(tables, code, "emergency"),
+            later=_optional(tables, code, "later"),
+        ))  # fmt: skip
+    return tuple(found)
 
 
 def _rules(data: dict, source: str) -> tuple[str, ...]:
@@ -70,18 +118,56 @@ def _optional(data: dict, table: str, key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def safety_text(level: Level, crisis: CrisisText | None = None, rule: str | None = None) -> str:
+def safety_text(
+    level: Level, crisis: CrisisText | None = None, rule: str | None = None,
+    language: str | None = None,
+) -> str:  # fmt: skip
     """The text to show for a level: nothing, the resources line, or the full acute message,
     with the emergency line first when `rule` (the assessment's, "conversation:" or not) is one
-    of the crisis file's emergency rules."""
+    of the crisis file's emergency rules. With `language` (the code of the visitor's message
+    when it is not English) and the file's text in it: that text first, then the English
+    resources line (the emergency line, for an emergency), so nothing is lost if the language
+    was misread."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
     if level == "none":
         return ""
     crisis = crisis or load_crisis_text()
+    emergency = bool(crisis.emergency_line) and (
+        (rule or "").removeprefix("conversation:") in crisis.emergency_rules
+    )
+    english = _english(level, crisis, emergency)
+    own = crisis.translation(language)
+    if own is None:
+        return english
+    if level != "acute":
+        return f"{own.resources_line}\n\n{crisis.resources_line}"
+    first = own.emergency_line if emergency and own.emergency_line else ""
+    under = crisis.emergency_line if emergency else crisis.resources_line
+    return "\n\n".join(t for t in (first, own.acute_message, under) if t)
+
+
+def _english(level: Level, crisis: CrisisText, emergency: bool) -> str:
     if level != "acute":
         return crisis.resources_line
-    found = (rule or "").removeprefix("conversation:")
-    if crisis.emergency_line and found in crisis.emergency_rules:
+    if emergency:
         return f"{crisis.emergency_line}\n\n{crisis.acute_message}"
     return crisis.acute_message
+
+
+def text_language(language: str | None, rule: str | None) -> str | None:
+    """The language to show the crisis text in: `language` (the message's, when surely not
+    English), else the language of the rule that decided ("acute.pt.wish_to_die" read "quero
+    morrer", too short for the identifier to be sure); None: English."""
+    if language:
+        return language
+    parts = (rule or "").removeprefix("conversation:").split(".")
+    return parts[1] if len(parts) == 3 and _CODE.fullmatch(parts[1]) else None
+
+
+def later_line(crisis: CrisisText | None = None, language: str | None = None) -> str:
+    """The line under an acute message when no article text is shown (questions can wait), in
+    the visitor's language when the file has it."""
+    crisis = crisis or load_crisis_text()
+    own = crisis.translation(language)
+    return own.later if own is not None and own.later else crisis.later
