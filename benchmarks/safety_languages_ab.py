@@ -47,6 +47,7 @@ GROUPS = {
     "CD+CE": ("blind_cd", "blind_ce"),
     "CF+CG": ("blind_cf", "blind_cg"),
     "CH+CI": ("blind_ch", "blind_ci"),
+    "CJ+CK": ("blind_cj", "blind_ck"),
 }
 
 

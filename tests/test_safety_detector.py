@@ -187,24 +187,51 @@ def test_the_decision_over_both_heads_makes_a_message_in_another_language_acute(
     assert capped.assess(spanish).level == "mention"
 
 
+def test_the_decisions_over_both_heads_give_every_level_and_the_heads_bars_do_not_count():
+    from faqbot.safety.two_heads import Reading, TwoHeads
+
+    # the main head reads "doom" acute by its own bars; for Spanish only the decisions count
+    spanish = "Todo es doom, no puedo más con esta vida"
+    for acute_intercept, any_intercept, level in ((-50.0, -50.0, "none"), (-50.0, 0.0, "mention"),
+                                                  (50.0, -50.0, "acute")):  # fmt: skip
+        two = TwoHeads((0.0,) * 5, acute_intercept, 0.9, "x", any_coef=(0.0,) * 5,
+                       any_intercept=any_intercept, any_bar=0.4)  # fmt: skip
+        assert two.decides_any
+        detector = SafetyDetector(KeywordEncoder(), _head(), other_head=_head(), two_heads=two)
+        got = detector.assess(spanish)
+        assert got.level == level, (acute_intercept, any_intercept)
+        assert got.rule == ("model:two_heads" if level != "none" else None)
+        # the rules' mention is never lost to the decisions
+        assert two.level(Reading("mention", (-1.0, -1.0), (-1.0, -1.0)))[0] != "none"
+    # English and the rules are not the decisions': the main head and the rules read them
+    assert detector.assess("Everything is doom and I cannot go on with this life").level == "acute"
+    assert detector.assess("Quiero morir, ya no aguanto más esta vida").level == "acute"
+
+
 def test_the_decision_over_both_heads_is_saved_and_loaded(tmp_path):
     from faqbot.safety.two_heads import TwoHeads, load_two_heads
 
     two = TwoHeads((1.0, 2.0, 3.0, 4.0, 5.0), -1.5, 0.7, "abc", ("blind_x",))
     two.save(tmp_path / "two.json")
-    assert load_two_heads(tmp_path / "two.json") == two
+    assert load_two_heads(tmp_path / "two.json") == two and not two.decides_any
+    both = TwoHeads((1.0, 2.0, 3.0, 4.0, 5.0), -1.5, 0.7, "abc", ("blind_x",),
+                    (0.5, 0.4, 0.3, 0.2, 0.1), 0.25, 0.4)  # fmt: skip
+    both.save(tmp_path / "both.json")
+    assert load_two_heads(tmp_path / "both.json") == both and both.decides_any
     assert load_two_heads(tmp_path / "missing.json") is None
     (tmp_path / "bad.json").write_text('{"coef": [1]}')
     with pytest.raises(ValueError, match="faqbot safety-train --two-heads"):
         load_two_heads(tmp_path / "bad.json")
 
 
-def test_the_bar_reads_no_more_none_messages_acute_than_before():
-    from faqbot.safety.two_heads import choose_bar
+def test_the_bars_are_the_highest_that_keep_the_recall_asked():
+    from faqbot.safety.two_heads import recall_bar
 
-    p = np.array([0.9, 0.8, 0.7, 0.6, 0.95])
-    none = np.array([True, True, True, False, False])
-    rules_acute = np.zeros(5, bool)
-    before = np.array([True, False, False, False, True])  # one "none" row read acute before
-    bar = choose_bar(p, none, rules_acute, before)
-    assert int(((p >= bar) & none).sum()) == 1 and 0.8 < bar <= 0.9 + 1e-6
+    p = np.array([0.9, 0.8, 0.7, 0.6, 0.95, 0.2])
+    wanted = np.array([True, True, True, True, False, True])
+    already = np.array([False, False, False, False, False, True])  # the rules found one
+    # 5 wanted; 0.6 recall needs 3: the rules' one and the two most probable others
+    bar = recall_bar(p, wanted, already, 0.6)
+    assert bar == pytest.approx(0.8) and ((p >= bar) | already)[wanted].sum() == 3
+    assert recall_bar(p, wanted, already, 1.0) == pytest.approx(0.6)
+    assert recall_bar(p, wanted, wanted, 0.9) > 1.0  # the rules find enough: nothing more

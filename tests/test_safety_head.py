@@ -72,20 +72,31 @@ def test_the_other_head_finds_what_the_main_head_misses(real_bot, text):
     assert real_bot.ask(text).crisis_level == "acute"
 
 
-def test_the_other_head_never_lowers_a_level_and_gives_acute_only_with_the_main_head(real_bot):
+def test_the_decisions_over_both_heads_read_other_languages_and_leave_english_and_rules(real_bot):
+    # candidate I (twenty-eighth session): for a message not in English of three or more words
+    # the learned decisions give the level; the rules' acute stands, English is the main head's
     from faqbot.safety import SafetyDetector
 
-    main_only = SafetyDetector(real_bot.encoder, real_bot.safety.head)
-    rows = [r for r in load_rows(DATA) if r.author in OTHER_LANGUAGES][::6]
+    safety = real_bot.safety
+    assert safety.two_heads is not None and safety.two_heads.decides_any
+    main_only = SafetyDetector(real_bot.encoder, safety.head)
+    rows = load_rows(DATA)
+    other = [r for r in rows if r.author in OTHER_LANGUAGES][::6]
+    english = [r for r in rows if r.lang == "en" and r.author == "c"][::8]
+    moved = {"up": 0, "down": 0}
     order = ("none", "mention", "acute")
-    moved = 0
-    for r in rows:
-        before, after = main_only.assess(r.text).level, real_bot.safety.assess(r.text).level
-        assert order.index(after) >= order.index(before), r.text
-        got = real_bot.safety.assess(r.text)
-        assert after != "acute" or before == "acute" or got.rule == "model:two_heads", r.text
-        moved += after != before
-    assert moved  # the other head does read something the main head does not
+    for r in other:
+        before, got = main_only.assess(r.text), safety.assess(r.text)
+        if before.level == "acute" and before.rule not in ("model", None):
+            assert got.level == "acute", r.text  # the rules' acute is never lowered
+        if got.rule == "model:two_heads":
+            assert got.level != "none" and got.score is not None, r.text
+        step = order.index(got.level) - order.index(before.level)
+        moved["up" if step > 0 else "down"] += step != 0
+    assert moved["up"] and moved["down"]  # it reads risk the main head misses, and less noise
+    for r in english:  # what the language check takes for English ("su1c1dal af" is not)
+        if len(safety.heads_for(r.text)) == 1:
+            assert safety.assess(r.text) == main_only.assess(r.text), r.text
 
 
 def test_the_saved_classifier_was_trained_on_the_training_split_as_it_is_now():
@@ -278,7 +289,7 @@ def test_held_out_and_blind_authors_never_train():
     rows = load_rows(DATA)
     train = split(rows, "train")
     kept_out = set(
-        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci ao ap".split()
+        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci cj ck ao ap".split()
     ) | set(VISITORS_SECOND)
     assert {r.author for r in train}.isdisjoint(kept_out)
     # the rows in other languages train only the head for other languages

@@ -229,9 +229,15 @@ SPLITS = {
     "blind_cg": ("cg",),
     # written in the twenty-seventh session by two more helpers, blind, before candidate H's
     # rule, with BX..CG's shape: decide candidate H (docs/safety_languages_before.md); not in
-    # the decision over both heads' data (two_heads.json names its sets)
+    # the decision over both heads' data at first (two_heads.json names its sets); in the
+    # twenty-eighth session's refit (candidate I), as every set before CJ
     "blind_ch": ("ch",),
     "blind_ci": ("ci",),
+    # written in the twenty-eighth session by two more helpers, blind, after candidate I's rule,
+    # with BX..CI's shape: decide candidate I (docs/safety_languages_before.md); not in the
+    # decisions' data
+    "blind_cj": ("cj",),
+    "blind_ck": ("ck",),
     "visitors_second": VISITORS_SECOND,
 }
 

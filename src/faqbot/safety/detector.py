@@ -12,7 +12,7 @@ import numpy as np
 from ..settings import SafetySettings
 from ..types import CONVERSATION_RULE
 from .crisis import LEVELS, Level
-from .head import Head, load_head, load_other_head
+from .head import Head, SharedNeighbours, load_head, load_other_head
 from .language import ENGLISH, language_of
 from .normalise import disguised, forms, has_words, normalise
 from .rules import RuleSet, load_rules
@@ -117,6 +117,13 @@ class SafetyDetector:
         self.head = head
         self.other_head = other_head
         self.two_heads = two_heads if other_head is not None else None
+        # both heads' neighbour memories read as one, for the messages both read (whole
+        # message, one sentence of several)
+        self._shared = (
+            {w: SharedNeighbours.of(head.reading(w), other_head.reading(w)) for w in (True, False)}
+            if head is not None and other_head is not None
+            else {}
+        )
         self.rules = rules or load_rules()
         self.settings = settings or SafetySettings()
 
@@ -190,9 +197,25 @@ class SafetyDetector:
         if not shown:
             return Reading(hit.level if hit else "none", (-1.0, -1.0), (-1.0, -1.0))
         vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
-        main = _probabilities(self.head, vectors, normalised, whole)
-        other = _probabilities(self.other_head, vectors, normalised, whole)
+        main, other = self._both_probabilities(vectors, normalised, whole)
         return self._both(hit.level if hit else "none", main, other, whole)
+
+    def _both_probabilities(
+        self, vectors: np.ndarray, normalised: list[str], whole: list[bool]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """_probabilities by the head and by the other head, their shared neighbours compared
+        with each reading once (SharedNeighbours: the same numbers)."""
+        main, other = np.empty((len(vectors), 3)), np.empty((len(vectors), 3))
+        for kind in (True, False):
+            rows = [i for i, w in enumerate(whole) if w == kind]
+            if not rows:
+                continue
+            texts = [normalised[i] for i in rows]
+            shared = self._shared.get(kind)
+            near = shared.closest(vectors[rows]) if shared is not None else (None, None)
+            main[rows] = self.head.reading(kind).probabilities(vectors[rows], texts, near[0])
+            other[rows] = self.other_head.reading(kind).probabilities(vectors[rows], texts, near[1])
+        return main, other
 
     def _both(self, rules: Level, main: np.ndarray, other: np.ndarray, whole: list[bool]):
         """The Reading of the rules' level and both heads' probabilities of the readings."""
@@ -217,6 +240,15 @@ class SafetyDetector:
             return read[id(head)]
 
         decide = len(heads) > 1 and self.two_heads is not None and enough_words(text)
+        if decide and self.two_heads.decides_any:
+            # the decisions over both heads give the level; the heads' own bars do not count
+            # (the main head's, set for English, read ordinary messages as risk)
+            main, other = self._both_probabilities(vectors, normalised, whole)
+            level, p = self.two_heads.level(self._both(rules, main, other, whole))
+            if level == "none":
+                return SafetyAssessment("none")
+            i = int(np.argmax(np.maximum(main[:, 2], other[:, 2])))
+            return SafetyAssessment(level, TWO_HEADS_RULE, shown[i][:120], round(float(p), 4))
         if decide and "acute" not in self.head.levels(probs_of(self.head), whole):
             # (a message the head reads acute is acute whatever the decision says)
             main, other = probs_of(self.head), probs_of(self.other_head)

@@ -168,13 +168,17 @@ class Head:
             object.__setattr__(self, "_neighbours_t", grouped)
             object.__setattr__(self, "_level_slices", slices)
 
-    def probabilities(self, vectors: np.ndarray, normalised: list[str]) -> np.ndarray:
-        """Class probabilities (rows: texts; columns: CLASSES)."""
+    def probabilities(
+        self, vectors: np.ndarray, normalised: list[str], closest: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Class probabilities (rows: texts; columns: CLASSES). `closest`: the texts' cosines
+        to the closest remembered message of each level, when already found (SharedNeighbours)."""
         logits = vectors @ self.emb_coef.T + self.intercept
         if self.uses_characters:
             logits = logits + self._char_logits(normalised)
         if self.neighbour_coef is not None:
-            logits = logits + with_margins(self._closest(vectors)) @ self.neighbour_coef.T
+            closest = self._closest(vectors) if closest is None else closest
+            logits = logits + with_margins(closest) @ self.neighbour_coef.T
         levels = logits[:, : len(CLASSES)]
         levels = levels - levels.max(axis=1, keepdims=True)
         p = np.exp(levels)
@@ -197,16 +201,23 @@ class Head:
         """Per row and level, the cosine of the closest remembered message (-1: none of that
         level). Up to ROWWISE_MAX_ROWS rows (a question and its sentences) take one
         matrix-vector product each; batches (training, evaluation) one matrix product."""
-        query = np.asarray(vectors, dtype=np.float32)
-        if 0 < len(query) <= ROWWISE_MAX_ROWS:  # none: the matrix product's empty rows
-            similarities = np.stack([row @ self._neighbours_t for row in query])
-        else:
-            similarities = query @ self._neighbours_t
-        out = np.full((len(query), len(CLASSES)), -1.0)
+        return self._closest_of(self.similarities(vectors))
+
+    def similarities(self, vectors: np.ndarray) -> np.ndarray:
+        """Cosines of each row of `vectors` to every remembered message, grouped by level."""
+        return _products(vectors, self._neighbours_t)
+
+    def _closest_of(self, similarities: np.ndarray) -> np.ndarray:
+        out = np.full((len(similarities), len(CLASSES)), -1.0)
         for k, (a, b) in enumerate(self._level_slices):
             if b > a:
                 out[:, k] = similarities[:, a:b].max(axis=1)
         return out
+
+    def grouped_neighbours(self) -> np.ndarray:
+        """The remembered messages in the order of `similarities`' columns."""
+        order = np.argsort(self.neighbour_labels, kind="stable")
+        return self.neighbours[order]
 
     def reading(self, whole: bool) -> Head:
         """The weights that read a whole message (this head) or one sentence of a longer one."""
@@ -349,3 +360,53 @@ def _load(path: str) -> Head:
         raise ValueError(
             f"The crisis classifier {path} cannot be read ({exc}). Run: faqbot safety-train"
         ) from None
+
+
+def _products(vectors: np.ndarray, matrix_t: np.ndarray) -> np.ndarray:
+    """vectors @ matrix_t, one matrix-vector product per row up to ROWWISE_MAX_ROWS rows."""
+    query = np.asarray(vectors, dtype=np.float32)
+    if 0 < len(query) <= ROWWISE_MAX_ROWS:  # none: the matrix product's empty rows
+        return np.stack([row @ matrix_t for row in query])
+    return query @ matrix_t
+
+
+@dataclass(frozen=True)
+class SharedNeighbours:
+    """Two heads' neighbour memories read as one: a message both remember (13,040 of the head
+    for other languages' 15,831 are the main head's) is compared with a text once. The second
+    head's cosines are the first head's plus those to its own further messages; each level's
+    closest the largest over that level's columns. Same numbers as each head alone."""
+
+    first: Head
+    extra_t: np.ndarray  # (dim, messages) float32: the second head's messages the first lacks
+    columns: tuple[np.ndarray, ...]  # per level of the second head: its columns of the whole
+
+    @classmethod
+    def of(cls, first: Head, second: Head) -> SharedNeighbours | None:
+        """The shared memory of two heads (None when either has no neighbours)."""
+        if first.neighbours is None or second.neighbours is None:
+            return None
+        mine = first.grouped_neighbours()
+        index = {row.tobytes(): i for i, row in enumerate(mine)}
+        extra: list[np.ndarray] = []
+        where = np.empty(len(second.neighbours), dtype=np.int64)
+        for j, row in enumerate(second.neighbours):
+            i = index.get(row.tobytes())
+            if i is None:
+                i = len(mine) + len(extra)
+                extra.append(row)
+            where[j] = i
+        dim = first.neighbours.shape[1]
+        rows = np.array(extra).reshape(-1, dim)
+        columns = tuple(where[second.neighbour_labels == k] for k in range(len(CLASSES)))
+        return cls(first, np.ascontiguousarray(rows.T, dtype=np.float32), columns)
+
+    def closest(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each head's cosines to its closest remembered message of each level (Head._closest)."""
+        mine = self.first.similarities(vectors)
+        both = np.hstack([mine, _products(vectors, self.extra_t)])
+        second = np.full((len(both), len(CLASSES)), -1.0)
+        for k, cols in enumerate(self.columns):
+            if len(cols):
+                second[:, k] = both[:, cols].max(axis=1)
+        return self.first._closest_of(mine), second

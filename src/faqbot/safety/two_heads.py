@@ -1,9 +1,13 @@
-"""The learned decision over both crisis heads for a message not in English: a logistic
-regression over five features (each head's most acute reading's P(acute) and P(any tier) minus
-its own bars, Head.margins; whether the rules gave mention) that makes such a message acute when
-its probability reaches a bar. Fitted on the blind sets' messages in es/pt/fr/de/it (which train
-neither head), the bar the lowest at which it reads no more of their "none" messages acute than
-the main head and the rules do (docs/safety_languages_before.md, candidate H).
+"""The learned decisions over both crisis heads for a message not in English: two logistic
+regressions over five features (each head's most acute reading's P(acute) and P(any tier) minus
+its own bars, Head.margins; whether the rules gave mention). The first makes such a message
+acute when its probability reaches its bar; the second, at its own bar, gives the resources line
+(mention); below both, the heads' own verdicts do not count (docs/safety_languages_before.md,
+candidate I: the main head, trained for English, read ordinary messages in other languages as
+risk). Fitted on the blind sets' messages in es/pt/fr/de/it (which train neither head); the bars
+the highest at which, on those messages, acute recall is at least ACUTE_RECALL and any-tier
+recall at least ANY_RECALL. A saved decision without the second regression (candidate H, kept
+for comparison) only raises a message to acute when the main head does not already.
 
 Fitted by `faqbot safety-train --two-heads`; saved in data/safety/two_heads.json.
 """
@@ -27,6 +31,10 @@ FEATURES = ("main_acute", "main_any", "other_acute", "other_any", "rules_mention
 # a message of fewer words (of two or more letters) is not decided by it: "../../../../etc/passwd"
 # is no language, and a short message at risk is the rules' (tests/test_safety_head.py)
 MIN_WORDS = 3
+# the recall the bars keep on the messages fitted: H's own on the same 48 blind sets (1,430 of
+# 1,520 acute read acute; 2,300 of 2,348 acute or mention read at a tier)
+ACUTE_RECALL = 0.94
+ANY_RECALL = 0.98
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -49,15 +57,42 @@ class Reading:
 
 @dataclass(frozen=True)
 class TwoHeads:
-    coef: tuple[float, ...]  # one per FEATURES
+    coef: tuple[float, ...]  # one per FEATURES: acute against the rest
     intercept: float
     bar: float
     data_hash: str
     sets: tuple[str, ...] = ()  # the blind splits it was fitted on (dataset.SPLITS' names)
+    # any tier (acute or mention) against none; None: a decision for acute only (candidate H)
+    any_coef: tuple[float, ...] | None = None
+    any_intercept: float = 0.0
+    any_bar: float = 1.0
+
+    @property
+    def decides_any(self) -> bool:
+        """Whether it decides every level of the messages it reads (candidate I), not only
+        whether to raise one to acute (H)."""
+        return self.any_coef is not None
 
     def probability(self, reading: Reading) -> float:
-        z = float(np.dot(self.coef, reading.features()) + self.intercept)
-        return 1.0 / (1.0 + np.exp(-z))
+        """P(acute) of the reading."""
+        return _logistic(self.coef, self.intercept, reading.features())
+
+    def any_probability(self, reading: Reading) -> float:
+        """P(acute or mention) of the reading (0 without the second regression)."""
+        if self.any_coef is None:
+            return 0.0
+        return _logistic(self.any_coef, self.any_intercept, reading.features())
+
+    def level(self, reading: Reading) -> tuple[Level, float]:
+        """The level the decisions give and the probability that gave it: acute, mention (the
+        rules' mention counts) or none."""
+        p = self.probability(reading)
+        if p >= self.bar:
+            return "acute", p
+        q = self.any_probability(reading)
+        if q >= self.any_bar or reading.rules == "mention":
+            return "mention", q
+        return "none", q
 
     def acute(self, reading: Reading) -> bool:
         return self.probability(reading) >= self.bar
@@ -65,7 +100,15 @@ class TwoHeads:
     def save(self, path: Path = TWO_HEADS_PATH) -> None:
         d = {"features": FEATURES, "coef": list(self.coef), "intercept": self.intercept,
              "bar": self.bar, "data_hash": self.data_hash, "sets": list(self.sets)}  # fmt: skip
+        if self.any_coef is not None:
+            d |= {"any_coef": list(self.any_coef), "any_intercept": self.any_intercept,
+                  "any_bar": self.any_bar}  # fmt: skip
         path.write_text(json.dumps(d, indent=1) + "\n", encoding="utf-8")
+
+
+def _logistic(coef: tuple[float, ...], intercept: float, x: list[float]) -> float:
+    z = float(np.dot(coef, x) + intercept)
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def load_two_heads(path: Path = TWO_HEADS_PATH) -> TwoHeads | None:
@@ -80,8 +123,15 @@ def load_two_heads(path: Path = TWO_HEADS_PATH) -> TwoHeads | None:
         d = json.loads(path.read_text(encoding="utf-8"))
         if tuple(d["features"]) != FEATURES or len(d["coef"]) != len(FEATURES):
             raise ValueError("its features are not FEATURES")
-        return TwoHeads(tuple(float(c) for c in d["coef"]), float(d["intercept"]),
-                        float(d["bar"]), str(d["data_hash"]), tuple(d["sets"]))  # fmt: skip
+        any_coef = d.get("any_coef")
+        if any_coef is not None and len(any_coef) != len(FEATURES):
+            raise ValueError("its any-tier coefficients are not one per FEATURES")
+        return TwoHeads(
+            tuple(float(c) for c in d["coef"]), float(d["intercept"]), float(d["bar"]),
+            str(d["data_hash"]), tuple(d["sets"]),
+            tuple(float(c) for c in any_coef) if any_coef is not None else None,
+            float(d.get("any_intercept", 0.0)), float(d.get("any_bar", 1.0)),
+        )  # fmt: skip
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(
             f"{path} is not a two-heads decision ({exc}). Run: faqbot safety-train --two-heads"
@@ -96,30 +146,34 @@ def data_hash(texts: list[tuple[str, str, str]]) -> str:
 
 def fit(readings: list[Reading], labels: list[str], rows_hash: str, sets: tuple[str, ...] = (),
         c: float = 1.0) -> TwoHeads:  # fmt: skip
-    """The regression (acute against the rest) and its bar: the lowest at which no more "none"
-    messages are read acute (with the rules' acute) than by the rules and the main head."""
+    """Both regressions (acute against the rest; acute or mention against none) and their bars:
+    the highest at which, with the rules' acute (and, for any tier, the rules' mention and the
+    acute decision), recall on these rows is at least ACUTE_RECALL and ANY_RECALL."""
     from sklearn.linear_model import LogisticRegression
 
     x = np.array([r.features() for r in readings])
-    y = np.array([lab == "acute" for lab in labels])
-    none = np.array([lab == "none" for lab in labels])
-    rules_acute = np.array([r.rules == "acute" for r in readings])
-    model = LogisticRegression(C=c, max_iter=1000).fit(x, y)
-    p = model.predict_proba(x)[:, 1]
-    bar = choose_bar(p, none, rules_acute, rules_acute | (x[:, 0] >= 0))
-    return TwoHeads(tuple(float(v) for v in model.coef_[0]), float(model.intercept_[0]), bar,
-                    rows_hash, sets)  # fmt: skip
+    acute = np.array([lab == "acute" for lab in labels])
+    risk = np.array([lab != "none" for lab in labels])
+    rules = np.array([r.rules for r in readings])
+    first = LogisticRegression(C=c, max_iter=2000).fit(x, acute)
+    second = LogisticRegression(C=c, max_iter=2000).fit(x, risk)
+    p, q = first.predict_proba(x)[:, 1], second.predict_proba(x)[:, 1]
+    bar = recall_bar(p, acute, rules == "acute", ACUTE_RECALL)
+    any_bar = recall_bar(q, risk, (rules != "none") | (p >= bar), ANY_RECALL)
+    return TwoHeads(
+        tuple(float(v) for v in first.coef_[0]), float(first.intercept_[0]), bar, rows_hash, sets,
+        tuple(float(v) for v in second.coef_[0]), float(second.intercept_[0]), any_bar,
+    )  # fmt: skip
 
 
-def choose_bar(p: np.ndarray, none: np.ndarray, rules_acute: np.ndarray,
-               before: np.ndarray) -> float:  # fmt: skip
-    """The lowest bar at which `rules_acute | (p >= bar)` reads no more `none` rows acute than
-    `before` does."""
-    allowed = int((before & none).sum()) - int((rules_acute & none).sum())
-    scores = np.sort(p[none & ~rules_acute])[::-1]
-    if allowed >= len(scores):  # every "none" row may be read acute: no row bounds the bar
-        return float(p.min())
-    return float(scores[allowed]) + 1e-9
+def recall_bar(p: np.ndarray, wanted: np.ndarray, already: np.ndarray, recall: float) -> float:
+    """The highest bar at which `already | (p >= bar)` finds at least `recall` of the `wanted`
+    rows (1.0, above every probability, when `already` finds enough)."""
+    need = int(np.ceil(recall * wanted.sum())) - int((wanted & already).sum())
+    if need <= 0:
+        return 1.0 + 1e-9
+    scores = np.sort(p[wanted & ~already])[::-1]
+    return float(scores[min(need, len(scores)) - 1])
 
 
 BLIND_LANGUAGES = ("es", "pt", "fr", "de", "it")
