@@ -48,6 +48,7 @@ GROUPS = {
     "CF+CG": ("blind_cf", "blind_cg"),
     "CH+CI": ("blind_ch", "blind_ci"),
     "CJ+CK": ("blind_cj", "blind_ck"),
+    "CL+CM": ("blind_cl", "blind_cm"),
 }
 
 

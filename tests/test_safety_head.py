@@ -289,7 +289,7 @@ def test_held_out_and_blind_authors_never_train():
     rows = load_rows(DATA)
     train = split(rows, "train")
     kept_out = set(
-        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci cj ck ao ap".split()
+        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci cj ck cl cm ao ap".split()
     ) | set(VISITORS_SECOND)
     assert {r.author for r in train}.isdisjoint(kept_out)
     # the rows in other languages train only the head for other languages
@@ -496,3 +496,21 @@ def test_the_decision_over_both_heads_was_fitted_on_its_blind_rows_as_they_are_n
         "the blind sets changed since the decision over both heads was fitted. "
         "Run: faqbot safety-train --two-heads"
     )
+
+
+@pytest.mark.parametrize("rows", [1, 3, 9])  # row by row, and one matrix product
+def test_both_heads_neighbour_memories_read_as_one_give_the_same_cosines(rows):
+    from faqbot.safety.head import SharedNeighbours
+
+    main = load_head()
+    other = load_head(OTHER_HEAD_PATH)
+    vectors = np.random.default_rng(rows).standard_normal((rows, main.neighbours.shape[1]))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    for whole in (True, False):
+        first, second = main.reading(whole), other.reading(whole)
+        shared = SharedNeighbours.of(first, second)
+        # most of the second head's memory is the first's: compared once
+        assert 0 < shared.extra_t.shape[1] < len(second.neighbours) // 2
+        near_first, near_second = shared.closest(vectors)
+        assert np.array_equal(near_first, first._closest(vectors))
+        assert np.array_equal(near_second, second._closest(vectors))

@@ -97,8 +97,9 @@ class SafetyDetector:
     """Rules plus the learned head. Without an encoder only the rules run (used for quotes).
     With `other_head`, a message in another language than English (language_of, on its
     normalised text) is read by both heads, the more severe verdict winning; the other head's
-    at most OTHER_HEAD_MOST. With `two_heads` too, a learned decision over both heads' readings
-    may make such a message acute."""
+    at most OTHER_HEAD_MOST. With `two_heads` too, the learned decisions over both heads'
+    readings give such a message of MIN_WORDS or more its level (an acute-only decision, H,
+    may only raise it to acute); the rules' level still stands."""
 
     def __init__(
         self,
