@@ -207,10 +207,7 @@ class SafetyDetector:
         """_probabilities by the head and by the other head, their shared neighbours compared
         with each reading once (SharedNeighbours: the same numbers)."""
         main, other = np.empty((len(vectors), 3)), np.empty((len(vectors), 3))
-        for kind in (True, False):
-            rows = [i for i, w in enumerate(whole) if w == kind]
-            if not rows:
-                continue
+        for kind, rows in _by_kind(whole):
             texts = [normalised[i] for i in rows]
             shared = self._shared.get(kind)
             near = shared.closest(vectors[rows]) if shared is not None else (None, None)
@@ -279,10 +276,14 @@ def _probabilities(head: Head, vectors: np.ndarray, normalised: list[str], whole
     """Class probabilities of each reading, by the weights that read it (Head.reading): the
     whole message by the head, one sentence of a longer message by its sentence head."""
     probs = np.empty((len(vectors), 3))
+    for kind, rows in _by_kind(whole):
+        probs[rows] = head.reading(kind).probabilities(vectors[rows], [normalised[i] for i in rows])
+    return probs
+
+
+def _by_kind(whole: list[bool]):
+    """(True, rows of whole messages), (False, rows of sentences of several), the non-empty."""
     for kind in (True, False):
         rows = [i for i, w in enumerate(whole) if w == kind]
         if rows:
-            probs[rows] = head.reading(kind).probabilities(
-                vectors[rows], [normalised[i] for i in rows]
-            )
-    return probs
+            yield kind, rows
