@@ -265,6 +265,25 @@ def test_crisis_banner_is_readable_and_its_numbers_are_links(app, browser, schem
         page.close()
 
 
+def test_a_crisis_reply_in_spanish_marks_each_language_for_screen_readers(app, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    try:
+        page.goto(app[0])
+        page.wait_for_selector("#question textarea")
+        answer = ask(page, "ya no quiero vivir, esta noche me tomo todas las pastillas")
+        banner = answer.locator(".crisis-banner")
+        spanish, english = banner.locator("[lang='es']"), banner.locator("[lang='en']")
+        expect(spanish).to_have_count(1)  # the sanitiser kept the attribute
+        expect(spanish).to_contain_text("No tienes que pasar por esto")
+        expect(spanish.locator("a[href='tel:988']").first).to_be_visible()
+        expect(english).to_have_count(1)  # the English line after it, marked English
+        expect(english).to_contain_text("988")
+        contrast = banner.evaluate(CONTRAST_JS)
+        assert contrast >= 4.5, f"Spanish crisis banner text contrast {contrast:.2f}:1 in dark mode"
+    finally:
+        page.close()
+
+
 def test_a_long_pasted_message_is_read_whole_for_crisis_language(page):
     pasted = "I have many questions about driving after treatment and insurance. " * 300
     answer = ask(page, pasted + "I want to kill myself")

@@ -99,3 +99,19 @@ def test_ask_json_is_the_reply_dict_as_before(loaded, capsys):
     assert cli_main(["ask", QUESTION, "--json"]) == 0
     expected = json.dumps(reply_dict(loaded.ask(QUESTION)), ensure_ascii=False, indent=2)
     assert capsys.readouterr().out == expected + "\n"
+
+
+def test_two_heads_sets_are_checked_before_anything_loads(monkeypatch):
+    from faqbot.safety import commands
+
+    # a wrong name stops before the encoder or the rows are touched
+    monkeypatch.setattr(commands, "training_encoder", lambda: pytest.fail("loaded the model"))
+    with pytest.raises(SystemExit, match="blind_zz is not a blind split. Use names"):
+        commands.main(["safety-train", "--two-heads", "--sets", "blind_s", "blind_zz"])
+    with pytest.raises(SystemExit, match="use it with safety-train --two-heads"):
+        commands.main(["safety-train", "--sets", "blind_s"])
+    assert commands.two_heads_sets(["blind_t", "blind_s", "blind_t"], True) == (
+        "blind_t",
+        "blind_s",
+    )
+    assert commands.two_heads_sets(None, True) is None

@@ -3,6 +3,8 @@ what a reply to a question in another language says on every surface."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from faqbot.render import NOT_FOUND, escape_markdown, reply_dict, reply_markdown, reply_text
@@ -100,3 +102,22 @@ def test_the_bot_answers_spanish_with_the_note_alone_on_every_surface(real_bot):
         ("json", reply_dict(reply)["markdown"]),
     ]:
         assert "inglés" in shown and NOT_FOUND not in shown, name
+
+
+def test_the_chat_marks_the_language_of_each_part_of_a_translated_crisis_text():
+    text = "**Llama al 988.**\n\n- línea 024\n\nCall or text 988 (US)."
+    acute = Reply("Quiero morir", (), crisis_level="acute", safety_text=text, safety_language="es")
+    got = chat_markdown(acute, {}, "reply1")
+    banner = got[: got.index("</div>\n\n</div>") + 14]
+    assert banner.startswith('<div class="crisis-banner" role="alert">')
+    assert '<div lang="es">\n\n**Llama al 988.**\n\n- línea 024\n\n</div>' in banner
+    assert '<div lang="en">\n\nCall or text 988 (US).\n\n</div>' in banner
+    mention = replace(acute, crisis_level="mention", safety_text="Llama.\n\nCall.")
+    assert chat_markdown(mention, {}, "reply1").startswith(
+        '<div lang="es">\n\nLlama.\n\n</div>\n\n<div lang="en">\n\nCall.\n\n</div>'
+    )
+    # English alone is not wrapped; JSON keeps the text as it is and says its language
+    english = replace(mention, safety_text="Call 988.", safety_language="")
+    assert chat_markdown(english, {}, "reply1").startswith("Call 988.\n\n")
+    assert reply_dict(acute)["safety_text"] == text
+    assert reply_dict(acute)["safety_language"] == "es"

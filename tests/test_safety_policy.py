@@ -234,3 +234,41 @@ def test_a_crisis_file_with_a_bad_language_table_names_the_fix(tmp_path):
         path.write_text(base + extra, encoding="utf-8")
         with pytest.raises(ValueError, match=re.escape(says)):
             load_crisis_text(path)
+
+
+def test_the_safety_text_says_which_language_it_starts_in_and_splits_at_the_english_line(
+    tmp_path,
+):
+    from faqbot.safety import shown_language
+    from faqbot.types import safety_parts
+
+    crisis = _small(tmp_path)
+    assert shown_language("acute", "es", crisis) == "es"
+    assert shown_language("mention", "fr", crisis) == "fr"
+    for level, language in (("none", "es"), ("acute", "de"), ("acute", None), ("mention", "")):
+        assert shown_language(level, language, crisis) == ""
+    text = safety_text("acute", crisis, rule="acute.overdose_taken", language="es")
+    assert safety_parts(text, "es") == (("es", "Llama al 911 ahora.\n\nLlama al 988."),
+                                        ("en", "Call 911 now."))  # fmt: skip
+    assert safety_parts("Call 988.\n\nYou matter.", "") == (("en", "Call 988.\n\nYou matter."),)
+    assert safety_parts("", "es") == ()
+    # the packaged Spanish text: its many paragraphs first, the English line alone last
+    got = apply_policy(_reply(), SafetyAssessment("acute", "acute.es.wish_to_die"), "es")
+    assert got.safety_language == "es"
+    (lang, own), (last, english) = safety_parts(got.safety_text, got.safety_language)
+    assert (lang, last) == ("es", "en") and english == load_crisis_text().resources_line
+    assert own == load_crisis_text().translation("es").acute_message
+    found = apply_search_policy([], SafetyAssessment("mention", "mention.it.term"), "it")
+    assert found.safety_language == "it"
+    # English, and the articles' own mention of suicide, are English only
+    assert apply_policy(_reply(), SafetyAssessment("acute", "acute.self_act")).safety_language == ""
+    assert apply_policy(_reply(*TEXTS), SafetyAssessment("none", None), "es").safety_language == ""
+
+
+def test_an_english_line_of_two_paragraphs_under_translations_names_the_fix(tmp_path):
+    import pytest
+
+    path = tmp_path / "crisis.toml"
+    path.write_text(SMALL_CRISIS.replace('line = "988 (US)."', 'line = """988.\n\n(US)"""'))
+    with pytest.raises(ValueError, match=r"must each be one paragraph \(no blank line inside\)"):
+        load_crisis_text(path)

@@ -14,6 +14,7 @@ from .safety import (
     passage_mentions_suicide,
     retired_number_note,
     safety_text,
+    shown_language,
     text_language,
     told_beside,
 )
@@ -67,6 +68,7 @@ def apply_policy(reply: Reply, assessment: SafetyAssessment, language: str | Non
         crisis_level=level,
         crisis_rule=assessment.rule,
         safety_text=text,
+        safety_language=shown_language(level, language),
         **extra,
     )
 
@@ -107,6 +109,7 @@ def apply_search_policy(
         crisis_level=assessment.level,
         crisis_rule=assessment.rule,
         safety_text=safety_text(level, rule=assessment.rule, language=language),
+        safety_language=shown_language(level, language),
         notes=notes + _retired_notes(p.text for p in passages),
     )
 

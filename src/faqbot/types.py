@@ -125,6 +125,18 @@ class MarkdownText(str):
     __slots__ = ()
 
 
+def safety_parts(text: str, language: str) -> tuple[tuple[str, str], ...]:
+    """A safety text as (language code, text) parts, for a reader that marks each part's
+    language: with `language` ("es"), the part in it and the English line, its last paragraph
+    (safety.shown_language); without, the whole text as English; () for no text."""
+    if not text:
+        return ()
+    own, _, english = text.rpartition("\n\n")
+    if not language or not own:
+        return (("en", text),)
+    return ((language, own), ("en", english))
+
+
 @dataclass(frozen=True)
 class Reply:
     """What the bot answers: cited verbatim quotes, or an abstention, plus the safety fields."""
@@ -141,6 +153,9 @@ class Reply:
     crisis_level: str = "none"  # "none" | "mention" | "acute"
     crisis_rule: str | None = None
     safety_text: str = ""
+    # the code of the language safety_text starts in when not English ("es"): that part first,
+    # then the English line as its last paragraph (safety_parts); "" all English
+    safety_language: str = ""
     disclaimer: str = DISCLAIMER
     notes: tuple[str, ...] = ()  # caveats, e.g. what the articles don't say
     uncovered: tuple[str, ...] = ()  # the question's words no quote covers (empty: all covered)
@@ -179,6 +194,7 @@ class SearchResult(Sequence):
     crisis_level: str = "none"  # "none" | "mention" | "acute"
     crisis_rule: str | None = None
     safety_text: str = ""
+    safety_language: str = ""  # as Reply's: the language safety_text starts in, "" English
     notes: tuple[str, ...] = ()  # e.g. the current crisis line beside a retired one
 
     def __getitem__(self, i):

@@ -5,12 +5,15 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
-from ..types import Abstention, Document, Reply
+from ..types import Abstention, Document, Reply, safety_parts
 from .html import sources_html
 from .markdown import note_markdown, reply_markdown
 
 TOPICS_HINT = "Questions our articles do answer are below: tap one to ask it."
 CRISIS_BANNER = '<div class="crisis-banner" role="alert">\n\n{text}\n\n</div>'
+# a part of the safety text in another language than the page's (English): a screen reader
+# reads "Llama o envía un mensaje al 988" with a Spanish voice
+IN_LANGUAGE = '<div lang="{lang}">\n\n{text}\n\n</div>'
 VISITOR_TEXT = '<div class="visitor-text">{text}</div>'
 # under a crisis banner for the visitor's own message, the quotes wait behind one click: a
 # passage about how fast ketamine works reads as a brush-off to someone at risk, while a
@@ -42,12 +45,13 @@ def chat_markdown(reply: Reply, documents: dict[str, Document], anchor: str = ""
     citation marks link to its own Sources entries, never to another reply's.
     """
     acute = reply.crisis_level == "acute" and bool(reply.safety_text)
+    safety = safety_markdown(reply)
     # acute safety text moves into the banner at the top instead of its usual place
-    shown = replace(reply, suggestions=(), followups=(), **({"safety_text": ""} if acute else {}))
+    shown = replace(reply, suggestions=(), followups=(), safety_text="" if acute else safety)
     if reply.abstention is Abstention.TOO_LONG:
         parts = [note_markdown(n) for n in reply.notes]
         if reply.safety_text and not acute:
-            parts.insert(0, reply.safety_text)
+            parts.insert(0, safety)
         body = "\n\n".join(parts)
     else:
         body = reply_markdown(shown, anchor=anchor)
@@ -58,8 +62,17 @@ def chat_markdown(reply: Reply, documents: dict[str, Document], anchor: str = ""
     if acute and reply.crisis_now:
         body = _after_crisis(body, reply)
     if acute:
-        body = CRISIS_BANNER.format(text=reply.safety_text) + "\n\n" + body
+        body = CRISIS_BANNER.format(text=safety) + "\n\n" + body
     return body
+
+
+def safety_markdown(reply: Reply) -> str:
+    """The reply's safety text, each part in another language than English marked with its
+    `lang` (and then the English line too): the text itself unchanged."""
+    parts = safety_parts(reply.safety_text, reply.safety_language)
+    if len(parts) < 2:
+        return reply.safety_text
+    return "\n\n".join(IN_LANGUAGE.format(lang=lang, text=text) for lang, text in parts)
 
 
 def _after_crisis(body: str, reply: Reply) -> str:

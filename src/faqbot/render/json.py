@@ -54,6 +54,7 @@ def reply_dict(reply: Reply) -> dict:
         "crisis_level": reply.crisis_level,
         "crisis_rule": reply.crisis_rule,
         "safety_text": reply.safety_text,
+        "safety_language": reply.safety_language,
         "passages": [quote_dict(q) for q in reply.quotes],
         "citations": [citation.record(q) for q in reply.quotes],
         "facts": [citation.fact_record(f) for f in reply.facts],
@@ -77,5 +78,6 @@ def search_dict(result: SearchResult) -> dict:
         "crisis_level": result.crisis_level,
         "crisis_rule": result.crisis_rule,
         "safety_text": result.safety_text,
+        "safety_language": result.safety_language,
         "notes": list(result.notes),
     }

@@ -10,6 +10,7 @@ from .crisis import (
     later_line,
     load_crisis_text,
     safety_text,
+    shown_language,
     text_language,
 )
 from .detector import SafetyAssessment, SafetyDetector, told_beside
@@ -23,7 +24,8 @@ __all__ = [
     "SafetySettings", "assess", "detector_for", "describes_dose_or_method", "later_line",
     "load_crisis_text",
     "normalise",
-    "passage_mentions_suicide", "retired_number_note", "safety_text", "text_language",
+    "passage_mentions_suicide", "retired_number_note", "safety_text", "shown_language",
+    "text_language",
     "told_beside",
 ]  # fmt: skip
 

@@ -25,6 +25,29 @@ def data_folder(path: Path | None) -> Path:
     return path or project_root() / "tests" / "data"
 
 
+def two_heads_sets(names: list[str] | None, two_heads: bool) -> tuple[str, ...] | None:
+    """The blind splits `--sets` names (None: every one), checked before anything loads.
+
+    Raises:
+        SystemExit: --sets without --two-heads, or a name that is not a blind split.
+    """
+    if names is None:
+        return None
+    if not two_heads:
+        raise SystemExit("--sets chooses what the decision over both heads is fitted on: use it "
+                         "with safety-train --two-heads")  # fmt: skip
+    from .two_heads import blind_sets
+
+    known = blind_sets()
+    wrong = [n for n in names if n not in known]
+    if wrong:
+        raise SystemExit(
+            f"--sets: {', '.join(wrong)} is not a blind split. Use names from dataset.SPLITS "
+            f"such as {', '.join(known[:3])} ({len(known)} in all)"
+        )
+    return tuple(dict.fromkeys(names))
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="faqbot safety-train|safety-eval")
     parser.add_argument("command", choices=("safety-train", "safety-eval"))
@@ -39,7 +62,13 @@ def main(argv: list[str]) -> int:
         help="safety-train: the decision over both heads (two_heads.json), fitted on the blind "
         "sets' messages in es/pt/fr/de/it",
     )  # fmt: skip
+    parser.add_argument(
+        "--sets", nargs="+", metavar="SPLIT",
+        help="safety-train --two-heads: fit on these blind splits only (e.g. blind_s blind_t; "
+        "default every blind split). Keep the sets that will judge the decision out",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    sets = two_heads_sets(args.sets, args.two_heads)
     from .dataset import SPLITS, load_rows, load_sentence_labels
     from .detector import SafetyDetector
     from .head import HEAD_PATH, OTHER_HEAD_PATH, load_head, load_other_head
@@ -56,7 +85,7 @@ def main(argv: list[str]) -> int:
         if detector.other_head is None:
             raise SystemExit(f"{OTHER_HEAD_PATH} is missing. Run: faqbot safety-train "
                              "--other-languages")  # fmt: skip
-        two = fit_on_blind_sets(rows, detector)
+        two = fit_on_blind_sets(rows, detector, sets)
         two.save(TWO_HEADS_PATH)
         print(f"Saved {TWO_HEADS_PATH} (data {two.data_hash}, bar {two.bar:.4f})")
         return 0

@@ -63,7 +63,7 @@ def load_crisis_text(path: Path | str | None = None) -> CrisisText:
 @lru_cache(maxsize=8)
 def _load(source: str) -> CrisisText:
     data = read_texts(source, WHAT, DEFAULT_CRISIS_PATH)
-    return CrisisText(
+    text = CrisisText(
         acute_message=required_text(data, "acute", "message", source, WHAT, DEFAULT_CRISIS_PATH),
         resources_line=required_text(data, "mention", "line", source, WHAT, DEFAULT_CRISIS_PATH),
         source=source,
@@ -72,6 +72,13 @@ def _load(source: str) -> CrisisText:
         emergency_rules=_rules(data, source),
         translations=_translations(data, source),
     )
+    if text.translations and any("\n\n" in t for t in (text.resources_line, text.emergency_line)):
+        # under a translation the English line is the last paragraph (types.safety_parts)
+        raise ValueError(
+            f"{WHAT} file {source}: with [languages] tables, [mention] line and [emergency] line "
+            "must each be one paragraph (no blank line inside)."
+        )
+    return text
 
 
 def _translations(data: dict, source: str) -> tuple[Translation, ...]:
@@ -145,6 +152,15 @@ def safety_text(
     first = own.emergency_line if emergency and own.emergency_line else ""
     under = crisis.emergency_line if emergency else crisis.resources_line
     return "\n\n".join(t for t in (first, own.acute_message, under) if t)
+
+
+def shown_language(level: Level, language: str | None, crisis: CrisisText | None = None) -> str:
+    """The code of the language `safety_text(level, ..., language)` starts in when that is not
+    English ("" when it is all English: no text for the level, or none in the file for
+    `language`). Its last paragraph is then the English line (types.safety_parts)."""
+    if level == "none" or not language:
+        return ""
+    return language if (crisis or load_crisis_text()).translation(language) is not None else ""
 
 
 def _english(level: Level, crisis: CrisisText, emergency: bool) -> str:
