@@ -10,7 +10,11 @@ the blind sets' messages in es/pt/fr/de/it that the shipped decisions were fitte
 the heads' own verdicts (acute: the rules or the main head's bar; any tier: the rules, the main
 head's or the other head's bar).
 
-Run: python benchmarks/safety_two_heads.py [--cache /tmp/two_heads.json]
+Twenty-ninth session (candidate K): the decisions also read the message's language (one 0/1 per
+language) and its whole vector (MiniLM, 384), their bars chosen on probabilities predicted with
+each set left out (two_heads.fit's `groups`); scored here the same way, beside I.
+
+Run: python benchmarks/safety_two_heads.py [--cache /tmp/two_heads_k.json]
 """
 
 from __future__ import annotations
@@ -48,7 +52,8 @@ def collect(cache: Path, sets: tuple[str, ...]) -> list[dict]:
         for r in blind_rows(rows, (name,)):
             got = detector.two_heads_reading(r.text)
             out.append({"set": name, "label": r.level, "text": r.text, "rules": got.rules,
-                        "main": got.main, "other": got.other})  # fmt: skip
+                        "main": got.main, "other": got.other, "language": got.language,
+                        "vector": None if got.vector is None else got.vector.tolist()})  # fmt: skip
     cache.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
     return out
 
@@ -58,9 +63,14 @@ def _features(rows: list[dict]) -> np.ndarray:
 
 
 def evaluate(rows: list[dict]) -> None:
-    from faqbot.safety.two_heads import Reading, fit
+    from faqbot.safety.two_heads import BLIND_LANGUAGES, VECTOR_C, Reading, fit
 
-    readings = [Reading(r["rules"], tuple(r["main"]), tuple(r["other"])) for r in rows]
+    readings = [
+        Reading(r["rules"], tuple(r["main"]), tuple(r["other"]), r["language"],
+                None if r["vector"] is None else np.array(r["vector"]))
+        for r in rows
+    ]  # fmt: skip
+    dims = next(len(r["vector"]) for r in rows if r["vector"] is not None)
     x = _features(rows)
     labels = np.array([r["label"] for r in rows])
     rules = np.array([r["rules"] for r in rows])
@@ -69,16 +79,23 @@ def evaluate(rows: list[dict]) -> None:
                    np.where((rules == "mention") | (x[:, 1] >= 0) | (x[:, 3] >= 0), "mention",
                             "none"))  # fmt: skip
     sets = np.array([r["set"] for r in rows])
-    left_out = np.empty(len(rows), dtype=object)
+    i_out, k_out = np.empty(len(rows), dtype=object), np.empty(len(rows), dtype=object)
     for s in sorted(set(sets)):
         train = np.flatnonzero(sets != s)
-        two = fit([readings[i] for i in train], list(labels[train]), "loso")
+        these, their = [readings[i] for i in train], list(labels[train])
+        two_i = fit(these, their, "loso")
+        two_k = fit(these, their, "loso", c=VECTOR_C, languages=BLIND_LANGUAGES,
+                    vector_dims=dims, groups=list(sets[train]))  # fmt: skip
         for i in np.flatnonzero(sets == s):
-            left_out[i] = "acute" if rules[i] == "acute" else two.level(readings[i])[0]
+            i_out[i] = "acute" if rules[i] == "acute" else two_i.level(readings[i])[0]
+            k_out[i] = "acute" if rules[i] == "acute" else two_k.level(readings[i])[0]
     print(f"{len(rows)} blind messages in es/pt/fr/de/it, {len(set(sets))} sets")
     acute, none = labels == "acute", labels == "none"
     risk = ~none
-    for name, got in (("the heads' own bars", own), ("I, leave-one-set-out", left_out)):
+    for name, got in (
+        ("the heads' own bars", own), ("I, leave-one-set-out", i_out),
+        ("K, leave-one-set-out", k_out),
+    ):  # fmt: skip
         print(f"{name:24s} acute read acute {int((got[acute] == 'acute').sum())}/{int(acute.sum())}"
               f", any tier {int((got[risk] != 'none').sum())}/{int(risk.sum())}"
               f", false alarms {int((got[none] != 'none').sum())}/{int(none.sum())}"
@@ -89,7 +106,7 @@ def main() -> None:
     from faqbot.safety.two_heads import TWO_HEADS_PATH, load_two_heads
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/two_heads.json"))
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/two_heads_k.json"))
     # the sets the shipped decision was fitted on (later sets stay out: they judged it)
     evaluate(collect(parser.parse_args().cache, load_two_heads(TWO_HEADS_PATH).sets))
 

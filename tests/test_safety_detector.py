@@ -235,3 +235,56 @@ def test_the_bars_are_the_highest_that_keep_the_recall_asked():
     assert bar == pytest.approx(0.8) and ((p >= bar) | already)[wanted].sum() == 3
     assert recall_bar(p, wanted, already, 1.0) == pytest.approx(0.6)
     assert recall_bar(p, wanted, wanted, 0.9) > 1.0  # the rules find enough: nothing more
+
+
+def test_a_decision_reading_the_language_and_vector_reads_the_whole_message_as_written():
+    from faqbot.safety.two_heads import TwoHeads
+
+    deaf = _head(acute_threshold=2.0, any_threshold=2.0)
+    # five margins weigh nothing; Spanish weighs nothing, Italian -10; the "doom" dimension +10
+    coef = (0.0,) * 5 + (0.0, 0.0, 0.0, 0.0, -10.0) + (0.0, 10.0)
+    two = TwoHeads(coef, -3.0, 0.5, "x", any_coef=coef, any_intercept=-3.0, any_bar=0.5,
+                   languages=("es", "pt", "fr", "de", "it"), vector_dims=2)  # fmt: skip
+    assert two.reads_vector
+    detector = SafetyDetector(KeywordEncoder(), deaf, other_head=_head(), two_heads=two)
+    spanish = "Todo es doom. No puedo más con esta vida, de verdad."
+    reading = detector.two_heads_reading(spanish)
+    assert reading.language == "es" and list(reading.vector) == [0.0, 1.0]  # the whole message
+    assert list(reading.row(two.languages, 2)) == [*reading.features(), 1, 0, 0, 0, 0, 0, 1]
+    assert detector.assess(spanish).level == "acute"  # sigmoid(7)
+    assert detector.assess("Tutto è doom, non ce la faccio più con questa vita").level == "none"
+    assert detector.assess("Todo es gloom, no puedo más con esta vida").level == "none"
+    with pytest.raises(ValueError, match="refit it with this encoder"):
+        reading.row(two.languages, 3)
+
+
+def test_a_decision_over_languages_and_vectors_is_saved_loaded_and_checked(tmp_path):
+    from faqbot.safety.two_heads import TwoHeads, load_two_heads
+
+    coef = tuple(float(i) for i in range(5 + 2 + 3))
+    two = TwoHeads(coef, 0.5, 0.6, "abc", ("blind_x",), coef, -0.5, 0.3, ("es", "it"), 3)
+    two.save(tmp_path / "k.json")
+    assert load_two_heads(tmp_path / "k.json") == two
+    data = (tmp_path / "k.json").read_text().replace('"vector_dims": 3', '"vector_dims": 4')
+    (tmp_path / "bad.json").write_text(data)
+    with pytest.raises(ValueError, match="10 coefficients for 11 features.*--two-heads"):
+        load_two_heads(tmp_path / "bad.json")
+
+
+def test_bars_chosen_with_each_group_left_out_are_lower_than_on_the_rows_fitted():
+    from faqbot.safety.two_heads import Reading, fit
+
+    # noisy rows: a regression over many features is surer of the rows it was fitted to, so
+    # bars chosen on its own rows are higher than on rows predicted with their group left out
+    rng = np.random.default_rng(0)
+    labels = list(rng.choice(["none", "mention", "acute"], 300))
+    readings = [
+        Reading("none", (-0.5, -0.5), ((lab == "acute") * 0.3 + rng.normal(0, 0.5), -0.5),
+                "es", rng.normal(0, 1, 40))
+        for lab in labels
+    ]  # fmt: skip
+    groups = [f"set{i % 10}" for i in range(300)]
+    own = fit(readings, labels, "x", vector_dims=40)
+    left_out = fit(readings, labels, "x", vector_dims=40, groups=groups)
+    assert own.coef == left_out.coef  # the same regressions, fitted on every row
+    assert left_out.bar < own.bar and left_out.any_bar < own.any_bar

@@ -131,9 +131,14 @@ class SafetyDetector:
     def heads_for(self, text: str) -> tuple[Head, ...]:
         """The heads that read `text`: the head, and for a message not in English (language_of
         its normalised text) the other head too, when there is one."""
-        if self.other_head is None or language_of(normalise(text)) == ENGLISH:
-            return (self.head,)
-        return (self.head, self.other_head)
+        return self._heads(self._language(text))
+
+    def _language(self, text: str) -> str:
+        """language_of the normalised text; English when there is no other head to read it."""
+        return ENGLISH if self.other_head is None else language_of(normalise(text))
+
+    def _heads(self, language: str) -> tuple[Head, ...]:
+        return (self.head,) if language == ENGLISH else (self.head, self.other_head)
 
     def assess(self, text: str) -> SafetyAssessment:
         """The crisis level of a visitor's message; every character is read, however long."""
@@ -199,7 +204,8 @@ class SafetyDetector:
             return Reading(hit.level if hit else "none", (-1.0, -1.0), (-1.0, -1.0))
         vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
         main, other = self._both_probabilities(vectors, normalised, whole)
-        return self._both(hit.level if hit else "none", main, other, whole)
+        level = hit.level if hit else "none"
+        return self._both(level, main, other, whole, vectors, self._language(text))
 
     def _both_probabilities(
         self, vectors: np.ndarray, normalised: list[str], whole: list[bool]
@@ -215,9 +221,18 @@ class SafetyDetector:
             other[rows] = self.other_head.reading(kind).probabilities(vectors[rows], texts, near[1])
         return main, other
 
-    def _both(self, rules: Level, main: np.ndarray, other: np.ndarray, whole: list[bool]):
-        """The Reading of the rules' level and both heads' probabilities of the readings."""
-        return Reading(rules, self.head.margins(main, whole), self.other_head.margins(other, whole))
+    def _both(
+        self, rules: Level, main: np.ndarray, other: np.ndarray, whole: list[bool],
+        vectors: np.ndarray, language: str,
+    ) -> Reading:  # fmt: skip
+        """The Reading of the rules' level and both heads' probabilities of the readings, with
+        the message's language and the vector of the whole message as written (its first
+        whole reading)."""
+        first = whole.index(True) if True in whole else None
+        return Reading(
+            rules, self.head.margins(main, whole), self.other_head.margins(other, whole),
+            language, vectors[first] if first is not None else None,
+        )  # fmt: skip
 
     def _model(self, text: str, rules: Level = "none") -> SafetyAssessment:
         """The most severe verdict of the heads that read the message (heads_for), each from
@@ -229,7 +244,8 @@ class SafetyDetector:
         if not shown:
             return SafetyAssessment("none")
         vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
-        heads = self.heads_for(text)
+        language = self._language(text)
+        heads = self._heads(language)
         read: dict[int, np.ndarray] = {}
 
         def probs_of(head: Head) -> np.ndarray:
@@ -242,7 +258,9 @@ class SafetyDetector:
             # the decisions over both heads give the level; the heads' own bars do not count
             # (the main head's, set for English, read ordinary messages as risk)
             main, other = self._both_probabilities(vectors, normalised, whole)
-            level, p = self.two_heads.level(self._both(rules, main, other, whole))
+            level, p = self.two_heads.level(
+                self._both(rules, main, other, whole, vectors, language)
+            )
             if level == "none":
                 return SafetyAssessment("none")
             i = int(np.argmax(np.maximum(main[:, 2], other[:, 2])))
@@ -250,7 +268,7 @@ class SafetyDetector:
         if decide and "acute" not in self.head.levels(probs_of(self.head), whole):
             # (a message the head reads acute is acute whatever the decision says)
             main, other = probs_of(self.head), probs_of(self.other_head)
-            p = self.two_heads.probability(self._both(rules, main, other, whole))
+            p = self.two_heads.probability(self._both(rules, main, other, whole, vectors, language))
             if p >= self.two_heads.bar:
                 i = int(np.argmax(np.maximum(main[:, 2], other[:, 2])))
                 return SafetyAssessment("acute", TWO_HEADS_RULE, shown[i][:120], round(float(p), 4))

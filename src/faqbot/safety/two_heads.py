@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -45,14 +45,33 @@ def enough_words(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Reading:
-    """One message as the decision sees it: the rules' level and both heads' margins."""
+    """One message as the decision sees it: the rules' level, both heads' margins, and (for a
+    decision that reads them, candidate K) its language and the whole message's vector."""
 
     rules: Level
     main: tuple[float, float]
     other: tuple[float, float]
+    language: str = ""
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def features(self) -> list[float]:
+        """The five FEATURES."""
         return [*self.main, *self.other, float(self.rules == "mention")]
+
+    def row(self, languages: tuple[str, ...] = (), vector_dims: int = 0) -> np.ndarray:
+        """The features a decision reads: the five, one 0/1 per language of `languages`, and
+        the vector when `vector_dims` (zeros when the reading has none: a message of no words)."""
+        parts = [np.asarray(self.features(), dtype=np.float64)]
+        if languages:
+            parts.append(np.array([float(self.language == code) for code in languages]))
+        if vector_dims:
+            v = self.vector if self.vector is not None else np.zeros(vector_dims)
+            if len(v) != vector_dims:
+                raise ValueError(f"the decision reads {vector_dims}-dimensional vectors, got "
+                                 f"{len(v)}: refit it with this encoder (faqbot safety-train "
+                                 "--two-heads)")  # fmt: skip
+            parts.append(np.asarray(v, dtype=np.float64))
+        return np.concatenate(parts)
 
 
 @dataclass(frozen=True)
@@ -66,6 +85,17 @@ class TwoHeads:
     any_coef: tuple[float, ...] | None = None
     any_intercept: float = 0.0
     any_bar: float = 1.0
+    # candidate K: also one 0/1 feature per language here, and the whole message's vector
+    languages: tuple[str, ...] = ()
+    vector_dims: int = 0
+
+    @property
+    def reads_vector(self) -> bool:
+        """Whether its readings need the whole message's vector and language."""
+        return bool(self.vector_dims or self.languages)
+
+    def _row(self, reading: Reading) -> np.ndarray:
+        return reading.row(self.languages, self.vector_dims)
 
     @property
     def decides_any(self) -> bool:
@@ -75,13 +105,13 @@ class TwoHeads:
 
     def probability(self, reading: Reading) -> float:
         """P(acute) of the reading."""
-        return _logistic(self.coef, self.intercept, reading.features())
+        return _logistic(self.coef, self.intercept, self._row(reading))
 
     def any_probability(self, reading: Reading) -> float:
         """P(acute or mention) of the reading (0 without the second regression)."""
         if self.any_coef is None:
             return 0.0
-        return _logistic(self.any_coef, self.any_intercept, reading.features())
+        return _logistic(self.any_coef, self.any_intercept, self._row(reading))
 
     def level(self, reading: Reading) -> tuple[Level, float]:
         """The level the decisions give and the probability that gave it: acute, mention (the
@@ -98,15 +128,17 @@ class TwoHeads:
         return self.probability(reading) >= self.bar
 
     def save(self, path: Path = TWO_HEADS_PATH) -> None:
-        d = {"features": FEATURES, "coef": list(self.coef), "intercept": self.intercept,
-             "bar": self.bar, "data_hash": self.data_hash, "sets": list(self.sets)}  # fmt: skip
+        d = {"features": [*FEATURES, *(f"lang_{c}" for c in self.languages)],
+             "vector_dims": self.vector_dims, "coef": list(self.coef),
+             "intercept": self.intercept, "bar": self.bar, "data_hash": self.data_hash,
+             "sets": list(self.sets)}  # fmt: skip
         if self.any_coef is not None:
             d |= {"any_coef": list(self.any_coef), "any_intercept": self.any_intercept,
                   "any_bar": self.any_bar}  # fmt: skip
         path.write_text(json.dumps(d, indent=1) + "\n", encoding="utf-8")
 
 
-def _logistic(coef: tuple[float, ...], intercept: float, x: list[float]) -> float:
+def _logistic(coef: tuple[float, ...], intercept: float, x) -> float:
     z = float(np.dot(coef, x) + intercept)
     return 1.0 / (1.0 + np.exp(-z))
 
@@ -121,16 +153,24 @@ def load_two_heads(path: Path = TWO_HEADS_PATH) -> TwoHeads | None:
         return None
     try:
         d = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(d["features"]) != FEATURES or len(d["coef"]) != len(FEATURES):
-            raise ValueError("its features are not FEATURES")
+        named = tuple(d["features"])
+        languages = tuple(n.removeprefix("lang_") for n in named[len(FEATURES) :])
+        if named[: len(FEATURES)] != FEATURES or any(
+            not n.startswith("lang_") for n in named[len(FEATURES) :]
+        ):
+            raise ValueError("its features are not FEATURES and lang_<code> ones")
+        width = len(named) + int(d.get("vector_dims", 0))
+        if len(d["coef"]) != width:
+            raise ValueError(f"it has {len(d['coef'])} coefficients for {width} features")
         any_coef = d.get("any_coef")
-        if any_coef is not None and len(any_coef) != len(FEATURES):
-            raise ValueError("its any-tier coefficients are not one per FEATURES")
+        if any_coef is not None and len(any_coef) != width:
+            raise ValueError("its any-tier coefficients are not one per feature")
         return TwoHeads(
             tuple(float(c) for c in d["coef"]), float(d["intercept"]), float(d["bar"]),
             str(d["data_hash"]), tuple(d["sets"]),
             tuple(float(c) for c in any_coef) if any_coef is not None else None,
             float(d.get("any_intercept", 0.0)), float(d.get("any_bar", 1.0)),
+            languages, int(d.get("vector_dims", 0)),
         )  # fmt: skip
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(
@@ -144,25 +184,42 @@ def data_hash(texts: list[tuple[str, str, str]]) -> str:
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def fit(readings: list[Reading], labels: list[str], rows_hash: str, sets: tuple[str, ...] = (),
-        c: float = 1.0) -> TwoHeads:  # fmt: skip
+def fit(
+    readings: list[Reading], labels: list[str], rows_hash: str, sets: tuple[str, ...] = (),
+    c: float = 1.0, languages: tuple[str, ...] = (), vector_dims: int = 0,
+    groups: list[str] | None = None, folds: int = 5,
+) -> TwoHeads:  # fmt: skip
     """Both regressions (acute against the rest; acute or mention against none) and their bars:
     the highest at which, with the rules' acute (and, for any tier, the rules' mention and the
-    acute decision), recall on these rows is at least ACUTE_RECALL and ANY_RECALL."""
+    acute decision), recall on these rows is at least ACUTE_RECALL and ANY_RECALL. Over the
+    five FEATURES, or (candidate K) also one 0/1 per language of `languages` and the whole
+    message's vector of `vector_dims`. With `groups` (each row's set), the bars are chosen on
+    probabilities predicted `folds`-fold with each group left out (cross_val_predict), not on
+    the rows' own: a regression over 389 features is surer of the rows it was fitted to."""
     from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, cross_val_predict
 
-    x = np.array([r.features() for r in readings])
+    x = np.array([r.row(languages, vector_dims) for r in readings])
     acute = np.array([lab == "acute" for lab in labels])
     risk = np.array([lab != "none" for lab in labels])
     rules = np.array([r.rules for r in readings])
-    first = LogisticRegression(C=c, max_iter=2000).fit(x, acute)
-    second = LogisticRegression(C=c, max_iter=2000).fit(x, risk)
-    p, q = first.predict_proba(x)[:, 1], second.predict_proba(x)[:, 1]
+
+    def model():
+        return LogisticRegression(C=c, max_iter=3000)
+
+    first, second = model().fit(x, acute), model().fit(x, risk)
+    if groups is None:
+        p, q = first.predict_proba(x)[:, 1], second.predict_proba(x)[:, 1]
+    else:
+        split = {"groups": groups, "cv": GroupKFold(folds), "method": "predict_proba"}
+        p = cross_val_predict(model(), x, acute, **split)[:, 1]
+        q = cross_val_predict(model(), x, risk, **split)[:, 1]
     bar = recall_bar(p, acute, rules == "acute", ACUTE_RECALL)
     any_bar = recall_bar(q, risk, (rules != "none") | (p >= bar), ANY_RECALL)
     return TwoHeads(
         tuple(float(v) for v in first.coef_[0]), float(first.intercept_[0]), bar, rows_hash, sets,
         tuple(float(v) for v in second.coef_[0]), float(second.intercept_[0]), any_bar,
+        tuple(languages), vector_dims,
     )  # fmt: skip
 
 
@@ -177,6 +234,10 @@ def recall_bar(p: np.ndarray, wanted: np.ndarray, already: np.ndarray, recall: f
 
 
 BLIND_LANGUAGES = ("es", "pt", "fr", "de", "it")
+# candidate K (docs/safety_languages_before.md): the decisions read the languages and the whole
+# message's vector too, at this regularisation
+READS_VECTOR = True
+VECTOR_C = 1.0
 
 
 def blind_sets() -> tuple[str, ...]:
@@ -198,10 +259,18 @@ def rows_hash(rows: list) -> str:
     return data_hash([(r.author, r.text, r.level) for r in rows])
 
 
-def fit_on_blind_sets(rows: list, detector, sets: tuple[str, ...] | None = None) -> TwoHeads:
+def fit_on_blind_sets(
+    rows: list, detector, sets: tuple[str, ...] | None = None, vector: bool = READS_VECTOR
+) -> TwoHeads:  # fmt: skip
     """The decision fitted on the rows in es/pt/fr/de/it of the blind splits (`sets`, default
-    all of them), each read by `detector` (two_heads_reading)."""
+    all of them), each read by `detector` (two_heads_reading); with `vector` (candidate K),
+    over the languages and the whole message's vector too, its bars chosen set by set left out."""
     sets = blind_sets() if sets is None else sets
     found = blind_rows(rows, sets)
     readings = [detector.two_heads_reading(r.text) for r in found]
-    return fit(readings, [r.level for r in found], rows_hash(found), sets)
+    labels, digest = [r.level for r in found], rows_hash(found)
+    if not vector:
+        return fit(readings, labels, digest, sets)
+    dims = next(len(r.vector) for r in readings if r.vector is not None)
+    return fit(readings, labels, digest, sets, c=VECTOR_C, languages=BLIND_LANGUAGES,
+               vector_dims=dims, groups=[r.author for r in found])  # fmt: skip
