@@ -49,6 +49,7 @@ GROUPS = {
     "CH+CI": ("blind_ch", "blind_ci"),
     "CJ+CK": ("blind_cj", "blind_ck"),
     "CL+CM": ("blind_cl", "blind_cm"),
+    "CS+CT": ("blind_cs", "blind_ct"),
 }
 
 

@@ -247,6 +247,11 @@ SPLITS = {
     # decide candidate J (docs/safety_languages_before.md); not in the decisions' data
     "blind_cl": ("cl",),
     "blind_cm": ("cm",),
+    # written in the twenty-ninth session by two more helpers, blind, before candidate K's rule
+    # and opened after it: decide candidate K (docs/safety_languages_before.md); not in the
+    # decisions' data
+    "blind_cs": ("cs",),
+    "blind_ct": ("ct",),
     "visitors_second": VISITORS_SECOND,
 }
 
