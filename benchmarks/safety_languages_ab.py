@@ -50,6 +50,7 @@ GROUPS = {
     "CJ+CK": ("blind_cj", "blind_ck"),
     "CL+CM": ("blind_cl", "blind_cm"),
     "CS+CT": ("blind_cs", "blind_ct"),
+    "CU+CV": ("blind_cu", "blind_cv"),
 }
 
 

@@ -252,6 +252,10 @@ SPLITS = {
     # decisions' data
     "blind_cs": ("cs",),
     "blind_ct": ("ct",),
+    # written in the twenty-ninth session by two more helpers, blind, opened after candidate L's
+    # rule: decide candidate L (docs/safety_languages_before.md)
+    "blind_cu": ("cu",),
+    "blind_cv": ("cv",),
     "visitors_second": VISITORS_SECOND,
 }
 
