@@ -51,6 +51,7 @@ GROUPS = {
     "CL+CM": ("blind_cl", "blind_cm"),
     "CS+CT": ("blind_cs", "blind_ct"),
     "CU+CV": ("blind_cu", "blind_cv"),
+    "CW..CZ": ("blind_cw", "blind_cx", "blind_cy", "blind_cz"),
 }
 
 

@@ -256,6 +256,12 @@ SPLITS = {
     # rule: decide candidate L (docs/safety_languages_before.md)
     "blind_cu": ("cu",),
     "blind_cv": ("cv",),
+    # written in the twenty-ninth session by four more helpers in four voices, blind, opened
+    # after candidate M's rule: decide candidate M (docs/safety_languages_before.md)
+    "blind_cw": ("cw",),
+    "blind_cx": ("cx",),
+    "blind_cy": ("cy",),
+    "blind_cz": ("cz",),
     "visitors_second": VISITORS_SECOND,
 }
 
