@@ -67,8 +67,16 @@ def main(argv: list[str]) -> int:
         help="safety-train --two-heads: fit on these blind splits only (e.g. blind_s blind_t; "
         "default every blind split). Keep the sets that will judge the decision out",
     )  # fmt: skip
+    parser.add_argument(
+        "--vector", action="store_true",
+        help="safety-train --two-heads: the decisions also read the language and the message's "
+        "vector (candidates K, L, M in docs/safety_languages_before.md; not shipped)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     sets = two_heads_sets(args.sets, args.two_heads)
+    if args.vector and not args.two_heads:
+        raise SystemExit("--vector is a choice for the decision over both heads: use it with "
+                         "safety-train --two-heads")  # fmt: skip
     from .dataset import SPLITS, load_rows, load_sentence_labels
     from .detector import SafetyDetector
     from .head import HEAD_PATH, OTHER_HEAD_PATH, load_head, load_other_head
@@ -85,7 +93,7 @@ def main(argv: list[str]) -> int:
         if detector.other_head is None:
             raise SystemExit(f"{OTHER_HEAD_PATH} is missing. Run: faqbot safety-train "
                              "--other-languages")  # fmt: skip
-        two = fit_on_blind_sets(rows, detector, sets)
+        two = fit_on_blind_sets(rows, detector, sets, vector=args.vector)
         two.save(TWO_HEADS_PATH)
         print(f"Saved {TWO_HEADS_PATH} (data {two.data_hash}, bar {two.bar:.4f})")
         return 0

@@ -234,9 +234,8 @@ def recall_bar(p: np.ndarray, wanted: np.ndarray, already: np.ndarray, recall: f
 
 
 BLIND_LANGUAGES = ("es", "pt", "fr", "de", "it")
-# candidate K (docs/safety_languages_before.md): the decisions read the languages and the whole
-# message's vector too, at this regularisation
-READS_VECTOR = True
+# candidates K, L and M (docs/safety_languages_before.md, not kept): the decisions read the
+# languages and the whole message's vector too, at this regularisation
 VECTOR_C = 1.0
 
 
@@ -260,7 +259,7 @@ def rows_hash(rows: list) -> str:
 
 
 def fit_on_blind_sets(
-    rows: list, detector, sets: tuple[str, ...] | None = None, vector: bool = READS_VECTOR
+    rows: list, detector, sets: tuple[str, ...] | None = None, vector: bool = False
 ) -> TwoHeads:  # fmt: skip
     """The decision fitted on the rows in es/pt/fr/de/it of the blind splits (`sets`, default
     all of them), each read by `detector` (two_heads_reading); with `vector` (candidate K),
