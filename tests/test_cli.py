@@ -112,8 +112,8 @@ def test_two_heads_sets_are_checked_before_anything_loads(monkeypatch):
         commands.main(["safety-train", "--sets", "blind_s"])
     with pytest.raises(SystemExit, match="use it with safety-train --two-heads"):
         commands.main(["safety-train", "--vector"])
-    assert commands.two_heads_sets(["blind_t", "blind_s", "blind_t"], True) == (
+    assert commands.two_heads_sets(["blind_t", "blind_s", "blind_t"]) == (
         "blind_t",
         "blind_s",
     )
-    assert commands.two_heads_sets(None, True) is None
+    assert commands.two_heads_sets(None) is None

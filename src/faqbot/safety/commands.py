@@ -25,17 +25,14 @@ def data_folder(path: Path | None) -> Path:
     return path or project_root() / "tests" / "data"
 
 
-def two_heads_sets(names: list[str] | None, two_heads: bool) -> tuple[str, ...] | None:
+def two_heads_sets(names: list[str] | None) -> tuple[str, ...] | None:
     """The blind splits `--sets` names (None: every one), checked before anything loads.
 
     Raises:
-        SystemExit: --sets without --two-heads, or a name that is not a blind split.
+        SystemExit: a name that is not a blind split.
     """
     if names is None:
         return None
-    if not two_heads:
-        raise SystemExit("--sets chooses what the decision over both heads is fitted on: use it "
-                         "with safety-train --two-heads")  # fmt: skip
     from .two_heads import blind_sets
 
     known = blind_sets()
@@ -73,10 +70,11 @@ def main(argv: list[str]) -> int:
         "vector (candidates K, L, M in docs/safety_languages_before.md; not shipped)",
     )  # fmt: skip
     args = parser.parse_args(argv)
-    sets = two_heads_sets(args.sets, args.two_heads)
-    if args.vector and not args.two_heads:
-        raise SystemExit("--vector is a choice for the decision over both heads: use it with "
-                         "safety-train --two-heads")  # fmt: skip
+    for flag, given in (("--sets", args.sets is not None), ("--vector", args.vector)):
+        if given and (args.command, args.two_heads) != ("safety-train", True):
+            raise SystemExit(f"{flag} is a choice for the decision over both heads: use it with "
+                             "safety-train --two-heads")  # fmt: skip
+    sets = two_heads_sets(args.sets)
     from .dataset import SPLITS, load_rows, load_sentence_labels
     from .detector import SafetyDetector
     from .head import HEAD_PATH, OTHER_HEAD_PATH, load_head, load_other_head
