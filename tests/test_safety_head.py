@@ -514,3 +514,15 @@ def test_both_heads_neighbour_memories_read_as_one_give_the_same_cosines(rows):
         near_first, near_second = shared.closest(vectors)
         assert np.array_equal(near_first, first._closest(vectors))
         assert np.array_equal(near_second, second._closest(vectors))
+
+
+def test_the_farewell_rows_are_none_by_category_and_train_nothing_yet():
+    from faqbot.safety.dataset import FAREWELL_ROWS
+
+    rows = [r for r in load_rows(DATA) if r.author in FAREWELL_ROWS]
+    assert len(rows) == 300 and {r.level for r in rows} == {"none"}
+    assert {r.lang for r in rows if r.author == "da"} == {"en"}
+    assert {r.lang for r in rows if r.author == "db"} == {"es", "pt", "fr", "de", "it"}
+    assert len({r.category for r in rows}) >= 10
+    in_splits = {a for authors in SPLITS.values() for a in authors}
+    assert in_splits.isdisjoint(FAREWELL_ROWS) and set(OTHER_LANGUAGES).isdisjoint(FAREWELL_ROWS)

@@ -54,6 +54,13 @@ VISITORS_FIRST = tuple("vqg vqk vqm vqo vqq vqs vqu vqw vfb vfy".split())
 # train nothing yet (MORE_OTHER_LANGUAGES, for a later round).
 OTHER_LANGUAGES = tuple("bq br bs bt bu".split())
 MORE_OTHER_LANGUAGES = tuple("cn co cp cq cr".split())
+# Twenty-ninth session: 300 "none" rows by category where the detector false-alarms (ordinary
+# goodbyes, a last session, a move, a nurse retiring, ordinary giving-away and notes, bridges and
+# heights in directions, idioms of ending), by two helpers: English (da), es/pt/fr/de/it (db).
+# The training split has 146 acute messages with "goodbye" and no "none" one; the shipped
+# detector gives 54 of each 150 crisis text (English 41 acute, others 35). They train nothing
+# yet: a refit of the main head with them needs its own rule and fresh blind sets (SAFETY.md).
+FAREWELL_ROWS = ("da", "db")
 VISITORS_SECOND = tuple("vqf vqj vql vqn vqp vqr vqt vqv vqx vfc vfz".split())
 SPLITS = {
     "train": tuple("legacy a b d e f g i j l n o p q w y z dev".split()) + JOINED + VISITORS_FIRST,
