@@ -52,6 +52,7 @@ GROUPS = {
     "CS+CT": ("blind_cs", "blind_ct"),
     "CU+CV": ("blind_cu", "blind_cv"),
     "CW..CZ": ("blind_cw", "blind_cx", "blind_cy", "blind_cz"),
+    "DC+DD": ("blind_dc", "blind_dd"),
 }
 
 
