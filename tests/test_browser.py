@@ -278,6 +278,12 @@ def test_a_crisis_reply_in_spanish_marks_each_language_for_screen_readers(app, b
         expect(spanish.locator("a[href='tel:988']").first).to_be_visible()
         expect(english).to_have_count(1)  # the English line after it, marked English
         expect(english).to_contain_text("988")
+        gap = english.evaluate(
+            "e => e.getBoundingClientRect().top - e.previousElementSibling.getBoundingClientRect().bottom"
+        )
+        assert gap >= 8, (
+            f"the English line sits {gap:.1f}px under the Spanish text, not a paragraph away"
+        )
         contrast = banner.evaluate(CONTRAST_JS)
         assert contrast >= 4.5, f"Spanish crisis banner text contrast {contrast:.2f}:1 in dark mode"
     finally:

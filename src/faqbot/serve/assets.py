@@ -8,6 +8,9 @@ CSS = """
 .crisis-banner * { color: inherit !important; background: transparent !important; }
 .crisis-banner a { font-weight: 700; text-decoration: underline; }
 .dark .crisis-banner { background: #450a0a; color: #fef2f2; border-color: #f87171; }
+/* crisis text in the visitor's language, then the English line: a paragraph's gap between them
+   (each part is its own block, whose last and first paragraphs lose their margins) */
+#chat div[lang] + div[lang] { margin-top: 0.8em; }
 /* no thumbs under a crisis message: rating it is not what the visitor came for */
 #chat .bot-row:has(.crisis-banner) + .message-buttons button[aria-label='Like'],
 #chat .bot-row:has(.crisis-banner) + .message-buttons button[aria-label='Dislike'] {
