@@ -277,6 +277,8 @@ def test_a_crisis_reply_in_spanish_marks_each_language_for_screen_readers(app, b
         expect(spanish).to_contain_text("No tienes que pasar por esto")
         expect(spanish.locator("a[href='tel:988']").first).to_be_visible()
         expect(english).to_have_count(1)  # the English line after it, marked English
+        # under the banner, the line that questions can wait: Spanish, marked Spanish
+        expect(answer.locator("[lang='es']", has_text="Cuando quieras")).to_have_count(1)
         expect(english).to_contain_text("988")
         gap = english.evaluate(
             "e => e.getBoundingClientRect().top - e.previousElementSibling.getBoundingClientRect().bottom"

@@ -121,3 +121,7 @@ def test_the_chat_marks_the_language_of_each_part_of_a_translated_crisis_text():
     assert chat_markdown(english, {}, "reply1").startswith("Call 988.\n\n")
     assert reply_dict(acute)["safety_text"] == text
     assert reply_dict(acute)["safety_language"] == "es"
+    # the line that questions can wait, in Spanish, is marked Spanish too
+    later = replace(acute, message="Cuando quieras, pregúntame.", message_language="es")
+    assert '<div lang="es">\n\nCuando quieras, pregúntame.\n\n</div>' in chat_markdown(later, {})
+    assert reply_dict(later)["message_language"] == "es"

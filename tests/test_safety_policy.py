@@ -197,11 +197,14 @@ def test_an_acute_message_in_another_language_gets_its_later_line_not_the_englis
     crisis = load_crisis_text()
     own = crisis.translation("es")
     assert got.message == own.later and "inglés" in got.message
+    assert got.message_language == "es"
+    english = apply_policy(_reply(), SafetyAssessment("acute", "acute.self_act"))
+    assert english.message == crisis.later and english.message_language == ""
     assert got.safety_text.startswith(own.acute_message)
     assert got.safety_text.endswith(crisis.resources_line)
     # below acute the English-only note stays, under the resources line in both languages
     got = apply_policy(reply, SafetyAssessment("mention", "mention.es.term"), "es")
-    assert got.message == note
+    assert got.message == note and got.message_language == ""
     assert got.safety_text == f"{own.resources_line}\n\n{crisis.resources_line}"
 
 
@@ -272,3 +275,17 @@ def test_an_english_line_of_two_paragraphs_under_translations_names_the_fix(tmp_
     path.write_text(SMALL_CRISIS.replace('line = "988 (US)."', 'line = """988.\n\n(US)"""'))
     with pytest.raises(ValueError, match=r"must each be one paragraph \(no blank line inside\)"):
         load_crisis_text(path)
+
+
+def test_the_later_line_says_its_language_and_a_language_without_one_falls_back_to_english(
+    tmp_path,
+):
+    from faqbot.safety import later_language, later_line
+
+    crisis = _small(tmp_path)
+    assert (later_line(crisis, "es"), later_language(crisis, "es")) == ("Pregúntame luego.", "es")
+    for language in ("fr", "de", None):  # French has no later line in the file; German no table
+        assert (later_line(crisis, language), later_language(crisis, language)) == (
+            "Ask me later.",
+            "",
+        )

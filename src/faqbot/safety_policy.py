@@ -10,6 +10,7 @@ from .answer.notes import uncovered_note
 from .safety import (
     SafetyAssessment,
     describes_dose_or_method,
+    later_language,
     later_line,
     passage_mentions_suicide,
     retired_number_note,
@@ -51,6 +52,7 @@ def apply_policy(reply: Reply, assessment: SafetyAssessment, language: str | Non
             # no article text is left to show: say that questions can wait (data/crisis.toml),
             # in the visitor's language (not "please ask in English" under the crisis message)
             extra["message"] = later_line(language=language)
+            extra["message_language"] = later_language(language=language)
     elif reply.uncovered:  # the crisis sentence told beside a question is not what it asks
         extra = _asked_only(reply, told_beside(reply.question, assessment))
         notes = extra.pop("notes", notes)

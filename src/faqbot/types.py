@@ -166,6 +166,7 @@ class Reply:
     # no quote left, `message` is the line that questions can wait, from data/crisis.toml)
     intent: str = "question"
     message: str = ""
+    message_language: str = ""  # the code of the language `message` is in when not English
 
     @property
     def abstained(self) -> bool:

@@ -48,6 +48,9 @@ def chat_markdown(reply: Reply, documents: dict[str, Document], anchor: str = ""
     safety = safety_markdown(reply)
     # acute safety text moves into the banner at the top instead of its usual place
     shown = replace(reply, suggestions=(), followups=(), safety_text="" if acute else safety)
+    if reply.message and reply.message_language:  # the later line in the visitor's language
+        shown = replace(shown, message=IN_LANGUAGE.format(lang=reply.message_language,
+                                                          text=reply.message))  # fmt: skip
     if reply.abstention is Abstention.TOO_LONG:
         parts = [note_markdown(n) for n in reply.notes]
         if reply.safety_text and not acute:

@@ -64,6 +64,7 @@ def reply_dict(reply: Reply) -> dict:
         "uncovered": list(reply.uncovered),
         "intent": reply.intent,
         "message": reply.message,
+        "message_language": reply.message_language,
         "disclaimer": reply.disclaimer,
         # Markdown as text, its escapes backslashes: "&", not "&amp;" (HTML is the reader's)
         "markdown": reply_markdown(reply, html_escape=False),

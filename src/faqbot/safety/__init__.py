@@ -7,6 +7,7 @@ from .crisis import (
     LEVELS,
     CrisisText,
     Level,
+    later_language,
     later_line,
     load_crisis_text,
     safety_text,
@@ -21,7 +22,8 @@ from .two_heads import load_two_heads
 
 __all__ = [
     "DEFAULT_CRISIS_PATH", "LEVELS", "CrisisText", "Level", "SafetyAssessment", "SafetyDetector",
-    "SafetySettings", "assess", "detector_for", "describes_dose_or_method", "later_line",
+    "SafetySettings", "assess", "detector_for", "describes_dose_or_method", "later_language",
+    "later_line",
     "load_crisis_text",
     "normalise",
     "passage_mentions_suicide", "retired_number_note", "safety_text", "shown_language",

@@ -184,6 +184,16 @@ def text_language(language: str | None, rule: str | None) -> str | None:
 def later_line(crisis: CrisisText | None = None, language: str | None = None) -> str:
     """The line under an acute message when no article text is shown (questions can wait), in
     the visitor's language when the file has it."""
-    crisis = crisis or load_crisis_text()
+    return _later(crisis or load_crisis_text(), language)[0]
+
+
+def later_language(crisis: CrisisText | None = None, language: str | None = None) -> str:
+    """The code of the language later_line(crisis, language) is in when not English, else ""."""
+    return _later(crisis or load_crisis_text(), language)[1]
+
+
+def _later(crisis: CrisisText, language: str | None) -> tuple[str, str]:
     own = crisis.translation(language)
-    return own.later if own is not None and own.later else crisis.later
+    if own is not None and own.later:
+        return own.later, own.language
+    return crisis.later, ""
