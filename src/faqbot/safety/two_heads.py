@@ -195,7 +195,7 @@ def fit(
     five FEATURES, or (candidate K) also one 0/1 per language of `languages` and the whole
     message's vector of `vector_dims`. With `groups` (each row's set), the bars are chosen on
     probabilities predicted `folds`-fold with each group left out (cross_val_predict), not on
-    the rows' own: a regression over 389 features is surer of the rows it was fitted to."""
+    the rows' own: a regression over hundreds of features is surer of the rows it was fitted to."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold, cross_val_predict
 
