@@ -53,6 +53,7 @@ GROUPS = {
     "CU+CV": ("blind_cu", "blind_cv"),
     "CW..CZ": ("blind_cw", "blind_cx", "blind_cy", "blind_cz"),
     "DC+DD": ("blind_dc", "blind_dd"),
+    "DE+DF": ("blind_de", "blind_df"),
 }
 
 

@@ -273,6 +273,11 @@ SPLITS = {
     # candidate N's rule: decide candidate N (docs/safety_languages_before.md)
     "blind_dc": ("dc",),
     "blind_dd": ("dd",),
+    # written in the thirtieth session by two more helpers, blind, 110 of each 150 in
+    # es/pt/fr/de/it with farewells and ordinary goodbyes among them, opened after candidate O's
+    # rule: decide candidate O (docs/safety_languages_before.md)
+    "blind_de": ("de",),
+    "blind_df": ("df",),
     "visitors_second": VISITORS_SECOND,
 }
 
