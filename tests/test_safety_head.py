@@ -526,3 +526,17 @@ def test_the_farewell_rows_are_none_by_category_and_train_nothing_yet():
     assert len({r.category for r in rows}) >= 10
     in_splits = {a for authors in SPLITS.values() for a in authors}
     assert in_splits.isdisjoint(FAREWELL_ROWS) and set(OTHER_LANGUAGES).isdisjoint(FAREWELL_ROWS)
+
+
+def test_the_places_and_means_rows_are_by_category_and_train_nothing_yet():
+    from faqbot.safety.dataset import PLACES_MEANS_ROWS
+
+    rows = [r for r in load_rows(DATA) if r.author in PLACES_MEANS_ROWS]
+    assert len(rows) == 200 and {r.lang for r in rows} == {"en"}
+    levels = {lv: [r for r in rows if r.level == lv] for lv in ("acute", "mention", "none")}
+    assert [len(levels[lv]) for lv in ("acute", "mention", "none")] == [100, 20, 80]
+    assert len({r.category for r in levels["acute"]}) == 5
+    assert len({r.category for r in levels["none"]}) == 4
+    in_splits = {a for authors in SPLITS.values() for a in authors}
+    assert in_splits.isdisjoint(PLACES_MEANS_ROWS)
+    assert set(OTHER_LANGUAGES).isdisjoint(PLACES_MEANS_ROWS)
