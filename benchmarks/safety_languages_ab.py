@@ -54,6 +54,7 @@ GROUPS = {
     "CW..CZ": ("blind_cw", "blind_cx", "blind_cy", "blind_cz"),
     "DC+DD": ("blind_dc", "blind_dd"),
     "DE+DF": ("blind_de", "blind_df"),
+    "DH+DI": ("blind_dh", "blind_di"),
 }
 
 

@@ -286,6 +286,11 @@ SPLITS = {
     # rule: decide candidate O (docs/safety_languages_before.md)
     "blind_de": ("de",),
     "blind_df": ("df",),
+    # written in the thirtieth session by two more helpers, blind, mostly English with ordinary
+    # goodbyes among the none rows, opened after candidate N′'s rule: decide candidate N′
+    # (docs/safety_languages_before.md)
+    "blind_dh": ("dh",),
+    "blind_di": ("di",),
     "visitors_second": VISITORS_SECOND,
 }
 
