@@ -291,6 +291,12 @@ SPLITS = {
     # (docs/safety_languages_before.md)
     "blind_dh": ("dh",),
     "blind_di": ("di",),
+    # written in the thirty-first session by two more helpers, blind, 100 of each 150 in English
+    # (45 acute over eleven kinds, dangerous places and means at hand among them; 40 "none"
+    # look-alikes), opened after candidate P's rule: decide candidate P
+    # (docs/safety_languages_before.md)
+    "blind_dj": ("dj",),
+    "blind_dk": ("dk",),
     "visitors_second": VISITORS_SECOND,
 }
 
