@@ -288,3 +288,66 @@ def test_bars_chosen_with_each_group_left_out_are_lower_than_on_the_rows_fitted(
     left_out = fit(readings, labels, "x", vector_dims=40, groups=groups)
     assert own.coef == left_out.coef  # the same regressions, fitted on every row
     assert left_out.bar < own.bar and left_out.any_bar < own.any_bar
+
+
+def test_the_english_decision_gives_an_english_message_its_level_and_the_rules_still_stand():
+    from faqbot.safety.two_heads import TwoHeads
+
+    # the main head reads "doom" acute by its own bars; the English decision reads only the
+    # whole message's vector: +10 for "gloom", nothing for "doom"
+    coef = (0.0,) * 5 + (10.0, 0.0)
+    english = TwoHeads(coef, -5.0, 0.5, "x", any_coef=coef, any_intercept=-5.0, any_bar=0.5,
+                       vector_dims=2)  # fmt: skip
+    detector = SafetyDetector(KeywordEncoder(), _head(), other_head=_head(), english=english)
+    doom = "Everything is doom and I cannot go on with this life"
+    got = detector.assess("Everything is gloom and I cannot go on with this life")
+    assert (got.level, got.rule) == ("acute", "model:english_decision")
+    assert detector.assess(doom).level == "none"  # the head's own bars no longer count
+    # a message under three words, and one in another language, are read as before
+    assert detector.assess("doom doom").level == "acute"
+    assert (
+        detector.assess("Todo es doom, no puedo más con esta vida").rule != "model:english_decision"
+    )
+    # the rules' acute and mention stand whatever the decision says
+    assert detector.assess("I want to kill myself tonight, honestly").level == "acute"
+    assert (
+        detector.assess("My uncle died by suicide years ago, I often think of him").level != "none"
+    )
+    # without the other head there is no English decision: the main head decides
+    alone = SafetyDetector(KeywordEncoder(), _head(), english=english)
+    assert alone.english is None and alone.assess(doom).level == "acute"
+
+
+def test_the_english_decision_keeps_the_detectors_own_recall_on_the_rows_it_is_fitted_to():
+    from faqbot.safety.dataset import Row
+    from faqbot.safety.two_heads import fit_english, own_level
+
+    # twelve authors (blind sets) of English messages: acute ones say doom, mention ones gloom,
+    # "none" ones neither, but a third of the "none" ones say doom too (the head's false alarms)
+    rows = []
+    for a in range(12):
+        rows += [Row(f"Everything is doom for me today, number {a} {i}", "acute", "x", "en",
+                     f"a{a}") for i in range(3)]  # fmt: skip
+        rows += [Row(f"I read about gloom and history today, number {a}", "mention", "x", "en",
+                     f"a{a}")]  # fmt: skip
+        rows += [Row(f"What does a session cost, number {a} {i}", "none", "x", "en", f"a{a}")
+                 for i in range(2)]  # fmt: skip
+        rows += [Row(f"That film was doom metal all the way, number {a}", "none", "x", "en",
+                     f"a{a}")]  # fmt: skip
+    detector = SafetyDetector(KeywordEncoder(), _head(), other_head=_head())
+    readings = [detector.two_heads_reading(r.text) for r in rows]
+    assert [own_level(r) for r in readings[:6]] == ["acute"] * 3 + ["mention"] + ["none"] * 2
+    from faqbot.safety import dataset
+
+    names = tuple(f"blind_a{a}" for a in range(12))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(
+            dataset, "SPLITS", {"train": (), **{f"blind_a{a}": (f"a{a}",) for a in range(12)}}
+        )
+        english = fit_english(rows, detector, names)
+    assert english.vector_dims == 2 and english.sets == names and english.decides_any
+    decided = SafetyDetector(KeywordEncoder(), _head(), other_head=_head(), english=english)
+    levels = [decided.assess(r.text).level for r in rows]
+    acute = [lv for lv, r in zip(levels, rows, strict=True) if r.level == "acute"]
+    risk = [lv for lv, r in zip(levels, rows, strict=True) if r.level != "none"]
+    assert acute.count("acute") == len(acute) and "none" not in risk  # the recall kept

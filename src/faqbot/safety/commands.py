@@ -60,9 +60,14 @@ def main(argv: list[str]) -> int:
         "sets' messages in es/pt/fr/de/it",
     )  # fmt: skip
     parser.add_argument(
+        "--english", action="store_true",
+        help="safety-train: the decision for messages read as English (two_heads_en.json, "
+        "candidate E), fitted on the blind sets' messages read as English",
+    )  # fmt: skip
+    parser.add_argument(
         "--sets", nargs="+", metavar="SPLIT",
-        help="safety-train --two-heads: fit on these blind splits only (e.g. blind_s blind_t; "
-        "default every blind split). Keep the sets that will judge the decision out",
+        help="safety-train --two-heads or --english: fit on these blind splits only (e.g. "
+        "blind_s blind_t; default every blind split). Keep the sets that will judge it out",
     )  # fmt: skip
     parser.add_argument(
         "--vector", action="store_true",
@@ -70,10 +75,11 @@ def main(argv: list[str]) -> int:
         "vector (candidates K, L, M in docs/safety_languages_before.md; not shipped)",
     )  # fmt: skip
     args = parser.parse_args(argv)
+    decision = args.two_heads or args.english
     for flag, given in (("--sets", args.sets is not None), ("--vector", args.vector)):
-        if given and (args.command, args.two_heads) != ("safety-train", True):
+        if given and (args.command, decision) != ("safety-train", True):
             raise SystemExit(f"{flag} is a choice for the decision over both heads: use it with "
-                             "safety-train --two-heads")  # fmt: skip
+                             "safety-train --two-heads or --english")  # fmt: skip
     sets = two_heads_sets(args.sets)
     from .dataset import SPLITS, load_rows, load_sentence_labels
     from .detector import SafetyDetector
@@ -83,17 +89,27 @@ def main(argv: list[str]) -> int:
     rows = load_rows(data_folder(args.data))
     encoder, model_id = training_encoder()
     report: dict = {}
-    if args.command == "safety-train" and args.two_heads:
-        from .two_heads import TWO_HEADS_PATH, fit_on_blind_sets
+    if args.command == "safety-train" and decision:
+        from .two_heads import (
+            ENGLISH_PATH,
+            TWO_HEADS_PATH,
+            blind_sets,
+            fit_english,
+            fit_on_blind_sets,
+        )
 
         head = load_head(HEAD_PATH)
         detector = SafetyDetector(encoder, head, other_head=load_other_head(head.model_id))
         if detector.other_head is None:
             raise SystemExit(f"{OTHER_HEAD_PATH} is missing. Run: faqbot safety-train "
                              "--other-languages")  # fmt: skip
-        two = fit_on_blind_sets(rows, detector, sets, vector=args.vector)
-        two.save(TWO_HEADS_PATH)
-        print(f"Saved {TWO_HEADS_PATH} (data {two.data_hash}, bar {two.bar:.4f})")
+        if args.english:
+            two, path = fit_english(rows, detector, sets or blind_sets()), ENGLISH_PATH
+        else:
+            two, path = fit_on_blind_sets(rows, detector, sets, vector=args.vector), TWO_HEADS_PATH
+        two.save(path)
+        print(f"Saved {path} (data {two.data_hash}, bars acute {two.bar:.4f}, any tier "
+              f"{two.any_bar:.4f})")  # fmt: skip
         return 0
     if args.command == "safety-train":
         labels = load_sentence_labels(data_folder(args.data))
@@ -106,11 +122,12 @@ def main(argv: list[str]) -> int:
                 print(f"  cross-validated, model alone, {key}: {rates}")
         print(f"Saved {path} (data {head.data_hash}, thresholds acute "
               f"{head.acute_threshold:.4f}, any {head.any_threshold:.4f})")  # fmt: skip
-    from .two_heads import load_two_heads
+    from .two_heads import ENGLISH_PATH, load_two_heads
 
     head = load_head(HEAD_PATH)
     detector = SafetyDetector(encoder, head, other_head=load_other_head(head.model_id),
-                              two_heads=load_two_heads())  # fmt: skip
+                              two_heads=load_two_heads(),
+                              english=load_two_heads(ENGLISH_PATH))  # fmt: skip
     # training never looks at the held-out or blind parts; only safety-eval scores them
     scored = tuple(SPLITS)
     splits = ("train",) if args.command == "safety-train" else scored

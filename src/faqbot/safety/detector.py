@@ -16,7 +16,15 @@ from .head import Head, SharedNeighbours, load_head, load_other_head
 from .language import ENGLISH, language_of
 from .normalise import disguised, forms, has_words, normalise
 from .rules import RuleSet, load_rules
-from .two_heads import TWO_HEADS_RULE, Reading, TwoHeads, enough_words, load_two_heads
+from .two_heads import (
+    ENGLISH_PATH,
+    ENGLISH_RULE,
+    TWO_HEADS_RULE,
+    Reading,
+    TwoHeads,
+    enough_words,
+    load_two_heads,
+)
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE = re.compile(r"\s*(?:[;:,]|\s[-\u2013\u2014]+)\s+")
@@ -109,15 +117,18 @@ class SafetyDetector:
         settings: SafetySettings | None = None,
         other_head: Head | None = None,
         two_heads: TwoHeads | None = None,
+        english: TwoHeads | None = None,
     ):
         self.encoder = encoder
         if head is None and encoder is not None:  # the shipped heads
             head = load_head()
             other_head = other_head or load_other_head(head.model_id)
             two_heads = two_heads or (load_two_heads() if other_head is not None else None)
+            english = english or (load_two_heads(ENGLISH_PATH) if other_head is not None else None)
         self.head = head
         self.other_head = other_head
         self.two_heads = two_heads if other_head is not None else None
+        self.english = english if other_head is not None else None
         # both heads' neighbour memories read as one, for the messages both read (whole
         # message, one sentence of several)
         self._shared = (
@@ -254,17 +265,19 @@ class SafetyDetector:
             return read[id(head)]
 
         decide = len(heads) > 1 and self.two_heads is not None and enough_words(text)
-        if decide and self.two_heads.decides_any:
+        # a message read as English of MIN_WORDS or more: the English decision, when there is one
+        english = self.english is not None and len(heads) == 1 and enough_words(text)
+        if english or (decide and self.two_heads.decides_any):
             # the decisions over both heads give the level; the heads' own bars do not count
             # (the main head's, set for English, read ordinary messages as risk)
+            decision, rule = (self.english, ENGLISH_RULE) if english else (
+                self.two_heads, TWO_HEADS_RULE)  # fmt: skip
             main, other = self._both_probabilities(vectors, normalised, whole)
-            level, p = self.two_heads.level(
-                self._both(rules, main, other, whole, vectors, language)
-            )
+            level, p = decision.level(self._both(rules, main, other, whole, vectors, language))
             if level == "none":
                 return SafetyAssessment("none")
             i = int(np.argmax(np.maximum(main[:, 2], other[:, 2])))
-            return SafetyAssessment(level, TWO_HEADS_RULE, shown[i][:120], round(float(p), 4))
+            return SafetyAssessment(level, rule, shown[i][:120], round(float(p), 4))
         if decide and "acute" not in self.head.levels(probs_of(self.head), whole):
             # (a message the head reads acute is acute whatever the decision says)
             main, other = probs_of(self.head), probs_of(self.other_head)

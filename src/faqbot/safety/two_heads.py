@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .crisis import Level
+from .crisis import LEVELS, Level
 from .normalise import DATA
 
 TWO_HEADS_PATH = DATA / "two_heads.json"
@@ -188,6 +188,7 @@ def fit(
     readings: list[Reading], labels: list[str], rows_hash: str, sets: tuple[str, ...] = (),
     c: float = 1.0, languages: tuple[str, ...] = (), vector_dims: int = 0,
     groups: list[str] | None = None, folds: int = 5,
+    acute_recall: float = ACUTE_RECALL, any_recall: float = ANY_RECALL,
 ) -> TwoHeads:  # fmt: skip
     """Both regressions (acute against the rest; acute or mention against none) and their bars:
     the highest at which, with the rules' acute (and, for any tier, the rules' mention and the
@@ -195,7 +196,9 @@ def fit(
     five FEATURES, or (candidate K) also one 0/1 per language of `languages` and the whole
     message's vector of `vector_dims`. With `groups` (each row's set), the bars are chosen on
     probabilities predicted `folds`-fold with each group left out (cross_val_predict), not on
-    the rows' own: a regression over hundreds of features is surer of the rows it was fitted to."""
+    the rows' own: a regression over hundreds of features is surer of the rows it was fitted to.
+    `acute_recall` and `any_recall` are the recall the bars keep (the English decision: the
+    detector's own on its rows)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold, cross_val_predict
 
@@ -214,8 +217,8 @@ def fit(
         split = {"groups": groups, "cv": GroupKFold(folds), "method": "predict_proba"}
         p = cross_val_predict(model(), x, acute, **split)[:, 1]
         q = cross_val_predict(model(), x, risk, **split)[:, 1]
-    bar = recall_bar(p, acute, rules == "acute", ACUTE_RECALL)
-    any_bar = recall_bar(q, risk, (rules != "none") | (p >= bar), ANY_RECALL)
+    bar = recall_bar(p, acute, rules == "acute", acute_recall)
+    any_bar = recall_bar(q, risk, (rules != "none") | (p >= bar), any_recall)
     return TwoHeads(
         tuple(float(v) for v in first.coef_[0]), float(first.intercept_[0]), bar, rows_hash, sets,
         tuple(float(v) for v in second.coef_[0]), float(second.intercept_[0]), any_bar,
@@ -273,3 +276,54 @@ def fit_on_blind_sets(
     dims = next(len(r.vector) for r in readings if r.vector is not None)
     return fit(readings, labels, digest, sets, c=VECTOR_C, languages=BLIND_LANGUAGES,
                vector_dims=dims, groups=[r.author for r in found])  # fmt: skip
+
+
+# Candidate E (thirty-first session, docs/safety_languages_before.md): the same two regressions
+# for a message read as English of MIN_WORDS or more, over FEATURES and the whole message's
+# vector, fitted on the blind splits' messages read as English; bars on cross-validated
+# probabilities with each blind set left out, keeping the detector's own acute recall on those
+# messages and its any-tier recall + ENGLISH_ANY_MORE. Fitted by faqbot safety-train --english.
+ENGLISH_PATH = DATA / "two_heads_en.json"
+ENGLISH_RULE = "model:english_decision"
+ENGLISH_C = 1.0
+ENGLISH_ANY_MORE = 0.002
+
+
+def own_level(reading: Reading) -> Level:
+    """The level the detector gives a message read as English without the English decision:
+    the rules' level, raised by the main head's own bars (its margins: P minus bar)."""
+    head = "acute" if reading.main[0] >= 0 else "mention" if reading.main[1] >= 0 else "none"
+    return max(reading.rules, head, key=LEVELS.index)
+
+
+def english_rows(rows: list, sets: tuple[str, ...]) -> list:
+    """The rows of the splits named that the detector reads as English (language_of their
+    normalised text) with MIN_WORDS words or more: the English decision's data."""
+    from .dataset import split
+    from .language import ENGLISH, language_of
+    from .normalise import normalise
+
+    return [
+        r for name in sets for r in split(rows, name)
+        if enough_words(r.text) and language_of(normalise(r.text)) == ENGLISH
+    ]  # fmt: skip
+
+
+def fit_english(rows: list, detector, sets: tuple[str, ...]) -> TwoHeads:
+    """Candidate E: the decision for English fitted on english_rows of `sets`, each read by
+    `detector` (both heads, two_heads_reading), its bars at the detector's own recall there
+    (own_level; any tier + ENGLISH_ANY_MORE), chosen on 5-fold probabilities with each blind
+    set (author) left out."""
+    found = english_rows(rows, sets)
+    readings = [detector.two_heads_reading(r.text) for r in found]
+    labels = [r.level for r in found]
+    own = [own_level(rd) for rd in readings]
+    acute = [o == "acute" for o, lab in zip(own, labels, strict=True) if lab == "acute"]
+    risk = [o != "none" for o, lab in zip(own, labels, strict=True) if lab != "none"]
+    dims = next(len(r.vector) for r in readings if r.vector is not None)
+    groups = [r.author for r in found]
+    return fit(
+        readings, labels, rows_hash(found), sets, c=ENGLISH_C, vector_dims=dims,
+        groups=groups, folds=min(5, len(set(groups))), acute_recall=float(np.mean(acute)),
+        any_recall=min(1.0, float(np.mean(risk)) + ENGLISH_ANY_MORE),
+    )  # fmt: skip
