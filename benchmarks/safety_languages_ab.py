@@ -56,6 +56,7 @@ GROUPS = {
     "DE+DF": ("blind_de", "blind_df"),
     "DH+DI": ("blind_dh", "blind_di"),
     "DJ+DK": ("blind_dj", "blind_dk"),
+    "DL+DM": ("blind_dl", "blind_dm"),
 }
 
 

@@ -297,6 +297,10 @@ SPLITS = {
     # (docs/safety_languages_before.md)
     "blind_dj": ("dj",),
     "blind_dk": ("dk",),
+    # written in the thirty-first session by two more helpers, blind, DJ and DK's composition,
+    # opened after candidate P2's rule: decide candidate P2 (docs/safety_languages_before.md)
+    "blind_dl": ("dl",),
+    "blind_dm": ("dm",),
     "visitors_second": VISITORS_SECOND,
 }
 
