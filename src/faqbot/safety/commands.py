@@ -62,7 +62,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--english", action="store_true",
         help="safety-train: the decision for messages read as English (two_heads_en.json, "
-        "candidate E), fitted on the blind sets' messages read as English",
+        "candidate E; not shipped), fitted on the blind sets' messages read as English",
     )  # fmt: skip
     parser.add_argument(
         "--sets", nargs="+", metavar="SPLIT",
