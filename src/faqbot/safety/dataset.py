@@ -67,7 +67,9 @@ FAREWELL_ROWS = ("da", "db")
 # words, urgent ordinary questions, ordinary time words), by a helper who saw no code, data or
 # output (dg). The shipped detector, which never saw them: acute 83 of 100 read acute, 90 at a
 # tier (a dangerous place now 17 and 21 of 25); 13 of 80 "none" given crisis text, 7 acute.
-# They train nothing yet: for a later round with its own rule and blind sets.
+# They train nothing yet: for a later round with its own rule and blind sets. Thirty-first
+# session: refits with all of them (P) and with their acute and mention rows only (P2) were not
+# kept (held-out C acute 287 -> 282 and 285; docs/safety_languages_before.md).
 PLACES_MEANS_ROWS = ("dg",)
 VISITORS_SECOND = tuple("vqf vqj vql vqn vqp vqr vqt vqv vqx vfc vfz".split())
 SPLITS = {
