@@ -26,10 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
+from faqbot.safety.crisis import LEVELS
+from faqbot.safety.two_heads import hits_bar
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 JUDGES = ("blind_dj", "blind_dk")  # the sets that judged E: never read here
-LEVELS = ("none", "mention", "acute")
 
 
 def readings(cache: Path | None) -> list[dict]:
@@ -53,14 +55,6 @@ def readings(cache: Path | None) -> list[dict]:
     if cache:
         cache.write_bytes(pickle.dumps(out))
     return out
-
-
-def _bar(p: np.ndarray, wanted: np.ndarray, already: np.ndarray, hits: int) -> float:
-    need = hits - int((wanted & already).sum())
-    if need <= 0:
-        return 1.0 + 1e-9
-    scores = np.sort(p[wanted & ~already])[::-1]
-    return float(scores[min(need, len(scores)) - 1])
 
 
 def figures(label: np.ndarray, level: np.ndarray) -> str:
@@ -98,8 +92,10 @@ def study(data: list[dict], vector: bool, any_more: int, c: float = 1.0) -> np.n
         first, second = model().fit(x[tr], a), model().fit(x[tr], k)
         if not vector:
             p, q = first.predict_proba(x[tr])[:, 1], second.predict_proba(x[tr])[:, 1]
-        b1 = _bar(p, a, rules[tr] == 2, int(((own[tr] == 2) & a).sum()))
-        b2 = _bar(q, k, (rules[tr] >= 1) | (p >= b1), int(((own[tr] >= 1) & k).sum()) + any_more)
+        b1 = hits_bar(p, a, rules[tr] == 2, int(((own[tr] == 2) & a).sum()))
+        b2 = hits_bar(
+            q, k, (rules[tr] >= 1) | (p >= b1), int(((own[tr] >= 1) & k).sum()) + any_more
+        )
         p1, q1 = first.predict_proba(x[te])[:, 1], second.predict_proba(x[te])[:, 1]
         out[te] = np.where((rules[te] == 2) | (p1 >= b1), 2,
                            np.where((rules[te] >= 1) | (q1 >= b2), 1, 0))  # fmt: skip

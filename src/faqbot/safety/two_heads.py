@@ -229,7 +229,12 @@ def fit(
 def recall_bar(p: np.ndarray, wanted: np.ndarray, already: np.ndarray, recall: float) -> float:
     """The highest bar at which `already | (p >= bar)` finds at least `recall` of the `wanted`
     rows (1.0, above every probability, when `already` finds enough)."""
-    need = int(np.ceil(recall * wanted.sum())) - int((wanted & already).sum())
+    return hits_bar(p, wanted, already, int(np.ceil(recall * wanted.sum())))
+
+
+def hits_bar(p: np.ndarray, wanted: np.ndarray, already: np.ndarray, hits: int) -> float:
+    """recall_bar for a number of the `wanted` rows to find, `hits`, not a fraction."""
+    need = hits - int((wanted & already).sum())
     if need <= 0:
         return 1.0 + 1e-9
     scores = np.sort(p[wanted & ~already])[::-1]
