@@ -57,6 +57,7 @@ GROUPS = {
     "DH+DI": ("blind_dh", "blind_di"),
     "DJ+DK": ("blind_dj", "blind_dk"),
     "DL+DM": ("blind_dl", "blind_dm"),
+    "DN+DO": ("blind_dn", "blind_do"),
 }
 
 
