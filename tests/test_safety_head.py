@@ -289,7 +289,7 @@ def test_held_out_and_blind_authors_never_train():
     rows = load_rows(DATA)
     train = split(rows, "train")
     kept_out = set(
-        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci cj ck cl cm cs ct cu cv cw cx cy cz dc dd de df dh di dj dk dl dm ao ap".split()
+        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci cj ck cl cm cs ct cu cv cw cx cy cz dc dd de df dh di dj dk dl dm dn do ao ap".split()
     ) | set(VISITORS_SECOND)
     assert {r.author for r in train}.isdisjoint(kept_out)
     # the rows in other languages train only the head for other languages
@@ -512,8 +512,30 @@ def test_both_heads_neighbour_memories_read_as_one_give_the_same_cosines(rows):
         # most of the second head's memory is the first's: compared once
         assert 0 < shared.extra_t.shape[1] < len(second.neighbours) // 2
         near_first, near_second = shared.closest(vectors)
-        assert np.array_equal(near_first, first._closest(vectors))
-        assert np.array_equal(near_second, second._closest(vectors))
+        # the same cosines to the sums' order (BLAS blocks a longer product differently, and a
+        # head of FP16_SEARCH messages or more searches its float16 indexes for a few rows)
+        np.testing.assert_allclose(near_first, first._closest(vectors), rtol=0, atol=1e-5)
+        np.testing.assert_allclose(near_second, second._closest(vectors), rtol=0, atol=1e-6)
+
+
+def test_the_float16_search_gives_the_products_cosines_for_a_large_memory():
+    from faqbot.safety.head import FP16_SEARCH, ROWWISE_MAX_ROWS
+
+    head = load_head()
+    assert len(head.neighbours) >= FP16_SEARCH and len(head._levels_fp16) == 3
+    assert load_head(OTHER_HEAD_PATH)._levels_fp16 == ()  # below it: the product
+    rng = np.random.default_rng(0)
+    for rows in range(1, ROWWISE_MAX_ROWS + 1):
+        vectors = rng.standard_normal((rows, head.neighbours.shape[1]))
+        vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+        vectors[0] = head.neighbours[-1]  # a remembered message finds itself
+        got = head._closest(vectors)
+        want = head._closest_of(head.similarities(vectors))
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-5)
+        level = int(head.neighbour_labels[-1])
+        assert got[0, level] == pytest.approx(
+            float(head.neighbours[-1].astype(np.float32) @ vectors[0]), abs=1e-5
+        )
 
 
 def test_the_farewell_rows_are_none_by_category_and_train_nothing_yet():
@@ -543,3 +565,104 @@ def test_the_places_and_means_rows_are_by_category_and_train_nothing_yet():
     assert len({r.category for r in levels["acute"]}) == 5
     assert len({r.category for r in levels["none"]}) == 4
     assert_trains_nothing(PLACES_MEANS_ROWS)
+
+
+def test_a_head_remembering_more_messages_compares_with_them_and_keeps_its_weights(
+    tmp_path, fake_encoder
+):
+    from faqbot.safety.head import CLASSES
+
+    dim = fake_encoder.dimension
+    sentence = _constant_head(dim, [0, 0, 0], 3)
+    head = _constant_head(dim, [0, 0, 0], 2, sentence_head=sentence)
+    # the sentence head remembers the whole head's two messages first, then one of its own
+    sentence = replace(sentence, neighbours=np.vstack([head.neighbours, sentence.neighbours[2:]]))
+    head = replace(head, sentence_head=sentence)
+    text = "Is the clinic right after the bridge?"
+    vector = fake_encoder.encode([text])
+    before = head._closest(vector)[0]
+    more = head.remembering(vector, np.array([CLASSES.index("none")]), "h1")
+    after = more._closest(vector)[0]
+    assert after[CLASSES.index("none")] == pytest.approx(1.0, abs=1e-3)  # it finds itself
+    assert after[CLASSES.index("acute")] == before[CLASSES.index("acute")]
+    assert len(more.neighbours) == 3 and (more.remembered_hash, more.remembered) == ("h1", 1)
+    assert np.array_equal(more.emb_coef, head.emb_coef) and more.acute_threshold == 0.5
+    # the sentence head: the whole head's memory (now three) first, then its own one
+    assert len(more.sentence_head.neighbours) == 4
+    assert np.array_equal(more.sentence_head.neighbours[:3], more.neighbours)
+    more.save(tmp_path / "head.npz")
+    again = load_head(tmp_path / "head.npz")
+    assert again.remembered_hash == "h1" and len(again.sentence_head.neighbours) == 4
+    # remembering again replaces what was remembered before (the command may run twice)
+    twice = again.remembering(np.vstack([vector, vector]), np.array([2, 2]), "h2")
+    assert (len(twice.neighbours), twice.remembered, twice.remembered_hash) == (4, 2, "h2")
+    assert np.array_equal(twice.neighbours[:2], head.neighbours)
+    assert twice.neighbour_labels.tolist()[2:] == [2, 2]
+    assert len(twice.sentence_head.neighbours) == 5
+    assert np.array_equal(twice.sentence_head.neighbours[4:], sentence.neighbours[2:])
+    assert load_head(OTHER_HEAD_PATH).remembered_hash == ""  # a head saved without: ""
+    with pytest.raises(ValueError, match="dimensions"):
+        head.remembering(np.ones((1, dim + 1), np.float32), np.array([0]), "h2")
+
+
+def test_the_saved_classifier_remembers_the_labelled_english_rows_it_is_not_fitted_to():
+    # candidate M (thirty-second session): every English row of the splits not trained on,
+    # except held-out C and the blind sets that judged M (DN, DO)
+    from faqbot.safety.dataset import JUDGING, remembered_rows, remembered_splits
+
+    rows = load_rows(DATA)
+    remembered = remembered_rows(rows)
+    head = load_head()
+    assert head.remembered_hash == data_hash(remembered), (
+        "the labelled sets changed since the classifier remembered them (a new blind set joins "
+        "dataset.JUDGING until it has judged something). Run: faqbot safety-remember"
+    )
+    assert {"held_out", "blind_dn", "blind_do"} <= set(JUDGING)
+    assert not set(remembered_splits()) & {"train", *JUDGING}
+    assert {r.lang for r in remembered} == {"en"} and len(remembered) > 10_000
+    assert not {r.author for r in remembered} & {"c", "dn", "do"}
+    assert not {r.text for r in remembered} & {r.text for r in split(rows, "train")}
+    # remembered at their labels after the training messages, which the sentence head
+    # remembers first too
+    from faqbot.safety.head import CLASSES
+
+    assert head.remembered == len(remembered)
+    tail = head.neighbour_labels[-len(remembered) :].tolist()
+    assert tail == [CLASSES.index(r.level) for r in remembered]
+    n = len(head.neighbours)
+    assert np.array_equal(head.sentence_head.neighbours[:n], head.neighbours)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # blind DN and DO (thirty-second session): read acute by the head before it remembered
+        # the older blind sets' English messages, "none" (a look-alike) or acute as labelled after
+        ("Is the clinic the building right after the bridge on Main St? GPS keeps sending me in "
+         "circles", "none"),
+        ("I've picked a date! Can I do my first session on March 3rd?", "none"),
+        ("OD'd on my xanax a bit ago, feel really sleepy. sorry", "acute"),
+    ],
+)  # fmt: skip
+def test_remembering_the_older_blind_sets_reads_new_writers_messages_better(real_bot, text, level):
+    from faqbot.safety import SafetyDetector
+
+    safety = real_bot.safety
+    head = safety.head
+    n, m = len(head.neighbours) - head.remembered, len(head.neighbours)
+    own = head.sentence_head  # remembers the whole head's messages, then its own sentences
+    forgetting = replace(
+        head,
+        neighbours=head.neighbours[:n],
+        neighbour_labels=head.neighbour_labels[:n],
+        sentence_head=replace(
+            own,
+            neighbours=np.vstack([own.neighbours[:n], own.neighbours[m:]]),
+            neighbour_labels=np.concatenate([own.neighbour_labels[:n], own.neighbour_labels[m:]]),
+        ),
+    )
+    before = SafetyDetector(real_bot.encoder, forgetting, other_head=safety.other_head,
+                            two_heads=safety.two_heads).assess(text)  # fmt: skip
+    assert before.level != level
+    assert safety.assess(text).level == level
+    assert real_bot.ask(text).crisis_level == level

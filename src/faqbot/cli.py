@@ -209,6 +209,10 @@ OWN_PARSER = {
         "refit the crisis classifier on the labelled sets",
         lambda argv: cmd_safety("safety-train", argv),
     ),
+    "safety-remember": (
+        "the crisis classifier also remembers the labelled sets it is not fitted to",
+        lambda argv: cmd_safety("safety-remember", argv),
+    ),
     "safety-eval": (
         "score the crisis detector on every labelled split",
         lambda argv: cmd_safety("safety-eval", argv),

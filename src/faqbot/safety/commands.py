@@ -46,8 +46,10 @@ def two_heads_sets(names: list[str] | None) -> tuple[str, ...] | None:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="faqbot safety-train|safety-eval")
-    parser.add_argument("command", choices=("safety-train", "safety-eval"))
+    commands = ("safety-train", "safety-remember", "safety-eval")
+    name = argv[0] if argv and argv[0] in commands else "|".join(commands)
+    parser = argparse.ArgumentParser(prog=f"faqbot {name}")  # one parser, three commands
+    parser.add_argument("command", choices=commands)
     parser.add_argument("--data", type=Path, help="folder of labelled sets (default tests/data)")
     parser.add_argument("--out", type=Path, help="write the report as JSON here")
     parser.add_argument(
@@ -84,7 +86,7 @@ def main(argv: list[str]) -> int:
     from .dataset import SPLITS, load_rows, load_sentence_labels
     from .detector import SafetyDetector
     from .head import HEAD_PATH, OTHER_HEAD_PATH, load_head, load_other_head
-    from .train import evaluate, train
+    from .train import evaluate, remember, train
 
     rows = load_rows(data_folder(args.data))
     encoder, model_id = training_encoder()
@@ -111,11 +113,20 @@ def main(argv: list[str]) -> int:
         print(f"Saved {path} (data {two.data_hash}, bars acute {two.bar:.4f}, any tier "
               f"{two.any_bar:.4f})")  # fmt: skip
         return 0
+    if args.command == "safety-remember":  # the shipped main head, not refitted
+        head = remember(load_head(HEAD_PATH), rows, encoder)
+        head.save(HEAD_PATH)
+        print(f"Saved {HEAD_PATH}: {head.remembered} labelled messages remembered beside "
+              f"{len(head.neighbours) - head.remembered} training ones (data "
+              f"{head.remembered_hash})")  # fmt: skip
+        return 0
     if args.command == "safety-train":
         labels = load_sentence_labels(data_folder(args.data))
         path = OTHER_HEAD_PATH if args.other_languages else HEAD_PATH
         head, report = train(rows, encoder, model_id, sentence_labels=labels,
                              other_languages=args.other_languages)  # fmt: skip
+        if not args.other_languages:  # the main head also remembers the older labelled sets
+            head = remember(head, rows, encoder)
         head.save(path)
         for key, rates in report["cross_validated_model_only"].items():
             if key.startswith("level:"):

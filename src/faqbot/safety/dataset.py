@@ -303,8 +303,18 @@ SPLITS = {
     # opened after candidate P2's rule: decide candidate P2 (docs/safety_languages_before.md)
     "blind_dl": ("dl",),
     "blind_dm": ("dm",),
+    # written in the thirty-second session by two more helpers, blind, DJ..DM's composition,
+    # opened after candidate M's rule: decide candidate M (docs/safety_languages_before.md)
+    "blind_dn": ("dn",),
+    "blind_do": ("do",),
     "visitors_second": VISITORS_SECOND,
 }
+
+
+# the blind splits that judge candidate M (thirty-second session) and held-out C: never
+# remembered. Every other labelled split that is not trained on is remembered by the main head
+# (remembered_rows); a blind set written later joins this tuple until it has judged something
+JUDGING = ("held_out", "blind_dn", "blind_do")
 
 
 @dataclass(frozen=True)
@@ -411,3 +421,23 @@ def data_hash(rows: list[Row], sentence_labels: dict[str, str] | None = None) ->
         data.append(used)
     blob = json.dumps(data, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def remembered_splits() -> tuple[str, ...]:
+    """The splits whose English rows the main head remembers after fitting (candidate M,
+    thirty-second session): every split but training and JUDGING."""
+    return tuple(n for n in SPLITS if n != "train" and n not in JUDGING)
+
+
+def remembered_rows(rows: list[Row]) -> list[Row]:
+    """The English rows (lang "en") of remembered_splits, each text once, in split order: the
+    main head compares a message with them as with its training messages, at their labels (not
+    fitted to them). Their later figures are therefore not blind for English."""
+    seen: set[str] = set()
+    out = []
+    for name in remembered_splits():
+        for r in split(rows, name):
+            if r.lang == "en" and r.text not in seen:
+                seen.add(r.text)
+                out.append(r)
+    return out

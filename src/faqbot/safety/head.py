@@ -9,7 +9,7 @@ training set's hash in data/safety/head.npz.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,6 +40,13 @@ NEIGHBOUR_NAMES = ("nearest_none", "nearest_mention", "nearest_acute",
 # is out of cache and a row costs ~1 ms, as the FAISS search did: the check beside an answer did
 # not get measurably cheaper (benchmarks/safety_cost.py), but a loaded bot holds 20 MiB less.
 ROWWISE_MAX_ROWS = 4
+# from this many remembered messages, up to ROWWISE_MAX_ROWS texts search a float16 FAISS index
+# per level instead (Head._closest): the memory is stored in float16 anyway, so the cosines are
+# the same to ~1e-7 (the sums' order), and half the bytes are read. With the older blind sets
+# remembered (26,691 messages, 41 MB in float32; thirty-second session) one row cost 0.83 ms by
+# the float32 product and 0.40 ms by the index, in a loop; the check beside an answer
+# (benchmarks/safety_cost.py) rose 1.4 -> 2.0 ms p50 with the product (docs/SAFETY.md)
+FP16_SEARCH = 20_000
 
 
 def neighbour_features(similarities: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -145,10 +152,15 @@ class Head:
     # the weights that read one sentence of a longer message (None: these weights): fitted also
     # to the sentences of "none" messages, so it remembers those too (train.py)
     sentence_head: Head | None = None
+    # the hash (dataset.data_hash) of the labelled messages remembered after fitting, at the end
+    # of `neighbours` ("" for none): compared with, never fitted to (Head.remembering)
+    remembered_hash: str = ""
+    remembered: int = 0  # how many: the last of `neighbours`
     uses_characters: bool = field(init=False, repr=False, compare=False)
     _char_weights: np.ndarray = field(init=False, repr=False, compare=False)
     _neighbours_t: np.ndarray = field(init=False, repr=False, compare=False)
     _level_slices: tuple = field(init=False, repr=False, compare=False)
+    _levels_fp16: tuple = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self):  # once: a head trained without n-grams skips them; the weights
         # are kept column-major for the sparse product (a strided copy per call cost ~2 ms) and
@@ -167,6 +179,7 @@ class Head:
             slices = tuple(zip(ends[:-1], ends[1:], strict=True))
             object.__setattr__(self, "_neighbours_t", grouped)
             object.__setattr__(self, "_level_slices", slices)
+            object.__setattr__(self, "_levels_fp16", _fp16_indexes(grouped, slices))
 
     def probabilities(
         self, vectors: np.ndarray, normalised: list[str], closest: np.ndarray | None = None
@@ -199,8 +212,15 @@ class Head:
 
     def _closest(self, vectors: np.ndarray) -> np.ndarray:
         """Per row and level, the cosine of the closest remembered message (-1: none of that
-        level). Up to ROWWISE_MAX_ROWS rows (a question and its sentences) take one
-        matrix-vector product each; batches (training, evaluation) one matrix product."""
+        level). Up to ROWWISE_MAX_ROWS rows (a question and its sentences) search each level's
+        float16 index (FP16_SEARCH); batches (training, evaluation) take one matrix product."""
+        if self._levels_fp16 and 0 < len(vectors) <= ROWWISE_MAX_ROWS:
+            query = np.ascontiguousarray(vectors, dtype=np.float32)
+            out = np.full((len(query), len(CLASSES)), -1.0)
+            for k, index in enumerate(self._levels_fp16):
+                if index is not None:
+                    out[:, k] = index.search(query, 1)[0][:, 0]
+            return out
         return self._closest_of(self.similarities(vectors))
 
     def similarities(self, vectors: np.ndarray) -> np.ndarray:
@@ -218,6 +238,40 @@ class Head:
         """The remembered messages in the order of `similarities`' columns."""
         order = np.argsort(self.neighbour_labels, kind="stable")
         return self.neighbours[order]
+
+    def remembering(self, vectors: np.ndarray, labels: np.ndarray, remembered_hash: str) -> Head:
+        """This head (and its sentence head) comparing a message also with these labelled
+        messages (unit vectors; `labels` indices into CLASSES), in place of any remembered
+        before, after the training messages in the whole head's memory; weights and bars
+        unchanged (candidate M, docs/safety_languages_before.md).
+
+        Raises:
+            ValueError: a head without a neighbour memory, or vectors of another dimension.
+        """
+        if self.neighbours is None:
+            raise ValueError(
+                "this head has no neighbour memory to add to. Run: faqbot safety-train"
+            )
+        if vectors.ndim != 2 or vectors.shape[1] != self.neighbours.shape[1]:
+            raise ValueError(
+                f"remembered vectors need {self.neighbours.shape[1]} dimensions, not "
+                f"{vectors.shape[1:]}: encode them with the head's model"
+            )
+        fitted, n = len(self.neighbours) - self.remembered, len(self.neighbours)
+        mine = np.concatenate([self.neighbours[:fitted], vectors.astype(self.neighbours.dtype)])
+        labels = np.concatenate(
+            [self.neighbour_labels[:fitted], labels.astype(self.neighbour_labels.dtype)]
+        )
+        sentence = self.sentence_head
+        if sentence is not None and sentence.neighbours is not None:
+            # the sentence head remembers the whole head's messages first, then its own
+            sentence = replace(
+                sentence,
+                neighbours=np.concatenate([mine, sentence.neighbours[n:]]),
+                neighbour_labels=np.concatenate([labels, sentence.neighbour_labels[n:]]),
+            )
+        return replace(self, neighbours=mine, neighbour_labels=labels, sentence_head=sentence,
+                       remembered_hash=remembered_hash, remembered=len(vectors))  # fmt: skip
 
     def reading(self, whole: bool) -> Head:
         """The weights that read a whole message (this head) or one sentence of a longer one."""
@@ -267,7 +321,8 @@ class Head:
         if s.neighbours is not None and n and not np.array_equal(s.neighbours[:n], self.neighbours):
             raise ValueError("the sentence head must remember the whole head's messages first")
         out = {f"sentence_{k}": v for k, v in s._arrays().items()
-               if k not in ("thresholds", "model_id", "data_hash")}  # fmt: skip
+               if k not in ("thresholds", "model_id", "data_hash", "remembered_hash",
+                            "remembered")}  # fmt: skip
         if "sentence_neighbours" in out:
             out["sentence_neighbours"] = out["sentence_neighbours"][n:]
             out["sentence_neighbour_labels"] = out["sentence_neighbour_labels"][n:]
@@ -286,6 +341,8 @@ class Head:
                                 dtype=np.float64),
             model_id=np.array(self.model_id),
             data_hash=np.array(self.data_hash),
+            **({"remembered_hash": np.array(self.remembered_hash),
+                "remembered": np.array(self.remembered)} if self.remembered_hash else {}),
             **({} if self.neighbour_coef is None else {
                 "neighbours": self.neighbours.astype(np.float16),
                 "neighbour_labels": self.neighbour_labels.astype(np.int8),
@@ -355,11 +412,34 @@ def _load(path: str) -> Head:
                 z["emb_coef"], char, z["intercept"], bars[0], bars[1], str(z["model_id"]),
                 str(z["data_hash"]), **near, sentence_acute_threshold=_at(bars, 2),
                 sentence_any_threshold=_at(bars, 3), sentence_head=_sentence(z, bars),
+                remembered_hash=str(z["remembered_hash"]) if "remembered_hash" in z.files else "",
+                remembered=int(z["remembered"]) if "remembered" in z.files else 0,
             )  # fmt: skip
     except (OSError, KeyError, ValueError) as exc:
         raise ValueError(
             f"The crisis classifier {path} cannot be read ({exc}). Run: faqbot safety-train"
         ) from None
+
+
+def _fp16_indexes(grouped_t: np.ndarray, slices: tuple) -> tuple:
+    """Per level, a FAISS inner-product index of its remembered messages in float16 (None for
+    a level without any; () below FP16_SEARCH messages or without FAISS)."""
+    if grouped_t.shape[1] < FP16_SEARCH:
+        return ()
+    try:
+        import faiss
+    except ImportError:  # pragma: no cover - faiss-cpu is a dependency
+        return ()
+    out = []
+    for a, b in slices:
+        index = None
+        if b > a:
+            index = faiss.IndexScalarQuantizer(
+                grouped_t.shape[0], faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT
+            )
+            index.add(np.ascontiguousarray(grouped_t[:, a:b].T))
+        out.append(index)
+    return tuple(out)
 
 
 def _products(vectors: np.ndarray, matrix_t: np.ndarray) -> np.ndarray:
@@ -375,7 +455,8 @@ class SharedNeighbours:
     """Two heads' neighbour memories read as one: a message both remember (13,040 of the head
     for other languages' 15,831 are the main head's) is compared with a text once. The second
     head's cosines are the first head's plus those to its own further messages; each level's
-    closest the largest over that level's columns. Same numbers as each head alone."""
+    closest the largest over that level's columns. Same numbers as each head alone (to the
+    sums' order)."""
 
     first: Head
     extra_t: np.ndarray  # (dim, messages) float32: the second head's messages the first lacks
