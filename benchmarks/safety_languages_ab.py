@@ -58,6 +58,7 @@ GROUPS = {
     "DJ+DK": ("blind_dj", "blind_dk"),
     "DL+DM": ("blind_dl", "blind_dm"),
     "DN+DO": ("blind_dn", "blind_do"),
+    "DP+DQ": ("blind_dp", "blind_dq"),
 }
 
 

@@ -307,6 +307,10 @@ SPLITS = {
     # opened after candidate M's rule: decide candidate M (docs/safety_languages_before.md)
     "blind_dn": ("dn",),
     "blind_do": ("do",),
+    # written in the thirty-second session by two more helpers, blind, DN and DO's composition,
+    # after M was kept: a check of M that decides nothing (docs/safety_languages_before.md)
+    "blind_dp": ("dp",),
+    "blind_dq": ("dq",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -314,7 +318,7 @@ SPLITS = {
 # the blind splits that judge candidate M (thirty-second session) and held-out C: never
 # remembered. Every other labelled split that is not trained on is remembered by the main head
 # (remembered_rows); a blind set written later joins this tuple until it has judged something
-JUDGING = ("held_out", "blind_dn", "blind_do")
+JUDGING = ("held_out", "blind_dn", "blind_do", "blind_dp", "blind_dq")
 
 
 @dataclass(frozen=True)
