@@ -45,8 +45,10 @@ ROWWISE_MAX_ROWS = 4
 # the same to ~1e-7 (the sums' order), and half the bytes are read. With the older blind sets
 # remembered (26,691 messages, 41 MB in float32; thirty-second session) one row cost 0.83 ms by
 # the float32 product and 0.40 ms by the index, in a loop; the check beside an answer
-# (benchmarks/safety_cost.py) rose 1.4 -> 2.0 ms p50 with the product (docs/SAFETY.md)
-FP16_SEARCH = 20_000
+# (benchmarks/safety_cost.py) rose 1.4 -> 2.0 ms p50 with the product, 1.4-1.5 with the
+# indexes; a message in another language (both heads, SharedNeighbours) 4.6 -> 6.4 -> 4.8-5.1
+# (docs/SAFETY.md)
+FP16_SEARCH = 15_000
 
 
 def neighbour_features(similarities: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -461,6 +463,7 @@ class SharedNeighbours:
     first: Head
     extra_t: np.ndarray  # (dim, messages) float32: the second head's messages the first lacks
     columns: tuple[np.ndarray, ...]  # per level of the second head: its columns of the whole
+    second: Head | None = None  # searched alone when both have float16 indexes (FP16_SEARCH)
 
     @classmethod
     def of(cls, first: Head, second: Head) -> SharedNeighbours | None:
@@ -480,10 +483,16 @@ class SharedNeighbours:
         dim = first.neighbours.shape[1]
         rows = np.array(extra).reshape(-1, dim)
         columns = tuple(where[second.neighbour_labels == k] for k in range(len(CLASSES)))
-        return cls(first, np.ascontiguousarray(rows.T, dtype=np.float32), columns)
+        return cls(first, np.ascontiguousarray(rows.T, dtype=np.float32), columns, second)
 
     def closest(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each head's cosines to its closest remembered message of each level (Head._closest)."""
+        """Each head's cosines to its closest remembered message of each level (Head._closest).
+        A question's few readings search each head's float16 indexes when both have them
+        (reading half the bytes beats reading the shared rows once)."""
+        second = self.second
+        if (second is not None and self.first._levels_fp16 and second._levels_fp16
+                and 0 < len(vectors) <= ROWWISE_MAX_ROWS):  # fmt: skip
+            return self.first._closest(vectors), second._closest(vectors)
         mine = self.first.similarities(vectors)
         both = np.hstack([mine, _products(vectors, self.extra_t)])
         second = np.full((len(both), len(CLASSES)), -1.0)
