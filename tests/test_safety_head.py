@@ -526,7 +526,7 @@ def test_the_float16_search_gives_the_products_cosines_for_a_large_memory():
     small = _constant_head(8, [0, 0, 0], 3)
     assert small._levels_fp16 == ()  # below FP16_SEARCH messages: the product
     rng = np.random.default_rng(0)
-    for rows in range(1, ROWWISE_MAX_ROWS + 1):
+    for rows in [*range(1, ROWWISE_MAX_ROWS + 1), 12]:
         vectors = rng.standard_normal((rows, head.neighbours.shape[1]))
         vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
         vectors[0] = head.neighbours[-1]  # a remembered message finds itself

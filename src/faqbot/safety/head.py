@@ -40,11 +40,11 @@ NEIGHBOUR_NAMES = ("nearest_none", "nearest_mention", "nearest_acute",
 # is out of cache and a row costs ~1 ms, as the FAISS search did: the check beside an answer did
 # not get measurably cheaper (benchmarks/safety_cost.py), but a loaded bot holds 20 MiB less.
 ROWWISE_MAX_ROWS = 4
-# from this many remembered messages, up to ROWWISE_MAX_ROWS texts search a float16 FAISS index
-# per level instead (Head._closest): the memory is stored in float16 anyway, so the cosines are
-# the same to ~1e-7 (the sums' order), and half the bytes are read. With the older blind sets
-# remembered (26,691 messages, 41 MB in float32; thirty-second session) one row cost 0.83 ms by
-# the float32 product and 0.40 ms by the index, in a loop; the check beside an answer
+# from this many remembered messages, a head searches a float16 FAISS index per level instead
+# (Head._closest) and keeps no float32 matrix: the memory is stored in float16 anyway, so the
+# cosines are the same to ~1e-7 (the sums' order), and half the bytes are read. With the older
+# blind sets remembered (26,691 messages, 41 MB in float32; thirty-second session) one row cost
+# 0.83 ms by the float32 product and 0.40 ms by the index, in a loop; the check beside an answer
 # (benchmarks/safety_cost.py) rose 1.4 -> 2.0 ms p50 with the product, 1.4-1.5 with the
 # indexes; a message in another language (both heads, SharedNeighbours) 4.6 -> 6.4 -> 4.8-5.1
 # (docs/SAFETY.md)
@@ -160,7 +160,7 @@ class Head:
     remembered: int = 0  # how many: the last of `neighbours`
     uses_characters: bool = field(init=False, repr=False, compare=False)
     _char_weights: np.ndarray = field(init=False, repr=False, compare=False)
-    _neighbours_t: np.ndarray = field(init=False, repr=False, compare=False)
+    _neighbours_t: np.ndarray | None = field(init=False, repr=False, compare=False)
     _level_slices: tuple = field(init=False, repr=False, compare=False)
     _levels_fp16: tuple = field(init=False, repr=False, compare=False, default=())
 
@@ -179,9 +179,12 @@ class Head:
             grouped = np.ascontiguousarray(self.neighbours[order].T, dtype=np.float32)
             ends = np.searchsorted(self.neighbour_labels[order], np.arange(len(CLASSES) + 1))
             slices = tuple(zip(ends[:-1], ends[1:], strict=True))
-            object.__setattr__(self, "_neighbours_t", grouped)
+            indexes = _fp16_indexes(grouped, slices)
+            # with the float16 indexes every search goes through them: the float32 matrix
+            # (41 MB for the main head) is not kept
+            object.__setattr__(self, "_neighbours_t", None if indexes else grouped)
             object.__setattr__(self, "_level_slices", slices)
-            object.__setattr__(self, "_levels_fp16", _fp16_indexes(grouped, slices))
+            object.__setattr__(self, "_levels_fp16", indexes)
 
     def probabilities(
         self, vectors: np.ndarray, normalised: list[str], closest: np.ndarray | None = None
@@ -214,9 +217,10 @@ class Head:
 
     def _closest(self, vectors: np.ndarray) -> np.ndarray:
         """Per row and level, the cosine of the closest remembered message (-1: none of that
-        level). Up to ROWWISE_MAX_ROWS rows (a question and its sentences) search each level's
-        float16 index (FP16_SEARCH); batches (training, evaluation) take one matrix product."""
-        if self._levels_fp16 and 0 < len(vectors) <= ROWWISE_MAX_ROWS:
+        level). A head of FP16_SEARCH messages or more searches each level's float16 index;
+        a smaller one takes a matrix-vector product per row up to ROWWISE_MAX_ROWS rows (a
+        question and its sentences), one matrix product for more."""
+        if self._levels_fp16 and len(vectors):
             query = np.ascontiguousarray(vectors, dtype=np.float32)
             out = np.full((len(query), len(CLASSES)), -1.0)
             for k, index in enumerate(self._levels_fp16):
@@ -226,7 +230,10 @@ class Head:
         return self._closest_of(self.similarities(vectors))
 
     def similarities(self, vectors: np.ndarray) -> np.ndarray:
-        """Cosines of each row of `vectors` to every remembered message, grouped by level."""
+        """Cosines of each row of `vectors` to every remembered message, grouped by level (a
+        head searched through float16 indexes makes the matrix for the call)."""
+        if self._neighbours_t is None:
+            return _products(vectors, self.grouped_neighbours().T.astype(np.float32))
         return _products(vectors, self._neighbours_t)
 
     def _closest_of(self, similarities: np.ndarray) -> np.ndarray:
@@ -487,11 +494,10 @@ class SharedNeighbours:
 
     def closest(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each head's cosines to its closest remembered message of each level (Head._closest).
-        A question's few readings search each head's float16 indexes when both have them
-        (reading half the bytes beats reading the shared rows once)."""
+        When both heads have float16 indexes each searches its own (reading half the bytes
+        beats reading the shared rows once)."""
         second = self.second
-        if (second is not None and self.first._levels_fp16 and second._levels_fp16
-                and 0 < len(vectors) <= ROWWISE_MAX_ROWS):  # fmt: skip
+        if second is not None and self.first._levels_fp16 and second._levels_fp16:
             return self.first._closest(vectors), second._closest(vectors)
         mine = self.first.similarities(vectors)
         both = np.hstack([mine, _products(vectors, self.extra_t)])
