@@ -667,3 +667,20 @@ def test_remembering_the_older_blind_sets_reads_new_writers_messages_better(real
     assert before.level != level
     assert safety.assess(text).level == level
     assert real_bot.ask(text).crisis_level == level
+
+
+def test_rows_written_for_the_memory_are_remembered_after_the_splits_and_train_nothing():
+    from faqbot.safety.dataset import MEMORY_ROWS, remembered_rows
+
+    rows = load_rows(DATA)
+    base = remembered_rows(rows)
+    # any authors can be named (here DG's rows, which train nothing); their English rows come
+    # after the splits', each text once, none a training text
+    more = remembered_rows(rows, ("dg",))
+    dg = [r for r in rows if r.author == "dg" and r.lang == "en"]
+    assert more[: len(base)] == base
+    assert {r.author for r in more[len(base) :]} == {"dg"}
+    trained = {r.text for r in split(rows, "train")}
+    assert len(more) - len(base) == len({r.text for r in dg} - {r.text for r in base} - trained)
+    assert {r.author for r in split(rows, "train")}.isdisjoint(MEMORY_ROWS)
+    assert not any(set(authors) & set(MEMORY_ROWS) for authors in SPLITS.values())

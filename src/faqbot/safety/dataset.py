@@ -315,6 +315,11 @@ SPLITS = {
 }
 
 
+# English rows written for the main head's memory only, by category (candidate M2, thirty-second
+# session: look-alikes of the false alarms left, beside acute messages of the same surface); in
+# no split, never fitted to. Empty until a rule keeps them (docs/safety_languages_before.md)
+MEMORY_ROWS: tuple[str, ...] = ()
+
 # the blind splits that judge candidate M (thirty-second session) and held-out C: never
 # remembered. Every other labelled split that is not trained on is remembered by the main head
 # (remembered_rows); a blind set written later joins this tuple until it has judged something
@@ -433,15 +438,19 @@ def remembered_splits() -> tuple[str, ...]:
     return tuple(n for n in SPLITS if n != "train" and n not in JUDGING)
 
 
-def remembered_rows(rows: list[Row]) -> list[Row]:
-    """The English rows (lang "en") of remembered_splits, each text once, in split order: the
+def remembered_rows(rows: list[Row], memory: tuple[str, ...] | None = None) -> list[Row]:
+    """The English rows (lang "en") of remembered_splits, then those of the authors written for
+    the memory (`memory`, default MEMORY_ROWS), each text once and none a training text: the
     main head compares a message with them as with its training messages, at their labels (not
-    fitted to them). Their later figures are therefore not blind for English."""
+    fitted to them). The splits' later figures are therefore not blind for English."""
+    trained = {r.text for r in split(rows, "train")}
     seen: set[str] = set()
     out = []
-    for name in remembered_splits():
-        for r in split(rows, name):
-            if r.lang == "en" and r.text not in seen:
+    parts = [split(rows, name) for name in remembered_splits()]
+    parts.append([r for r in rows if r.author in (MEMORY_ROWS if memory is None else memory)])
+    for part in parts:
+        for r in part:
+            if r.lang == "en" and r.text not in seen and r.text not in trained:
                 seen.add(r.text)
                 out.append(r)
     return out
