@@ -59,6 +59,7 @@ GROUPS = {
     "DL+DM": ("blind_dl", "blind_dm"),
     "DN+DO": ("blind_dn", "blind_do"),
     "DP+DQ": ("blind_dp", "blind_dq"),
+    "DR+DS": ("blind_dr", "blind_ds"),
 }
 
 

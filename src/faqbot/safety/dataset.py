@@ -311,19 +311,26 @@ SPLITS = {
     # after M was kept: a check of M that decides nothing (docs/safety_languages_before.md)
     "blind_dp": ("dp",),
     "blind_dq": ("dq",),
+    # written in the thirty-second session by two more helpers, blind, the same composition,
+    # opened after candidate M2's rule: decide M2 (docs/safety_languages_before.md)
+    "blind_dr": ("dr",),
+    "blind_ds": ("ds",),
     "visitors_second": VISITORS_SECOND,
 }
 
 
-# English rows written for the main head's memory only, by category (candidate M2, thirty-second
-# session: look-alikes of the false alarms left, beside acute messages of the same surface); in
-# no split, never fitted to. Empty until a rule keeps them (docs/safety_languages_before.md)
+# English rows written for the main head's memory only, by category: ma, mb, mc (thirty-second
+# session, three helpers who saw nothing, 600 rows: 360 "none" look-alikes of the false alarms
+# left, 180 acute messages of the same surface, 60 mention). Remembered as candidate M2 they did
+# not pay (blind DR+DS English false alarms 11 -> 11 of 79, held-out C acute 287 -> 286), so
+# they are in no split and remembered by nothing (docs/safety_languages_before.md)
+MEMORY_WRITTEN = ("ma", "mb", "mc")
 MEMORY_ROWS: tuple[str, ...] = ()
 
 # the blind splits that judge candidate M (thirty-second session) and held-out C: never
 # remembered. Every other labelled split that is not trained on is remembered by the main head
 # (remembered_rows); a blind set written later joins this tuple until it has judged something
-JUDGING = ("held_out", "blind_dn", "blind_do", "blind_dp", "blind_dq")
+JUDGING = ("held_out", "blind_dn", "blind_do", "blind_dp", "blind_dq", "blind_dr", "blind_ds")
 
 
 @dataclass(frozen=True)
