@@ -60,6 +60,7 @@ GROUPS = {
     "DN+DO": ("blind_dn", "blind_do"),
     "DP+DQ": ("blind_dp", "blind_dq"),
     "DR+DS": ("blind_dr", "blind_ds"),
+    "DT+DU": ("blind_dt", "blind_du"),
 }
 
 

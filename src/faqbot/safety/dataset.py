@@ -315,6 +315,10 @@ SPLITS = {
     # opened after candidate M2's rule: decide M2 (docs/safety_languages_before.md)
     "blind_dr": ("dr",),
     "blind_ds": ("ds",),
+    # written in the thirty-second session by two more helpers, blind: 400 plain visitor
+    # messages ("none"), a check of M on plain questions that decides nothing
+    "blind_dt": ("dt",),
+    "blind_du": ("du",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -330,7 +334,7 @@ MEMORY_ROWS: tuple[str, ...] = ()
 # the blind splits that judge candidate M (thirty-second session) and held-out C: never
 # remembered. Every other labelled split that is not trained on is remembered by the main head
 # (remembered_rows); a blind set written later joins this tuple until it has judged something
-JUDGING = ("held_out", "blind_dn", "blind_do", "blind_dp", "blind_dq", "blind_dr", "blind_ds")
+JUDGING = ("held_out", *(f"blind_{a}" for a in "dn do dp dq dr ds dt du".split()))
 
 
 @dataclass(frozen=True)
