@@ -694,3 +694,13 @@ def test_rows_written_for_the_memory_are_remembered_after_the_splits_and_train_n
     assert not set(MEMORY_WRITTEN) & set(MEMORY_ROWS)
     assert not any(set(authors) & set(MEMORY_WRITTEN) for authors in SPLITS.values())
     assert not {r.author for r in base} & set(MEMORY_WRITTEN)  # remembered by nothing
+
+
+def test_the_english_decision_refuses_sets_the_main_head_remembers(monkeypatch, fake_encoder):
+    from faqbot.safety import commands
+
+    monkeypatch.setattr(commands, "training_encoder", lambda: (fake_encoder, "fake@1"))
+    with pytest.raises(SystemExit, match="remembers the English messages of blind_"):
+        commands.main(["safety-train", "--english"])
+    with pytest.raises(SystemExit, match="remembers the English messages of blind_aj and 0"):
+        commands.main(["safety-train", "--english", "--sets", "blind_aj"])

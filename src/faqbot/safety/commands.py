@@ -106,7 +106,17 @@ def main(argv: list[str]) -> int:
             raise SystemExit(f"{OTHER_HEAD_PATH} is missing. Run: faqbot safety-train "
                              "--other-languages")  # fmt: skip
         if args.english:
-            two, path = fit_english(rows, detector, sets or blind_sets()), ENGLISH_PATH
+            from .dataset import remembered_splits
+
+            chosen = sets or blind_sets()
+            seen = sorted(set(chosen) & set(remembered_splits()))
+            if head.remembered and seen:  # their English messages would each find themselves
+                raise SystemExit(
+                    f"--english: the main head remembers the English messages of {seen[0]} and "
+                    f"{len(seen) - 1} more of these sets. Fit it with --sets naming splits in "
+                    "dataset.JUDGING, or on a head saved before faqbot safety-remember"
+                )
+            two, path = fit_english(rows, detector, chosen), ENGLISH_PATH
         else:
             two, path = fit_on_blind_sets(rows, detector, sets, vector=args.vector), TWO_HEADS_PATH
         two.save(path)
