@@ -61,6 +61,7 @@ GROUPS = {
     "DP+DQ": ("blind_dp", "blind_dq"),
     "DR+DS": ("blind_dr", "blind_ds"),
     "DT+DU": ("blind_dt", "blind_du"),
+    "DV+DW": ("blind_dv", "blind_dw"),
 }
 
 

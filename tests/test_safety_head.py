@@ -289,7 +289,7 @@ def test_held_out_and_blind_authors_never_train():
     rows = load_rows(DATA)
     train = split(rows, "train")
     kept_out = set(
-        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci cj ck cl cm cs ct cu cv cw cx cy cz dc dd de df dh di dj dk dl dm dn do dp dq dr ds dt du ao ap".split()
+        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci cj ck cl cm cs ct cu cv cw cx cy cz dc dd de df dh di dj dk dl dm dn do dp dq dr ds dt du dv dw ao ap".split()
     ) | set(VISITORS_SECOND)
     assert {r.author for r in train}.isdisjoint(kept_out)
     # the rows in other languages train only the head for other languages
@@ -601,7 +601,7 @@ def test_a_head_remembering_more_messages_compares_with_them_and_keeps_its_weigh
     assert twice.neighbour_labels.tolist()[2:] == [2, 2]
     assert len(twice.sentence_head.neighbours) == 5
     assert np.array_equal(twice.sentence_head.neighbours[4:], sentence.neighbours[2:])
-    assert load_head(OTHER_HEAD_PATH).remembered_hash == ""  # a head saved without: ""
+    assert load_head(OTHER_HEAD_PATH).remembered_hash  # candidate M3: the other head too
     with pytest.raises(ValueError, match="dimensions"):
         head.remembering(np.ones((1, dim + 1), np.float32), np.array([0]), "h2")
 
@@ -704,3 +704,30 @@ def test_the_english_decision_refuses_sets_the_main_head_remembers(monkeypatch, 
         commands.main(["safety-train", "--english"])
     with pytest.raises(SystemExit, match="remembers the English messages of blind_aj and 0"):
         commands.main(["safety-train", "--english", "--sets", "blind_aj"])
+    # and decision I, fitted on the messages in other languages, which the other head remembers
+    with pytest.raises(SystemExit, match="--two-heads: a head remembers the es/pt/fr/de/it messages"):
+        commands.main(["safety-train", "--two-heads", "--sets", "blind_bp"])
+
+
+def test_the_head_for_other_languages_remembers_the_older_sets_messages_in_them():
+    # candidate M3 (thirty-second session): every es/pt/fr/de/it row of the splits the main head
+    # remembers from, at its label, after the other head's training messages
+    from faqbot.safety.dataset import remembered_rows
+    from faqbot.safety.head import CLASSES
+
+    rows = load_rows(DATA)
+    remembered = remembered_rows(rows, other_languages=True)
+    other = load_head(OTHER_HEAD_PATH)
+    assert other.remembered_hash == data_hash(remembered), (
+        "the labelled sets changed since the head for other languages remembered them. "
+        "Run: faqbot safety-remember --other-languages"
+    )
+    assert other.remembered == len(remembered) > 5_000
+    assert "en" not in {r.lang for r in remembered}
+    assert not {r.author for r in remembered} & {"c", "dn", "do", "dv", "dw"}
+    tail = other.neighbour_labels[-len(remembered) :].tolist()
+    assert tail == [CLASSES.index(r.level) for r in remembered]
+    n = len(other.neighbours)
+    assert np.array_equal(other.sentence_head.neighbours[:n], other.neighbours)
+    # the English rows are the main head's; none is in both memories
+    assert not {r.text for r in remembered} & {r.text for r in remembered_rows(rows)}

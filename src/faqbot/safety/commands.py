@@ -54,7 +54,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, help="write the report as JSON here")
     parser.add_argument(
         "--other-languages", action="store_true",
-        help="safety-train: the head for messages in es/pt/fr/de/it (head_other.npz)",
+        help="safety-train, safety-remember: the head for messages in es/pt/fr/de/it "
+        "(head_other.npz)",
     )  # fmt: skip
     parser.add_argument(
         "--two-heads", action="store_true",
@@ -105,17 +106,21 @@ def main(argv: list[str]) -> int:
         if detector.other_head is None:
             raise SystemExit(f"{OTHER_HEAD_PATH} is missing. Run: faqbot safety-train "
                              "--other-languages")  # fmt: skip
-        if args.english:
-            from .dataset import remembered_splits
+        from .dataset import remembered_splits
 
-            chosen = sets or blind_sets()
-            seen = sorted(set(chosen) & set(remembered_splits()))
-            if head.remembered and seen:  # their English messages would each find themselves
-                raise SystemExit(
-                    f"--english: the main head remembers the English messages of {seen[0]} and "
-                    f"{len(seen) - 1} more of these sets. Fit it with --sets naming splits in "
-                    "dataset.JUDGING, or on a head saved before faqbot safety-remember"
-                )
+        # the messages a decision is fitted on would each find themselves in a head's memory
+        chosen = sets or blind_sets()
+        seen = sorted(set(chosen) & set(remembered_splits()))
+        reader = head if args.english else detector.other_head
+        words = "English" if args.english else "es/pt/fr/de/it"
+        if reader.remembered and seen:
+            flag = "--english" if args.english else "--two-heads"
+            raise SystemExit(
+                f"{flag}: a head remembers the {words} messages of {seen[0]} and {len(seen) - 1} "
+                "more of these sets. Fit it with --sets naming splits in dataset.JUDGING, or on "
+                "heads saved before faqbot safety-remember"
+            )
+        if args.english:
             two, path = fit_english(rows, detector, chosen), ENGLISH_PATH
         else:
             two, path = fit_on_blind_sets(rows, detector, sets, vector=args.vector), TWO_HEADS_PATH
@@ -123,10 +128,11 @@ def main(argv: list[str]) -> int:
         print(f"Saved {path} (data {two.data_hash}, bars acute {two.bar:.4f}, any tier "
               f"{two.any_bar:.4f})")  # fmt: skip
         return 0
-    if args.command == "safety-remember":  # the shipped main head, not refitted
-        head = remember(load_head(HEAD_PATH), rows, encoder)
-        head.save(HEAD_PATH)
-        print(f"Saved {HEAD_PATH}: {head.remembered} labelled messages remembered beside "
+    if args.command == "safety-remember":  # a shipped head, not refitted
+        path = OTHER_HEAD_PATH if args.other_languages else HEAD_PATH
+        head = remember(load_head(path), rows, encoder, other_languages=args.other_languages)
+        head.save(path)
+        print(f"Saved {path}: {head.remembered} labelled messages remembered beside "
               f"{len(head.neighbours) - head.remembered} training ones (data "
               f"{head.remembered_hash})")  # fmt: skip
         return 0
@@ -135,8 +141,8 @@ def main(argv: list[str]) -> int:
         path = OTHER_HEAD_PATH if args.other_languages else HEAD_PATH
         head, report = train(rows, encoder, model_id, sentence_labels=labels,
                              other_languages=args.other_languages)  # fmt: skip
-        if not args.other_languages:  # the main head also remembers the older labelled sets
-            head = remember(head, rows, encoder)
+        # each head also remembers the older labelled sets' messages in its languages
+        head = remember(head, rows, encoder, other_languages=args.other_languages)
         head.save(path)
         for key, rates in report["cross_validated_model_only"].items():
             if key.startswith("level:"):

@@ -319,6 +319,10 @@ SPLITS = {
     # messages ("none"), a check of M on plain questions that decides nothing
     "blind_dt": ("dt",),
     "blind_du": ("du",),
+    # written in the thirty-second session by two more helpers, blind, two thirds in
+    # es/pt/fr/de/it, opened after candidate M3's rule: decide M3 (docs/safety_languages_before.md)
+    "blind_dv": ("dv",),
+    "blind_dw": ("dw",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -334,7 +338,7 @@ MEMORY_ROWS: tuple[str, ...] = ()
 # the blind splits that judge candidate M (thirty-second session) and held-out C: never
 # remembered. Every other labelled split that is not trained on is remembered by the main head
 # (remembered_rows); a blind set written later joins this tuple until it has judged something
-JUDGING = ("held_out", *(f"blind_{a}" for a in "dn do dp dq dr ds dt du".split()))
+JUDGING = ("held_out", *(f"blind_{a}" for a in "dn do dp dq dr ds dt du dv dw".split()))
 
 
 @dataclass(frozen=True)
@@ -449,11 +453,14 @@ def remembered_splits() -> tuple[str, ...]:
     return tuple(n for n in SPLITS if n != "train" and n not in JUDGING)
 
 
-def remembered_rows(rows: list[Row], memory: tuple[str, ...] | None = None) -> list[Row]:
-    """The English rows (lang "en") of remembered_splits, then those of the authors written for
-    the memory (`memory`, default MEMORY_ROWS), each text once and none a training text: the
-    main head compares a message with them as with its training messages, at their labels (not
-    fitted to them). The splits' later figures are therefore not blind for English."""
+def remembered_rows(
+    rows: list[Row], memory: tuple[str, ...] | None = None, other_languages: bool = False
+) -> list[Row]:
+    """The English rows (lang "en"; with `other_languages`, the rows in es/pt/fr/de/it instead)
+    of remembered_splits, then those of the authors written for the memory (`memory`, default
+    MEMORY_ROWS), each text once and none a training text: a head compares a message with them
+    as with its training messages, at their labels (not fitted to them). The splits' later
+    figures are therefore not blind in those languages."""
     trained = {r.text for r in split(rows, "train")}
     seen: set[str] = set()
     out = []
@@ -461,7 +468,7 @@ def remembered_rows(rows: list[Row], memory: tuple[str, ...] | None = None) -> l
     parts.append([r for r in rows if r.author in (MEMORY_ROWS if memory is None else memory)])
     for part in parts:
         for r in part:
-            if r.lang == "en" and r.text not in seen and r.text not in trained:
+            if (r.lang != "en") == other_languages and r.text not in seen and r.text not in trained:
                 seen.add(r.text)
                 out.append(r)
     return out
