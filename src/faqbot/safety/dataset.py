@@ -335,9 +335,10 @@ SPLITS = {
 MEMORY_WRITTEN = ("ma", "mb", "mc")
 MEMORY_ROWS: tuple[str, ...] = ()
 
-# the blind splits that judge candidate M (thirty-second session) and held-out C: never
-# remembered. Every other labelled split that is not trained on is remembered by the main head
-# (remembered_rows); a blind set written later joins this tuple until it has judged something
+# held-out C and the blind splits that judged the thirty-second session's candidates: never
+# remembered. Every other labelled split not trained on is remembered, its English rows by the
+# main head and the rest by the head for other languages (remembered_rows); a blind set written
+# later joins this tuple until it has judged something
 JUDGING = ("held_out", *(f"blind_{a}" for a in "dn do dp dq dr ds dt du dv dw".split()))
 
 
@@ -448,7 +449,7 @@ def data_hash(rows: list[Row], sentence_labels: dict[str, str] | None = None) ->
 
 
 def remembered_splits() -> tuple[str, ...]:
-    """The splits whose English rows the main head remembers after fitting (candidate M,
+    """The splits whose rows the heads remember after fitting (candidates M and M3,
     thirty-second session): every split but training and JUDGING."""
     return tuple(n for n in SPLITS if n != "train" and n not in JUDGING)
 

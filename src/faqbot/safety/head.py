@@ -432,13 +432,11 @@ def _load(path: str) -> Head:
 
 def _fp16_indexes(grouped_t: np.ndarray, slices: tuple) -> tuple:
     """Per level, a FAISS inner-product index of its remembered messages in float16 (None for
-    a level without any; () below FP16_SEARCH messages or without FAISS)."""
+    a level without any; () below FP16_SEARCH messages)."""
     if grouped_t.shape[1] < FP16_SEARCH:
         return ()
-    try:
-        import faiss
-    except ImportError:  # pragma: no cover - faiss-cpu is a dependency
-        return ()
+    import faiss
+
     out = []
     for a, b in slices:
         index = None
@@ -470,7 +468,7 @@ class SharedNeighbours:
     first: Head
     extra_t: np.ndarray  # (dim, messages) float32: the second head's messages the first lacks
     columns: tuple[np.ndarray, ...]  # per level of the second head: its columns of the whole
-    second: Head | None = None  # searched alone when both have float16 indexes (FP16_SEARCH)
+    second: Head | None = None  # searched alone when the first has float16 indexes
 
     @classmethod
     def of(cls, first: Head, second: Head) -> SharedNeighbours | None:
@@ -494,10 +492,11 @@ class SharedNeighbours:
 
     def closest(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each head's cosines to its closest remembered message of each level (Head._closest).
-        When both heads have float16 indexes each searches its own (reading half the bytes
-        beats reading the shared rows once)."""
+        When the first head has float16 indexes each head searches its own memory (reading
+        half the bytes beats reading the shared rows once, and the first keeps no float32
+        matrix to share)."""
         second = self.second
-        if second is not None and self.first._levels_fp16 and second._levels_fp16:
+        if second is not None and self.first._levels_fp16:
             return self.first._closest(vectors), second._closest(vectors)
         mine = self.first.similarities(vectors)
         both = np.hstack([mine, _products(vectors, self.extra_t)])

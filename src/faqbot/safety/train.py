@@ -380,10 +380,10 @@ def remember(
     head: Head, rows: list[Row], encoder, memory: tuple[str, ...] | None = None,
     other_languages: bool = False,
 ) -> Head:  # fmt: skip
-    """`head` also remembering the English messages of the labelled splits it is not trained on
-    (dataset.remembered_rows, encoded as written): candidate M, thirty-second session, kept by
-    its rule on blind sets DN and DO (English false alarms 15 -> 10 of 79, acute 88 -> 90 of 90;
-    held-out C and other languages unchanged; docs/safety_languages_before.md)."""
+    """`head` also remembering the messages of the labelled splits it is not trained on, in
+    its languages (dataset.remembered_rows: English for the main head, es/pt/fr/de/it with
+    `other_languages`; encoded as written). Candidates M and M3, thirty-second session, each
+    kept by its rule on fresh blind sets (docs/safety_languages_before.md)."""
     remembered = remembered_rows(rows, memory, other_languages)
     vectors = np.asarray(encoder.encode([r.text for r in remembered]), dtype=np.float32)
     labels = np.array([CLASSES.index(r.level) for r in remembered], dtype=np.int8)
