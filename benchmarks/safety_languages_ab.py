@@ -62,6 +62,9 @@ GROUPS = {
     "DR+DS": ("blind_dr", "blind_ds"),
     "DT+DU": ("blind_dt", "blind_du"),
     "DV+DW": ("blind_dv", "blind_dw"),
+    "DX+DY": ("blind_dx", "blind_dy"),
+    "DZ+EA": ("blind_dz", "blind_ea"),
+    "EB..EE": ("blind_eb", "blind_ec", "blind_ed", "blind_ee"),
 }
 
 

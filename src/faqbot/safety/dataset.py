@@ -323,6 +323,22 @@ SPLITS = {
     # es/pt/fr/de/it, opened after candidate M3's rule: decide M3 (docs/safety_languages_before.md)
     "blind_dv": ("dv",),
     "blind_dw": ("dw",),
+    # written in the thirty-third session by two more helpers, blind, DN..DS's composition,
+    # opened after candidate M4's rule: decide M4 (docs/safety_languages_before.md)
+    "blind_dx": ("dx",),
+    "blind_dy": ("dy",),
+    # written in the thirty-third session by two more helpers, blind, the same composition, a
+    # check of M4 at first; remembered unread by candidate M4' (not kept): never opened, kept in
+    # JUDGING for a later decision (docs/safety_languages_before.md)
+    "blind_dz": ("dz",),
+    "blind_ea": ("ea",),
+    # written in the thirty-third session by four more helpers, blind, the same composition, for
+    # the heads' memory (candidate M4, not kept); opened after the rule of candidate M4': decide M4'
+    # (docs/safety_languages_before.md)
+    "blind_eb": ("eb",),
+    "blind_ec": ("ec",),
+    "blind_ed": ("ed",),
+    "blind_ee": ("ee",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -335,11 +351,16 @@ SPLITS = {
 MEMORY_WRITTEN = ("ma", "mb", "mc")
 MEMORY_ROWS: tuple[str, ...] = ()
 
-# held-out C and the blind splits that judged the thirty-second session's candidates: never
-# remembered. Every other labelled split not trained on is remembered, its English rows by the
-# main head and the rest by the head for other languages (remembered_rows); a blind set written
-# later joins this tuple until it has judged something
-JUDGING = ("held_out", *(f"blind_{a}" for a in "dn do dp dq dr ds dt du dv dw".split()))
+# held-out C and the blind splits the heads do not remember: those that judged the thirty-second
+# and thirty-third sessions' candidates (M4 and M4' were not kept, so the heads remember what
+# they did after M and M3), and DZ, EA, never opened, for a later decision. Every other labelled
+# split not trained on is remembered, its English rows by the main head and the rest by the head
+# for other languages (remembered_rows); a blind set written later joins this tuple until it
+# has judged something
+JUDGING = (
+    "held_out",
+    *(f"blind_{a}" for a in "dn do dp dq dr ds dt du dv dw dx dy dz ea eb ec ed ee".split()),
+)
 
 
 @dataclass(frozen=True)
