@@ -705,7 +705,9 @@ def test_the_english_decision_refuses_sets_the_main_head_remembers(monkeypatch, 
     with pytest.raises(SystemExit, match="remembers the English messages of blind_aj and 0"):
         commands.main(["safety-train", "--english", "--sets", "blind_aj"])
     # and decision I, fitted on the messages in other languages, which the other head remembers
-    with pytest.raises(SystemExit, match="--two-heads: a head remembers the es/pt/fr/de/it messages"):
+    with pytest.raises(
+        SystemExit, match="--two-heads: a head remembers the es/pt/fr/de/it messages"
+    ):
         commands.main(["safety-train", "--two-heads", "--sets", "blind_bp"])
 
 
