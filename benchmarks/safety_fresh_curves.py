@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"| +{shift:.2f} | {acute.count('acute')}/{len(acute)} | "
               f"{sum(g != 'none' for g in acute)}/{len(acute)} | "
               f"{sum(g != 'none' for g in mention)}/{len(mention)} | "
-              f"{sum(g != 'none' for g in none)}/{len(none)} | {none.count('acute')}/{len(none)} |")  # fmt: skip
+              f"{sum(g != 'none' for g in none)}/{len(none)} | "
+              f"{none.count('acute')}/{len(none)} |")  # fmt: skip
 
 
 if __name__ == "__main__":
