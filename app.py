@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"error: {problem}")
     feedback = os.environ.get("FAQBOT_FEEDBACK", "feedback/feedback.jsonl") or None
     log_questions = os.environ.get("FAQBOT_LOG_QUESTIONS", "") == "1"
-    bot.search("warm up")  # load the model now, not during the first visitor's question
+    bot.warm_up()  # load the models and word lists now, not during the first visitors' questions
     demo = build_ui(bot, feedback_path=feedback, log_questions=log_questions)
     staff = None
     if staff_token:  # the staff desk at /staff, apart from the visitors' page

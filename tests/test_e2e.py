@@ -362,3 +362,18 @@ def test_the_crisis_sentence_told_beside_a_question_names_no_uncovered_word(real
     # a word of the question itself is still named
     other = real_bot.ask("I tried to kill myself in 2015. Can I get ketamine in Canada?")
     assert other.crisis_level == "mention" and "Canada" in other.uncovered
+
+
+def test_warm_up_loads_the_word_lists_the_first_misspelt_question_would_wait_for(real_bot):
+    # app.py calls warm_up before it listens: without it the first question with a misspelt or
+    # run-together word loaded six languages' word frequencies and the typo vocabulary (~1.5 s)
+    # while the visitor waited
+    import wordfreq
+
+    from faqbot.safety.normalise import _vocabulary
+
+    _vocabulary.cache_clear()
+    wordfreq.get_frequency_dict.cache_clear()
+    real_bot.warm_up()
+    assert _vocabulary.cache_info().currsize == 1
+    assert wordfreq.get_frequency_dict.cache_info().currsize >= 6  # en es pt fr de it

@@ -58,6 +58,10 @@ from .safety_policy import apply_policy, apply_search_policy
 from .settings import Settings
 from .types import Reply, SearchResult
 
+# what FAQBot.warm_up asks: an English question with a misspelt word (normaliser, answer stage)
+# and one in another language (both crisis heads, the language check)
+WARM_UP = ("how long dose an infushion take?", "¿Cuánto cuesta una sesión de ketamina?")
+
 
 def project_root() -> Path:
     """The checkout holding corpus/ (an editable install), else the working directory."""
@@ -152,6 +156,18 @@ class FAQBot:
         for problem in bot.followups.problems:
             log(f"Follow-up questions: {problem}")
         return bot
+
+    def warm_up(self) -> None:
+        """Load now, not during the first visitors' questions, what the bot loads on first need:
+        the query model, the crisis normaliser's word lists (a misspelt or run-together word),
+        both crisis heads (a message in another language) and the answer stage's models. The
+        web app calls it before it listens (first question after `search` alone: ~1.5 s for a
+        misspelt one, docs/RELIABILITY.md)."""
+        from .safety.normalise import load_tables
+
+        load_tables()
+        for text in WARM_UP:
+            self.ask(text)
 
     def search(self, question: str, k: int = 5, retriever: str | None = None) -> SearchResult:
         """Passages for a question, best first (a sequence of Passage), with the query's crisis

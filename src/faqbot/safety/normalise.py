@@ -172,6 +172,23 @@ def _typo_of_a_word(word: str) -> bool:
     return process.extractOne(word, near, scorer=scorer, score_cutoff=edits) is not None
 
 
+def load_tables() -> None:
+    """Load now what normalising loads on first need: the tables and patterns, every language's
+    word frequencies, wordninja's model and the vocabulary typos are checked against (about
+    1.5 s together: otherwise the first visitor whose message has a run-together or misspelt
+    word waits for it; FAQBot.warm_up)."""
+    from wordfreq import zipf_frequency
+
+    tables()
+    _compiled()
+    for lang in _LANGUAGES:
+        zipf_frequency("the", lang)
+    import wordninja
+
+    wordninja.split("warmup")
+    _vocabulary()
+
+
 def _base(text: str, invisible: str) -> str:
     s = _INVISIBLE.sub(invisible, text.replace("\u00ad", ""))  # a soft hyphen is inside a word
     s = emoji_to_words(unicodedata.normalize("NFKC", s)).casefold().translate(_CHARMAP)
