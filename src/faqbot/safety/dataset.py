@@ -333,8 +333,8 @@ SPLITS = {
     "blind_dz": ("dz",),
     "blind_ea": ("ea",),
     # written in the thirty-third session by four more helpers, blind, the same composition, for
-    # the heads' memory (candidate M4, not kept); opened after the rule of candidate M4': decide M4'
-    # (docs/safety_languages_before.md)
+    # the heads' memory (candidate M4, not kept); opened after the rule of candidate M4' and
+    # decided it (not kept either; docs/safety_languages_before.md)
     "blind_eb": ("eb",),
     "blind_ec": ("ec",),
     "blind_ed": ("ed",),
