@@ -65,6 +65,7 @@ GROUPS = {
     "DX+DY": ("blind_dx", "blind_dy"),
     "DZ+EA": ("blind_dz", "blind_ea"),
     "EB..EE": ("blind_eb", "blind_ec", "blind_ed", "blind_ee"),
+    "DZ+EA+EF+EG": ("blind_dz", "blind_ea", "blind_ef", "blind_eg"),
 }
 
 

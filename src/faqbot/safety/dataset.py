@@ -339,6 +339,10 @@ SPLITS = {
     "blind_ec": ("ec",),
     "blind_ed": ("ed",),
     "blind_ee": ("ee",),
+    # written at the end of the thirty-third session by two more helpers, blind, the same
+    # composition: never opened, kept in JUDGING with DZ and EA for a later decision
+    "blind_ef": ("ef",),
+    "blind_eg": ("eg",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -353,13 +357,13 @@ MEMORY_ROWS: tuple[str, ...] = ()
 
 # held-out C and the blind splits the heads do not remember: those that judged the thirty-second
 # and thirty-third sessions' candidates (M4 and M4' were not kept, so the heads remember what
-# they did after M and M3), and DZ, EA, never opened, for a later decision. Every other labelled
-# split not trained on is remembered, its English rows by the main head and the rest by the head
-# for other languages (remembered_rows); a blind set written later joins this tuple until it
-# has judged something
+# they did after M and M3), and DZ, EA, EF, EG, never opened, for a later decision. Every other
+# labelled split not trained on is remembered, its English rows by the main head and the rest
+# by the head for other languages (remembered_rows); a blind set written later joins this tuple
+# until it has judged something
 JUDGING = (
     "held_out",
-    *(f"blind_{a}" for a in "dn do dp dq dr ds dt du dv dw dx dy dz ea eb ec ed ee".split()),
+    *(f"blind_{a}" for a in "dn do dp dq dr ds dt du dv dw dx dy dz ea eb ec ed ee ef eg".split()),
 )
 
 
