@@ -33,6 +33,7 @@ def test_an_unknown_setting_is_refused_with_the_known_ones():
         (lambda: Settings().replace(chunk_words=4), "chunk_words must be at least 5, got 4"),
         (lambda: Limits(max_k=0), "max_k must be at least 1, got 0"),
         (lambda: Settings().replace(threads=0), "threads must be at least 1, got 0"),
+        (lambda: Settings().replace(queue_poll_s=0), "queue_poll_s must be above 0 and at most 1"),
     ],
 )
 def test_each_section_validates_itself(build, message):

@@ -344,3 +344,15 @@ def test_app_exposes_only_the_ask_and_search_endpoints(real_bot):
     assert set(demo.get_api_info()["named_endpoints"]) == {"/ask", "/search"}
     assert demo._queue.max_size == QUEUE_SIZE
     assert demo.analytics_enabled is False
+
+
+def test_an_idle_queue_looks_for_work_every_queue_poll_s_not_every_millisecond(real_bot):
+    # Gradio's own 1 ms kept an idle server at ~7.6 % of a core (docs/RELIABILITY.md)
+    import copy
+
+    demo = build_ui(real_bot)
+    assert demo._queue.sleep_when_free == 0.01
+    assert demo._queue.progress_update_sleep_when_free == 0.01
+    slower = copy.copy(real_bot)  # the same bot with one setting changed (FAQBOT_SETTINGS)
+    slower.settings = real_bot.settings.replace(queue_poll_s=0.05)
+    assert build_ui(slower)._queue.sleep_when_free == 0.05

@@ -238,6 +238,10 @@ class ServeSettings:
     # get an immediate "busy" (503 with Retry-After from the JSON API) instead of a hang
     queue_size: int = 64
     retry_after_s: int = 1
+    # How often Gradio's queue looks for a new question when it has none (its own default, 1 ms,
+    # kept an idle server at ~7.6 % of a core; 10 ms: ~0.8 %, and a chat question waits at most
+    # 10 ms more before it runs; docs/RELIABILITY.md)
+    queue_poll_s: float = 0.01
     # One body limit for every route. The chat page sends the whole conversation with each
     # question: an exchange is ~4.4 KB on the dev set (7.3 KB at most) and the chat keeps its last
     # `max_exchanges`, ~90 KB. A 5 MB question held the single Gradio worker ~14 s in safety checks
@@ -261,6 +265,10 @@ class ServeSettings:
         _at_least(self, 1, "encoder_threads", "api_concurrency", "gradio_concurrency")
         _at_least(self, 1, "max_body_bytes", "max_exchanges", "session_capacity", "why_k")
         _at_least(self, 0, "queue_size", "retry_after_s", "mark_max_zipf")
+        _check(
+            0 < self.queue_poll_s <= 1,
+            f"queue_poll_s must be above 0 and at most 1 (seconds), got {self.queue_poll_s}",
+        )
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,10 @@ def build_ui(bot, *, feedback_path: str | Path | None = None, log_questions: boo
         default_concurrency_limit=serve.gradio_concurrency,
         api_open=False,
     )
+    # how often Gradio's queue looks for work and for progress to send when it has none (1 ms
+    # and 10 ms; Gradio offers no option for either)
+    demo._queue.sleep_when_free = serve.queue_poll_s
+    demo._queue.progress_update_sleep_when_free = serve.queue_poll_s
     return demo
 
 
