@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> None:
     encoder, _ = training_encoder()
     detector = SafetyDetector(encoder)
     head = detector.head
-    rows = [r for name in args.sets for r in split(load_rows(ROOT / "tests" / "data"), name)]
+    labelled = load_rows(ROOT / "tests" / "data")  # read once, not once per set
+    rows = [r for name in args.sets for r in split(labelled, name)]
     rows = [r for r in rows if r.lang == "en"]
     read = []
     for r in rows:
