@@ -343,6 +343,10 @@ SPLITS = {
     # composition: never opened, kept in JUDGING with DZ and EA for a later decision
     "blind_ef": ("ef",),
     "blind_eg": ("eg",),
+    # written at the start of the thirty-fourth session by two more helpers, blind, the same
+    # composition: never opened, kept in JUDGING for a later session's decision
+    "blind_eh": ("eh",),
+    "blind_ei": ("ei",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -363,7 +367,7 @@ MEMORY_ROWS: tuple[str, ...] = ()
 # until it has judged something
 JUDGING = (
     "held_out",
-    *(f"blind_{a}" for a in "dn do dp dq dr ds dt du dv dw dx dy dz ea eb ec ed ee ef eg".split()),
+    *(f"blind_{a}" for a in "dn do dp dq dr ds dt du dv dw dx dy dz ea eb ec ed ee ef eg eh ei".split()),
 )
 
 
