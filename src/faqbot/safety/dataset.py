@@ -359,15 +359,14 @@ SPLITS = {
 MEMORY_WRITTEN = ("ma", "mb", "mc")
 MEMORY_ROWS: tuple[str, ...] = ()
 
-# held-out C and the blind splits the heads do not remember: those that judged the thirty-second
-# and thirty-third sessions' candidates (M4 and M4' were not kept, so the heads remember what
-# they did after M and M3), and DZ, EA, EF, EG, never opened, for a later decision. Every other
-# labelled split not trained on is remembered, its English rows by the main head and the rest
-# by the head for other languages (remembered_rows); a blind set written later joins this tuple
-# until it has judged something
+# held-out C and the blind splits the heads do not remember: DZ, EA, EF, EG (they judged the
+# thirty-fourth session's candidate M6) and EH, EI (they decided to keep it; docs/
+# safety_languages_before.md). Every other labelled split not trained on is remembered, its
+# English rows by the main head and the rest by the head for other languages (remembered_rows);
+# a blind set written later joins this tuple until it has judged something
 JUDGING = (
     "held_out",
-    *(f"blind_{a}" for a in "dn do dp dq dr ds dt du dv dw dx dy dz ea eb ec ed ee ef eg eh ei".split()),
+    *(f"blind_{a}" for a in "dz ea ef eg eh ei".split()),
 )
 
 
