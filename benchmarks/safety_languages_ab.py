@@ -67,6 +67,7 @@ GROUPS = {
     "EB..EE": ("blind_eb", "blind_ec", "blind_ed", "blind_ee"),
     "DZ+EA+EF+EG": ("blind_dz", "blind_ea", "blind_ef", "blind_eg"),
     "EH+EI": ("blind_eh", "blind_ei"),
+    "EJ+EK": ("blind_ej", "blind_ek"),
 }
 
 

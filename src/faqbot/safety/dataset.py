@@ -347,6 +347,10 @@ SPLITS = {
     # composition: never opened, kept in JUDGING for a later session's decision
     "blind_eh": ("eh",),
     "blind_ei": ("ei",),
+    # written in the thirty-fourth session after EH and EI decided M6, by two more helpers,
+    # blind, the same composition: never opened, kept in JUDGING for a later decision
+    "blind_ej": ("ej",),
+    "blind_ek": ("ek",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -360,13 +364,14 @@ MEMORY_WRITTEN = ("ma", "mb", "mc")
 MEMORY_ROWS: tuple[str, ...] = ()
 
 # held-out C and the blind splits the heads do not remember: DZ, EA, EF, EG (they judged the
-# thirty-fourth session's candidate M6) and EH, EI (they decided to keep it; docs/
-# safety_languages_before.md). Every other labelled split not trained on is remembered, its
-# English rows by the main head and the rest by the head for other languages (remembered_rows);
-# a blind set written later joins this tuple until it has judged something
+# thirty-fourth session's candidate M6), EH, EI (they decided to keep it; docs/
+# safety_languages_before.md) and EJ, EK (never opened). Every other labelled split not trained
+# on is remembered, its English rows by the main head and the rest by the head for other
+# languages (remembered_rows); a blind set written later joins this tuple until it has judged
+# something
 JUDGING = (
     "held_out",
-    *(f"blind_{a}" for a in "dz ea ef eg eh ei".split()),
+    *(f"blind_{a}" for a in "dz ea ef eg eh ei ej ek".split()),
 )
 
 
