@@ -4,12 +4,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from faqbot.answer.answerability import Calibration, abstention
+from faqbot.answer import answer
+from faqbot.answer.answerability import Calibration, abstention, may_rescue, rescued
 from faqbot.answer.coverage import CoverageModel, uncovered
 from faqbot.answer.evidence import Evidence, gather_evidence
 from faqbot.answer.notes import uncovered_note
 from faqbot.answer.parts import question_parts, with_part_quotes
 from faqbot.answer.quotes import highlights, trim_window
+from faqbot.answer.ranker import SentenceRanker
 from faqbot.answer.ranking import select
 from faqbot.ingest.chunking import chunk_document
 from faqbot.ingest.corpus import parse_document
@@ -126,6 +128,59 @@ def test_a_passage_holding_every_question_word_lowers_the_bar():
     assert abstention(Evidence(0.05, (), covered=True), cal)[0] is Abstention.LOW_RELEVANCE
     no_rescue = Calibration(min_relevance=0.25, rare_term_relevance=0.3)
     assert abstention(Evidence(0.2, (), covered=True), no_rescue)[0] is Abstention.LOW_RELEVANCE
+
+
+def test_only_an_abstention_for_low_relevance_is_overruled_by_a_sure_ranker():
+    cal = Calibration(min_relevance=0.25, rare_term_relevance=0.3, rescue_probability=0.7)
+    low = abstention(Evidence(0.2, ()), cal)
+    assert may_rescue(low, cal) and rescued(low, 0.7, cal) and not rescued(low, 0.69, cal)
+    # words no article uses ("lithium") are never overruled, nor is anything without a bar
+    rare = abstention(Evidence(0.26, ("lithium",)), cal)
+    assert rare[0] is Abstention.RARE_WORDS and not may_rescue(rare, cal)
+    assert not rescued(rare, 1.0, cal) and not rescued(None, 1.0, cal)
+    assert not may_rescue(low, replace(cal, rescue_probability=None))
+
+
+class _Sure:
+    """A booster whose every sentence scores `raw` (P = 1 / (1 + e^-raw) with slope 1)."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def predict(self, x, num_threads=1):
+        return np.full(len(x), self.raw)
+
+
+@pytest.mark.parametrize("bar,answered", [(0.4, True), (0.6, False), (None, False)])
+def test_a_ranker_sure_of_an_answer_overrules_low_relevance(tiny_bot, bar, answered):
+    # every passage is under this relevance bar; the ranker gives each sentence P 0.5
+    cal = Calibration(min_relevance=1.5, rare_term_relevance=1.5, rescue_probability=bar)
+    ranker = SentenceRanker(_Sure(0.0), 1.0, 0.0)
+    reply = answer(tiny_bot.answer_candidates("Which insurance plan?"), tiny_bot._texts, cal,
+                   AnswerSettings(), ranker, tiny_bot.stats, CoverageModel.never())  # fmt: skip
+    assert reply.abstained is not answered
+    if answered:
+        assert reply.quotes
+    else:
+        assert reply.abstention is Abstention.LOW_RELEVANCE and not reply.quotes
+
+
+def test_a_rescued_answer_that_would_carry_a_caveat_abstains_instead(tiny_bot):
+    # "what's Tesla's stock price today?" once got the "$54 per session" quote under "The
+    # articles don't say anything about Tesla's, stock": the rescue holds only when the coverage
+    # model names nothing missing
+    cal = Calibration(min_relevance=1.5, rare_term_relevance=1.5, rescue_probability=0.4)
+    flags = replace(CoverageModel.never(), threshold=-1.0)  # every question "not answered"
+    ranker = SentenceRanker(_Sure(0.0), 1.0, 0.0)
+    question = "Which insurance plan covers zebras?"
+    reply = answer(tiny_bot.answer_candidates(question), tiny_bot._texts, cal, AnswerSettings(),
+                   ranker, tiny_bot.stats, flags)  # fmt: skip
+    assert reply.abstention is Abstention.LOW_RELEVANCE and not reply.quotes
+    # above the relevance bar the same model gives the caveat, not an abstention
+    answered = answer(tiny_bot.answer_candidates(question), tiny_bot._texts,
+                      replace(cal, min_relevance=-1.0, rare_term_relevance=-1.0), AnswerSettings(), ranker, tiny_bot.stats,
+                      flags)  # fmt: skip
+    assert answered.quotes and "zebras" in answered.uncovered
 
 
 def test_evidence_says_whether_the_best_passage_holds_every_question_word(tiny_bot):

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from ..retrieval import Candidates
 from ..settings import AnswerSettings, Limits
 from ..types import Abstention, Reply
-from .answerability import Calibration, abstention, load_calibration
+from .answerability import Calibration, abstention, load_calibration, may_rescue, rescued
 from .coverage import CoverageModel, load_coverage, uncovered
 from .evidence import Evidence, gather_evidence
 from .features import CorpusStats, corpus_stats
@@ -17,7 +17,7 @@ from .metadata import with_facts
 from .notes import uncovered_note
 from .parts import part_quote, question_parts, with_part_quotes
 from .quotes import make_quote
-from .ranker import SentenceRanker, load_ranker, rank
+from .ranker import SentenceRanker, best_probability, load_ranker, rank
 from .ranking import offered_first, select, topics
 
 __all__ = [
@@ -50,13 +50,20 @@ def answer(
         return topics(items, shown, settings.topics, followups or {}, settings.topics_min_relevance)
 
     why = abstention(gather_evidence(candidates), calibration)
-    if why:
+    ranked = (
+        rank(candidates, ranker, stats, documents)
+        if not why or may_rescue(why, calibration)
+        else []
+    )
+    if why and not rescued(why, best_probability(ranked), calibration):
         return Reply(question, (), *why, suggestions=offer(()))
-    ranked = offered_first(rank(candidates, ranker, stats, documents), question, followups or {})
+    ranked = offered_first(ranked, question, followups or {})
     chosen = select(ranked, settings)
     missing = uncovered(
         candidates, ranked, chosen, coverage, settings.unmentioned_max_zipf, memory=ranker.memory
     )
+    if why and missing:  # rescued only when nothing asked is missing ("Tesla's stock price?")
+        return Reply(question, (), *why, suggestions=offer(()))
     # under "they may not answer your question", only a likely answer is bold
     quotes = tuple(
         make_quote(c, n, documents[c.passage.doc_id], settings, sure=bold_first and not missing)

@@ -21,6 +21,11 @@ class Calibration:
     # lower bar when the best passage holds every content word of the question ("cost?", "can I
     # do this at home?"): terse questions embed weakly, but the words say what is asked
     covered_relevance: float | None = None  # None: no lower bar
+    # answered anyway, below min_relevance, when the learned ranker's best sentence reaches this
+    # P(it answers) and the coverage model finds nothing asked missing: "allied phone number"
+    # embeds far from every passage, but the ranker knows the office line answers it
+    # (benchmarks/calibrate_rescue.py, docs/eval/ranker_rescue_before.md; None: no rescue)
+    rescue_probability: float | None = None
 
 
 @lru_cache(maxsize=4)
@@ -39,10 +44,12 @@ def load_calibration(path: str | None = None) -> Calibration:
     try:
         data = json.loads(text)
         covered = data.get("covered_relevance")
+        rescue = data.get("rescue_probability")
         return Calibration(
             float(data["min_relevance"]),
             float(data["rare_term_relevance"]),
             None if covered is None else float(covered),
+            None if rescue is None else float(rescue),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(
@@ -69,3 +76,18 @@ def abstention(evidence: Evidence, calibration: Calibration) -> tuple[Abstention
             f"{evidence.relevance:.3f} is below {calibration.rare_term_relevance:.3f}"
         )
     return None
+
+
+def rescued(why: tuple[Abstention, str] | None, best: float, calibration: Calibration) -> bool:
+    """Whether an abstention for low relevance alone is overruled: the learned ranker gives the
+    best sentence P(it answers) `best` at or above calibration.rescue_probability. Words no
+    article uses are never overruled ("Does lithium help?")."""
+    bar = calibration.rescue_probability
+    return (
+        why is not None and why[0] is Abstention.LOW_RELEVANCE and bar is not None and best >= bar
+    )
+
+
+def may_rescue(why: tuple[Abstention, str] | None, calibration: Calibration) -> bool:
+    """Whether the ranker should read candidates the relevance bar abstains on."""
+    return rescued(why, 1.0, calibration)

@@ -110,3 +110,10 @@ def rank(candidates: Candidates, ranker: SentenceRanker, stats: CorpusStats,
     ]
     order = sorted(range(len(scored)), key=lambda i: -float(best[i]))
     return [scored[i] for i in order]
+
+
+def best_probability(ranked: list[Candidate]) -> float:
+    """P(the best sentence answers) of ranked candidates (0 when there are none)."""
+    return (
+        float(ranked[0].sentence_scores.max()) if ranked and len(ranked[0].sentence_scores) else 0.0
+    )
