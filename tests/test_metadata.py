@@ -43,6 +43,18 @@ def test_an_article_is_named_by_a_word_only_its_own_details_carry():
     assert named_documents("the benefits article", DOCS) == []
 
 
+def test_a_number_in_a_title_names_its_article_written_as_a_word_too():
+    # QA's "Which company put out the five-benefits article, ...?" got every publisher
+    docs = [_doc("a", "5 Benefits", "Mindbloom"), _doc("b", "8 Key Benefits", "Innerwell"),
+            _doc("c", "What Are the Benefits", "Allied Psychiatry")]  # fmt: skip
+    assert [d.doc_id for d in named_documents("who put out the five-benefits article", docs)] == [
+        "a"
+    ]
+    assert [d.doc_id for d in named_documents("the eight benefits one", docs)] == ["b"]
+    assert [d.doc_id for d in named_documents("the 5 benefits one", docs)] == ["a"]
+    assert named_documents("one more question about the benefits", docs) == []
+
+
 def test_facts_come_from_the_named_article_or_every_article_that_has_the_field():
     facts, note = facts_for("who reviewed the mindbloom article", ["medical_reviewer"], DOCS)
     assert [(f.doc_id, f.value, f.label, f.number) for f in facts] == [

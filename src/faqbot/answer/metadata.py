@@ -161,7 +161,16 @@ def _words(text: str) -> set[str]:
 
 def _naming_words(doc: Document) -> set[str]:
     named = " ".join(str(doc.meta.get(k, "")) for k in ("title", "publisher", "author"))
-    return _words(named) - _COMMON
+    words = _words(named) - _COMMON
+    return words | {_number_word(int(w)) for w in words if w.isdigit() and int(w) <= 20}
+
+
+@lru_cache(maxsize=32)
+def _number_word(n: int) -> str:
+    """A title's "5" is also "five": "the five-benefits article" names "5 Benefits of ..."."""
+    from num2words import num2words
+
+    return num2words(n)
 
 
 def named_documents(question: str, documents: list[Document]) -> list[Document]:
