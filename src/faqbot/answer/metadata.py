@@ -5,8 +5,9 @@ A logistic-regression head over the question's MiniLM embedding (the vector retr
 computed) says which front-matter field is asked, or none; trained by `faqbot metadata-train`
 from tests/data/questions/metadata_dev.jsonl plus the training authors' front-matter questions,
 its threshold chosen by cross-validation. Which article: the one the question names (a word of
-its publisher, author or title that no other article's carries), else every article that has the
-field. The value shown is the front-matter value as written in corpus/, never reworded.
+its publisher, author or title that no other article's carries; a number in them also as a word,
+"the eight benefits one"), else every article that has the field. The value shown is the
+front-matter value as written in corpus/, never reworded.
 """
 
 from __future__ import annotations
