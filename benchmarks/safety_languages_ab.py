@@ -68,6 +68,7 @@ GROUPS = {
     "DZ+EA+EF+EG": ("blind_dz", "blind_ea", "blind_ef", "blind_eg"),
     "EH+EI": ("blind_eh", "blind_ei"),
     "EJ+EK": ("blind_ej", "blind_ek"),
+    "EL+EM": ("blind_el", "blind_em"),
 }
 
 

@@ -289,7 +289,7 @@ def test_held_out_and_blind_authors_never_train():
     rows = load_rows(DATA)
     train = split(rows, "train")
     kept_out = set(
-        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci cj ck cl cm cs ct cu cv cw cx cy cz dc dd de df dh di dj dk dl dm dn do dp dq dr ds dt du dv dw dx dy dz ea eb ec ed ee ef eg eh ei ej ek ao ap".split()
+        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci cj ck cl cm cs ct cu cv cw cx cy cz dc dd de df dh di dj dk dl dm dn do dp dq dr ds dt du dv dw dx dy dz ea eb ec ed ee ef eg eh ei ej ek el em ao ap".split()
     ) | set(VISITORS_SECOND)
     assert {r.author for r in train}.isdisjoint(kept_out)
     # the rows in other languages train only the head for other languages
@@ -618,17 +618,13 @@ def test_the_saved_classifier_remembers_the_labelled_english_rows_it_is_not_fitt
         "the labelled sets changed since the classifier remembered them (a new blind set joins "
         "dataset.JUDGING until it has judged something). Run: faqbot safety-remember"
     )
-    assert {"held_out", "blind_dz", "blind_eh"} <= set(JUDGING)
-    # DZ, EA, EF, EG judged candidate M6 and EH, EI decided to keep it (thirty-fourth
-    # session): not remembered, so a later session can test remembering them
-    assert {"blind_dz", "blind_ea", "blind_ef", "blind_eg", "blind_eh", "blind_ei"} <= set(JUDGING)
-    # EJ and EK (thirty-fourth session, after M6 shipped) were never opened
-    assert {"blind_ej", "blind_ek"} <= set(JUDGING)
+    # EJ and EK judged candidate M7 (thirty-fourth session); EL and EM were never opened
+    assert {"held_out", "blind_ej", "blind_ek", "blind_el", "blind_em"} <= set(JUDGING)
     assert not set(remembered_splits()) & {"train", *JUDGING}
     assert {r.lang for r in remembered} == {"en"} and len(remembered) > 10_000
-    assert not {r.author for r in remembered} & {"c", "dz", "ea", "ef", "eg", "eh", "ei"}
-    # the sets that judged earlier memory candidates are remembered now (M6)
-    assert {r.author for r in remembered} >= {"dn", "dw", "dx", "dy", "eb", "ee"}
+    assert not {r.author for r in remembered} & {"c", "ej", "ek", "el", "em"}
+    # the sets that judged earlier memory candidates are remembered now (M6, M7)
+    assert {r.author for r in remembered} >= {"dn", "dw", "dx", "dy", "eb", "ee", "dz", "ei"}
     assert not {r.text for r in remembered} & {r.text for r in split(rows, "train")}
     # remembered at their labels after the training messages, which the sentence head
     # remembers first too
@@ -733,7 +729,7 @@ def test_the_head_for_other_languages_remembers_the_older_sets_messages_in_them(
     )
     assert other.remembered == len(remembered) > 5_000
     assert "en" not in {r.lang for r in remembered}
-    assert not {r.author for r in remembered} & {"c", "dz", "ea", "ef", "eg", "eh", "ei"}
+    assert not {r.author for r in remembered} & {"c", "ej", "ek", "el", "em"}
     tail = other.neighbour_labels[-len(remembered) :].tolist()
     assert tail == [CLASSES.index(r.level) for r in remembered]
     n = len(other.neighbours)

@@ -351,6 +351,10 @@ SPLITS = {
     # blind, the same composition: never opened, kept in JUDGING for a later decision
     "blind_ej": ("ej",),
     "blind_ek": ("ek",),
+    # written at the end of the thirty-fourth session by two more helpers, blind, the same
+    # composition: never opened, kept in JUDGING for a later decision
+    "blind_el": ("el",),
+    "blind_em": ("em",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -363,15 +367,14 @@ SPLITS = {
 MEMORY_WRITTEN = ("ma", "mb", "mc")
 MEMORY_ROWS: tuple[str, ...] = ()
 
-# held-out C and the blind splits the heads do not remember: DZ, EA, EF, EG (they judged the
-# thirty-fourth session's candidate M6), EH, EI (they decided to keep it; docs/
-# safety_languages_before.md) and EJ, EK (never opened). Every other labelled split not trained
-# on is remembered, its English rows by the main head and the rest by the head for other
-# languages (remembered_rows); a blind set written later joins this tuple until it has judged
-# something
+# held-out C and the blind splits the heads do not remember: EJ and EK (they judged the
+# thirty-fourth session's candidate M7, which remembers DZ..EI) and EL, EM (never opened; docs/
+# safety_languages_before.md). Every other labelled split not trained on is remembered, its
+# English rows by the main head and the rest by the head for other languages
+# (remembered_rows); a blind set written later joins this tuple until it has judged something
 JUDGING = (
     "held_out",
-    *(f"blind_{a}" for a in "dz ea ef eg eh ei ej ek".split()),
+    *(f"blind_{a}" for a in "ej ek el em".split()),
 )
 
 
