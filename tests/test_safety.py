@@ -551,6 +551,23 @@ def test_the_later_english_rules_read_these_messages_at_their_level(text, level,
         assert found.rule == rule
 
 
+# thirty-fourth session, candidate R34: explicit risk the sentence head leaves unread, and the
+# ordinary readings of the same phrases, which get the resources line, never the banner
+EXPLICIT_RISK = (
+    ("honestly I'll probably be dead by then", "mention.dead_by"),
+    ("im so close to doing it", "mention.close_to_it"),
+    ("I've got it all planned", "mention.it_planned"),
+    ("I'll be dead by the time insurance approves it lol", "mention.dead_by"),
+    ("I have it planned for Tuesday, the infusion I mean", "mention.it_planned"),
+)
+
+
+@pytest.mark.parametrize(("text", "rule"), EXPLICIT_RISK)
+def test_explicit_risk_phrases_give_the_resources_line_not_the_banner(text, rule):
+    found = load_rules(files=("rules_en.toml",)).match(forms(text))
+    assert found is not None and (found.level, found.rule) == ("mention", rule), (text, found)
+
+
 FILLER = (
     "I live near the coast. My sister drives me to appointments. We have two cats. "
     "I work part time at a library. I like walking on the beach. "
@@ -658,6 +675,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + ENDING_THOUGHTS
         + OTHER_ONGOING
         + UNSAFE_NOW
+        + [text for text, _ in EXPLICIT_RISK]
     }
     assert names - seen == set()
     assert all(name.split(".")[0] in ("acute", "mention") for name in names)
