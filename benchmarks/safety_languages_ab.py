@@ -69,6 +69,7 @@ GROUPS = {
     "EH+EI": ("blind_eh", "blind_ei"),
     "EJ+EK": ("blind_ej", "blind_ek"),
     "EL+EM": ("blind_el", "blind_em"),
+    "EN+EO": ("blind_en", "blind_eo"),
 }
 
 

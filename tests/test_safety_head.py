@@ -289,7 +289,7 @@ def test_held_out_and_blind_authors_never_train():
     rows = load_rows(DATA)
     train = split(rows, "train")
     kept_out = set(
-        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci cj ck cl cm cs ct cu cv cw cx cy cz dc dd de df dh di dj dk dl dm dn do dp dq dr ds dt du dv dw dx dy dz ea eb ec ed ee ef eg eh ei ej ek el em ao ap".split()
+        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci cj ck cl cm cs ct cu cv cw cx cy cz dc dd de df dh di dj dk dl dm dn do dp dq dr ds dt du dv dw dx dy dz ea eb ec ed ee ef eg eh ei ej ek el em en eo ao ap".split()
     ) | set(VISITORS_SECOND)
     assert {r.author for r in train}.isdisjoint(kept_out)
     # the rows in other languages train only the head for other languages
@@ -618,8 +618,10 @@ def test_the_saved_classifier_remembers_the_labelled_english_rows_it_is_not_fitt
         "the labelled sets changed since the classifier remembered them (a new blind set joins "
         "dataset.JUDGING until it has judged something). Run: faqbot safety-remember"
     )
-    # EJ and EK judged candidate M7 (thirty-fourth session); EL and EM were never opened
+    # EJ, EK judged candidate M7 and EL, EM candidate R34 (thirty-fourth session); EN and EO
+    # were never opened
     assert {"held_out", "blind_ej", "blind_ek", "blind_el", "blind_em"} <= set(JUDGING)
+    assert {"blind_en", "blind_eo"} <= set(JUDGING)
     assert not set(remembered_splits()) & {"train", *JUDGING}
     assert {r.lang for r in remembered} == {"en"} and len(remembered) > 10_000
     assert not {r.author for r in remembered} & {"c", "ej", "ek", "el", "em"}

@@ -355,6 +355,10 @@ SPLITS = {
     # composition: never opened, kept in JUDGING for a later decision
     "blind_el": ("el",),
     "blind_em": ("em",),
+    # written at the end of the thirty-fourth session after R34 was decided, by two more
+    # helpers, blind, the same composition: never opened, kept in JUDGING for a later decision
+    "blind_en": ("en",),
+    "blind_eo": ("eo",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -368,13 +372,14 @@ MEMORY_WRITTEN = ("ma", "mb", "mc")
 MEMORY_ROWS: tuple[str, ...] = ()
 
 # held-out C and the blind splits the heads do not remember: EJ and EK (they judged the
-# thirty-fourth session's candidate M7, which remembers DZ..EI) and EL, EM (never opened; docs/
-# safety_languages_before.md). Every other labelled split not trained on is remembered, its
-# English rows by the main head and the rest by the head for other languages
-# (remembered_rows); a blind set written later joins this tuple until it has judged something
+# thirty-fourth session's candidate M7, which remembers DZ..EI), EL, EM (they judged R34) and
+# EN, EO (never opened; docs/safety_languages_before.md). Every other labelled split not
+# trained on is remembered, its English rows by the main head and the rest by the head for
+# other languages (remembered_rows); a blind set written later joins this tuple until it has
+# judged something
 JUDGING = (
     "held_out",
-    *(f"blind_{a}" for a in "ej ek el em".split()),
+    *(f"blind_{a}" for a in "ej ek el em en eo".split()),
 )
 
 
