@@ -239,7 +239,7 @@ class ServeSettings:
     queue_size: int = 64
     retry_after_s: int = 1
     # How often Gradio's queue looks for a new question when it has none (its own default, 1 ms,
-    # kept an idle server at ~7.6 % of a core; 10 ms: ~0.8 %, and a chat question waits at most
+    # kept an idle server at ~7.6 % of a core; 10 ms: ~2.1 %, and a chat question waits at most
     # 10 ms more before it runs; docs/RELIABILITY.md)
     queue_poll_s: float = 0.01
     # One body limit for every route. The chat page sends the whole conversation with each
