@@ -568,6 +568,38 @@ def test_explicit_risk_phrases_give_the_resources_line_not_the_banner(text, rule
     assert found is not None and (found.level, found.rule) == ("mention", rule), (text, found)
 
 
+# at a high or deadly place now with a sign of what for (thirty-fifth session, R35): acute by the
+# rule; the same places without a sign, and "last message, I promise", are not read by a rule
+PLACE_NOW = [
+    "I'm up on the multistorey parking deck by the mall, been looking over the edge a while",
+    "I'm sitting at the quarry rim. Not going back home tonight.",
+    "perched on the railway bridge out past the farm, just wanted somebody to know",
+    "Currently waiting by the tracks at Elm crossing. the next train is at 2:15",
+]
+PLACE_NOT_NOW = [
+    "I'm on the bridge right by your clinic, is the entrance on the left or the right?",
+    "sitting on my balcony with a coffee, lovely morning. can I eat before the infusion?",
+    "parked on the top floor of the parking garage, which lift goes to the third floor?",
+    "this is my last message, I promise! when do results from the PHQ-9 come back?",
+    "This is my last message, promise, then I'll stop bugging you: is there a waitlist?",
+]
+
+
+@pytest.mark.parametrize("text", PLACE_NOW)
+def test_a_dangerous_place_now_with_a_sign_is_acute(text):
+    found = load_rules(files=("rules_en.toml",)).match(forms(text))
+    assert found is not None and (found.level, found.rule) == ("acute", "acute.place_now_sign"), (
+        text,
+        found,
+    )
+
+
+@pytest.mark.parametrize("text", PLACE_NOT_NOW)
+def test_a_place_without_a_sign_or_a_promised_last_message_is_no_rules_acute(text):
+    found = load_rules().match(forms(text))
+    assert found is None or found.level != "acute", (text, found)
+
+
 FILLER = (
     "I live near the coast. My sister drives me to appointments. We have two cats. "
     "I work part time at a library. I like walking on the beach. "
@@ -675,6 +707,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + ENDING_THOUGHTS
         + OTHER_ONGOING
         + UNSAFE_NOW
+        + PLACE_NOW
         + [text for text, _ in EXPLICIT_RISK]
     }
     assert names - seen == set()

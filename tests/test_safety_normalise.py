@@ -129,6 +129,16 @@ def test_disguised_flags_what_the_embedding_cannot_read():
       "acute.intl.self_harm_just_done"),
      ("je viens de me couper les cheveux, je peux venir demain ?", "none", None),
      ("Me acabo de cortar el pelo, ¿puedo ir igual?", "none", None),
+     # a plan owned, in five languages (thirty-fifth session, R35); a plan for the weekend
+     # is none, a plan denied a mention
+     ("ya hice un plan para acabar con todo, no aguanto", "acute", "acute.intl.plan_owned"),
+     ("eu tenho um plano para tirar minha vida", "acute", "acute.intl.plan_owned"),
+     ("J'ai déjà un plan pour en finir.", "acute", "acute.intl.plan_owned"),
+     ("Ich hab schon einen Plan, mir das Leben zu nehmen", "acute", "acute.intl.plan_owned"),
+     ("Ho già il mio piano per togliermi la vita", "acute", "acute.intl.plan_owned"),
+     ("J'ai un plan pour le week-end, je peux décaler la séance ?", "none", None),
+     ("no, no tengo ningún plan para acabar con mi vida", "mention",
+      "acute.intl.plan_owned:past_or_denied"),
      # the writer's last message, or goodbye for ever (twentieth session, blind BC's miss); the
      # same words before a holiday are no farewell
      ("Gracias por todo. Este es mi último mensaje.", "acute", "acute.intl.last_message"),
