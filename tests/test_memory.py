@@ -117,7 +117,9 @@ def test_the_saved_memory_holds_the_training_questions_and_never_the_held_out_on
         "Run: faqbot answer-train"
     )
     # held-out F and the blind sets (QA..QL: QA..QD also calibrate the ranker's rescue; QK, QL unopened)
-    held = {f"author_{a}" for a in "f k m q s t u v w x qa qb qc qd qe qf qg qh qi qj qk ql".split()}
+    held = {
+        f"author_{a}" for a in "f k m q s t u v w x qa qb qc qd qe qf qg qh qi qj qk ql".split()
+    }
     assert len(memory.vectors) == len(questions)
     assert held.isdisjoint(Path(name).stem for name in TRAIN_FILES)
     assert set(memory.authors) == {"legacy", "e", "g", "j", "l", "n", "o", "p", "r"}
