@@ -70,6 +70,7 @@ GROUPS = {
     "EJ+EK": ("blind_ej", "blind_ek"),
     "EL+EM": ("blind_el", "blind_em"),
     "EN+EO": ("blind_en", "blind_eo"),
+    "EP+EQ": ("blind_ep", "blind_eq"),
 }
 
 

@@ -359,6 +359,11 @@ SPLITS = {
     # helpers, blind, the same composition: never opened, kept in JUDGING for a later decision
     "blind_en": ("en",),
     "blind_eo": ("eo",),
+    # written at the start of the thirty-fifth session by two more helpers, blind, the same
+    # composition (EP's writer composed its lines with a script of its own): never opened,
+    # kept in JUDGING for a later decision
+    "blind_ep": ("ep",),
+    "blind_eq": ("eq",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -373,13 +378,14 @@ MEMORY_ROWS: tuple[str, ...] = ()
 
 # held-out C and the blind splits the heads do not remember: EJ and EK (they judged the
 # thirty-fourth session's candidate M7, which remembers DZ..EI), EL, EM (they judged R34) and
-# EN, EO (never opened; docs/safety_languages_before.md). Every other labelled split not
+# EN, EO (they judged R35, thirty-fifth session), EP, EQ (never opened;
+# docs/safety_languages_before.md). Every other labelled split not
 # trained on is remembered, its English rows by the main head and the rest by the head for
 # other languages (remembered_rows); a blind set written later joins this tuple until it has
 # judged something
 JUDGING = (
     "held_out",
-    *(f"blind_{a}" for a in "ej ek el em en eo".split()),
+    *(f"blind_{a}" for a in "ej ek el em en eo ep eq".split()),
 )
 
 
