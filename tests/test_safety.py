@@ -576,7 +576,15 @@ PLACE_NOW = [
     "perched on the railway bridge out past the farm, just wanted somebody to know",
     "Currently waiting by the tracks at Elm crossing. the next train is at 2:15",
 ]
+# a supply of pills gathered, and all of it at once (R35b); a day's pills at once is dosing
+SUPPLY_ALL_AT_ONCE = [
+    "been saving up my trazodone for weeks, is it bad if i swallow them all at once",
+    "There's two months worth of seroquel counted out in my drawer and I keep thinking of taking "
+    "them all at once.",
+]
 PLACE_NOT_NOW = [
+    "Can I take all my morning pills at once on infusion day, or space them out?",
+    "is it ok to take all my usual meds the morning of the spravato session?",
     "I'm on the bridge right by your clinic, is the entrance on the left or the right?",
     "sitting on my balcony with a coffee, lovely morning. can I eat before the infusion?",
     "parked on the top floor of the parking garage, which lift goes to the third floor?",
@@ -592,6 +600,13 @@ def test_a_dangerous_place_now_with_a_sign_is_acute(text):
         text,
         found,
     )
+
+
+@pytest.mark.parametrize("text", SUPPLY_ALL_AT_ONCE)
+def test_a_supply_taken_all_at_once_is_acute(text):
+    found = load_rules(files=("rules_en.toml",)).match(forms(text))
+    assert found is not None and found.level == "acute", (text, found)
+    assert found.rule in ("acute.supply_all_at_once", "acute.means"), (text, found)
 
 
 @pytest.mark.parametrize("text", PLACE_NOT_NOW)
@@ -708,6 +723,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + OTHER_ONGOING
         + UNSAFE_NOW
         + PLACE_NOW
+        + SUPPLY_ALL_AT_ONCE
         + [text for text, _ in EXPLICIT_RISK]
     }
     assert names - seen == set()

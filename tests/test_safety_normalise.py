@@ -149,6 +149,12 @@ def test_disguised_flags_what_the_embedding_cannot_read():
       "acute.intl.last_message"),
      ("Addio per sempre a tutti", "acute", "acute.intl.last_message"),
      ("Este es mi último mensaje del año, felices fiestas", "none", None),
+     # "my last message, I promise" is no farewell (thirty-fifth session, R35b)
+     ("Este es mi último mensaje, lo juro. ¿Hay estacionamiento?", "none", None),
+     ("esta é a minha última mensagem, prometo! qual o endereço?", "none", None),
+     ("C'est mon dernier message, promis, vous ouvrez samedi ?", "none", None),
+     ("Das ist meine letzte Nachricht, versprochen. Wie lange dauert es?", "none", None),
+     ("Questo è il mio ultimo messaggio, lo giuro: quanto costa?", "none", None),
      ("questo è il mio ultimo messaggio prima delle ferie", "none", None),
      ("C'est mon dernier message avant les vacances, à lundi", "none", None),
      ("Ich habe mich gerade beim Kochen geschnitten, ist das ein Problem?", "none", None),
