@@ -71,6 +71,7 @@ GROUPS = {
     "EL+EM": ("blind_el", "blind_em"),
     "EN+EO": ("blind_en", "blind_eo"),
     "EP+EQ": ("blind_ep", "blind_eq"),
+    "ER+ES": ("blind_er", "blind_es"),
 }
 
 

@@ -360,10 +360,13 @@ SPLITS = {
     "blind_en": ("en",),
     "blind_eo": ("eo",),
     # written at the start of the thirty-fifth session by two more helpers, blind, the same
-    # composition (EP's writer composed its lines with a script of its own): never opened,
-    # kept in JUDGING for a later decision
+    # composition (EP's writer composed its lines with a script of its own); they judged R35b
     "blind_ep": ("ep",),
     "blind_eq": ("eq",),
+    # written in the thirty-fifth session while R35b was judged, by two more helpers, blind,
+    # the same composition: never opened, kept in JUDGING for a later decision
+    "blind_er": ("er",),
+    "blind_es": ("es",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -378,14 +381,14 @@ MEMORY_ROWS: tuple[str, ...] = ()
 
 # held-out C and the blind splits the heads do not remember: EJ and EK (they judged the
 # thirty-fourth session's candidate M7, which remembers DZ..EI), EL, EM (they judged R34) and
-# EN, EO (they judged R35, thirty-fifth session), EP, EQ (never opened;
-# docs/safety_languages_before.md). Every other labelled split not
+# EN, EO (they judged R35, thirty-fifth session), EP, EQ (they judged R35b), ER, ES (never
+# opened; docs/safety_languages_before.md). Every other labelled split not
 # trained on is remembered, its English rows by the main head and the rest by the head for
 # other languages (remembered_rows); a blind set written later joins this tuple until it has
 # judged something
 JUDGING = (
     "held_out",
-    *(f"blind_{a}" for a in "ej ek el em en eo ep eq".split()),
+    *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es".split()),
 )
 
 
