@@ -89,7 +89,7 @@ def grouped_rows(data: Path, groups: tuple[str, ...]):
 
 def score(head_path: Path, out: Path, data: Path, groups: tuple[str, ...],
           other_path: Path | None = None, two_path: Path | None = None,
-          english_path: Path | None = None) -> None:  # fmt: skip
+          english_path: Path | None = None, veto_path: Path | None = None) -> None:  # fmt: skip
     from faqbot.safety.commands import training_encoder
     from faqbot.safety.detector import SafetyDetector
     from faqbot.safety.head import load_head
@@ -100,8 +100,11 @@ def score(head_path: Path, out: Path, data: Path, groups: tuple[str, ...],
     other = load_head(other_path) if other_path else None
     two = load_two_heads(two_path) if two_path else None
     english = load_two_heads(english_path) if english_path else None
+    from faqbot.safety.veto import load_veto
+
+    veto = load_veto(veto_path) if veto_path else None
     detector = SafetyDetector(encoder, load_head(head_path), other_head=other, two_heads=two,
-                              english=english)  # fmt: skip
+                              english=english, veto=veto)  # fmt: skip
     levels = []
     for group, name, r in grouped_rows(data, groups):
         levels.append(
@@ -190,6 +193,7 @@ def main(argv: list[str]) -> int:
     s.add_argument("--other-head", type=Path, help="the head for messages not in English")
     s.add_argument("--two-heads", type=Path, help="the decision over both heads (two_heads.json)")
     s.add_argument("--english", type=Path, help="the decision for English (two_heads_en.json)")
+    s.add_argument("--veto", type=Path, help="the fine-tuned second reader (veto.json)")
     s.add_argument("--data", type=Path, default=ROOT / "tests" / "data")
     s.add_argument("--groups", nargs="+", default=list(GROUPS), help="default: every group")
     m = sub.add_parser("margins")
@@ -211,7 +215,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.cmd == "score":
         score(args.head, args.out, args.data, tuple(args.groups), args.other_head, args.two_heads,
-              args.english)  # fmt: skip
+              args.english, args.veto)  # fmt: skip
     elif args.cmd == "margins":
         margins(args.head, args.out, args.data, tuple(args.groups))
     elif args.cmd == "choose":

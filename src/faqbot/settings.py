@@ -213,6 +213,10 @@ class SafetySettings:
     # risk told over two messages ("I have the pills saved" / "tonight") is found, and after an
     # acute message the next replies keep the crisis text and leave out doses and methods
     conversation_turns: int = 2
+    # the fine-tuned second reader (safety/veto.py) may lower the main head's verdict on an
+    # English message: none, or the resources line in place of the banner (thirty-fifth
+    # session, docs/safety_languages_before.md candidate V1); its bars come with it (veto.json)
+    veto: bool = True
 
     def __post_init__(self) -> None:
         _at_least(self, 2, "max_sentences")

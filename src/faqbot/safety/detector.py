@@ -25,6 +25,7 @@ from .two_heads import (
     enough_words,
     load_two_heads,
 )
+from .veto import VETO_RULE, Veto, load_veto, lowered
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE = re.compile(r"\s*(?:[;:,]|\s[-\u2013\u2014]+)\s+")
@@ -118,9 +119,12 @@ class SafetyDetector:
         other_head: Head | None = None,
         two_heads: TwoHeads | None = None,
         english: TwoHeads | None = None,
+        veto: Veto | None = None,
     ):
         self.encoder = encoder
+        self.settings = settings or SafetySettings()
         if head is None and encoder is not None:  # the shipped heads
+            veto = veto or (load_veto() if self.settings.veto else None)
             head = load_head()
             other_head = other_head or load_other_head(head.model_id)
             two_heads = two_heads or (load_two_heads() if other_head is not None else None)
@@ -137,7 +141,8 @@ class SafetyDetector:
             else {}
         )
         self.rules = rules or load_rules()
-        self.settings = settings or SafetySettings()
+        # the fine-tuned second reader of English messages the heads flag (veto.py)
+        self.veto = veto if self.settings.veto and head is not None else None
 
     def heads_for(self, text: str) -> tuple[Head, ...]:
         """The heads that read `text`: the head, and for a message not in English (language_of
@@ -159,8 +164,22 @@ class SafetyDetector:
         )
         if found.level == "acute" or self.encoder is None or self.head is None:
             return found
-        model = self._model(text, found.level)
+        model = self._vetoed(text, self._model(text, found.level))
         return model if LEVELS.index(model.level) > LEVELS.index(found.level) else found
+
+    def _vetoed(self, text: str, model: SafetyAssessment) -> SafetyAssessment:
+        """The main head's verdict on a message read as English, lowered by the veto (veto.py):
+        none, or acute read as mention; the rules' verdicts and the other heads' stand."""
+        if self.veto is None or model.level == "none" or model.rule != "model":
+            return model
+        if self._language(text) != ENGLISH:
+            return model
+        level = lowered(model.level, self.veto.p_none([text])[0], self.veto.config)
+        if level == model.level:
+            return model
+        if level == "none":
+            return SafetyAssessment("none")
+        return SafetyAssessment(level, model.rule + VETO_RULE, model.matched, model.score)
 
     def assess_in_conversation(self, text: str, earlier: Sequence[str] = ()) -> SafetyAssessment:
         """The level of a message read alone and with the visitor's last earlier messages
