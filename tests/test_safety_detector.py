@@ -351,3 +351,53 @@ def test_the_english_decision_keeps_the_detectors_own_recall_on_the_rows_it_is_f
     acute = [lv for lv, r in zip(levels, rows, strict=True) if r.level == "acute"]
     risk = [lv for lv, r in zip(levels, rows, strict=True) if r.level != "none"]
     assert acute.count("acute") == len(acute) and "none" not in risk  # the recall kept
+
+
+class WordVeto:
+    """A stand-in for the fine-tuned reader: P(none) by words, None past 12 words (too long)."""
+
+    def __init__(self):
+        from faqbot.safety.veto import VetoConfig
+
+        self.config = VetoConfig(0.99, 0.9, 12, "", (), "")
+        self.asked: list[str] = []
+
+    def p_none(self, texts):
+        self.asked += list(texts)
+        out = []
+        for t in texts:
+            words = t.lower().replace(".", " ").split()
+            p = 0.995 if "holiday" in words else 0.95 if "party" in words else 0.1
+            out.append(None if len(words) > 12 else p)
+        return out
+
+
+def test_lowered_drops_at_the_none_bar_and_softens_acute_at_the_mention_bar():
+    from faqbot.safety.veto import VetoConfig, lowered
+
+    config = VetoConfig(0.99, 0.9, 256, "", (), "")
+    assert lowered("acute", 0.995, config) == "none"
+    assert lowered("mention", 0.995, config) == "none"
+    assert lowered("acute", 0.95, config) == "mention"
+    assert lowered("mention", 0.95, config) == "mention"  # mention stays below the none bar
+    assert lowered("acute", 0.5, config) == "acute"
+    assert lowered("acute", None, config) == "acute"  # too long to read: the head's verdict
+
+
+def test_the_veto_lowers_only_the_main_heads_verdict_on_english():
+    veto = WordVeto()
+    detector = SafetyDetector(KeywordEncoder(), _head(), veto=veto)
+    assert detector.assess("Everything is doom before the holiday.").level == "none"
+    got = detector.assess("Everything is doom at the party.")
+    assert (got.level, got.rule) == ("mention", "model:veto")
+    assert detector.assess("Everything is doom.").level == "acute"
+    # a rule's verdict stands, and the reader is not asked about it
+    asked = len(veto.asked)
+    assert detector.assess("I want to kill myself before the holiday").level == "acute"
+    assert len(veto.asked) == asked
+    # a message it cannot read whole keeps the head's verdict
+    long = "Everything is doom and I am in the doom before the holiday with all of it."
+    assert detector.assess(long).level == "acute"
+    # off in the settings: the head's verdicts stand
+    off = SafetyDetector(KeywordEncoder(), _head(), settings=SafetySettings(veto=False), veto=veto)
+    assert off.assess("Everything is doom before the holiday.").level == "acute"
