@@ -196,6 +196,7 @@ def main() -> None:
         "none_bar": none_bar, "mention_bar": mention_bar, "max_tokens": MAX_TOKENS,
         "data_hash": data_hash(fitted + held),
         "calibration_authors": sorted({r.author for r in held}), "model_sha256": sha,
+        "judging": list(JUDGING), "authors": sorted({r.author for r in fitted + held}),
     }  # fmt: skip
     (args.out / VETO_PATH.name).write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
     print(f"none_bar {none_bar:.4f}, mention_bar {mention_bar:.4f}; wrote {model} "

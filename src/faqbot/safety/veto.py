@@ -47,6 +47,10 @@ class VetoConfig:
     data_hash: str
     calibration_authors: tuple[str, ...]
     model_sha256: str
+    # the splits left out of fitting (dataset.JUDGING when it was fitted): blind sets added later
+    # may repeat a training text word for word, and must not change what it was fitted to
+    judging: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()  # every author whose rows it was fitted to or held back
 
 
 class Veto:
@@ -130,20 +134,26 @@ def read_config(path: Path = VETO_PATH) -> VetoConfig:
     d = json.loads(path.read_text(encoding="utf-8"))
     return VetoConfig(
         float(d["none_bar"]), float(d["mention_bar"]), int(d["max_tokens"]), str(d["data_hash"]),
-        tuple(d["calibration_authors"]), str(d["model_sha256"]),
+        tuple(d["calibration_authors"]), str(d["model_sha256"]), tuple(d.get("judging", ())),
+        tuple(d.get("authors", ())),
     )  # fmt: skip
 
 
-def training_rows(rows: list) -> tuple[list, list]:
-    """(fit, calibration): the distinct English rows of every split outside dataset.JUDGING,
-    one author in CALIBRATION_SHARE (seeded) held back for the bars."""
+def training_rows(
+    rows: list, judging: tuple[str, ...] | None = None, authors: tuple[str, ...] = ()
+) -> tuple[list, list]:
+    """(fit, calibration): the distinct English rows of every split outside `judging` (default
+    dataset.JUDGING; with `authors`, only theirs: what a saved reader was fitted to, whatever
+    sets came later), one author in CALIBRATION_SHARE (seeded) held back for the bars."""
     from .dataset import JUDGING, split
 
-    judging = {r.text for name in JUDGING for r in split(rows, name)}
+    left_out = {r.text for name in (judging or JUDGING) for r in split(rows, name)}
     seen: set[str] = set()
     chosen = []
     for r in rows:
-        if r.lang == "en" and r.text not in judging and r.text not in seen:
+        if authors and r.author not in authors:
+            continue
+        if r.lang == "en" and r.text not in left_out and r.text not in seen:
             seen.add(r.text)
             chosen.append(r)
     authors = sorted({r.author for r in chosen})
