@@ -72,6 +72,7 @@ GROUPS = {
     "EN+EO": ("blind_en", "blind_eo"),
     "EP+EQ": ("blind_ep", "blind_eq"),
     "ER+ES": ("blind_er", "blind_es"),
+    "ET+EU": ("blind_et", "blind_eu"),
 }
 
 

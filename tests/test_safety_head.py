@@ -291,7 +291,7 @@ def test_held_out_and_blind_authors_never_train():
     rows = load_rows(DATA)
     train = split(rows, "train")
     kept_out = set(
-        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci cj ck cl cm cs ct cu cv cw cx cy cz dc dd de df dh di dj dk dl dm dn do dp dq dr ds dt du dv dw dx dy dz ea eb ec ed ee ef eg eh ei ej ek el em en eo ep eq er es ao ap".split()
+        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci cj ck cl cm cs ct cu cv cw cx cy cz dc dd de df dh di dj dk dl dm dn do dp dq dr ds dt du dv dw dx dy dz ea eb ec ed ee ef eg eh ei ej ek el em en eo ep eq er es et eu ao ap".split()
     ) | set(VISITORS_SECOND)
     assert {r.author for r in train}.isdisjoint(kept_out)
     # the rows in other languages train only the head for other languages
@@ -744,14 +744,15 @@ def test_the_head_for_other_languages_remembers_the_older_sets_messages_in_them(
 
 def test_the_shipped_veto_is_the_one_fitted_to_these_rows():
     # the fine-tuned second reader (safety/veto.py): its recorded rows are today's English rows
-    # outside JUDGING, its held-back authors the seeded tenth, its model the file shipped
+    # outside the splits it left out, by the authors it recorded (blind sets written later are
+    # not its rows), its held-back authors the seeded tenth, its model the file shipped
     import hashlib
 
     from faqbot.safety.veto import VETO_MODEL, VETO_PATH, read_config, training_rows
     from faqbot.safety.veto import data_hash as veto_hash
 
     config = read_config()
-    fitted, held = training_rows(load_rows(DATA))
+    fitted, held = training_rows(load_rows(DATA), config.judging, config.authors)
     assert veto_hash(fitted + held) == config.data_hash, (
         "The English rows outside JUDGING changed since the veto was fitted: refit it "
         "(python benchmarks/safety_veto.py) or keep the new rows in JUDGING"
@@ -761,6 +762,10 @@ def test_the_shipped_veto_is_the_one_fitted_to_these_rows():
     model = (VETO_PATH.parent / VETO_MODEL).read_bytes()
     assert hashlib.sha256(model).hexdigest() == config.model_sha256
     assert 0.5 < config.mention_bar < config.none_bar < 1 and config.max_tokens == 256
+    assert config.judging and config.authors
+    rows = load_rows(DATA)
+    left_out = {r.text for n in config.judging for r in split(rows, n)}
+    assert left_out and left_out.isdisjoint(r.text for r in fitted + held)
 
 
 @pytest.mark.e2e

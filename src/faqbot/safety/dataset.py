@@ -364,9 +364,14 @@ SPLITS = {
     "blind_ep": ("ep",),
     "blind_eq": ("eq",),
     # written in the thirty-fifth session while R35b was judged, by two more helpers, blind,
-    # the same composition: never opened, kept in JUDGING for a later decision
+    # the same composition; they judged V1
     "blind_er": ("er",),
     "blind_es": ("es",),
+    # written at the end of the thirty-fifth session after V1 was decided, by two more helpers,
+    # blind, the same composition (some subtle acute messages asked for): never opened, kept in
+    # JUDGING for a later decision
+    "blind_et": ("et",),
+    "blind_eu": ("eu",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -381,14 +386,15 @@ MEMORY_ROWS: tuple[str, ...] = ()
 
 # held-out C and the blind splits the heads do not remember: EJ and EK (they judged the
 # thirty-fourth session's candidate M7, which remembers DZ..EI), EL, EM (they judged R34) and
-# EN, EO (they judged R35, thirty-fifth session), EP, EQ (they judged R35b), ER, ES (never
-# opened; docs/safety_languages_before.md). Every other labelled split not
-# trained on is remembered, its English rows by the main head and the rest by the head for
-# other languages (remembered_rows); a blind set written later joins this tuple until it has
-# judged something
+# EN, EO (they judged R35, thirty-fifth session), EP, EQ (they judged R35b), ER, ES (they
+# judged V1), ET, EU (never opened; docs/safety_languages_before.md). The veto (veto.py) was
+# fitted to the English rows outside this tuple as it stood then (veto.json). Every other
+# labelled split not trained on is remembered, its English rows by the main head and the rest
+# by the head for other languages (remembered_rows); a blind set written later joins this
+# tuple until it has judged something
 JUDGING = (
     "held_out",
-    *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es".split()),
+    *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu".split()),
 )
 
 
