@@ -167,6 +167,8 @@ def main() -> None:
     parser.add_argument("--checkpoint", type=Path, help="a fitted {'enc', 'head'} state dict")
     parser.add_argument("--out", type=Path, default=DATA)
     parser.add_argument("--study", action="store_true")
+    parser.add_argument("--left-out", nargs="+", metavar="SPLIT",
+                        help="the splits not fitted to (default: dataset.JUDGING)")  # fmt: skip
     args = parser.parse_args()
 
     import torch
@@ -175,7 +177,8 @@ def main() -> None:
     from faqbot.encoders.model import bundled_model_path
 
     rows = load_rows(ROOT / "tests" / "data")
-    fitted, held = training_rows(rows)
+    left_out = tuple(args.left_out) if args.left_out else JUDGING
+    fitted, held = training_rows(rows, left_out)
     print(f"{len(fitted)} rows fitted, {len(held)} held back for the bars")
     if args.checkpoint:
         enc = AutoModel.from_pretrained(bundled_model_path()).eval()
@@ -196,7 +199,7 @@ def main() -> None:
         "none_bar": none_bar, "mention_bar": mention_bar, "max_tokens": MAX_TOKENS,
         "data_hash": data_hash(fitted + held),
         "calibration_authors": sorted({r.author for r in held}), "model_sha256": sha,
-        "judging": list(JUDGING), "authors": sorted({r.author for r in fitted + held}),
+        "judging": list(left_out), "authors": sorted({r.author for r in fitted + held}),
     }  # fmt: skip
     (args.out / VETO_PATH.name).write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
     print(f"none_bar {none_bar:.4f}, mention_bar {mention_bar:.4f}; wrote {model} "
@@ -204,7 +207,7 @@ def main() -> None:
     if args.study:
         from sklearn.metrics import roc_auc_score
 
-        judged = [r for n in JUDGING if n not in ("blind_er", "blind_es") for r in split(rows, n)]
+        judged = [r for n in left_out if n not in ("blind_er", "blind_es") for r in split(rows, n)]
         judged = [r for r in judged if r.lang == "en"]
         p = read_all(veto, [r.text for r in judged])
         y = np.array([r.level == "none" for r in judged])
