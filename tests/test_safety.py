@@ -582,7 +582,24 @@ SUPPLY_ALL_AT_ONCE = [
     "There's two months worth of seroquel counted out in my drawer and I keep thinking of taking "
     "them all at once.",
 ]
+# pills laid out now, a car running at a drop or in a shut garage, not making it past a near
+# time (R35c); the same words about an organiser, an appointment or coffee are not
+R35C_ACUTE = [
+    (
+        "there is all my klonopin spread out on the bathroom sink. what are your hours",
+        "acute.pills_laid_out",
+    ),
+    ("car idling at the edge of the gorge, engine still running", "acute.engine_running"),
+    (
+        "honestly not sure I can hold on past tomorrow. is there a same-day slot?",
+        "acute.not_make_it_past",
+    ),
+]
 PLACE_NOT_NOW = [
+    "I have my meds laid out in the pill box for the week, ok to take them on infusion day?",
+    "I don't think I'll make it to Friday's appointment, can we move it?",
+    "not sure I'll make it through the week without coffee, is caffeine ok before Spravato?",
+    "we're in the garage fixing the car, engine on, is the clinic open at 6?",
     "Can I take all my morning pills at once on infusion day, or space them out?",
     "is it ok to take all my usual meds the morning of the spravato session?",
     "I'm on the bridge right by your clinic, is the entrance on the left or the right?",
@@ -607,6 +624,12 @@ def test_a_supply_taken_all_at_once_is_acute(text):
     found = load_rules(files=("rules_en.toml",)).match(forms(text))
     assert found is not None and found.level == "acute", (text, found)
     assert found.rule in ("acute.supply_all_at_once", "acute.means"), (text, found)
+
+
+@pytest.mark.parametrize(("text", "rule"), R35C_ACUTE)
+def test_means_laid_out_a_running_car_and_not_lasting_past_a_time_are_acute(text, rule):
+    found = load_rules(files=("rules_en.toml",)).match(forms(text))
+    assert found is not None and (found.level, found.rule) == ("acute", rule), (text, found)
 
 
 @pytest.mark.parametrize("text", PLACE_NOT_NOW)
@@ -724,6 +747,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + UNSAFE_NOW
         + PLACE_NOW
         + SUPPLY_ALL_AT_ONCE
+        + [text for text, _ in R35C_ACUTE]
         + [text for text, _ in EXPLICIT_RISK]
     }
     assert names - seen == set()

@@ -139,6 +139,18 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("J'ai un plan pour le week-end, je peux décaler la séance ?", "none", None),
      ("no, no tengo ningún plan para acabar con mi vida", "mention",
       "acute.intl.plan_owned:past_or_denied"),
+     # not knowing whether one will still be alive (acute) or still here (a mention; it is
+     # also a move), five languages (thirty-fifth session, R35c)
+     ("no sé si voy a seguir vivo el mes que viene", "acute", "acute.intl.doubt_alive"),
+     ("não sei se vou estar viva até o natal", "acute", "acute.intl.doubt_alive"),
+     ("Je ne sais pas si je serai encore en vie dans une semaine.", "acute",
+      "acute.intl.doubt_alive"),
+     ("Ich weiß nicht, ob ich an Ostern noch am Leben bin", "acute",
+      "acute.intl.doubt_alive"),
+     ("non so se sarò ancora viva a fine mese", "acute", "acute.intl.doubt_alive"),
+     ("Ich weiß nicht, ob ich nächste Woche noch da bin, ich ziehe vielleicht um", "mention",
+      "mention.intl.doubt_still_here"),
+     ("non so se ci sarò alla riunione di lunedì", "none", None),
      # the writer's last message, or goodbye for ever (twentieth session, blind BC's miss); the
      # same words before a holiday are no farewell
      ("Gracias por todo. Este es mi último mensaje.", "acute", "acute.intl.last_message"),
