@@ -73,6 +73,7 @@ GROUPS = {
     "EP+EQ": ("blind_ep", "blind_eq"),
     "ER+ES": ("blind_er", "blind_es"),
     "ET+EU": ("blind_et", "blind_eu"),
+    "EV+EW": ("blind_ev", "blind_ew"),
 }
 
 

@@ -367,11 +367,15 @@ SPLITS = {
     # the same composition; they judged V1
     "blind_er": ("er",),
     "blind_es": ("es",),
-    # written at the end of the thirty-fifth session after V1 was decided, by two more helpers,
-    # blind, the same composition (some subtle acute messages asked for): never opened, kept in
-    # JUDGING for a later decision
+    # written in the thirty-fifth session after V1 was decided, by two more helpers, blind, the
+    # same composition (some subtle acute messages asked for); they judged V2
     "blind_et": ("et",),
     "blind_eu": ("eu",),
+    # written in the thirty-fifth session for R35c (its categories among the subtle acute
+    # messages, their look-alikes among the "none" ones), by two more helpers, blind; they
+    # judged R35c
+    "blind_ev": ("ev",),
+    "blind_ew": ("ew",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -387,14 +391,14 @@ MEMORY_ROWS: tuple[str, ...] = ()
 # held-out C and the blind splits the heads do not remember: EJ and EK (they judged the
 # thirty-fourth session's candidate M7, which remembers DZ..EI), EL, EM (they judged R34) and
 # EN, EO (they judged R35, thirty-fifth session), EP, EQ (they judged R35b), ER, ES (they
-# judged V1), ET, EU (never opened; docs/safety_languages_before.md). The veto (veto.py) was
-# fitted to the English rows outside this tuple as it stood then (veto.json). Every other
-# labelled split not trained on is remembered, its English rows by the main head and the rest
-# by the head for other languages (remembered_rows); a blind set written later joins this
-# tuple until it has judged something
+# judged V1), ET, EU (V2), EV, EW (R35c; docs/safety_languages_before.md). The veto
+# (veto.py) was fitted to the English rows outside this tuple as it stood then (veto.json).
+# Every other labelled split not trained on is remembered, its English rows by the main head
+# and the rest by the head for other languages (remembered_rows); a blind set written later
+# joins this tuple until it has judged something
 JUDGING = (
     "held_out",
-    *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu".split()),
+    *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu ev ew".split()),
 )
 
 
