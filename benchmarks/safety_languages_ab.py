@@ -74,6 +74,7 @@ GROUPS = {
     "ER+ES": ("blind_er", "blind_es"),
     "ET+EU": ("blind_et", "blind_eu"),
     "EV+EW": ("blind_ev", "blind_ew"),
+    "EX+EY": ("blind_ex", "blind_ey"),
 }
 
 

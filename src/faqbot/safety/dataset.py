@@ -376,6 +376,10 @@ SPLITS = {
     # judged R35c
     "blind_ev": ("ev",),
     "blind_ew": ("ew",),
+    # written at the end of the thirty-fifth session by two more helpers, blind, the same
+    # composition: never opened, kept in JUDGING for a later decision
+    "blind_ex": ("ex",),
+    "blind_ey": ("ey",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -391,14 +395,15 @@ MEMORY_ROWS: tuple[str, ...] = ()
 # held-out C and the blind splits the heads do not remember: EJ and EK (they judged the
 # thirty-fourth session's candidate M7, which remembers DZ..EI), EL, EM (they judged R34) and
 # EN, EO (they judged R35, thirty-fifth session), EP, EQ (they judged R35b), ER, ES (they
-# judged V1), ET, EU (V2), EV, EW (R35c; docs/safety_languages_before.md). The veto
-# (veto.py) was fitted to the English rows outside this tuple as it stood then (veto.json).
+# judged V1), ET, EU (V2), EV, EW (R35c), EX, EY (never opened; see
+# docs/safety_languages_before.md). The veto (veto.py) was fitted to the English rows outside
+# this tuple as it stood then (veto.json).
 # Every other labelled split not trained on is remembered, its English rows by the main head
 # and the rest by the head for other languages (remembered_rows); a blind set written later
 # joins this tuple until it has judged something
 JUDGING = (
     "held_out",
-    *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu ev ew".split()),
+    *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu ev ew ex ey".split()),
 )
 
 
