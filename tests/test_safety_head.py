@@ -791,3 +791,12 @@ def test_the_shipped_veto_lowers_ordinary_goodbyes_and_leaves_risk(real_bot, mes
         assert real_bot.safety.assess(message).level == "acute", message
     finally:
         real_bot.safety.veto = veto
+
+
+def test_unopened_blind_sets_are_held_in_judging_and_not_scored_by_safety_eval():
+    # safety-eval reads every split but these: running it must not open a set kept for a decision
+    from faqbot.safety.dataset import JUDGING, UNOPENED, scored_splits
+
+    assert UNOPENED and set(UNOPENED) <= set(JUDGING)
+    assert set(scored_splits()).isdisjoint(UNOPENED)
+    assert set(scored_splits()) | set(UNOPENED) == set(SPLITS)

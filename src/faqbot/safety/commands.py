@@ -84,7 +84,7 @@ def main(argv: list[str]) -> int:
             raise SystemExit(f"{flag} is a choice for the decision over both heads: use it with "
                              "safety-train --two-heads or --english")  # fmt: skip
     sets = two_heads_sets(args.sets)
-    from .dataset import SPLITS, load_rows, load_sentence_labels
+    from .dataset import load_rows, load_sentence_labels
     from .detector import SafetyDetector
     from .head import HEAD_PATH, OTHER_HEAD_PATH, load_head, load_other_head
     from .train import evaluate, remember, train
@@ -149,14 +149,18 @@ def main(argv: list[str]) -> int:
                 print(f"  cross-validated, model alone, {key}: {rates}")
         print(f"Saved {path} (data {head.data_hash}, thresholds acute "
               f"{head.acute_threshold:.4f}, any {head.any_threshold:.4f})")  # fmt: skip
+    from .dataset import scored_splits
     from .two_heads import ENGLISH_PATH, load_two_heads
+    from .veto import load_veto
 
     head = load_head(HEAD_PATH)
+    # the detector the bot runs: both heads, the decisions, and the second reader (veto.py)
     detector = SafetyDetector(encoder, head, other_head=load_other_head(head.model_id),
                               two_heads=load_two_heads(),
-                              english=load_two_heads(ENGLISH_PATH))  # fmt: skip
-    # training never looks at the held-out or blind parts; only safety-eval scores them
-    scored = tuple(SPLITS)
+                              english=load_two_heads(ENGLISH_PATH), veto=load_veto())  # fmt: skip
+    # training never looks at the held-out or blind parts; only safety-eval scores them, and not
+    # the blind sets kept unopened for a later decision (dataset.UNOPENED)
+    scored = scored_splits()
     splits = ("train",) if args.command == "safety-train" else scored
     report["detector"] = evaluate(rows, detector, splits)
     for split, table in report["detector"].items():

@@ -407,6 +407,17 @@ JUDGING = (
 )
 
 
+# the blind sets in JUDGING never opened yet: `faqbot safety-eval` does not score them, so that
+# reading the detector's figures does not open them; a session that opens one for a decision
+# (its rule committed first) takes it out of this tuple
+UNOPENED = ("blind_ex", "blind_ey")
+
+
+def scored_splits() -> tuple[str, ...]:
+    """The splits `faqbot safety-eval` scores: every one but the unopened blind sets."""
+    return tuple(name for name in SPLITS if name not in UNOPENED)
+
+
 @dataclass(frozen=True)
 class Row:
     """One labelled message."""
