@@ -76,15 +76,17 @@ class Veto:
     def p_none(self, texts: list[str]) -> list[float | None]:
         """P(none) of each text; None for a text longer than max_tokens (not read)."""
         out: list[float | None] = [None] * len(texts)
-        encoded = self._tokenizer.encode_batch(list(texts))
-        fits = [i for i, e in enumerate(encoded) if sum(e.attention_mask) <= self.config.max_tokens]
+        encoded = self._tokenizer.encode_batch(list(texts))  # padded to the longest
+        lengths = [sum(e.attention_mask) for e in encoded]
+        fits = [i for i, n in enumerate(lengths) if n <= self.config.max_tokens]
         if not fits:
             return out
-        batch = self._tokenizer.encode_batch([texts[i] for i in fits])
+        width = max(lengths[i] for i in fits)  # the padding a longer text left is cut off
+        fields = {"input_ids": "ids", "attention_mask": "attention_mask",
+                  "token_type_ids": "type_ids"}  # fmt: skip
         feeds = {
-            "input_ids": np.array([e.ids for e in batch], dtype=np.int64),
-            "attention_mask": np.array([e.attention_mask for e in batch], dtype=np.int64),
-            "token_type_ids": np.array([e.type_ids for e in batch], dtype=np.int64),
+            name: np.array([getattr(encoded[i], field)[:width] for i in fits], dtype=np.int64)
+            for name, field in fields.items()
         }
         logits = self._session.run(None, feeds)[0]
         for i, z in zip(fits, logits, strict=True):
