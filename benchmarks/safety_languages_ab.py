@@ -75,6 +75,7 @@ GROUPS = {
     "ET+EU": ("blind_et", "blind_eu"),
     "EV+EW": ("blind_ev", "blind_ew"),
     "EX+EY": ("blind_ex", "blind_ey"),
+    "EZ+FA": ("blind_ez", "blind_fa"),
 }
 
 

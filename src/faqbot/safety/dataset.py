@@ -380,6 +380,10 @@ SPLITS = {
     # composition: never opened, kept in JUDGING for a later decision
     "blind_ex": ("ex",),
     "blind_ey": ("ey",),
+    # written at the start of the thirty-sixth session by two more helpers, blind, the same
+    # composition (the brief now asks for every message written by hand): never opened
+    "blind_ez": ("ez",),
+    "blind_fa": ("fa",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -395,7 +399,7 @@ MEMORY_ROWS: tuple[str, ...] = ()
 # held-out C and the blind splits the heads do not remember: EJ and EK (they judged the
 # thirty-fourth session's candidate M7, which remembers DZ..EI), EL, EM (they judged R34) and
 # EN, EO (they judged R35, thirty-fifth session), EP, EQ (they judged R35b), ER, ES (they
-# judged V1), ET, EU (V2), EV, EW (R35c), EX, EY (never opened; see
+# judged V1), ET, EU (V2), EV, EW (R35c), EX, EY, EZ, FA (never opened; see
 # docs/safety_languages_before.md). The veto (veto.py) was fitted to the English rows outside
 # this tuple as it stood then (veto.json).
 # Every other labelled split not trained on is remembered, its English rows by the main head
@@ -403,14 +407,14 @@ MEMORY_ROWS: tuple[str, ...] = ()
 # joins this tuple until it has judged something
 JUDGING = (
     "held_out",
-    *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu ev ew ex ey".split()),
+    *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu ev ew ex ey ez fa".split()),
 )
 
 
 # the blind sets in JUDGING never opened yet: `faqbot safety-eval` does not score them, so that
 # reading the detector's figures does not open them; a session that opens one for a decision
 # (its rule committed first) takes it out of this tuple
-UNOPENED = ("blind_ex", "blind_ey")
+UNOPENED = ("blind_ex", "blind_ey", "blind_ez", "blind_fa")
 
 
 def scored_splits() -> tuple[str, ...]:
