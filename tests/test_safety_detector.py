@@ -401,3 +401,48 @@ def test_the_veto_lowers_only_the_main_heads_verdict_on_english():
     # off in the settings: the head's verdicts stand
     off = SafetyDetector(KeywordEncoder(), _head(), settings=SafetySettings(veto=False), veto=veto)
     assert off.assess("Everything is doom before the holiday.").level == "acute"
+
+
+def test_the_second_reader_raises_what_the_head_leaned_toward_to_the_resources_line():
+    # bars of 0.95: "doom" (P(not none) ~0.93) is none by the head, but above the raise gate
+    veto = WordVeto()
+    head = _head(acute_threshold=0.95, any_threshold=0.95)
+    detector = SafetyDetector(KeywordEncoder(), head, veto=veto)
+    got = detector.assess("Everything is doom.")
+    assert (got.level, got.rule, got.score) == ("mention", "model:second_reader", 0.9)
+    assert got.matched == "Everything is doom."
+    # the reader reads it as ordinary: nothing
+    assert detector.assess("Everything is doom before the holiday.").level == "none"
+    # a message the head did not lean toward risk (P(not none) ~0.21) is not read by it at all
+    asked = len(veto.asked)
+    assert detector.assess("Can I drive after a session?").level == "none"
+    assert len(veto.asked) == asked
+    # too long for it to read: nothing is raised
+    long = "Everything is doom and I am in the doom tonight with all of it here and now."
+    assert detector.assess(long).level == "none"
+    # raise_bar 0 turns the raise off; the veto's own off switch turns both off
+    for settings in (SafetySettings(raise_bar=0.0), SafetySettings(veto=False)):
+        off = SafetyDetector(KeywordEncoder(), head, settings=settings, veto=veto)
+        assert off.assess("Everything is doom.").level == "none"
+    # a higher gate than the head's reading: not read
+    gated = SafetyDetector(KeywordEncoder(), head, settings=SafetySettings(raise_gate=0.95),
+                           veto=veto)  # fmt: skip
+    assert gated.assess("Everything is doom.").level == "none"
+
+
+def test_the_second_reader_raises_only_english_messages():
+    veto = WordVeto()
+    head = _head(acute_threshold=0.95, any_threshold=0.95)
+    detector = SafetyDetector(KeywordEncoder(), head, other_head=head, veto=veto)
+    spanish = "Todo es doom y no sé qué hacer con mi vida esta semana."
+    assert detector._language(spanish) != "en"
+    asked = len(veto.asked)
+    assert detector.assess(spanish).level == "none"
+    assert len(veto.asked) == asked
+
+
+@pytest.mark.parametrize("name", ["raise_gate", "raise_bar"])
+@pytest.mark.parametrize("value", [-0.1, 1.5])
+def test_the_raise_settings_name_their_range(name, value):
+    with pytest.raises(ValueError, match=f"{name} must be between 0 and 1"):
+        SafetySettings(**{name: value})

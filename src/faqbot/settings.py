@@ -217,9 +217,19 @@ class SafetySettings:
     # English message: none, or the resources line in place of the banner (thirty-fifth
     # session, docs/safety_languages_before.md candidate V1); its bars come with it (veto.json)
     veto: bool = True
+    # the same reader may also raise: an English message nothing else gave safety text, whose
+    # main-head reading (its highest P(not none)) is at least `raise_gate`, gets the resources
+    # line when the reader scores P(none) below `raise_bar` (even odds: more likely risk than
+    # not); thirty-sixth session, candidate R36. The gate keeps the reader off ~98 % of
+    # questions. raise_bar 0 turns it off
+    raise_gate: float = 0.3
+    raise_bar: float = 0.5
 
     def __post_init__(self) -> None:
         _at_least(self, 2, "max_sentences")
+        for name in ("raise_gate", "raise_bar"):
+            value = getattr(self, name)
+            _check(0.0 <= value <= 1.0, f"{name} must be between 0 and 1, got {value}")
         _at_least(self, 0, "whole_words", "clause_words", "conversation_turns")
         _at_least(self, 1, "remembered_vectors")
 

@@ -34,6 +34,7 @@ _MIN_CLAUSE = 3  # words: a shorter piece joins the next ("No, I ...", "Honestly
 # it reads the five other languages with fewer false alarms but drops some acute messages
 OTHER_HEAD_MOST: Level = "mention"
 OTHER_HEAD_RULE = "model:other_languages"  # its verdicts' rule, so staff see which head spoke
+RAISE_RULE = "model:second_reader"  # the second reader gave the resources line (_raised)
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,10 @@ class SafetyDetector:
         )
         if found.level == "acute" or self.encoder is None or self.head is None:
             return found
-        model = self._vetoed(text, self._model(text, found.level))
+        model, risk = self._model(text, found.level)
+        model = self._vetoed(text, model)
+        if found.level == "none" and model.level == "none":
+            model = self._raised(text, risk)
         return model if LEVELS.index(model.level) > LEVELS.index(found.level) else found
 
     def _vetoed(self, text: str, model: SafetyAssessment) -> SafetyAssessment:
@@ -180,6 +184,20 @@ class SafetyDetector:
         if level == "none":
             return SafetyAssessment("none")
         return SafetyAssessment(level, model.rule + VETO_RULE, model.matched, model.score)
+
+    def _raised(self, text: str, risk: float) -> SafetyAssessment:
+        """The resources line for an English message nothing gave safety text, when the main
+        head leaned toward risk (its highest P(not none), `risk`, at least raise_gate) and the
+        second reader scores it more likely risk than not (P(none) below raise_bar)."""
+        s = self.settings
+        if self.veto is None or not s.raise_bar or risk < s.raise_gate:
+            return SafetyAssessment("none")
+        if self._language(text) != ENGLISH:
+            return SafetyAssessment("none")
+        p_none = self.veto.p_none([text])[0]
+        if p_none is None or p_none >= s.raise_bar:
+            return SafetyAssessment("none")
+        return SafetyAssessment("mention", RAISE_RULE, text.strip()[:120], round(1.0 - p_none, 4))
 
     def assess_in_conversation(self, text: str, earlier: Sequence[str] = ()) -> SafetyAssessment:
         """The level of a message read alone and with the visitor's last earlier messages
@@ -264,15 +282,16 @@ class SafetyDetector:
             language, vectors[first] if first is not None else None,
         )  # fmt: skip
 
-    def _model(self, text: str, rules: Level = "none") -> SafetyAssessment:
+    def _model(self, text: str, rules: Level = "none") -> tuple[SafetyAssessment, float]:
         """The most severe verdict of the heads that read the message (heads_for), each from
         its most severe reading; for a message both read, first the learned decision over both
         (two_heads), which may make it acute. Without that decision, the other head is skipped
         when the rules' level (`rules`) or the head's is already OTHER_HEAD_MOST or above: it
-        could not raise the message."""
+        could not raise the message. With the verdict, the main head's highest P(not none) over
+        the readings (0 for a message of no words)."""
         shown, normalised, whole = self.readings(text)
         if not shown:
-            return SafetyAssessment("none")
+            return SafetyAssessment("none"), 0.0
         vectors = np.asarray(self.encoder.encode(shown), dtype=np.float32)
         language = self._language(text)
         heads = self._heads(language)
@@ -294,16 +313,17 @@ class SafetyDetector:
             main, other = self._both_probabilities(vectors, normalised, whole)
             level, p = decision.level(self._both(rules, main, other, whole, vectors, language))
             if level == "none":
-                return SafetyAssessment("none")
+                return SafetyAssessment("none"), _risk(main)
             i = int(np.argmax(np.maximum(main[:, 2], other[:, 2])))
-            return SafetyAssessment(level, rule, shown[i][:120], round(float(p), 4))
+            return SafetyAssessment(level, rule, shown[i][:120], round(float(p), 4)), _risk(main)
         if decide and "acute" not in self.head.levels(probs_of(self.head), whole):
             # (a message the head reads acute is acute whatever the decision says)
             main, other = probs_of(self.head), probs_of(self.other_head)
             p = self.two_heads.probability(self._both(rules, main, other, whole, vectors, language))
             if p >= self.two_heads.bar:
                 i = int(np.argmax(np.maximum(main[:, 2], other[:, 2])))
-                return SafetyAssessment("acute", TWO_HEADS_RULE, shown[i][:120], round(float(p), 4))
+                p = round(float(p), 4)
+                return SafetyAssessment("acute", TWO_HEADS_RULE, shown[i][:120], p), _risk(main)
         found = None
         for head in heads:
             so_far = max(rules, found.level if found else "none", key=LEVELS.index)
@@ -319,7 +339,12 @@ class SafetyDetector:
                 found = SafetyAssessment(
                     levels[worst], rule, shown[worst][:120], round(float(probs[worst][2]), 4)
                 )
-        return found
+        return found, _risk(probs_of(self.head))
+
+
+def _risk(probs: np.ndarray) -> float:
+    """The highest P(not none) of the readings' class probabilities (columns: LEVELS)."""
+    return float((1.0 - probs[:, 0]).max()) if len(probs) else 0.0
 
 
 def _probabilities(head: Head, vectors: np.ndarray, normalised: list[str], whole: list[bool]):
