@@ -76,6 +76,7 @@ GROUPS = {
     "EV+EW": ("blind_ev", "blind_ew"),
     "EX+EY": ("blind_ex", "blind_ey"),
     "EZ+FA": ("blind_ez", "blind_fa"),
+    "FB+FC": ("blind_fb", "blind_fc"),
 }
 
 

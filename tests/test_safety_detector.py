@@ -367,7 +367,7 @@ class WordVeto:
         out = []
         for t in texts:
             words = t.lower().replace(".", " ").split()
-            p = 0.995 if "holiday" in words else 0.95 if "party" in words else 0.1
+            p = 0.995 if "holiday" in words else 0.95 if "party" in words else 0.05
             out.append(None if len(words) > 12 else p)
         return out
 
@@ -409,7 +409,7 @@ def test_the_second_reader_raises_what_the_head_leaned_toward_to_the_resources_l
     head = _head(acute_threshold=0.95, any_threshold=0.95)
     detector = SafetyDetector(KeywordEncoder(), head, veto=veto)
     got = detector.assess("Everything is doom.")
-    assert (got.level, got.rule, got.score) == ("mention", "model:second_reader", 0.9)
+    assert (got.level, got.rule, got.score) == ("mention", "model:second_reader", 0.95)
     assert got.matched == "Everything is doom."
     # the reader reads it as ordinary: nothing
     assert detector.assess("Everything is doom before the holiday.").level == "none"

@@ -219,11 +219,12 @@ class SafetySettings:
     veto: bool = True
     # the same reader may also raise: an English message nothing else gave safety text, whose
     # main-head reading (its highest P(not none)) is at least `raise_gate`, gets the resources
-    # line when the reader scores P(none) below `raise_bar` (even odds: more likely risk than
-    # not); thirty-sixth session, candidate R36. The gate keeps the reader off ~98 % of
-    # questions. raise_bar 0 turns it off
+    # line when the reader scores P(none) below `raise_bar` (9 to 1 that it is risk);
+    # thirty-sixth session: R36 at even odds (0.5) raised two look-alikes of held-out C, R36b
+    # (docs/safety_languages_before.md). The gate keeps the reader off ~98 % of questions.
+    # raise_bar 0 turns it off
     raise_gate: float = 0.3
-    raise_bar: float = 0.5
+    raise_bar: float = 0.1
 
     def __post_init__(self) -> None:
         _at_least(self, 2, "max_sentences")
