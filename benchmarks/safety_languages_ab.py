@@ -77,6 +77,7 @@ GROUPS = {
     "EX+EY": ("blind_ex", "blind_ey"),
     "EZ+FA": ("blind_ez", "blind_fa"),
     "FB+FC": ("blind_fb", "blind_fc"),
+    "FD+FE": ("blind_fd", "blind_fe"),
 }
 
 

@@ -152,6 +152,21 @@ def bars(p_risk: np.ndarray) -> tuple[float, float]:
     return float(np.nextafter(s[-1], 1.0)), float(np.nextafter(s[-1 - k], 1.0))
 
 
+def rule_bar(veto: Veto, held: list) -> float:
+    """Above the highest P(none) of a held-back risk row the phrase rules read acute: at or
+    above it the reader may soften a rule's acute to the resources line (veto.softened)."""
+    from faqbot.safety.normalise import forms
+    from faqbot.safety.rules import load_rules
+
+    rules = load_rules()
+    ruled = [r for r in held if r.level != "none"]
+    ruled = [r for r in ruled if (hit := rules.match(forms(r.text))) and hit.level == "acute"]
+    p = read_all(veto, [r.text for r in ruled])
+    print(f"rule_bar: {len(ruled)} held-back risk rows the rules read acute, highest P(none) "
+          f"{p.max():.4f}")  # fmt: skip
+    return float(np.nextafter(p.max(), 1.0))
+
+
 def read_all(veto: Veto, texts: list[str]) -> np.ndarray:
     """P(none) of every text, read whole up to the model's own limit (longer ones truncated)."""
     veto._tokenizer.enable_truncation(MAX_TOKENS)
@@ -171,7 +186,22 @@ def main() -> None:
                              "an unopened blind set")  # fmt: skip
     parser.add_argument("--left-out", nargs="+", metavar="SPLIT",
                         help="the splits not fitted to (default: dataset.JUDGING)")  # fmt: skip
+    parser.add_argument(
+        "--rule-bar",
+        action="store_true",
+        help="no fitting: set the shipped reader's rule_bar in veto.json",
+    )
     args = parser.parse_args()
+    if args.rule_bar:
+        from faqbot.safety.veto import load_veto, read_config
+
+        config = read_config()
+        _, held = training_rows(load_rows(ROOT / "tests" / "data"), config.judging, config.authors)
+        record = json.loads(VETO_PATH.read_text(encoding="utf-8"))
+        record["rule_bar"] = rule_bar(load_veto(), held)
+        VETO_PATH.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+        print(f"rule_bar {record['rule_bar']:.4f} written to {VETO_PATH}")
+        return
 
     import torch
     from transformers import AutoModel
@@ -198,7 +228,8 @@ def main() -> None:
     risk = np.array([r.level != "none" for r in held])
     none_bar, mention_bar = bars(p_held[risk])
     config = {
-        "none_bar": none_bar, "mention_bar": mention_bar, "max_tokens": MAX_TOKENS,
+        "none_bar": none_bar, "mention_bar": mention_bar, "rule_bar": rule_bar(veto, held),
+        "max_tokens": MAX_TOKENS,
         "data_hash": data_hash(fitted + held),
         "calibration_authors": sorted({r.author for r in held}), "model_sha256": sha,
         "judging": list(left_out), "authors": sorted({r.author for r in fitted + held}),

@@ -391,7 +391,7 @@ def test_the_veto_lowers_only_the_main_heads_verdict_on_english():
     got = detector.assess("Everything is doom at the party.")
     assert (got.level, got.rule) == ("mention", "model:veto")
     assert detector.assess("Everything is doom.").level == "acute"
-    # a rule's verdict stands, and the reader is not asked about it
+    # a rule's verdict stands, and without a rule_bar the reader is not asked about it
     asked = len(veto.asked)
     assert detector.assess("I want to kill myself before the holiday").level == "acute"
     assert len(veto.asked) == asked
@@ -446,3 +446,24 @@ def test_the_second_reader_raises_only_english_messages():
 def test_the_raise_settings_name_their_range(name, value):
     with pytest.raises(ValueError, match=f"{name} must be between 0 and 1"):
         SafetySettings(**{name: value})
+
+
+def test_the_second_reader_softens_a_rules_acute_to_the_resources_line_never_to_none():
+    from faqbot.safety.veto import VetoConfig
+
+    veto = WordVeto()
+    veto.config = VetoConfig(0.99, 0.9, 12, "", (), "", rule_bar=0.98)
+    detector = SafetyDetector(KeywordEncoder(), _head(), veto=veto)
+    # the reader reads it as ordinary (0.995, above the none bar too): the resources line only
+    got = detector.assess("I want to kill myself before the holiday")
+    assert got.level == "mention" and got.rule.endswith(":veto") and got.rule != "model:veto"
+    assert got.matched  # what the rule matched is still shown to staff
+    # the reader reads risk (0.1) or sits under rule_bar (0.95): the rule's acute stands
+    assert detector.assess("I want to kill myself").level == "acute"
+    assert detector.assess("I want to kill myself after the party").level == "acute"
+    # too long for the reader: the rule's acute stands
+    long = "I want to kill myself before the holiday and nobody here will ever know it at all"
+    assert detector.assess(long).level == "acute"
+    # without rule_bar (an older veto.json) or with the veto off, nothing is softened
+    veto.config = VetoConfig(0.99, 0.9, 12, "", (), "")
+    assert detector.assess("I want to kill myself before the holiday").level == "acute"

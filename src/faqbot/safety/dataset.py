@@ -387,9 +387,13 @@ SPLITS = {
     # written in the thirty-sixth session for R36b by two more helpers, blind: the usual
     # composition, at least 20 of the 45 English acute messages quiet (a place or means stated
     # calmly, preparations, a time; never "die", "kill" or "end it") and at least 15 look-alikes
-    # on the same surfaces; never opened
+    # on the same surfaces; they judged R36b
     "blind_fb": ("fb",),
     "blind_fc": ("fc",),
+    # written in the thirty-sixth session by two more helpers, blind, the usual composition,
+    # to judge V1b; never opened
+    "blind_fd": ("fd",),
+    "blind_fe": ("fe",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -406,21 +410,22 @@ MEMORY_ROWS: tuple[str, ...] = ()
 # thirty-fourth session's candidate M7, which remembers DZ..EI), EL, EM (they judged R34) and
 # EN, EO (they judged R35, thirty-fifth session), EP, EQ (they judged R35b), ER, ES (they
 # judged V1), ET, EU (V2), EV, EW (R35c), EX, EY, EZ, FA (R36, thirty-sixth session), FB, FC
-# (never opened; see docs/safety_languages_before.md). The veto (veto.py) was fitted to the
-# English rows outside this tuple as it stood then (veto.json).
+# (R36b), FD, FE (never opened; see docs/safety_languages_before.md). The veto (veto.py) was
+# fitted to the English rows outside this tuple as it stood then (veto.json).
 # Every other labelled split not trained on is remembered, its English rows by the main head
 # and the rest by the head for other languages (remembered_rows); a blind set written later
 # joins this tuple until it has judged something
 JUDGING = (
     "held_out",
-    *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu ev ew ex ey ez fa fb fc".split()),
+    *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu ev ew ex ey ez fa".split()),
+    *(f"blind_{a}" for a in "fb fc fd fe".split()),
 )
 
 
 # the blind sets in JUDGING never opened yet: `faqbot safety-eval` does not score them, so that
 # reading the detector's figures does not open them; a session that opens one for a decision
 # (its rule committed first) takes it out of this tuple
-UNOPENED = ("blind_fb", "blind_fc")  # EX..FA were opened for R36 (thirty-sixth session)
+UNOPENED = ("blind_fd", "blind_fe")  # EX..FC were opened for R36 and R36b (36th session)
 
 
 def scored_splits() -> tuple[str, ...]:

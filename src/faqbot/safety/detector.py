@@ -25,7 +25,7 @@ from .two_heads import (
     enough_words,
     load_two_heads,
 )
-from .veto import VETO_RULE, Veto, load_veto, lowered
+from .veto import VETO_RULE, Veto, load_veto, lowered, softened
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE = re.compile(r"\s*(?:[;:,]|\s[-\u2013\u2014]+)\s+")
@@ -163,6 +163,8 @@ class SafetyDetector:
         found = (
             SafetyAssessment(hit.level, hit.rule, hit.matched) if hit else SafetyAssessment("none")
         )
+        if found.level == "acute" and self.encoder is not None:
+            found = self._softened(text, found)
         if found.level == "acute" or self.encoder is None or self.head is None:
             return found
         model, risk = self._model(text, found.level)
@@ -184,6 +186,17 @@ class SafetyDetector:
         if level == "none":
             return SafetyAssessment("none")
         return SafetyAssessment(level, model.rule + VETO_RULE, model.matched, model.score)
+
+    def _softened(self, text: str, found: SafetyAssessment) -> SafetyAssessment:
+        """A phrase rule's acute verdict on a message read as English, as the resources line
+        when the second reader scores it at or above its rule_bar (veto.softened)."""
+        if self.veto is None or self.veto.config.rule_bar is None:
+            return found
+        if self._language(text) != ENGLISH or not softened(
+            self.veto.p_none([text])[0], self.veto.config
+        ):
+            return found
+        return SafetyAssessment("mention", found.rule + VETO_RULE, found.matched, found.score)
 
     def _raised(self, text: str, risk: float) -> SafetyAssessment:
         """The resources line for an English message nothing gave safety text, when the main

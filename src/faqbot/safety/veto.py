@@ -1,15 +1,20 @@
-"""The second reader for English messages the heads flag: MiniLM fine-tuned end to end to tell
-"none" from risk, asked only when the heads (not a rule) gave a message safety text.
+"""The second reader for English messages: MiniLM fine-tuned end to end to tell "none" from
+risk, asked only when the heads or a phrase rule flag a message, or the main head leans toward
+risk without flagging it.
 
 The heads read a message's embedding, character n-grams and nearest labelled messages; they
 read "Goodbye and take care!" after "Today was my final infusion!" as a farewell note, since the
 embedding of the goodbye and of a real one are alike (docs/SAFETY.md, thirtieth to thirty-fourth
 sessions). A model whose every layer was fitted to the labels reads the reason beside the risky
-sentence. It may only lower what the heads said, never what a rule said:
+sentence. It lowers what the heads said:
 - P(none) at or above `none_bar` (no risk message of the calibration authors scored that high):
   the heads' verdict is dropped;
 - P(none) at or above `mention_bar` and the heads said acute: the resources line, not the
   banner (the cheap side: a message the heads read acute keeps some safety text).
+- P(none) at or above `rule_bar` and an English phrase rule said acute: the resources line
+  (thirty-sixth session, candidate V1b; a rule's verdict is never dropped).
+And it may raise: a message nothing gave safety text that the main head leaned toward and the
+reader scores as risk gets the resources line (SafetySettings.raise_bar, candidate R36b).
 A message longer than `max_tokens` is not read by it (the risk may lie past what it reads).
 
 Fitted by `benchmarks/safety_veto.py` (MiniLM from the bundled model, one epoch, the English
@@ -51,6 +56,9 @@ class VetoConfig:
     # may repeat a training text word for word, and must not change what it was fitted to
     judging: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()  # every author whose rows it was fitted to or held back
+    # above the highest P(none) of a held-back risk message the phrase rules read acute: a
+    # rule's acute at or above it is softened to the resources line (softened); None: never
+    rule_bar: float | None = None
 
 
 class Veto:
@@ -105,6 +113,12 @@ def lowered(level: Level, p_none: float | None, config: VetoConfig) -> Level:
     return level
 
 
+def softened(p_none: float | None, config: VetoConfig) -> bool:
+    """Whether a phrase rule's acute verdict becomes the resources line: the reader scores the
+    message at or above rule_bar (never below mention; a message too long to read keeps it)."""
+    return p_none is not None and config.rule_bar is not None and p_none >= config.rule_bar
+
+
 def load_veto(path: Path = VETO_PATH, tokenizer_path: Path | None = None) -> Veto | None:
     """The shipped veto, or None when there is no veto.json (the heads' verdicts stand).
 
@@ -137,7 +151,7 @@ def read_config(path: Path = VETO_PATH) -> VetoConfig:
     return VetoConfig(
         float(d["none_bar"]), float(d["mention_bar"]), int(d["max_tokens"]), str(d["data_hash"]),
         tuple(d["calibration_authors"]), str(d["model_sha256"]), tuple(d.get("judging", ())),
-        tuple(d.get("authors", ())),
+        tuple(d.get("authors", ())), float(d["rule_bar"]) if "rule_bar" in d else None,
     )  # fmt: skip
 
 
