@@ -391,7 +391,7 @@ SPLITS = {
     "blind_fb": ("fb",),
     "blind_fc": ("fc",),
     # written in the thirty-sixth session by two more helpers, blind, the usual composition,
-    # to judge V1b; never opened
+    # they judged V1b
     "blind_fd": ("fd",),
     "blind_fe": ("fe",),
     "visitors_second": VISITORS_SECOND,
@@ -410,7 +410,7 @@ MEMORY_ROWS: tuple[str, ...] = ()
 # thirty-fourth session's candidate M7, which remembers DZ..EI), EL, EM (they judged R34) and
 # EN, EO (they judged R35, thirty-fifth session), EP, EQ (they judged R35b), ER, ES (they
 # judged V1), ET, EU (V2), EV, EW (R35c), EX, EY, EZ, FA (R36, thirty-sixth session), FB, FC
-# (R36b), FD, FE (never opened; see docs/safety_languages_before.md). The veto (veto.py) was
+# (R36b), FD, FE (V1b; see docs/safety_languages_before.md). The veto (veto.py) was
 # fitted to the English rows outside this tuple as it stood then (veto.json).
 # Every other labelled split not trained on is remembered, its English rows by the main head
 # and the rest by the head for other languages (remembered_rows); a blind set written later
@@ -425,7 +425,7 @@ JUDGING = (
 # the blind sets in JUDGING never opened yet: `faqbot safety-eval` does not score them, so that
 # reading the detector's figures does not open them; a session that opens one for a decision
 # (its rule committed first) takes it out of this tuple
-UNOPENED = ("blind_fd", "blind_fe")  # EX..FC were opened for R36 and R36b (36th session)
+UNOPENED: tuple[str, ...] = ()  # EX..FE were opened for R36, R36b and V1b (36th session)
 
 
 def scored_splits() -> tuple[str, ...]:
