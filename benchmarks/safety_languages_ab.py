@@ -78,6 +78,7 @@ GROUPS = {
     "EZ+FA": ("blind_ez", "blind_fa"),
     "FB+FC": ("blind_fb", "blind_fc"),
     "FD+FE": ("blind_fd", "blind_fe"),
+    "FF+FG": ("blind_ff", "blind_fg"),
 }
 
 
