@@ -79,6 +79,7 @@ GROUPS = {
     "FB+FC": ("blind_fb", "blind_fc"),
     "FD+FE": ("blind_fd", "blind_fe"),
     "FF+FG": ("blind_ff", "blind_fg"),
+    "FH+FI": ("blind_fh", "blind_fi"),
 }
 
 
