@@ -80,6 +80,7 @@ GROUPS = {
     "FD+FE": ("blind_fd", "blind_fe"),
     "FF+FG": ("blind_ff", "blind_fg"),
     "FH+FI": ("blind_fh", "blind_fi"),
+    "FJ+FK": ("blind_fj", "blind_fk"),
 }
 
 

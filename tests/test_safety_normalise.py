@@ -47,6 +47,25 @@ def test_digits_standing_for_words_are_read_both_ways():
     assert forms("I had 2 sessions") == ("i had 2 sessions", "i had to sessions")
 
 
+@pytest.mark.parametrize(
+    ("message", "plain"),
+    [
+        # French texting: the "je" contracted without its apostrophe (thirty-sixth session,
+        # candidate R36c; written for this test, in no labelled set)
+        ("jveux me tuer ce soir", "je veux me tuer ce soir"),
+        ("jviens de prendre toute la boite de somniferes", "je viens de prendre toute la boite de somniferes"),
+        ("jsuis sur le pont, jvais sauter", "je suis sur le pont, je vais sauter"),
+    ],
+)  # fmt: skip
+def test_french_texting_contractions_are_undone_and_read_by_the_rules(message, plain):
+    assert normalise(message) == plain
+    assert assess(message).level == "acute", message  # the rules alone
+    assert normalise("jpp") == "je n en peux plus"
+    assert assess("jsuis trop contente, jveux juste savoir le prix").level == "none"
+    taken = "je viens de prendre mes medicaments comme d habitude, je peux venir a la seance ?"
+    assert assess(taken).level == "none"
+
+
 def test_split_word_only_splits_unknown_words_into_common_ones():
     assert split_word("iwanttodie") == "i want to die"
     assert split_word("spravato") == "spravato"  # "sp rava to": rare parts, left alone

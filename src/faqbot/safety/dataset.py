@@ -398,10 +398,14 @@ SPLITS = {
     # they judged M8 (not kept)
     "blind_ff": ("ff",),
     "blind_fg": ("fg",),
-    # written at the end of the thirty-sixth session by two more helpers, blind, the usual
-    # composition: never opened, kept in JUDGING for a later decision
+    # written in the thirty-sixth session by two more helpers, blind, the usual composition;
+    # they judged R36c
     "blind_fh": ("fh",),
     "blind_fi": ("fi",),
+    # written at the end of the thirty-sixth session by two more helpers, blind, the usual
+    # composition: never opened, kept in JUDGING for a later decision
+    "blind_fj": ("fj",),
+    "blind_fk": ("fk",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -416,7 +420,7 @@ MEMORY_ROWS: tuple[str, ...] = ()
 
 # held-out C and the blind splits the heads do not remember: EJ and EK judged M7, EL, EM R34,
 # EN, EO R35, EP, EQ R35b, ER, ES V1, ET, EU V2, EV, EW R35c, EX..FA R36, FB, FC R36b, FD, FE
-# V1b, FF, FG M8 (not kept; thirty-sixth session), FH, FI never opened; see
+# V1b, FF, FG M8 (not kept; thirty-sixth session), FH, FI R36c, FJ, FK never opened; see
 # docs/safety_languages_before.md. The veto (veto.py) was fitted to the English rows outside
 # this tuple as it stood then (veto.json: C and EJ..ES).
 # Every other labelled split not trained on is remembered, its English rows by the main head
@@ -425,14 +429,14 @@ MEMORY_ROWS: tuple[str, ...] = ()
 JUDGING = (
     "held_out",
     *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu ev ew ex ey ez fa".split()),
-    *(f"blind_{a}" for a in "fb fc fd fe ff fg fh fi".split()),
+    *(f"blind_{a}" for a in "fb fc fd fe ff fg fh fi fj fk".split()),
 )
 
 
 # the blind sets in JUDGING never opened yet: `faqbot safety-eval` does not score them, so that
 # reading the detector's figures does not open them; a session that opens one for a decision
 # (its rule committed first) takes it out of this tuple
-UNOPENED = ("blind_fh", "blind_fi")
+UNOPENED = ("blind_fj", "blind_fk")
 
 
 def scored_splits() -> tuple[str, ...]:
