@@ -81,6 +81,7 @@ GROUPS = {
     "FF+FG": ("blind_ff", "blind_fg"),
     "FH+FI": ("blind_fh", "blind_fi"),
     "FJ+FK": ("blind_fj", "blind_fk"),
+    "FL+FM": ("blind_fl", "blind_fm"),
 }
 
 
