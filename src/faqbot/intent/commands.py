@@ -24,12 +24,15 @@ def training_rows(data: Path) -> list[tuple[str, str]]:
     )
 
 
-def held_out(data: Path, name: str) -> list[tuple[str, str]]:
-    """The rows of a held-out file whose text (any case) no training row has: a blind writer
-    may write "hi" or "thx!" too, and a repeated text is no held-out figure."""
+def held_out(
+    data: Path, name: str, training: list[tuple[str, str]] | None = None
+) -> list[tuple[str, str]]:
+    """The rows of a held-out file whose text (any case) no training row has (`training`, read
+    from `data` when not given): a blind writer may write "hi" or "thx!" too, and a repeated
+    text is no held-out figure."""
     from .train import load_rows
 
-    trained = {t.lower() for t, _ in training_rows(data)}
+    trained = {t.lower() for t, _ in (training or training_rows(data))}
     return [(t, i) for t, i in load_rows(data / "intent" / name) if t.lower() not in trained]
 
 
@@ -45,11 +48,12 @@ def main(argv: list[str]) -> int:
 
     data = data_folder(args.data)
     encoder, model_id = training_encoder()
-    model, report = train(training_rows(data), encoder, model_id)
+    rows = training_rows(data)
+    model, report = train(rows, encoder, model_id)
     model.save(MODEL_PATH)
     # scored once, after the choice: never used to choose C or the threshold
     for name in HELD_OUT:
-        report[name.removesuffix(".jsonl")] = evaluate(model, held_out(data, name), encoder)
+        report[name.removesuffix(".jsonl")] = evaluate(model, held_out(data, name, rows), encoder)
     report["question_set_f"] = evaluate(
         model, questions(data / "questions" / "author_f.jsonl"), encoder
     )
