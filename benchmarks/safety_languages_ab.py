@@ -82,6 +82,8 @@ GROUPS = {
     "FH+FI": ("blind_fh", "blind_fi"),
     "FJ+FK": ("blind_fj", "blind_fk"),
     "FL+FM": ("blind_fl", "blind_fm"),
+    "FN+FO": ("blind_fn", "blind_fo"),
+    "FP+FQ": ("blind_fp", "blind_fq"),
 }
 
 
