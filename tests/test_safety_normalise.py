@@ -148,6 +148,22 @@ def test_disguised_flags_what_the_embedding_cannot_read():
       "acute.intl.self_harm_just_done"),
      ("je viens de me couper les cheveux, je peux venir demain ?", "none", None),
      ("Me acabo de cortar el pelo, ¿puedo ir igual?", "none", None),
+     # self-harm done lately and the urge to do it again, five languages (thirty-seventh
+     # session, R37, after blind FK's Italian miss); a haircut or a recipe done again is none
+     ("ieri sera mi sono tagliata e stanotte ho voglia di rifarlo", "acute",
+      "acute.intl.self_harm_again_urge"),
+     ("anoche me corté y hoy tengo muchas ganas de volver a hacerlo", "acute",
+      "acute.intl.self_harm_again_urge"),
+     ("ontem me cortei e hoje tô com vontade de fazer de novo", "acute",
+      "acute.intl.self_harm_again_urge"),
+     ("hier soir je me suis coupée et ce soir j'ai envie de recommencer", "acute",
+      "acute.intl.self_harm_again_urge"),
+     ("gestern hab ich mich geritzt und heute hab ich wieder den Drang", "acute",
+      "acute.intl.self_harm_again_urge"),
+     ("mi sono tagliata i capelli cortissimi e ho voglia di rifarlo", "none", None),
+     ("me corté el pelo ayer y tengo ganas de volver a hacerlo", "none", None),
+     ("je me suis coupée en cuisinant et j'ai envie de recommencer la recette", "none", None),
+     ("hab mich beim Kochen geschnitten, jetzt will ich es nochmal machen", "none", None),
      # a plan owned, in five languages (thirty-fifth session, R35); a plan for the weekend
      # is none, a plan denied a mention
      ("ya hice un plan para acabar con todo, no aguanto", "acute", "acute.intl.plan_owned"),
