@@ -164,6 +164,24 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("me corté el pelo ayer y tengo ganas de volver a hacerlo", "none", None),
      ("je me suis coupée en cuisinant et j'ai envie de recommencer la recette", "none", None),
      ("hab mich beim Kochen geschnitten, jetzt will ich es nochmal machen", "none", None),
+     # someone else at risk now, five languages (thirty-seventh session, R37b, after blind
+     # FM's French miss): all their pills taken, or saying they want to die; dying at home
+     # and the morning's medicines taken as prescribed are not this rule's
+     ("mon copain vient de m'appeler en disant qu'il a avalé tous ses médocs et qu'il veut "
+      "mourir, il vit seul, je fais quoi ???", "acute", "acute.intl.other_person_now"),
+     ("mi hermana se tomó todas sus pastillas hace una hora, qué hago", "acute",
+      "acute.intl.other_person_now"),
+     ("minha mãe tomou todos os remédios dela agora, o que eu faço", "acute",
+      "acute.intl.other_person_now"),
+     ("Meine Tochter sagt, sie will sterben", "acute", "acute.intl.other_person_now"),
+     ("mia figlia mi ha detto che vuole farla finita stasera", "acute",
+      "acute.intl.other_person_now"),
+     ("Ha preso tutte le sue medicine stamattina, può fare l'infusione oggi?", "none", None),
+     # drowning means at the water (R37b, after blind FM's English miss); stones a child
+     # brought back from the beach are not
+     ("I drove out to the lake and I've got rocks in my coat pockets. Why am I even asking "
+      "about infusion prices", "acute", "acute.drowning_means"),
+     ("my kid came back from the beach with rocks in his pockets lol", "none", None),
      # a plan owned, in five languages (thirty-fifth session, R35); a plan for the weekend
      # is none, a plan denied a mention
      ("ya hice un plan para acabar con todo, no aguanto", "acute", "acute.intl.plan_owned"),
