@@ -84,6 +84,7 @@ GROUPS = {
     "FL+FM": ("blind_fl", "blind_fm"),
     "FN+FO": ("blind_fn", "blind_fo"),
     "FP+FQ": ("blind_fp", "blind_fq"),
+    "FR+FS": ("blind_fr", "blind_fs"),
 }
 
 
