@@ -576,6 +576,11 @@ PLACE_NOW = [
     "perched on the railway bridge out past the farm, just wanted somebody to know",
     "Currently waiting by the tracks at Elm crossing. the next train is at 2:15",
 ]
+# on a roof, ledge or railing now with legs over the side, or asking someone to talk (R37c)
+PLACE_NOW_OVER = [
+    "up on the roof ledge of my dorm, legs over, not sure why I'm typing this",
+    "standing at the bridge railing, someone please talk to me",
+]
 # a supply of pills gathered, and all of it at once (R35b); a day's pills at once is dosing
 SUPPLY_ALL_AT_ONCE = [
     "been saving up my trazodone for weeks, is it bad if i swallow them all at once",
@@ -607,6 +612,8 @@ PLACE_NOT_NOW = [
     "parked on the top floor of the parking garage, which lift goes to the third floor?",
     "this is my last message, I promise! when do results from the PHQ-9 come back?",
     "This is my last message, promise, then I'll stop bugging you: is there a waitlist?",
+    "we're at a rooftop bar celebrating my last infusion!! legs are sore from the stairs lol",
+    "sitting on the dock with my feet in the water, do you have Saturday appointments?",
 ]
 
 
@@ -614,6 +621,15 @@ PLACE_NOT_NOW = [
 def test_a_dangerous_place_now_with_a_sign_is_acute(text):
     found = load_rules(files=("rules_en.toml",)).match(forms(text))
     assert found is not None and (found.level, found.rule) == ("acute", "acute.place_now_sign"), (
+        text,
+        found,
+    )
+
+
+@pytest.mark.parametrize("text", PLACE_NOW_OVER)
+def test_a_high_place_now_with_legs_over_the_side_is_acute(text):
+    found = load_rules(files=("rules_en.toml",)).match(forms(text))
+    assert found is not None and (found.level, found.rule) == ("acute", "acute.place_now_over"), (
         text,
         found,
     )
@@ -746,6 +762,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + OTHER_ONGOING
         + UNSAFE_NOW
         + PLACE_NOW
+        + PLACE_NOW_OVER
         + SUPPLY_ALL_AT_ONCE
         + [text for text, _ in R35C_ACUTE]
         + [text for text, _ in EXPLICIT_RISK]
