@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from faqbot import safety
@@ -858,7 +859,13 @@ def test_assess_never_raises_and_returns_a_valid_level(text):
 @given(st.one_of(ANY_TEXT, st.sampled_from(BENIGN)), st.sampled_from(ACUTE_PHRASES))
 def test_an_acute_phrase_is_found_whatever_surrounds_it(text, phrase):
     assert assess(f"{text}\n{phrase}").level == "acute"
+    # after a question, text that starts with an answer no ("0", "no") is a screening item
+    # answered no, a mention by design (the `answered_no` guard): not "whatever surrounds it"
+    assume(not ANSWER_NO.match(normalise(text)))
     assert assess(f"{phrase}\n{text}").level == "acute"
+
+
+ANSWER_NO = re.compile(r"[\W_]*(?:0|zero|no|nope|nah|never|none|nein|non|nao|nunca|jamais|mai)\b")
 
 
 def test_passage_mentions_suicide():
