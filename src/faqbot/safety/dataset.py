@@ -411,7 +411,7 @@ SPLITS = {
     "blind_fl": ("fl",),
     "blind_fm": ("fm",),
     # written at the start of the thirty-seventh session by four more helpers, blind, the usual
-    # composition: FN, FO judged R37b; FP, FQ never opened, kept in JUDGING for a later decision
+    # composition: FN, FO judged R37b; FP, FQ R37c
     "blind_fn": ("fn",),
     "blind_fo": ("fo",),
     "blind_fp": ("fp",),
@@ -435,8 +435,8 @@ MEMORY_ROWS: tuple[str, ...] = ()
 # held-out C and the blind splits the heads do not remember: EJ and EK judged M7, EL, EM R34,
 # EN, EO R35, EP, EQ R35b, ER, ES V1, ET, EU V2, EV, EW R35c, EX..FA R36, FB, FC R36b, FD, FE
 # V1b, FF, FG M8 (not kept; thirty-sixth session), FH, FI R36c, FJ, FK V3 (not kept), FL,
-# FM R37, FN, FO R37b, FP, FQ, FR, FS never
-# opened; see docs/safety_languages_before.md. The veto (veto.py) was fitted to the
+# FM R37, FN, FO R37b, FP, FQ R37c, FR, FS
+# never opened; see docs/safety_languages_before.md. The veto (veto.py) was fitted to the
 # English rows outside this tuple as it stood then (veto.json: C and EJ..ES).
 # Every other labelled split not trained on is remembered, its English rows by the main head
 # and the rest by the head for other languages (remembered_rows); a blind set written later
@@ -451,7 +451,7 @@ JUDGING = (
 # the blind sets in JUDGING never opened yet: `faqbot safety-eval` does not score them, so that
 # reading the detector's figures does not open them; a session that opens one for a decision
 # (its rule committed first) takes it out of this tuple
-UNOPENED = ("blind_fp", "blind_fq", "blind_fr", "blind_fs")
+UNOPENED = ("blind_fr", "blind_fs")
 
 
 def scored_splits() -> tuple[str, ...]:
