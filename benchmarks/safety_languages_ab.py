@@ -85,6 +85,7 @@ GROUPS = {
     "FN+FO": ("blind_fn", "blind_fo"),
     "FP+FQ": ("blind_fp", "blind_fq"),
     "FR+FS": ("blind_fr", "blind_fs"),
+    "FT+FU": ("blind_ft", "blind_fu"),
 }
 
 
