@@ -182,6 +182,19 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("I drove out to the lake and I've got rocks in my coat pockets. Why am I even asking "
       "about infusion prices", "acute", "acute.drowning_means"),
      ("my kid came back from the beach with rocks in his pockets lol", "none", None),
+     # a goodbye and "don't look for me"; at a bridge or roof now and not wanting to go on
+     # (R37d, after blind FP's two misses); a holiday's "don't look for me tomorrow" and the
+     # treatment not wanted any more are not these rules'
+     ("adieu tout le monde, merci d'avoir essayé. ne me cherchez pas", "acute",
+      "acute.intl.goodbye_dont_look"),
+     ("addio a tutti, grazie per averci provato. non cercatemi", "acute",
+      "acute.intl.goodbye_dont_look"),
+     ("Non cercatemi domani, sono in ferie. Addio stress!", "none", None),
+     ("estoy en el puente cerca de la clínica y no quiero seguir, no voy a ir a la cita",
+      "acute", "acute.intl.place_or_means_now"),
+     ("je suis sur le pont et je ne veux plus continuer", "acute",
+      "acute.intl.place_or_means_now"),
+     ("estoy en el puente, no quiero seguir con el tratamiento, es muy caro", "none", None),
      # a plan owned, in five languages (thirty-fifth session, R35); a plan for the weekend
      # is none, a plan denied a mention
      ("ya hice un plan para acabar con todo, no aguanto", "acute", "acute.intl.plan_owned"),
