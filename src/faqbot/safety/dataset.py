@@ -416,8 +416,8 @@ SPLITS = {
     "blind_fo": ("fo",),
     "blind_fp": ("fp",),
     "blind_fq": ("fq",),
-    # written in the thirty-seventh session by two more helpers, blind, the usual composition:
-    # never opened, kept in JUDGING for a later decision
+    # written in the thirty-seventh session by two more helpers, blind, the usual composition;
+    # they judged R37d
     "blind_fr": ("fr",),
     "blind_fs": ("fs",),
     # written later in the thirty-seventh session by two more helpers, blind, the usual
@@ -439,7 +439,7 @@ MEMORY_ROWS: tuple[str, ...] = ()
 # held-out C and the blind splits the heads do not remember: EJ and EK judged M7, EL, EM R34,
 # EN, EO R35, EP, EQ R35b, ER, ES V1, ET, EU V2, EV, EW R35c, EX..FA R36, FB, FC R36b, FD, FE
 # V1b, FF, FG M8 (not kept; thirty-sixth session), FH, FI R36c, FJ, FK V3 (not kept), FL,
-# FM R37, FN, FO R37b, FP, FQ R37c, FR, FS, FT,
+# FM R37, FN, FO R37b, FP, FQ R37c, FR, FS R37d, FT,
 # FU never opened; see docs/safety_languages_before.md. The veto (veto.py) was fitted to the
 # English rows outside this tuple as it stood then (veto.json: C and EJ..ES).
 # Every other labelled split not trained on is remembered, its English rows by the main head
@@ -455,7 +455,7 @@ JUDGING = (
 # the blind sets in JUDGING never opened yet: `faqbot safety-eval` does not score them, so that
 # reading the detector's figures does not open them; a session that opens one for a decision
 # (its rule committed first) takes it out of this tuple
-UNOPENED = ("blind_fr", "blind_fs", "blind_ft", "blind_fu")
+UNOPENED = ("blind_ft", "blind_fu")
 
 
 def scored_splits() -> tuple[str, ...]:
