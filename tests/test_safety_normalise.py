@@ -195,6 +195,23 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("je suis sur le pont et je ne veux plus continuer", "acute",
       "acute.intl.place_or_means_now"),
      ("estoy en el puente, no quiero seguir con el tratamiento, es muy caro", "none", None),
+     # a noose got ready and farewell letters written to everyone (R37e, after blind FR and
+     # FS's misses); a climbing rope and cover letters are not
+     ("Ich habe mir schon einen Strick gekauft und weiß nicht, wie lange ich noch durchhalte.",
+      "acute", "acute.intl.noose_or_letters"),
+     ("ho già preparato il cappio", "acute", "acute.intl.noose_or_letters"),
+     ("ya dejé cartas para mi familia", "acute", "acute.intl.noose_or_letters"),
+     ("já escrevi as cartas pra minha família", "acute", "acute.intl.noose_or_letters"),
+     ("j'ai écrit des lettres pour tout le monde hier soir", "acute",
+      "acute.intl.noose_or_letters"),
+     ("non credo di arrivare a domenica, ho già scritto le lettere per tutti", "acute",
+      "acute.intl.noose_or_letters"),
+     ("hab mir ein neues Seil zum Klettern gekauft, darf ich nach der Sitzung bouldern?",
+      "none", None),
+     ("ho scritto le lettere di presentazione per tutti i lavori, posso fare l'infusione?",
+      "none", None),
+     ("Ich habe die Briefe an die Krankenkasse geschrieben, wann kommt die Antwort?", "none",
+      None),
      # a plan owned, in five languages (thirty-fifth session, R35); a plan for the weekend
      # is none, a plan denied a mention
      ("ya hice un plan para acabar con todo, no aguanto", "acute", "acute.intl.plan_owned"),
