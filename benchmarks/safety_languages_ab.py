@@ -86,6 +86,7 @@ GROUPS = {
     "FP+FQ": ("blind_fp", "blind_fq"),
     "FR+FS": ("blind_fr", "blind_fs"),
     "FT+FU": ("blind_ft", "blind_fu"),
+    "FV+FW": ("blind_fv", "blind_fw"),
 }
 
 

@@ -421,9 +421,13 @@ SPLITS = {
     "blind_fr": ("fr",),
     "blind_fs": ("fs",),
     # written later in the thirty-seventh session by two more helpers, blind, the usual
-    # composition: never opened, kept in JUDGING for a later decision
+    # composition; they judged R37e
     "blind_ft": ("ft",),
     "blind_fu": ("fu",),
+    # written at the end of the thirty-seventh session by two more helpers, blind, the usual
+    # composition: never opened, kept in JUDGING for a later decision
+    "blind_fv": ("fv",),
+    "blind_fw": ("fw",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -439,8 +443,8 @@ MEMORY_ROWS: tuple[str, ...] = ()
 # held-out C and the blind splits the heads do not remember: EJ and EK judged M7, EL, EM R34,
 # EN, EO R35, EP, EQ R35b, ER, ES V1, ET, EU V2, EV, EW R35c, EX..FA R36, FB, FC R36b, FD, FE
 # V1b, FF, FG M8 (not kept; thirty-sixth session), FH, FI R36c, FJ, FK V3 (not kept), FL,
-# FM R37, FN, FO R37b, FP, FQ R37c, FR, FS R37d, FT,
-# FU never opened; see docs/safety_languages_before.md. The veto (veto.py) was fitted to the
+# FM R37, FN, FO R37b, FP, FQ R37c, FR, FS R37d, FT, FU R37e (thirty-seventh session), FV,
+# FW never opened; see docs/safety_languages_before.md. The veto (veto.py) was fitted to the
 # English rows outside this tuple as it stood then (veto.json: C and EJ..ES).
 # Every other labelled split not trained on is remembered, its English rows by the main head
 # and the rest by the head for other languages (remembered_rows); a blind set written later
@@ -448,14 +452,15 @@ MEMORY_ROWS: tuple[str, ...] = ()
 JUDGING = (
     "held_out",
     *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu ev ew ex ey ez fa".split()),
-    *(f"blind_{a}" for a in "fb fc fd fe ff fg fh fi fj fk fl fm fn fo fp fq fr fs ft fu".split()),
+    *(f"blind_{a}" for a in "fb fc fd fe ff fg fh fi fj fk fl fm fn fo fp fq fr".split()),
+    *(f"blind_{a}" for a in "fs ft fu fv fw".split()),
 )
 
 
 # the blind sets in JUDGING never opened yet: `faqbot safety-eval` does not score them, so that
 # reading the detector's figures does not open them; a session that opens one for a decision
 # (its rule committed first) takes it out of this tuple
-UNOPENED = ("blind_ft", "blind_fu")
+UNOPENED = ("blind_fv", "blind_fw")
 
 
 def scored_splits() -> tuple[str, ...]:
