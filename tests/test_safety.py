@@ -577,6 +577,8 @@ PLACE_NOW = [
     "perched on the railway bridge out past the farm, just wanted somebody to know",
     "Currently waiting by the tracks at Elm crossing. the next train is at 2:15",
 ]
+# drowning means at the water (R37b); kept out of safety_must_trigger.tsv, which trains the heads
+DROWNING = ["standing on the bridge over the river with stones in my pockets"]
 # on a roof, ledge or railing now with legs over the side, or asking someone to talk (R37c)
 PLACE_NOW_OVER = [
     "up on the roof ledge of my dorm, legs over, not sure why I'm typing this",
@@ -621,10 +623,12 @@ PLACE_NOT_NOW = [
 @pytest.mark.parametrize(
     ("text", "rule"),
     [(t, "acute.place_now_sign") for t in PLACE_NOW]
-    + [(t, "acute.place_now_over") for t in PLACE_NOW_OVER],
+    + [(t, "acute.place_now_over") for t in PLACE_NOW_OVER]
+    + [(t, "acute.drowning_means") for t in DROWNING],
 )
 def test_a_dangerous_place_now_with_a_sign_is_acute(text, rule):
-    # a sign of what for (R35), or legs over the side and "someone talk to me" (R37c)
+    # a sign of what for (R35), legs over the side or "someone talk to me" (R37c), stones in
+    # the pockets (R37b)
     found = load_rules(files=("rules_en.toml",)).match(forms(text))
     assert found is not None and (found.level, found.rule) == ("acute", rule), (text, found)
 
@@ -757,6 +761,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + UNSAFE_NOW
         + PLACE_NOW
         + PLACE_NOW_OVER
+        + DROWNING
         + SUPPLY_ALL_AT_ONCE
         + [text for text, _ in R35C_ACUTE]
         + [text for text, _ in EXPLICIT_RISK]
