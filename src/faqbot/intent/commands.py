@@ -57,7 +57,7 @@ def main(argv: list[str]) -> int:
     report["question_set_f"] = evaluate(
         model, questions(data / "questions" / "author_f.jsonl"), encoder
     )
-    for key in ("cross_validated", "held_out", "held_out_ib", "question_set_f"):
+    for key in ("cross_validated", *(n.removesuffix(".jsonl") for n in HELD_OUT), "question_set_f"):
         print(f"{key:16s} {report[key]}")
     print(f"Saved {MODEL_PATH} (C {report['C']}, threshold {report['threshold']}, data "
           f"{model.data_hash})")  # fmt: skip
