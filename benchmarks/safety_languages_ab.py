@@ -87,6 +87,7 @@ GROUPS = {
     "FR+FS": ("blind_fr", "blind_fs"),
     "FT+FU": ("blind_ft", "blind_fu"),
     "FV+FW": ("blind_fv", "blind_fw"),
+    "FX+FY": ("blind_fx", "blind_fy"),
 }
 
 
@@ -104,7 +105,8 @@ def grouped_rows(data: Path, groups: tuple[str, ...]):
 
 def score(head_path: Path, out: Path, data: Path, groups: tuple[str, ...],
           other_path: Path | None = None, two_path: Path | None = None,
-          english_path: Path | None = None, veto_path: Path | None = None) -> None:  # fmt: skip
+          english_path: Path | None = None, veto_path: Path | None = None,
+          veto_other_path: Path | None = None) -> None:  # fmt: skip
     from faqbot.safety.commands import training_encoder
     from faqbot.safety.detector import SafetyDetector
     from faqbot.safety.head import load_head
@@ -118,8 +120,9 @@ def score(head_path: Path, out: Path, data: Path, groups: tuple[str, ...],
     from faqbot.safety.veto import load_veto
 
     veto = load_veto(veto_path) if veto_path else None
+    veto_other = load_veto(veto_other_path) if veto_other_path else None
     detector = SafetyDetector(encoder, load_head(head_path), other_head=other, two_heads=two,
-                              english=english, veto=veto)  # fmt: skip
+                              english=english, veto=veto, veto_other=veto_other)  # fmt: skip
     levels = []
     for group, name, r in grouped_rows(data, groups):
         levels.append(
@@ -209,6 +212,8 @@ def main(argv: list[str]) -> int:
     s.add_argument("--two-heads", type=Path, help="the decision over both heads (two_heads.json)")
     s.add_argument("--english", type=Path, help="the decision for English (two_heads_en.json)")
     s.add_argument("--veto", type=Path, help="the fine-tuned second reader (veto.json)")
+    s.add_argument("--veto-other", type=Path,
+                   help="the second reader of es/pt/fr/de/it (veto_other.json)")  # fmt: skip
     s.add_argument("--data", type=Path, default=ROOT / "tests" / "data")
     s.add_argument("--groups", nargs="+", default=list(GROUPS), help="default: every group")
     m = sub.add_parser("margins")
@@ -230,7 +235,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.cmd == "score":
         score(args.head, args.out, args.data, tuple(args.groups), args.other_head, args.two_heads,
-              args.english, args.veto)  # fmt: skip
+              args.english, args.veto, args.veto_other)  # fmt: skip
     elif args.cmd == "margins":
         margins(args.head, args.out, args.data, tuple(args.groups))
     elif args.cmd == "choose":

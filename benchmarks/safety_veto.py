@@ -36,6 +36,7 @@ from faqbot.safety.dataset import JUDGING, load_rows, split  # noqa: E402
 from faqbot.safety.normalise import DATA  # noqa: E402
 from faqbot.safety.veto import (  # noqa: E402
     VETO_MODEL,
+    VETO_OTHER_PATH,
     VETO_PATH,
     Veto,
     VetoConfig,
@@ -99,7 +100,7 @@ def _pooled_logit(enc, head, t):
     return head((hidden * mask).sum(1) / mask.sum(1).clamp(min=1)).squeeze(-1)
 
 
-def export(enc, head, folder: Path) -> Path:
+def export(enc, head, folder: Path, name: str = VETO_MODEL) -> Path:
     """The fitted reader as ONNX (int8 weights, embeddings included), in `folder`."""
     import onnx
     import torch
@@ -122,7 +123,7 @@ def export(enc, head, folder: Path) -> Path:
     sample = AutoTokenizer.from_pretrained(bundled_model_path())(
         ["a question", "a longer passage of text"], padding=True, return_tensors="pt"
     )
-    fp32 = folder / "veto_fp32.onnx"
+    fp32 = folder / f"{Path(name).stem}_fp32.onnx"
     with torch.inference_mode(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
@@ -135,7 +136,7 @@ def export(enc, head, folder: Path) -> Path:
     products = [
         n.name for n in model.graph.node if n.op_type == "MatMul" and not weights & set(n.input)
     ]
-    out = folder / VETO_MODEL
+    out = folder / name
     quantize_dynamic(
         fp32, out, weight_type=QuantType.QInt8, per_channel=True,
         op_types_to_quantize=["MatMul", "Gather"], nodes_to_exclude=products,
@@ -186,6 +187,9 @@ def main() -> None:
                              "an unopened blind set")  # fmt: skip
     parser.add_argument("--left-out", nargs="+", metavar="SPLIT",
                         help="the splits not fitted to (default: dataset.JUDGING)")  # fmt: skip
+    parser.add_argument("--other-languages", action="store_true",
+                        help="the reader of messages in es/pt/fr/de/it: fitted to their rows, "
+                             "saved as veto_other.onnx and veto_other.json")  # fmt: skip
     parser.add_argument(
         "--rule-bar",
         action="store_true",
@@ -210,7 +214,9 @@ def main() -> None:
 
     rows = load_rows(ROOT / "tests" / "data")
     left_out = tuple(args.left_out) if args.left_out else JUDGING
-    fitted, held = training_rows(rows, left_out)
+    other = args.other_languages
+    fitted, held = training_rows(rows, left_out, other_languages=other)
+    config_path = VETO_OTHER_PATH if other else VETO_PATH
     print(f"{len(fitted)} rows fitted, {len(held)} held back for the bars")
     if args.checkpoint:
         enc = AutoModel.from_pretrained(bundled_model_path()).eval()
@@ -220,7 +226,7 @@ def main() -> None:
         head.load_state_dict(state["head"])
     else:
         enc, head = fit(fitted)
-    model = export(enc, head, args.out)
+    model = export(enc, head, args.out, config_path.with_suffix(".onnx").name)
     sha = hashlib.sha256(model.read_bytes()).hexdigest()
     probe = VetoConfig(1.0, 1.0, MAX_TOKENS, "", (), sha)
     veto = Veto(probe, model, bundled_model_path() / "tokenizer.json", threads=2)
@@ -228,23 +234,27 @@ def main() -> None:
     risk = np.array([r.level != "none" for r in held])
     none_bar, mention_bar = bars(p_held[risk])
     config = {
-        "none_bar": none_bar, "mention_bar": mention_bar, "rule_bar": rule_bar(veto, held),
+        "none_bar": none_bar, "mention_bar": mention_bar,
+        **({} if other else {"rule_bar": rule_bar(veto, held)}),  # no rule is softened there
         "max_tokens": MAX_TOKENS,
         "data_hash": data_hash(fitted + held),
         "calibration_authors": sorted({r.author for r in held}), "model_sha256": sha,
         "judging": list(left_out), "authors": sorted({r.author for r in fitted + held}),
     }  # fmt: skip
-    (args.out / VETO_PATH.name).write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
+    (args.out / config_path.name).write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
     print(f"none_bar {none_bar:.4f}, mention_bar {mention_bar:.4f}; wrote {model} "
-          f"({model.stat().st_size // 1024} KiB) and {VETO_PATH.name}")  # fmt: skip
+          f"({model.stat().st_size // 1024} KiB) and {config_path.name}")  # fmt: skip
     if args.study:
         from sklearn.metrics import roc_auc_score
 
-        judged = [r for n in args.study for r in split(rows, n)]
-        judged = [r for r in judged if r.lang == "en"]
-        p = read_all(veto, [r.text for r in judged])
-        y = np.array([r.level == "none" for r in judged])
-        print(f"AUC of P(none) on {len(judged)} English rows: {roc_auc_score(y, p):.4f}")
+        judged = [(n, r) for n in args.study for r in split(rows, n) if (r.lang != "en") == other]
+        p = read_all(veto, [r.text for _, r in judged])
+        y = np.array([r.level == "none" for _, r in judged])
+        print(f"AUC of P(none) on {len(judged)} rows: {roc_auc_score(y, p):.4f}")
+        study = args.out / f"{config_path.stem}_study.json"
+        read = [{"split": n, "text": r.text, "label": r.level, "lang": r.lang, "p_none": float(q)}
+                for (n, r), q in zip(judged, p, strict=True)]  # fmt: skip
+        study.write_text(json.dumps(read, ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":

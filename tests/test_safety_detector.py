@@ -441,6 +441,43 @@ def test_the_second_reader_raises_only_english_messages():
     assert len(veto.asked) == asked
 
 
+class SpanishWordVeto(WordVeto):
+    """The stand-in reader for other languages: "vacaciones" none, "fiesta" nearly none."""
+
+    def p_none(self, texts):
+        self.asked += list(texts)
+        words = [t.lower().replace(".", " ").split() for t in texts]
+        return [0.995 if "vacaciones" in w else 0.95 if "fiesta" in w else 0.05 for w in words]
+
+
+def test_the_other_languages_reader_lowers_the_heads_verdict_in_those_languages_only():
+    # candidate V4 (thirty-eighth session): a second reader for es/pt/fr/de/it messages
+    veto, english_veto = SpanishWordVeto(), WordVeto()
+    detector = SafetyDetector(KeywordEncoder(), _head(), other_head=_head(), veto=english_veto,
+                              veto_other=veto)  # fmt: skip
+    holiday = "Todo es doom antes de las vacaciones y no sé qué hacer."
+    party = "Todo es doom en la fiesta y no sé qué hacer."
+    assert detector._language(holiday) != "en" and detector._language(party) != "en"
+    assert detector.assess(holiday).level == "none"
+    got = detector.assess(party)
+    assert (got.level, got.rule) == ("mention", "model:veto")
+    assert detector.assess("Todo es doom y no sé qué hacer con esto.").level == "acute"
+    assert not english_veto.asked  # the English reader reads no message in another language
+    # a rule's verdict stands, and the reader is not asked about it
+    asked = len(veto.asked)
+    assert detector.assess("quiero morir antes de las vacaciones").level == "acute"
+    assert len(veto.asked) == asked
+    # English is the English reader's: this reader is not asked
+    assert detector.assess("Everything is doom before the holiday.").level == "none"
+    assert len(veto.asked) == asked
+    # off in the settings, or none given: the heads' verdicts stand
+    off = SafetyDetector(KeywordEncoder(), _head(), other_head=_head(),
+                         settings=SafetySettings(veto_other=False), veto_other=veto)  # fmt: skip
+    assert off.assess(holiday).level == "acute"
+    alone = SafetyDetector(KeywordEncoder(), _head(), other_head=_head())
+    assert alone.veto_other is None and alone.assess(holiday).level == "acute"
+
+
 @pytest.mark.parametrize("name", ["raise_gate", "raise_bar"])
 @pytest.mark.parametrize("value", [-0.1, 1.5])
 def test_the_raise_settings_name_their_range(name, value):

@@ -291,7 +291,7 @@ def test_held_out_and_blind_authors_never_train():
     rows = load_rows(DATA)
     train = split(rows, "train")
     kept_out = set(
-        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci cj ck cl cm cs ct cu cv cw cx cy cz dc dd de df dh di dj dk dl dm dn do dp dq dr ds dt du dv dw dx dy dz ea eb ec ed ee ef eg eh ei ej ek el em en eo ep eq er es et eu ev ew ex ey ez fa fb fc fd fe ff fg fh fi fj fk fl fm fn fo fp fq fr fs ft fu fv fw ao ap".split()
+        "c s t ac ad ag aj ak al am an aq ar au av aw ax az ba bc bd be bf bg bh bi bj bk bl bm bn bo bp bv bw bx by bz ca cb cc cd ce cf cg ch ci cj ck cl cm cs ct cu cv cw cx cy cz dc dd de df dh di dj dk dl dm dn do dp dq dr ds dt du dv dw dx dy dz ea eb ec ed ee ef eg eh ei ej ek el em en eo ep eq er es et eu ev ew ex ey ez fa fb fc fd fe ff fg fh fi fj fk fl fm fn fo fp fq fr fs ft fu fv fw fx fy ao ap".split()
     ) | set(VISITORS_SECOND)
     assert {r.author for r in train}.isdisjoint(kept_out)
     # the rows in other languages train only the head for other languages
@@ -740,6 +740,63 @@ def test_the_head_for_other_languages_remembers_the_older_sets_messages_in_them(
     assert np.array_equal(other.sentence_head.neighbours[:n], other.neighbours)
     # the English rows are the main head's; none is in both memories
     assert not {r.text for r in remembered} & {r.text for r in remembered_rows(rows)}
+
+
+def test_the_shipped_reader_for_other_languages_is_the_one_fitted_to_these_rows():
+    # candidate V4 (thirty-eighth session): the same recipe on the rows in es/pt/fr/de/it
+    # outside the splits it left out (the rows written for it, md and me, among them)
+    import hashlib
+
+    from faqbot.safety.dataset import MEMORY_WRITTEN_OTHER, UNOPENED
+    from faqbot.safety.veto import VETO_OTHER_PATH, read_config, training_rows
+    from faqbot.safety.veto import data_hash as veto_hash
+
+    config = read_config(VETO_OTHER_PATH)
+    rows = load_rows(DATA)
+    fitted, held = training_rows(rows, config.judging, config.authors, other_languages=True)
+    assert veto_hash(fitted + held) == config.data_hash, (
+        "The rows in es/pt/fr/de/it outside JUDGING changed since the reader for them was "
+        "fitted: refit it (python benchmarks/safety_veto.py --other-languages)"
+    )
+    assert {r.lang for r in fitted + held} == {"es", "pt", "fr", "de", "it"}
+    assert set(MEMORY_WRITTEN_OTHER) <= {r.author for r in fitted + held}
+    assert sorted({r.author for r in held}) == list(config.calibration_authors)
+    assert {r.author for r in fitted}.isdisjoint(config.calibration_authors)
+    model = VETO_OTHER_PATH.with_suffix(".onnx").read_bytes()
+    assert hashlib.sha256(model).hexdigest() == config.model_sha256
+    assert 0.5 < config.mention_bar < config.none_bar < 1 and config.rule_bar is None
+    left_out = {r.text for n in config.judging for r in split(rows, n)}
+    assert left_out and left_out.isdisjoint(r.text for r in fitted + held)
+    # the sets still unopened were left out too (FX and FY were written after it was fitted)
+    assert set(UNOPENED) <= set(config.judging) | {"blind_fx", "blind_fy"}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("message", "level"),
+    [
+        # written for this test (in no labelled set): an ordinary call-back request the heads'
+        # decision reads acute ("ce soir"); the reader gives it the resources line only
+        ("vous pouvez me rappeler ce soir avant 20h ?", "mention"),
+        # risk the decision reads acute and the reader leaves acute
+        ("ya no aguanto más, esta noche se acaba todo para mí", "acute"),
+        ("ich halte das nicht mehr aus, heute Nacht mache ich Schluss", "acute"),
+        ("não aguento mais, hoje à noite eu acabo com tudo", "acute"),
+        ("je n'en peux plus, ce soir j'en finis pour de bon", "acute"),
+    ],
+)
+def test_the_shipped_reader_for_other_languages_lowers_a_look_alike_and_leaves_risk(
+    real_bot, message, level
+):
+    safety = real_bot.safety
+    assert safety.veto_other is not None
+    assert real_bot.ask(message).crisis_level == level, message
+    assert safety.assess(message).rule.startswith("model:two_heads")
+    safety.veto_other, veto = None, safety.veto_other
+    try:  # without it the decision reads every one of them acute
+        assert safety.assess(message).level == "acute", message
+    finally:
+        safety.veto_other = veto
 
 
 def test_the_shipped_veto_is_the_one_fitted_to_these_rows():

@@ -217,6 +217,10 @@ class SafetySettings:
     # English message: none, or the resources line in place of the banner (thirty-fifth
     # session, docs/safety_languages_before.md candidate V1); its bars come with it (veto.json)
     veto: bool = True
+    # a reader fitted the same way to the rows in es/pt/fr/de/it (veto_other.json) may lower
+    # the heads' verdict on a message in one of those languages the same way (thirty-eighth
+    # session, candidate V4); a rule's verdict there is never lowered
+    veto_other: bool = True
     # the same reader may also raise: an English message nothing else gave safety text, whose
     # main-head reading (its highest P(not none)) is at least `raise_gate`, gets the resources
     # line when the reader scores P(none) below `raise_bar` (9 to 1 that it is risk);

@@ -19,7 +19,7 @@ from .head import load_head, load_other_head
 from .normalise import normalise
 from .policy import describes_dose_or_method, passage_mentions_suicide, retired_number_note
 from .two_heads import ENGLISH_PATH, load_two_heads
-from .veto import load_veto
+from .veto import VETO_OTHER_PATH, load_veto
 
 __all__ = [
     "DEFAULT_CRISIS_PATH", "LEVELS", "CrisisText", "Level", "SafetyAssessment", "SafetyDetector",
@@ -44,8 +44,9 @@ def detector_for(encoder, settings: SafetySettings) -> SafetyDetector:
     two = load_two_heads() if other is not None else None
     english = load_two_heads(ENGLISH_PATH) if other is not None else None
     veto = load_veto() if settings.veto else None
+    veto_other = load_veto(VETO_OTHER_PATH) if settings.veto_other and other else None
     return SafetyDetector(encoder, head, settings=settings, other_head=other, two_heads=two,
-                          english=english, veto=veto)  # fmt: skip
+                          english=english, veto=veto, veto_other=veto_other)  # fmt: skip
 
 
 def assess(text: str, encoder=None) -> SafetyAssessment:

@@ -25,7 +25,7 @@ from .two_heads import (
     enough_words,
     load_two_heads,
 )
-from .veto import VETO_RULE, Veto, load_veto, lowered, softened
+from .veto import VETO_OTHER_PATH, VETO_RULE, Veto, load_veto, lowered, softened
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE = re.compile(r"\s*(?:[;:,]|\s[-\u2013\u2014]+)\s+")
@@ -121,11 +121,15 @@ class SafetyDetector:
         two_heads: TwoHeads | None = None,
         english: TwoHeads | None = None,
         veto: Veto | None = None,
+        veto_other: Veto | None = None,
     ):
         self.encoder = encoder
         self.settings = settings or SafetySettings()
         if head is None and encoder is not None:  # the shipped heads
             veto = veto or (load_veto() if self.settings.veto else None)
+            veto_other = veto_other or (
+                load_veto(VETO_OTHER_PATH) if self.settings.veto_other else None
+            )
             head = load_head()
             other_head = other_head or load_other_head(head.model_id)
             two_heads = two_heads or (load_two_heads() if other_head is not None else None)
@@ -144,6 +148,10 @@ class SafetyDetector:
         self.rules = rules or load_rules()
         # the fine-tuned second reader of English messages the heads flag (veto.py)
         self.veto = veto if self.settings.veto and head is not None else None
+        # and the reader fitted to messages in es/pt/fr/de/it (candidate V4)
+        self.veto_other = (
+            veto_other if self.settings.veto_other and other_head is not None else None
+        )
 
     def heads_for(self, text: str) -> tuple[Head, ...]:
         """The heads that read `text`: the head, and for a message not in English (language_of
@@ -174,13 +182,17 @@ class SafetyDetector:
         return model if LEVELS.index(model.level) > LEVELS.index(found.level) else found
 
     def _vetoed(self, text: str, model: SafetyAssessment) -> SafetyAssessment:
-        """The main head's verdict on a message read as English, lowered by the veto (veto.py):
-        none, or acute read as mention; the rules' verdicts and the other heads' stand."""
-        if self.veto is None or model.level == "none" or model.rule != "model":
+        """The heads' verdict lowered by the second reader of its language (veto.py): none, or
+        acute read as mention. On a message read as English the main head's verdict by `veto`;
+        on one in es/pt/fr/de/it the heads' or their decision's by `veto_other`; the rules'
+        verdicts stand."""
+        if model.level == "none" or model.rule not in ("model", TWO_HEADS_RULE, OTHER_HEAD_RULE):
             return model
-        if self._language(text) != ENGLISH:
+        english = self._language(text) == ENGLISH
+        veto = self.veto if english else self.veto_other
+        if veto is None or (english and model.rule != "model"):
             return model
-        level = lowered(model.level, self.veto.p_none([text])[0], self.veto.config)
+        level = lowered(model.level, veto.p_none([text])[0], veto.config)
         if level == model.level:
             return model
         if level == "none":

@@ -37,6 +37,9 @@ from .normalise import DATA
 
 VETO_PATH = DATA / "veto.json"
 VETO_MODEL = "veto.onnx"
+# the reader of messages in es/pt/fr/de/it (thirty-eighth session, candidate V4): its model is
+# veto_other.onnx beside it
+VETO_OTHER_PATH = DATA / "veto_other.json"
 VETO_RULE = ":veto"  # appended to the heads' rule when the veto lowered their verdict
 SEED = 0
 CALIBRATION_SHARE = 10  # one author in this many holds back for the bars
@@ -130,7 +133,7 @@ def load_veto(path: Path = VETO_PATH, tokenizer_path: Path | None = None) -> Vet
         return None
     try:
         config = read_config(path)
-        model = path.parent / VETO_MODEL
+        model = path.with_suffix(".onnx")  # veto.json: veto.onnx
         digest = hashlib.sha256(model.read_bytes()).hexdigest()
         if digest != config.model_sha256:
             raise ValueError(f"{model} is not the model veto.json records")
@@ -156,11 +159,13 @@ def read_config(path: Path = VETO_PATH) -> VetoConfig:
 
 
 def training_rows(
-    rows: list, judging: tuple[str, ...] | None = None, authors: tuple[str, ...] = ()
-) -> tuple[list, list]:
-    """(fit, calibration): the distinct English rows of every split outside `judging` (default
-    dataset.JUDGING; with `authors`, only theirs: what a saved reader was fitted to, whatever
-    sets came later), one author in CALIBRATION_SHARE (seeded) held back for the bars."""
+    rows: list, judging: tuple[str, ...] | None = None, authors: tuple[str, ...] = (),
+    other_languages: bool = False,
+) -> tuple[list, list]:  # fmt: skip
+    """(fit, calibration): the distinct English rows (with `other_languages`, those in
+    es/pt/fr/de/it) of every split outside `judging` (default dataset.JUDGING; with `authors`,
+    only theirs: what a saved reader was fitted to, whatever sets came later), one author in
+    CALIBRATION_SHARE (seeded) held back for the bars."""
     from .dataset import JUDGING, split
 
     left_out = {r.text for name in (judging or JUDGING) for r in split(rows, name)}
@@ -169,7 +174,7 @@ def training_rows(
     for r in rows:
         if authors and r.author not in authors:
             continue
-        if r.lang == "en" and r.text not in left_out and r.text not in seen:
+        if (r.lang != "en") == other_languages and r.text not in left_out and r.text not in seen:
             seen.add(r.text)
             chosen.append(r)
     authors = sorted({r.author for r in chosen})
