@@ -88,6 +88,8 @@ GROUPS = {
     "FT+FU": ("blind_ft", "blind_fu"),
     "FV+FW": ("blind_fv", "blind_fw"),
     "FX+FY": ("blind_fx", "blind_fy"),
+    "FV..FY": ("blind_fv", "blind_fw", "blind_fx", "blind_fy"),
+    "FZ+GA": ("blind_fz", "blind_ga"),
 }
 
 

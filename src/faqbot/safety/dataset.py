@@ -432,6 +432,10 @@ SPLITS = {
     # composition: kept in JUDGING, unopened until a decision is committed
     "blind_fx": ("fx",),
     "blind_fy": ("fy",),
+    # written in the thirty-eighth session by two more helpers, blind, the usual composition,
+    # after FV..FY were opened for V4: never opened, kept for a later decision
+    "blind_fz": ("fz",),
+    "blind_ga": ("ga",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -453,9 +457,8 @@ MEMORY_WRITTEN_OTHER = ("md", "me")
 # held-out C and the blind splits the heads do not remember: EJ and EK judged M7, EL, EM R34,
 # EN, EO R35, EP, EQ R35b, ER, ES V1, ET, EU V2, EV, EW R35c, EX..FA R36, FB, FC R36b, FD, FE
 # V1b, FF, FG M8 (not kept; thirty-sixth session), FH, FI R36c, FJ, FK V3 (not kept), FL,
-# FM R37, FN, FO R37b, FP, FQ R37c, FR, FS R37d, FT, FU R37e (thirty-seventh session); FV,
-# FW (thirty-seventh session), FX, FY (thirty-eighth) never opened; see
-# docs/safety_languages_before.md. The veto (veto.py) was fitted to the English rows outside
+# FM R37, FN, FO R37b, FP, FQ R37c, FR, FS R37d, FT, FU R37e (thirty-seventh session), FV..FY
+# V4 (thirty-eighth session); FZ, GA never opened; see docs/safety_languages_before.md. The veto (veto.py) was fitted to the English rows outside
 # this tuple as it stood then (veto.json: C and EJ..ES).
 # Every other labelled split not trained on is remembered, its English rows by the main head
 # and the rest by the head for other languages (remembered_rows); a blind set written later
@@ -464,14 +467,14 @@ JUDGING = (
     "held_out",
     *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu ev ew ex ey ez fa".split()),
     *(f"blind_{a}" for a in "fb fc fd fe ff fg fh fi fj fk fl fm fn fo fp fq fr".split()),
-    *(f"blind_{a}" for a in "fs ft fu fv fw fx fy".split()),
+    *(f"blind_{a}" for a in "fs ft fu fv fw fx fy fz ga".split()),
 )
 
 
 # the blind sets in JUDGING never opened yet: `faqbot safety-eval` does not score them, so that
 # reading the detector's figures does not open them; a session that opens one for a decision
 # (its rule committed first) takes it out of this tuple
-UNOPENED = ("blind_fv", "blind_fw", "blind_fx", "blind_fy")
+UNOPENED = ("blind_fz", "blind_ga")
 
 
 def scored_splits() -> tuple[str, ...]:
