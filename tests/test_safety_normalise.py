@@ -212,6 +212,24 @@ def test_disguised_flags_what_the_embedding_cannot_read():
       "none", None),
      ("Ich habe die Briefe an die Krankenkasse geschrieben, wann kommt die Antwort?", "none",
       None),
+     # pills set aside and the fear or urge of taking them all, five languages (R38, after
+     # blind FW's Portuguese message read lower); pills sorted for the week and feared taken
+     # wrongly, or put aside for a trip, are not this rule's
+     ("Tô com os remédios todos separados aqui em casa e com medo de tomar tudo antes da "
+      "consulta", "acute", "acute.intl.pills_set_aside_fear"),
+     ("ya junté todas mis pastillas y tengo miedo de tomármelas todas de una vez", "acute",
+      "acute.intl.pills_set_aside_fear"),
+     ("j'ai mis de côté tous mes médicaments et j'ai peur de tout avaler ce soir", "acute",
+      "acute.intl.pills_set_aside_fear"),
+     ("ich hab alle Tabletten gesammelt und hab Angst, sie alle zu nehmen", "acute",
+      "acute.intl.pills_set_aside_fear"),
+     ("ho messo da parte tutte le pastiglie e ho paura di prenderle tutte stanotte", "acute",
+      "acute.intl.pills_set_aside_fear"),
+     ("separei os remédios da semana na caixinha, tenho medo de tomar tudo errado", "none",
+      None),
+     ("j'ai mis de côté mes médicaments pour le voyage, j'ai peur de tout oublier", "none", None),
+     ("ho messo da parte le pastiglie per le vacanze, posso prenderle tutte insieme la mattina?",
+      "none", None),
      # a plan owned, in five languages (thirty-fifth session, R35); a plan for the weekend
      # is none, a plan denied a mention
      ("ya hice un plan para acabar con todo, no aguanto", "acute", "acute.intl.plan_owned"),

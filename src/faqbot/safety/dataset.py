@@ -458,8 +458,9 @@ MEMORY_WRITTEN_OTHER = ("md", "me")
 # EN, EO R35, EP, EQ R35b, ER, ES V1, ET, EU V2, EV, EW R35c, EX..FA R36, FB, FC R36b, FD, FE
 # V1b, FF, FG M8 (not kept; thirty-sixth session), FH, FI R36c, FJ, FK V3 (not kept), FL,
 # FM R37, FN, FO R37b, FP, FQ R37c, FR, FS R37d, FT, FU R37e (thirty-seventh session), FV..FY
-# V4 (thirty-eighth session); FZ, GA never opened; see docs/safety_languages_before.md. The veto (veto.py) was fitted to the English rows outside
-# this tuple as it stood then (veto.json: C and EJ..ES).
+# V4 (thirty-eighth session); FZ, GA never opened; see docs/safety_languages_before.md. The
+# veto (veto.py) was fitted to the English rows outside this tuple as it stood then (veto.json:
+# C and EJ..ES), its reader for other languages to theirs (veto_other.json: C and EJ..FW).
 # Every other labelled split not trained on is remembered, its English rows by the main head
 # and the rest by the head for other languages (remembered_rows); a blind set written later
 # joins this tuple until it has judged something
