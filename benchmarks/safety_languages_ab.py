@@ -90,6 +90,7 @@ GROUPS = {
     "FX+FY": ("blind_fx", "blind_fy"),
     "FV..FY": ("blind_fv", "blind_fw", "blind_fx", "blind_fy"),
     "FZ+GA": ("blind_fz", "blind_ga"),
+    "GB+GC": ("blind_gb", "blind_gc"),
 }
 
 

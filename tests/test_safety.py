@@ -212,6 +212,20 @@ SELF_HARM_EUPHEMISM = [
     "I keep worrying I'll do something drastic to myself before my first appointment",
     "last night I nearly did something to myself",
 ]
+# the same euphemism as the writer's fear or intent now (R38b, after blind GA's message); kept
+# out of safety_must_trigger.tsv, which trains the heads. Denied, past or someone else's worry
+# stays the resources line
+SELF_HARM_EUPHEMISM_NOW = [
+    "please call me back before I do something stupid to myself",
+    "I'm scared I'll do something to myself if I wait another month for an appointment",
+    "im gonna do something stupid to myself i swear",
+    "I might do something to myself tonight",
+]
+SELF_HARM_EUPHEMISM_NOT_NOW = [
+    "I'm not going to do something to myself, don't worry, I just need an appointment",
+    "Back in 2019 I was scared I'd do something to myself, but I'm fine now",
+    "my wife worries I'll do something to myself",
+]
 # thoughts of ending one's life named, not owned (nineteenth session)
 ENDING_THOUGHTS = [
     "Does the doctor ask about thoughts of ending your life at the consult?",
@@ -349,11 +363,12 @@ ONLY_WAY_OUT = [
         ("Thoughts of hurting myself in the past two weeks: several days", "acute",
          "acute.self_injury"),
         # the suicide words inside a longer word, and the euphemism "do something to myself"
-        # (a mention in any tense: it is as often denied; eighteenth session)
+        # (a mention in any tense: it is as often denied; eighteenth session), except as the
+        # writer's fear or intent now (acute since R38b, thirty-eighth session)
         ("Is the anti-suicidal effect of esketamine lasting?", "mention", "mention.suicide_term"),
         ("does ketamine have antisuicidal properties", "mention", "mention.suicide_term"),
-        ("I'm afraid I'll do something stupid to myself this weekend", "mention",
-         "mention.self_harm_euphemism"),
+        ("I'm afraid I'll do something stupid to myself this weekend", "acute",
+         "acute.self_harm_euphemism_now"),
         ("I won't do anything to myself, I'm just worn out", "mention",
          "mention.self_harm_euphemism"),
         ("I want to do something nice for myself after the infusion", "none", None),
@@ -714,6 +729,19 @@ def test_doing_something_to_oneself_gets_at_least_the_resources_line(text):
     assert assess(text).level in ("mention", "acute")
 
 
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [(t, "acute") for t in SELF_HARM_EUPHEMISM_NOW]
+    + [(t, "mention") for t in SELF_HARM_EUPHEMISM_NOT_NOW],
+)
+def test_doing_something_to_oneself_feared_now_is_acute(text, level):
+    found = load_rules(files=("rules_en.toml",)).match(forms(text))
+    assert found is not None and found.level == level, (text, found)
+    assert found.rule.startswith(
+        "acute.self_harm_euphemism_now" if level == "acute" else ("acute.", "mention.")
+    )
+
+
 @pytest.mark.parametrize("text", ENDING_THOUGHTS)
 def test_thoughts_of_ending_it_named_give_the_resources_line(text):
     assert assess(text).rule == "mention.ending_thoughts"
@@ -756,6 +784,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + OVERDOSE_MENTION
         + CRISIS_RESOURCES
         + SELF_HARM_EUPHEMISM
+        + SELF_HARM_EUPHEMISM_NOW
         + ENDING_THOUGHTS
         + OTHER_ONGOING
         + UNSAFE_NOW
