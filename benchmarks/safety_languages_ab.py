@@ -91,6 +91,7 @@ GROUPS = {
     "FV..FY": ("blind_fv", "blind_fw", "blind_fx", "blind_fy"),
     "FZ+GA": ("blind_fz", "blind_ga"),
     "GB+GC": ("blind_gb", "blind_gc"),
+    "GD+GE": ("blind_gd", "blind_ge"),
 }
 
 

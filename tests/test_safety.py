@@ -226,6 +226,26 @@ SELF_HARM_EUPHEMISM_NOT_NOW = [
     "Back in 2019 I was scared I'd do something to myself, but I'm fine now",
     "my wife worries I'll do something to myself",
 ]
+# a drug taken in excess on purpose, and what is needed got ready beside suicide (R38c); kept
+# out of safety_must_trigger.tsv. Not on purpose, extra painkiller, a recipe's "ce qu'il faut"
+# are none
+R38C = [
+    ("I swallowed a handful of my sleeping pills on purpose an hour ago",
+     "acute.overdose_on_purpose"),
+    ("took way too many klonopin on purpose tonight", "acute.overdose_on_purpose"),
+    ("pienso en el suicidio cada día y ya compré lo necesario para hacerlo",
+     "acute.means_got_for_it"),
+    ("Ich denke jeden Tag an Suizid und habe mir schon besorgt, was ich dafür brauche",
+     "acute.means_got_for_it"),
+    ("penso al suicidio ogni giorno e ho già comprato quello che serve per farlo",
+     "acute.means_got_for_it"),
+]  # fmt: skip
+R38C_NONE = [
+    "I took a bunch of ibuprofen by accident, not on purpose, for my back. is that ok before spravato?",
+    "I took extra ibuprofen on purpose before the run, is that bad with ketamine?",
+    "j'ai acheté ce qu'il faut pour le faire, la recette de grand-mère",
+    "Ich habe das Glas geritzt, kann man das reparieren?",
+]
 # thoughts of ending one's life named, not owned (nineteenth session)
 ENDING_THOUGHTS = [
     "Does the doctor ask about thoughts of ending your life at the consult?",
@@ -742,6 +762,17 @@ def test_doing_something_to_oneself_feared_now_is_acute(text, level):
     )
 
 
+@pytest.mark.parametrize(("text", "rule"), R38C)
+def test_an_overdose_on_purpose_or_the_means_got_for_it_is_acute(text, rule):
+    found = load_rules(files=("rules_en.toml",)).match(forms(text))
+    assert found is not None and (found.level, found.rule) == ("acute", rule), (text, found)
+
+
+@pytest.mark.parametrize("text", R38C_NONE)
+def test_a_painkiller_a_recipe_or_a_scratched_glass_is_not_read(text):
+    assert load_rules().match(forms(text)) is None, text
+
+
 @pytest.mark.parametrize("text", ENDING_THOUGHTS)
 def test_thoughts_of_ending_it_named_give_the_resources_line(text):
     assert assess(text).rule == "mention.ending_thoughts"
@@ -785,6 +816,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + CRISIS_RESOURCES
         + SELF_HARM_EUPHEMISM
         + SELF_HARM_EUPHEMISM_NOW
+        + [text for text, _ in R38C]
         + ENDING_THOUGHTS
         + OTHER_ONGOING
         + UNSAFE_NOW

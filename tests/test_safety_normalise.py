@@ -230,6 +230,9 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      ("j'ai mis de côté mes médicaments pour le voyage, j'ai peur de tout oublier", "none", None),
      ("ho messo da parte le pastiglie per le vacanze, posso prenderle tutte insieme la mattina?",
       "none", None),
+     # self-harm by cutting in German in any tense, at least the resources line (R38c)
+     ("Ich habe mich früher geritzt, ist aber schon 10 Jahre her. Muss ich das angeben?",
+      "mention", "mention.de.term"),
      # a plan owned, in five languages (thirty-fifth session, R35); a plan for the weekend
      # is none, a plan denied a mention
      ("ya hice un plan para acabar con todo, no aguanto", "acute", "acute.intl.plan_owned"),
