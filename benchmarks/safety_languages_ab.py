@@ -92,6 +92,7 @@ GROUPS = {
     "FZ+GA": ("blind_fz", "blind_ga"),
     "GB+GC": ("blind_gb", "blind_gc"),
     "GD+GE": ("blind_gd", "blind_ge"),
+    "GF+GG": ("blind_gf", "blind_gg"),
 }
 
 

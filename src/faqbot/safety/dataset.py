@@ -444,6 +444,10 @@ SPLITS = {
     # composition, while GB and GC judged R38b: never opened, kept for a later decision
     "blind_gd": ("gd",),
     "blind_ge": ("ge",),
+    # written later in the thirty-eighth session by two more helpers, blind, the usual
+    # composition, while GD and GE judged R38c: never opened, kept for a later decision
+    "blind_gf": ("gf",),
+    "blind_gg": ("gg",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -466,7 +470,7 @@ MEMORY_WRITTEN_OTHER = ("md", "me")
 # EN, EO R35, EP, EQ R35b, ER, ES V1, ET, EU V2, EV, EW R35c, EX..FA R36, FB, FC R36b, FD, FE
 # V1b, FF, FG M8 (not kept; thirty-sixth session), FH, FI R36c, FJ, FK V3 (not kept), FL,
 # FM R37, FN, FO R37b, FP, FQ R37c, FR, FS R37d, FT, FU R37e (thirty-seventh session), FV..FY
-# V4, FZ, GA R38, GB, GC R38b (thirty-eighth session); GD, GE never opened; see
+# V4, FZ, GA R38, GB, GC R38b, GD, GE R38c (thirty-eighth session); GF, GG never opened; see
 # docs/safety_languages_before.md. The veto (veto.py) was fitted to the English rows outside
 # this tuple as it stood then (veto.json: C and EJ..ES), its reader for other languages to
 # theirs (veto_other.json: C and EJ..FW).
@@ -477,14 +481,14 @@ JUDGING = (
     "held_out",
     *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu ev ew ex ey ez fa".split()),
     *(f"blind_{a}" for a in "fb fc fd fe ff fg fh fi fj fk fl fm fn fo fp fq fr".split()),
-    *(f"blind_{a}" for a in "fs ft fu fv fw fx fy fz ga gb gc gd ge".split()),
+    *(f"blind_{a}" for a in "fs ft fu fv fw fx fy fz ga gb gc gd ge gf gg".split()),
 )
 
 
 # the blind sets in JUDGING never opened yet: `faqbot safety-eval` does not score them, so that
 # reading the detector's figures does not open them; a session that opens one for a decision
 # (its rule committed first) takes it out of this tuple
-UNOPENED = ("blind_gd", "blind_ge")
+UNOPENED = ("blind_gf", "blind_gg")
 
 
 def scored_splits() -> tuple[str, ...]:
