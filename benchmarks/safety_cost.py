@@ -5,9 +5,11 @@ check's own cost is its rules, normalisation and one dot product per reading; a 
 several sentences also has each sentence encoded (one batch), which retrieval does not need.
 Printed: p50/p95 of the check with the question's vectors already encoded (as after bot.ask), of
 the check encoding them itself, and of a whole new bot.ask (one-sentence questions apart).
-Run: python benchmarks/safety_cost.py [--other-languages]
+Run: python benchmarks/safety_cost.py [--other-languages [--reader-ab]]
 (--other-languages: the training messages written in es/pt/fr/de/it instead of the English
-dev-set questions; each is read by both crisis heads when the other head is shipped)
+dev-set questions; each is read by both crisis heads when the other head is shipped.
+--reader-ab: the check on them with and without the second reader for those languages, V4,
+in alternating rounds in one process)
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ def main() -> None:
         questions = [json.loads(line)["question"] for line in lines]
     from faqbot.safety.detector import sentences
 
+    if "--reader-ab" in sys.argv[1:]:
+        _reader_ab(bot.safety, questions)
+        return
     bot.ask(questions[0])  # warm-up
     asks, shared, alone, one, several = [], [], [], [], []
     limits = bot.settings.safety
@@ -73,6 +78,29 @@ def main() -> None:
         print(
             f"{name:40s} p50 {np.percentile(xs, 50):6.2f} ms   p95 {np.percentile(xs, 95):6.2f} ms"
         )
+
+
+def _reader_ab(safety, questions: list[str], rounds: int = 3) -> None:
+    """The check (encoding each message itself) with the reader for other languages on and off,
+    alternating which goes first each round; and how many verdicts came from the heads (the
+    messages the reader is asked about)."""
+    reader = safety.veto_other
+    times: dict[str, list[float]] = {"with the reader (V4)": [], "without it": []}
+    for q in questions[:20]:
+        safety.assess(q)  # warm-up
+    for n in range(rounds):
+        order = list(times) if n % 2 == 0 else list(times)[::-1]
+        for name in order:
+            safety.veto_other = reader if name.startswith("with ") else None
+            times[name] += _ms(safety.assess, questions)
+    for name, xs in times.items():
+        print(f"check, {name:30s} p50 {np.percentile(xs, 50):6.2f} ms   "
+              f"p95 {np.percentile(xs, 95):6.2f} ms")  # fmt: skip
+    heads = ("model", "model:two_heads", "model:other_languages")
+    safety.veto_other = None  # what the heads said, before the reader
+    asked = sum(safety.assess(q).rule in heads for q in questions)
+    safety.veto_other = reader
+    print(f"verdicts from the heads (the reader asked): {asked} of {len(questions)}")
 
 
 if __name__ == "__main__":
