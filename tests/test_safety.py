@@ -246,6 +246,21 @@ R38C_NONE = [
     "j'ai acheté ce qu'il faut pour le faire, la recette de grand-mère",
     "Ich habe das Glas geritzt, kann man das reparieren?",
 ]
+# "it" planned for a time or an event (R38d); kept out of safety_must_trigger.tsv. A trip, a
+# dinner or an infusion named next stays the resources line (mention.it_planned); "we" and the
+# babysitter are not read
+PLAN_IT_DATED = [
+    "i have it all planned out for tonight after everyone's asleep",
+    "I've got it all worked out for Friday, once the kids are at their dad's",
+]
+PLAN_IT_NOT_DATED = [
+    ("I have it all planned for Friday: dinner with my sister, then the infusion on Saturday. ok?",
+     "mention"),
+    ("I have it planned for next week, the trip to see my mom, can I move my appointment?",
+     "mention"),
+    ("we have it all planned for the 14th, can I still come in on the 15th?", None),
+    ("I have everything set for tomorrow, the babysitter and the ride to the clinic", None),
+]  # fmt: skip
 # thoughts of ending one's life named, not owned (nineteenth session)
 ENDING_THOUGHTS = [
     "Does the doctor ask about thoughts of ending your life at the consult?",
@@ -773,6 +788,16 @@ def test_a_painkiller_a_recipe_or_a_scratched_glass_is_not_read(text):
     assert load_rules().match(forms(text)) is None, text
 
 
+@pytest.mark.parametrize(
+    ("text", "level"), [(t, "acute") for t in PLAN_IT_DATED] + PLAN_IT_NOT_DATED
+)
+def test_it_planned_for_a_time_is_acute_and_a_trip_planned_is_not(text, level):
+    found = load_rules(files=("rules_en.toml",)).match(forms(text))
+    assert (found.level if found else None) == level, (text, found)
+    if level == "acute":
+        assert found.rule == "acute.plan_it_dated"
+
+
 @pytest.mark.parametrize("text", ENDING_THOUGHTS)
 def test_thoughts_of_ending_it_named_give_the_resources_line(text):
     assert assess(text).rule == "mention.ending_thoughts"
@@ -817,6 +842,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + SELF_HARM_EUPHEMISM
         + SELF_HARM_EUPHEMISM_NOW
         + [text for text, _ in R38C]
+        + PLAN_IT_DATED
         + ENDING_THOUGHTS
         + OTHER_ONGOING
         + UNSAFE_NOW
