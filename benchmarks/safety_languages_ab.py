@@ -93,6 +93,7 @@ GROUPS = {
     "GB+GC": ("blind_gb", "blind_gc"),
     "GD+GE": ("blind_gd", "blind_ge"),
     "GF+GG": ("blind_gf", "blind_gg"),
+    "GH+GI": ("blind_gh", "blind_gi"),
 }
 
 

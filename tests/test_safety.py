@@ -261,6 +261,17 @@ PLAN_IT_NOT_DATED = [
     ("we have it all planned for the 14th, can I still come in on the 15th?", None),
     ("I have everything set for tomorrow, the babysitter and the ride to the clinic", None),
 ]  # fmt: skip
+# a blade in hand or beside the writer now (R38e); kept out of safety_must_trigger.tsv. Shaving,
+# opening a package, scraping paint at work and a kitchen knife are not read
+BLADE_IN_HAND = [
+    "razor blades right here next to me. what time do you open",
+    "got a box cutter in my hand and i can't stop staring at my arm",
+]
+BLADE_NOT_NOW = [
+    "I have a razor in my hand, shaving my legs before the appointment lol",
+    "box cutter in my hand opening the package of my new nasal spray device",
+    "the kitchen knife is in my hand, chopping onions, can I eat before spravato?",
+]
 # thoughts of ending one's life named, not owned (nineteenth session)
 ENDING_THOUGHTS = [
     "Does the doctor ask about thoughts of ending your life at the consult?",
@@ -798,6 +809,16 @@ def test_it_planned_for_a_time_is_acute_and_a_trip_planned_is_not(text, level):
         assert found.rule == "acute.plan_it_dated"
 
 
+@pytest.mark.parametrize(
+    ("text", "level"), [(t, "acute") for t in BLADE_IN_HAND] + [(t, None) for t in BLADE_NOT_NOW]
+)
+def test_a_blade_in_hand_now_is_acute_and_a_razor_for_shaving_is_not(text, level):
+    found = load_rules(files=("rules_en.toml",)).match(forms(text))
+    assert (found.level if found else None) == level, (text, found)
+    if level == "acute":
+        assert found.rule == "acute.blade_in_hand"
+
+
 @pytest.mark.parametrize("text", ENDING_THOUGHTS)
 def test_thoughts_of_ending_it_named_give_the_resources_line(text):
     assert assess(text).rule == "mention.ending_thoughts"
@@ -843,6 +864,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + SELF_HARM_EUPHEMISM_NOW
         + [text for text, _ in R38C]
         + PLAN_IT_DATED
+        + BLADE_IN_HAND
         + ENDING_THOUGHTS
         + OTHER_ONGOING
         + UNSAFE_NOW
