@@ -94,6 +94,7 @@ GROUPS = {
     "GD+GE": ("blind_gd", "blind_ge"),
     "GF+GG": ("blind_gf", "blind_gg"),
     "GH+GI": ("blind_gh", "blind_gi"),
+    "GJ+GK": ("blind_gj", "blind_gk"),
 }
 
 

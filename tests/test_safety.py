@@ -272,6 +272,17 @@ BLADE_NOT_NOW = [
     "box cutter in my hand opening the package of my new nasal spray device",
     "the kitchen knife is in my hand, chopping onions, can I eat before spravato?",
 ]
+# a gun at hand now (R38f); kept out of safety_must_trigger.tsv. Hunting or cleaning it on the
+# same line is not read
+GUN_AT_HAND = [
+    "pistol is in my lap. just tell me if ketamine works fast",
+    "the shotgun is next to me on the bed and i keep looking at it",
+]
+GUN_NOT_NOW = [
+    "my rifle is on the table, cleaning it before deer season. can I handle firearms after spravato?",
+    "Deer season opens next week and I hunt every year. I don't want to be foggy with a firearm "
+    "in my hands.",
+]
 # thoughts of ending one's life named, not owned (nineteenth session)
 ENDING_THOUGHTS = [
     "Does the doctor ask about thoughts of ending your life at the consult?",
@@ -819,6 +830,16 @@ def test_a_blade_in_hand_now_is_acute_and_a_razor_for_shaving_is_not(text, level
         assert found.rule == "acute.blade_in_hand"
 
 
+@pytest.mark.parametrize(
+    ("text", "level"), [(t, "acute") for t in GUN_AT_HAND] + [(t, None) for t in GUN_NOT_NOW]
+)
+def test_a_gun_at_hand_now_is_acute_and_a_hunting_rifle_is_not(text, level):
+    found = load_rules(files=("rules_en.toml",)).match(forms(text))
+    assert (found.level if found else None) == level, (text, found)
+    if level == "acute":
+        assert found.rule == "acute.gun_at_hand"
+
+
 @pytest.mark.parametrize("text", ENDING_THOUGHTS)
 def test_thoughts_of_ending_it_named_give_the_resources_line(text):
     assert assess(text).rule == "mention.ending_thoughts"
@@ -865,6 +886,7 @@ def test_every_rule_is_exercised_by_the_data_files():
         + [text for text, _ in R38C]
         + PLAN_IT_DATED
         + BLADE_IN_HAND
+        + GUN_AT_HAND
         + ENDING_THOUGHTS
         + OTHER_ONGOING
         + UNSAFE_NOW

@@ -233,6 +233,15 @@ def test_disguised_flags_what_the_embedding_cannot_read():
      # self-harm by cutting in German in any tense, at least the resources line (R38c)
      ("Ich habe mich früher geritzt, ist aber schon 10 Jahre her. Muss ich das angeben?",
       "mention", "mention.de.term"),
+     # having decided how to kill oneself, five languages (R38f, after blind GI's Italian
+     # message); having decided how to pay is not
+     ("Ho già deciso come uccidermi se non funziona entro fine mese.", "acute",
+      "acute.intl.decided_how"),
+     ("ya decidí cómo matarme si esto no funciona", "acute", "acute.intl.decided_how"),
+     ("já decidi como me matar", "acute", "acute.intl.decided_how"),
+     ("j'ai déjà décidé comment en finir", "acute", "acute.intl.decided_how"),
+     ("Ich habe schon entschieden, wie ich mich umbringe", "acute", "acute.intl.decided_how"),
+     ("ho deciso come pagare, a rate", "none", None),
      # a plan owned, in five languages (thirty-fifth session, R35); a plan for the weekend
      # is none, a plan denied a mention
      ("ya hice un plan para acabar con todo, no aguanto", "acute", "acute.intl.plan_owned"),

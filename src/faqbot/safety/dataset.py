@@ -452,6 +452,10 @@ SPLITS = {
     # composition, while GF and GG judged R38d: never opened, kept for a later decision
     "blind_gh": ("gh",),
     "blind_gi": ("gi",),
+    # written at the end of the thirty-eighth session by two more helpers, blind, the usual
+    # composition, while GH and GI judged R38e: kept for a later decision
+    "blind_gj": ("gj",),
+    "blind_gk": ("gk",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -474,8 +478,8 @@ MEMORY_WRITTEN_OTHER = ("md", "me")
 # EN, EO R35, EP, EQ R35b, ER, ES V1, ET, EU V2, EV, EW R35c, EX..FA R36, FB, FC R36b, FD, FE
 # V1b, FF, FG M8 (not kept; thirty-sixth session), FH, FI R36c, FJ, FK V3 (not kept), FL,
 # FM R37, FN, FO R37b, FP, FQ R37c, FR, FS R37d, FT, FU R37e (thirty-seventh session), FV..FY
-# V4, FZ, GA R38, GB, GC R38b, GD, GE R38c, GF, GG R38d (thirty-eighth session); GH, GI never
-# opened; see
+# V4, FZ, GA R38, GB, GC R38b, GD, GE R38c, GF, GG R38d, GH, GI R38e (thirty-eighth session);
+# GJ, GK never opened; see
 # docs/safety_languages_before.md. The veto (veto.py) was fitted to the English rows outside
 # this tuple as it stood then (veto.json: C and EJ..ES), its reader for other languages to
 # theirs (veto_other.json: C and EJ..FW).
@@ -486,14 +490,14 @@ JUDGING = (
     "held_out",
     *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu ev ew ex ey ez fa".split()),
     *(f"blind_{a}" for a in "fb fc fd fe ff fg fh fi fj fk fl fm fn fo fp fq fr".split()),
-    *(f"blind_{a}" for a in "fs ft fu fv fw fx fy fz ga gb gc gd ge gf gg gh gi".split()),
+    *(f"blind_{a}" for a in "fs ft fu fv fw fx fy fz ga gb gc gd ge gf gg gh gi gj gk".split()),
 )
 
 
 # the blind sets in JUDGING never opened yet: `faqbot safety-eval` does not score them, so that
 # reading the detector's figures does not open them; a session that opens one for a decision
 # (its rule committed first) takes it out of this tuple
-UNOPENED = ("blind_gh", "blind_gi")
+UNOPENED = ("blind_gj", "blind_gk")
 
 
 def scored_splits() -> tuple[str, ...]:
