@@ -95,6 +95,7 @@ GROUPS = {
     "GF+GG": ("blind_gf", "blind_gg"),
     "GH+GI": ("blind_gh", "blind_gi"),
     "GJ+GK": ("blind_gj", "blind_gk"),
+    "GL+GM": ("blind_gl", "blind_gm"),
 }
 
 

@@ -453,9 +453,13 @@ SPLITS = {
     "blind_gh": ("gh",),
     "blind_gi": ("gi",),
     # written at the end of the thirty-eighth session by two more helpers, blind, the usual
-    # composition, while GH and GI judged R38e: kept for a later decision
+    # composition, while GH and GI judged R38e: opened to judge R38f
     "blind_gj": ("gj",),
     "blind_gk": ("gk",),
+    # written at the end of the thirty-eighth session by two more helpers, blind, the usual
+    # composition, while GJ and GK judged R38f: never opened, kept for the next session
+    "blind_gl": ("gl",),
+    "blind_gm": ("gm",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -478,8 +482,8 @@ MEMORY_WRITTEN_OTHER = ("md", "me")
 # EN, EO R35, EP, EQ R35b, ER, ES V1, ET, EU V2, EV, EW R35c, EX..FA R36, FB, FC R36b, FD, FE
 # V1b, FF, FG M8 (not kept; thirty-sixth session), FH, FI R36c, FJ, FK V3 (not kept), FL,
 # FM R37, FN, FO R37b, FP, FQ R37c, FR, FS R37d, FT, FU R37e (thirty-seventh session), FV..FY
-# V4, FZ, GA R38, GB, GC R38b, GD, GE R38c, GF, GG R38d, GH, GI R38e (thirty-eighth session);
-# GJ, GK never opened; see
+# V4, FZ, GA R38, GB, GC R38b, GD, GE R38c, GF, GG R38d, GH, GI R38e, GJ, GK R38f (thirty-
+# eighth session); GL, GM never opened; see
 # docs/safety_languages_before.md. The veto (veto.py) was fitted to the English rows outside
 # this tuple as it stood then (veto.json: C and EJ..ES), its reader for other languages to
 # theirs (veto_other.json: C and EJ..FW).
@@ -491,13 +495,15 @@ JUDGING = (
     *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu ev ew ex ey ez fa".split()),
     *(f"blind_{a}" for a in "fb fc fd fe ff fg fh fi fj fk fl fm fn fo fp fq fr".split()),
     *(f"blind_{a}" for a in "fs ft fu fv fw fx fy fz ga gb gc gd ge gf gg gh gi gj gk".split()),
+    "blind_gl",
+    "blind_gm",
 )
 
 
 # the blind sets in JUDGING never opened yet: `faqbot safety-eval` does not score them, so that
 # reading the detector's figures does not open them; a session that opens one for a decision
 # (its rule committed first) takes it out of this tuple
-UNOPENED = ("blind_gj", "blind_gk")
+UNOPENED = ("blind_gl", "blind_gm")
 
 
 def scored_splits() -> tuple[str, ...]:
