@@ -425,31 +425,31 @@ SPLITS = {
     "blind_ft": ("ft",),
     "blind_fu": ("fu",),
     # written at the end of the thirty-seventh session by two more helpers, blind, the usual
-    # composition: never opened, kept in JUDGING for a later decision
+    # composition: opened in the thirty-eighth session, with FX and FY, to judge V4
     "blind_fv": ("fv",),
     "blind_fw": ("fw",),
     # written at the start of the thirty-eighth session by two more helpers, blind, the usual
-    # composition: kept in JUDGING, unopened until a decision is committed
+    # composition: opened with FV and FW to judge V4
     "blind_fx": ("fx",),
     "blind_fy": ("fy",),
     # written in the thirty-eighth session by two more helpers, blind, the usual composition,
-    # after FV..FY were opened for V4: never opened, kept for a later decision
+    # while FV..FY judged V4: opened to judge R38
     "blind_fz": ("fz",),
     "blind_ga": ("ga",),
     # written later in the thirty-eighth session by two more helpers, blind, the usual
-    # composition, while FZ and GA judged R38: never opened, kept for a later decision
+    # composition, while FZ and GA judged R38: opened to judge R38b
     "blind_gb": ("gb",),
     "blind_gc": ("gc",),
     # written later in the thirty-eighth session by two more helpers, blind, the usual
-    # composition, while GB and GC judged R38b: never opened, kept for a later decision
+    # composition, while GB and GC judged R38b: opened to judge R38c
     "blind_gd": ("gd",),
     "blind_ge": ("ge",),
     # written later in the thirty-eighth session by two more helpers, blind, the usual
-    # composition, while GD and GE judged R38c: never opened, kept for a later decision
+    # composition, while GD and GE judged R38c: opened to judge R38d
     "blind_gf": ("gf",),
     "blind_gg": ("gg",),
     # written at the end of the thirty-eighth session by two more helpers, blind, the usual
-    # composition, while GF and GG judged R38d: never opened, kept for a later decision
+    # composition, while GF and GG judged R38d: opened to judge R38e
     "blind_gh": ("gh",),
     "blind_gi": ("gi",),
     # written at the end of the thirty-eighth session by two more helpers, blind, the usual
