@@ -655,6 +655,9 @@ DROWNING = ["standing on the bridge over the river with stones in my pockets"]
 PLACE_NOW_OVER = [
     "up on the roof ledge of my dorm, legs over, not sure why I'm typing this",
     "standing at the bridge railing, someone please talk to me",
+    # the sign further than 80 characters after the place (R38g)
+    "I'm up on the roof of the parking structure by the hospital, level 9. Came up here for air "
+    "and now I'm sitting on the wall with my legs over.",
 ]
 # a supply of pills gathered, and all of it at once (R35b); a day's pills at once is dosing
 SUPPLY_ALL_AT_ONCE = [
