@@ -96,6 +96,7 @@ GROUPS = {
     "GH+GI": ("blind_gh", "blind_gi"),
     "GJ+GK": ("blind_gj", "blind_gk"),
     "GL+GM": ("blind_gl", "blind_gm"),
+    "GN+GO": ("blind_gn", "blind_go"),
 }
 
 

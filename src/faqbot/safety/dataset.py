@@ -457,9 +457,13 @@ SPLITS = {
     "blind_gj": ("gj",),
     "blind_gk": ("gk",),
     # written at the end of the thirty-eighth session by two more helpers, blind, the usual
-    # composition, while GJ and GK judged R38f: never opened, kept for the next session
+    # composition, while GJ and GK judged R38f: opened to judge R38g
     "blind_gl": ("gl",),
     "blind_gm": ("gm",),
+    # written at the end of the thirty-eighth session by two more helpers, blind, the usual
+    # composition, while GL and GM judged R38g: never opened, kept for the next session
+    "blind_gn": ("gn",),
+    "blind_go": ("go",),
     "visitors_second": VISITORS_SECOND,
 }
 
@@ -482,8 +486,8 @@ MEMORY_WRITTEN_OTHER = ("md", "me")
 # EN, EO R35, EP, EQ R35b, ER, ES V1, ET, EU V2, EV, EW R35c, EX..FA R36, FB, FC R36b, FD, FE
 # V1b, FF, FG M8 (not kept; thirty-sixth session), FH, FI R36c, FJ, FK V3 (not kept), FL,
 # FM R37, FN, FO R37b, FP, FQ R37c, FR, FS R37d, FT, FU R37e (thirty-seventh session), FV..FY
-# V4, FZ, GA R38, GB, GC R38b, GD, GE R38c, GF, GG R38d, GH, GI R38e, GJ, GK R38f (thirty-
-# eighth session); GL, GM never opened; see
+# V4, FZ, GA R38, GB, GC R38b, GD, GE R38c, GF, GG R38d, GH, GI R38e, GJ, GK R38f, GL, GM R38g
+# (thirty-eighth session); GN, GO never opened; see
 # docs/safety_languages_before.md. The veto (veto.py) was fitted to the English rows outside
 # this tuple as it stood then (veto.json: C and EJ..ES), its reader for other languages to
 # theirs (veto_other.json: C and EJ..FW).
@@ -495,15 +499,14 @@ JUDGING = (
     *(f"blind_{a}" for a in "ej ek el em en eo ep eq er es et eu ev ew ex ey ez fa".split()),
     *(f"blind_{a}" for a in "fb fc fd fe ff fg fh fi fj fk fl fm fn fo fp fq fr".split()),
     *(f"blind_{a}" for a in "fs ft fu fv fw fx fy fz ga gb gc gd ge gf gg gh gi gj gk".split()),
-    "blind_gl",
-    "blind_gm",
+    *(f"blind_{a}" for a in "gl gm gn go".split()),
 )
 
 
 # the blind sets in JUDGING never opened yet: `faqbot safety-eval` does not score them, so that
 # reading the detector's figures does not open them; a session that opens one for a decision
 # (its rule committed first) takes it out of this tuple
-UNOPENED = ("blind_gl", "blind_gm")
+UNOPENED = ("blind_gn", "blind_go")
 
 
 def scored_splits() -> tuple[str, ...]:
