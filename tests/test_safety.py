@@ -715,8 +715,10 @@ def test_a_supply_taken_all_at_once_is_acute(text):
     assert found.rule in ("acute.supply_all_at_once", "acute.means"), (text, found)
 
 
-@pytest.mark.parametrize(("text", "rule"), R35C_ACUTE)
-def test_means_laid_out_a_running_car_and_not_lasting_past_a_time_are_acute(text, rule):
+@pytest.mark.parametrize(("text", "rule"), R35C_ACUTE + R38C)
+def test_means_laid_out_or_got_ready_and_an_overdose_on_purpose_are_acute(text, rule):
+    # R35c (means laid out, a running car, not lasting past a time) and R38c (an overdose on
+    # purpose, what is needed got ready beside suicide)
     found = load_rules(files=("rules_en.toml",)).match(forms(text))
     assert found is not None and (found.level, found.rule) == ("acute", rule), (text, found)
 
@@ -802,45 +804,29 @@ def test_doing_something_to_oneself_feared_now_is_acute(text, level):
     )
 
 
-@pytest.mark.parametrize(("text", "rule"), R38C)
-def test_an_overdose_on_purpose_or_the_means_got_for_it_is_acute(text, rule):
-    found = load_rules(files=("rules_en.toml",)).match(forms(text))
-    assert found is not None and (found.level, found.rule) == ("acute", rule), (text, found)
-
-
 @pytest.mark.parametrize("text", R38C_NONE)
 def test_a_painkiller_a_recipe_or_a_scratched_glass_is_not_read(text):
     assert load_rules().match(forms(text)) is None, text
 
 
 @pytest.mark.parametrize(
-    ("text", "level"), [(t, "acute") for t in PLAN_IT_DATED] + PLAN_IT_NOT_DATED
+    ("text", "level", "rule"),
+    [(t, "acute", "acute.plan_it_dated") for t in PLAN_IT_DATED]
+    + [(t, level, None) for t, level in PLAN_IT_NOT_DATED]
+    + [(t, "acute", "acute.blade_in_hand") for t in BLADE_IN_HAND]
+    + [(t, None, None) for t in BLADE_NOT_NOW]
+    + [(t, "acute", "acute.gun_at_hand") for t in GUN_AT_HAND]
+    + [(t, None, None) for t in GUN_NOT_NOW],
 )
-def test_it_planned_for_a_time_is_acute_and_a_trip_planned_is_not(text, level):
+def test_a_plan_dated_a_blade_or_a_gun_at_hand_is_acute_and_their_look_alikes_are_not(
+    text, level, rule
+):
+    # R38d, R38e, R38f: "it" planned for a date; a blade or a gun at hand now. A trip planned
+    # keeps the resources line; shaving, a package, a kitchen knife and hunting are not read
     found = load_rules(files=("rules_en.toml",)).match(forms(text))
     assert (found.level if found else None) == level, (text, found)
-    if level == "acute":
-        assert found.rule == "acute.plan_it_dated"
-
-
-@pytest.mark.parametrize(
-    ("text", "level"), [(t, "acute") for t in BLADE_IN_HAND] + [(t, None) for t in BLADE_NOT_NOW]
-)
-def test_a_blade_in_hand_now_is_acute_and_a_razor_for_shaving_is_not(text, level):
-    found = load_rules(files=("rules_en.toml",)).match(forms(text))
-    assert (found.level if found else None) == level, (text, found)
-    if level == "acute":
-        assert found.rule == "acute.blade_in_hand"
-
-
-@pytest.mark.parametrize(
-    ("text", "level"), [(t, "acute") for t in GUN_AT_HAND] + [(t, None) for t in GUN_NOT_NOW]
-)
-def test_a_gun_at_hand_now_is_acute_and_a_hunting_rifle_is_not(text, level):
-    found = load_rules(files=("rules_en.toml",)).match(forms(text))
-    assert (found.level if found else None) == level, (text, found)
-    if level == "acute":
-        assert found.rule == "acute.gun_at_hand"
+    if rule:
+        assert found.rule == rule
 
 
 @pytest.mark.parametrize("text", ENDING_THOUGHTS)
