@@ -149,16 +149,12 @@ def main(argv: list[str]) -> int:
                 print(f"  cross-validated, model alone, {key}: {rates}")
         print(f"Saved {path} (data {head.data_hash}, thresholds acute "
               f"{head.acute_threshold:.4f}, any {head.any_threshold:.4f})")  # fmt: skip
+    from ..settings import SafetySettings
+    from . import detector_for
     from .dataset import scored_splits
-    from .two_heads import ENGLISH_PATH, load_two_heads
-    from .veto import VETO_OTHER_PATH, load_veto
 
-    head = load_head(HEAD_PATH)
     # the detector the bot runs: both heads, the decisions, and the second readers (veto.py)
-    detector = SafetyDetector(encoder, head, other_head=load_other_head(head.model_id),
-                              two_heads=load_two_heads(),
-                              english=load_two_heads(ENGLISH_PATH), veto=load_veto(),
-                              veto_other=load_veto(VETO_OTHER_PATH))  # fmt: skip
+    detector = detector_for(encoder, SafetySettings())
     # training never looks at the held-out or blind parts; only safety-eval scores them, and not
     # the blind sets kept unopened for a later decision (dataset.UNOPENED)
     scored = scored_splits()

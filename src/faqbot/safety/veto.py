@@ -36,7 +36,7 @@ from .crisis import Level
 from .normalise import DATA
 
 VETO_PATH = DATA / "veto.json"
-VETO_MODEL = "veto.onnx"
+VETO_MODEL = VETO_PATH.with_suffix(".onnx").name  # a reader's model sits beside its json
 # the reader of messages in es/pt/fr/de/it (thirty-eighth session, candidate V4): its model is
 # veto_other.onnx beside it
 VETO_OTHER_PATH = DATA / "veto_other.json"
